@@ -1,0 +1,1 @@
+"""Domain arithmetic as pure functions: no database, no Streamlit, exact tests."""

@@ -1,0 +1,527 @@
+"""All tables of the command center.
+
+Conventions:
+- times (`*_at`, `hour`) are timezone-aware datetimes, stored in UTC; dates (`*_date`,
+  `day`) are calendar days in the command's time zone;
+- every record a person can edit has a `version`, raised by one on each write, so that a
+  stale edit can be refused;
+- history tables (`*_report`) are append-only; the dashboard reads the `*_state` and
+  `*_daily` / `*_hourly` tables kept beside them, so that "the latest value of many things"
+  never scans history.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    Text,
+    UniqueConstraint,
+)
+from sqlmodel import Field, SQLModel
+
+# Allowed values of the coded columns; the database enforces them with CHECK constraints.
+FACILITY_KINDS = (
+    "designated_hospital",
+    "general_hospital",
+    "fever_clinic",
+    "quarantine_hotel",
+    "testing_site",
+    "warehouse",
+)
+FACILITY_STATUSES = ("active", "standby", "closed")
+HOTEL_COHORTS = ("inbound", "close_contact", "secondary_contact")
+CASE_KINDS = ("confirmed", "asymptomatic")
+CASE_SOURCES = ("local", "imported")
+CASE_SEVERITIES = ("none", "mild", "moderate", "severe", "critical")
+CASE_STATUSES = ("admitted", "discharged", "died")
+ZONE_LEVELS = ("sealed", "controlled", "prevention")
+ROUND_SCOPES = ("whole", "partial")
+AUDIT_RESULTS = ("pass", "partial", "fail", "na")
+SUPPLY_CATEGORIES = ("ppe", "test_kit", "reagent", "disinfectant", "living")
+USER_ROLES = ("leadership", "duty_officer", "auditor", "admin")
+CHANGE_ACTIONS = ("insert", "update", "delete")
+
+
+def _one_of(column: str, values: tuple[str, ...], name: str) -> CheckConstraint:
+    listed = ", ".join(f"'{value}'" for value in values)
+    return CheckConstraint(f"{column} IN ({listed})", name=name)
+
+
+def _fk(target: str, *, nullable: bool = False, index: bool = True) -> Column:
+    return Column(Integer, ForeignKey(target), nullable=nullable, index=index)
+
+
+# --- Reference: districts and facilities -------------------------------------------------
+
+
+class District(SQLModel, table=True):
+    """One of the city's districts (区), with its boundary for the offline basemap."""
+
+    code: str = Field(primary_key=True, max_length=6)
+    name_zh: str = Field(max_length=20)
+    name_en: str = Field(max_length=40)
+    population: int = Field(ge=0)
+    centroid_lon: float
+    centroid_lat: float
+    boundary_geojson: str = Field(sa_column=Column(Text, nullable=False))
+
+    __table_args__ = (CheckConstraint("population >= 0", name="ck_district_population"),)
+
+
+class Facility(SQLModel, table=True):
+    """A hospital, fever clinic, quarantine hotel, testing site or warehouse."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(max_length=20, unique=True)
+    kind: str = Field(max_length=24, index=True)
+    district_code: str = Field(foreign_key="district.code", index=True, max_length=6)
+    name_zh: str = Field(max_length=80)
+    name_en: str = Field(max_length=120)
+    lon: float
+    lat: float
+    status: str = Field(default="active", max_length=10)
+    # Quarantine hotels: the cohort they take in; hospitals: beds; hotels: rooms.
+    cohort: str | None = Field(default=None, max_length=20)
+    capacity: int | None = Field(default=None)
+    # How often this facility is expected to report; older than this means stale.
+    report_interval_minutes: int = Field(default=240)
+    version: int = Field(default=1)
+
+    __table_args__ = (
+        _one_of("kind", FACILITY_KINDS, "ck_facility_kind"),
+        _one_of("status", FACILITY_STATUSES, "ck_facility_status"),
+        CheckConstraint(
+            "cohort IS NULL OR cohort IN ('inbound', 'close_contact', 'secondary_contact')",
+            name="ck_facility_cohort",
+        ),
+        CheckConstraint("capacity IS NULL OR capacity >= 0", name="ck_facility_capacity"),
+        CheckConstraint("report_interval_minutes > 0", name="ck_facility_interval"),
+    )
+
+
+# --- Cases and control zones ---------------------------------------------------------------
+
+
+class Case(SQLModel, table=True):
+    """An infection. No names, ID numbers or exact addresses: community-level location only."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_no: str = Field(max_length=20, unique=True)
+    kind: str = Field(max_length=12)
+    source: str = Field(default="local", max_length=8)
+    severity: str = Field(default="mild", max_length=8)
+    status: str = Field(default="admitted", max_length=10)
+    report_date: date = Field(index=True)
+    district_code: str = Field(foreign_key="district.code", index=True, max_length=6)
+    community_zh: str = Field(max_length=60)
+    community_en: str = Field(max_length=100)
+    lon: float
+    lat: float
+    hospital_id: int | None = Field(default=None, sa_column=_fk("facility.id", nullable=True))
+    infector_case_id: int | None = Field(default=None, sa_column=_fk("case.id", nullable=True))
+    close_contacts_identified: int = Field(default=0)
+    close_contacts_controlled: int = Field(default=0)
+    secondary_contacts_identified: int = Field(default=0)
+    secondary_contacts_controlled: int = Field(default=0)
+    discharged_date: date | None = Field(default=None)
+    version: int = Field(default=1)
+
+    __table_args__ = (
+        _one_of("kind", CASE_KINDS, "ck_case_kind"),
+        _one_of("source", CASE_SOURCES, "ck_case_source"),
+        _one_of("severity", CASE_SEVERITIES, "ck_case_severity"),
+        _one_of("status", CASE_STATUSES, "ck_case_status"),
+        CheckConstraint(
+            "close_contacts_controlled >= 0 AND close_contacts_identified >= "
+            "close_contacts_controlled AND secondary_contacts_controlled >= 0 AND "
+            "secondary_contacts_identified >= secondary_contacts_controlled",
+            name="ck_case_contacts",
+        ),
+        CheckConstraint(
+            "infector_case_id IS NULL OR infector_case_id <> id", name="ck_case_not_self"
+        ),
+        Index("ix_case_district_date", "district_code", "report_date"),
+    )
+
+
+class ControlZone(SQLModel, table=True):
+    """A sealed / controlled / prevention area, as a polygon or as a centre and radius."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(max_length=24, unique=True)
+    level: str = Field(max_length=10)
+    district_code: str = Field(foreign_key="district.code", index=True, max_length=6)
+    name_zh: str = Field(max_length=80)
+    name_en: str = Field(max_length=120)
+    polygon_geojson: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    center_lon: float
+    center_lat: float
+    radius_m: float | None = Field(default=None)
+    population: int = Field(default=0)
+    imposed_at: datetime = Field(index=True)
+    lifted_at: datetime | None = Field(default=None, index=True)
+    version: int = Field(default=1)
+
+    __table_args__ = (
+        _one_of("level", ZONE_LEVELS, "ck_zone_level"),
+        CheckConstraint("population >= 0", name="ck_zone_population"),
+        CheckConstraint("polygon_geojson IS NOT NULL OR radius_m > 0", name="ck_zone_has_shape"),
+        CheckConstraint("lifted_at IS NULL OR lifted_at >= imposed_at", name="ck_zone_lifted"),
+    )
+
+
+# --- Mass testing ----------------------------------------------------------------------------
+
+
+class TestingRound(SQLModel, table=True):
+    """A round of mass testing in one district, with its target and deadline."""
+
+    __test__ = False  # not a pytest test class
+
+    id: int | None = Field(default=None, primary_key=True)
+    district_code: str = Field(foreign_key="district.code", index=True, max_length=6)
+    round_no: int
+    scope: str = Field(default="whole", max_length=8)
+    target_population: int
+    start_at: datetime
+    deadline_at: datetime
+    version: int = Field(default=1)
+
+    __table_args__ = (
+        UniqueConstraint("district_code", "round_no", name="uq_round_district_no"),
+        _one_of("scope", ROUND_SCOPES, "ck_round_scope"),
+        CheckConstraint("round_no >= 1", name="ck_round_no"),
+        CheckConstraint("target_population > 0", name="ck_round_target"),
+        CheckConstraint("deadline_at > start_at", name="ck_round_deadline"),
+    )
+
+
+class TestingSiteReport(SQLModel, table=True):
+    """What one testing site reported for the period since its previous report."""
+
+    __test__ = False
+
+    id: int | None = Field(
+        default=None,
+        sa_column=Column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True),
+    )
+    site_id: int = Field(sa_column=_fk("facility.id", index=False))
+    round_id: int | None = Field(default=None, sa_column=_fk("testinground.id", nullable=True))
+    reported_at: datetime
+    is_open: bool = Field(default=True)
+    sampled: int = Field(default=0)
+    resulted: int = Field(default=0)
+    positive: int = Field(default=0)
+    pools_positive: int = Field(default=0)
+    queue_wait_minutes: int = Field(default=0)
+
+    __table_args__ = (
+        CheckConstraint(
+            "sampled >= 0 AND resulted >= 0 AND positive >= 0 AND pools_positive >= 0 "
+            "AND queue_wait_minutes >= 0",
+            name="ck_site_report_counts",
+        ),
+        Index("ix_site_report_site_time", "site_id", "reported_at"),
+    )
+
+
+class TestingSiteState(SQLModel, table=True):
+    """Current state of a testing site: its latest report and today's totals."""
+
+    __test__ = False
+
+    site_id: int = Field(sa_column=Column(Integer, ForeignKey("facility.id"), primary_key=True))
+    round_id: int | None = Field(default=None, sa_column=_fk("testinground.id", nullable=True))
+    last_reported_at: datetime
+    is_open: bool
+    queue_wait_minutes: int
+    day: date
+    sampled_day: int = Field(default=0)
+    resulted_day: int = Field(default=0)
+
+
+class TestingHourly(SQLModel, table=True):
+    """Testing totals per round, district and hour: progress, throughput and backlog curves."""
+
+    __test__ = False
+
+    round_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("testinground.id"), primary_key=True)
+    )
+    hour: datetime = Field(primary_key=True)
+    district_code: str = Field(foreign_key="district.code", max_length=6, index=True)
+    sampled: int = Field(default=0)
+    resulted: int = Field(default=0)
+    positive: int = Field(default=0)
+    pools_positive: int = Field(default=0)
+
+
+# --- Quarantine hotels -----------------------------------------------------------------------
+
+
+class HotelReport(SQLModel, table=True):
+    """A quarantine hotel's status report; intake and discharges count since its previous one."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    hotel_id: int = Field(sa_column=_fk("facility.id", index=False))
+    reported_at: datetime
+    rooms_total: int
+    rooms_occupied: int
+    rooms_cleaning: int
+    occupied_inbound: int = Field(default=0)
+    occupied_close_contact: int = Field(default=0)
+    occupied_secondary_contact: int = Field(default=0)
+    intake: int = Field(default=0)
+    discharges: int = Field(default=0)
+    staff_on_duty: int = Field(default=0)
+
+    __table_args__ = (
+        CheckConstraint(
+            "rooms_total >= 0 AND rooms_occupied >= 0 AND rooms_cleaning >= 0 AND "
+            "occupied_inbound >= 0 AND occupied_close_contact >= 0 AND "
+            "occupied_secondary_contact >= 0 AND intake >= 0 AND discharges >= 0 AND "
+            "staff_on_duty >= 0",
+            name="ck_hotel_report_counts",
+        ),
+        CheckConstraint(
+            "rooms_occupied + rooms_cleaning <= rooms_total", name="ck_hotel_report_rooms"
+        ),
+        Index("ix_hotel_report_hotel_time", "hotel_id", "reported_at"),
+    )
+
+
+class HotelState(SQLModel, table=True):
+    """A hotel's latest report, with today's intake and discharges."""
+
+    hotel_id: int = Field(sa_column=Column(Integer, ForeignKey("facility.id"), primary_key=True))
+    last_reported_at: datetime
+    rooms_total: int
+    rooms_occupied: int
+    rooms_cleaning: int
+    occupied_inbound: int
+    occupied_close_contact: int
+    occupied_secondary_contact: int
+    staff_on_duty: int
+    day: date
+    intake_day: int = Field(default=0)
+    discharges_day: int = Field(default=0)
+
+
+class HotelDaily(SQLModel, table=True):
+    """Per hotel and day: intake, discharges and the day's last occupancy (trend charts)."""
+
+    hotel_id: int = Field(sa_column=Column(Integer, ForeignKey("facility.id"), primary_key=True))
+    day: date = Field(primary_key=True, index=True)
+    rooms_total: int
+    rooms_occupied: int
+    rooms_cleaning: int
+    occupied_inbound: int
+    occupied_close_contact: int
+    occupied_secondary_contact: int
+    intake: int = Field(default=0)
+    discharges: int = Field(default=0)
+
+
+# --- Infection-control audits ------------------------------------------------------------
+
+
+class ChecklistVersion(SQLModel, table=True):
+    """A version of the infection-control checklist."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    label: str = Field(max_length=20, unique=True)
+    effective_from: date
+
+
+class ChecklistItem(SQLModel, table=True):
+    """One item of a checklist version, grouped by component, with a weight."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    version_id: int = Field(sa_column=_fk("checklistversion.id"))
+    component: str = Field(max_length=30)
+    code: str = Field(max_length=20)
+    text_zh: str = Field(max_length=200)
+    text_en: str = Field(max_length=300)
+    weight: float = Field(default=1.0)
+    position: int = Field(default=0)
+
+    __table_args__ = (
+        UniqueConstraint("version_id", "code", name="uq_checklist_item_code"),
+        CheckConstraint("weight > 0", name="ck_checklist_item_weight"),
+    )
+
+
+class Audit(SQLModel, table=True):
+    """An infection-control audit of one facility against one checklist version."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    facility_id: int = Field(sa_column=_fk("facility.id", index=False))
+    checklist_version_id: int = Field(sa_column=_fk("checklistversion.id", index=False))
+    audited_at: datetime
+    auditor: str = Field(max_length=60)
+    score: float
+    level: str = Field(max_length=14)
+    version: int = Field(default=1)
+
+    __table_args__ = (
+        CheckConstraint("score >= 0 AND score <= 800", name="ck_audit_score"),
+        Index("ix_audit_facility_time", "facility_id", "audited_at"),
+    )
+
+
+class AuditItemResult(SQLModel, table=True):
+    """The result of one checklist item in one audit."""
+
+    audit_id: int = Field(sa_column=Column(Integer, ForeignKey("audit.id"), primary_key=True))
+    item_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("checklistitem.id"), primary_key=True)
+    )
+    result: str = Field(max_length=8)
+    note: str | None = Field(default=None, max_length=300)
+
+    __table_args__ = (_one_of("result", AUDIT_RESULTS, "ck_audit_item_result"),)
+
+
+class AuditFinding(SQLModel, table=True):
+    """A finding of an audit and the corrective action that fixes it."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    audit_id: int = Field(sa_column=_fk("audit.id"))
+    facility_id: int = Field(sa_column=_fk("facility.id"))
+    item_id: int | None = Field(default=None, sa_column=_fk("checklistitem.id", nullable=True))
+    finding_zh: str = Field(max_length=300)
+    finding_en: str = Field(max_length=400)
+    action_zh: str = Field(max_length=300)
+    action_en: str = Field(max_length=400)
+    owner: str = Field(max_length=60)
+    due_date: date = Field(index=True)
+    closed_date: date | None = Field(default=None, index=True)
+    version: int = Field(default=1)
+
+
+class FacilityAuditState(SQLModel, table=True):
+    """Each facility's latest audit (so the audit page never scans audit history)."""
+
+    facility_id: int = Field(sa_column=Column(Integer, ForeignKey("facility.id"), primary_key=True))
+    audit_id: int = Field(sa_column=_fk("audit.id", index=False))
+    audited_at: datetime
+    score: float
+    level: str = Field(max_length=14)
+
+
+# --- Supplies ----------------------------------------------------------------------------------
+
+
+class SupplyItem(SQLModel, table=True):
+    """A supply item: PPE, test kits, reagents, disinfectant, living supplies."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(max_length=20, unique=True)
+    category: str = Field(max_length=14)
+    name_zh: str = Field(max_length=60)
+    name_en: str = Field(max_length=100)
+    unit_zh: str = Field(max_length=10)
+    unit_en: str = Field(max_length=20)
+    version: int = Field(default=1)
+
+    __table_args__ = (_one_of("category", SUPPLY_CATEGORIES, "ck_supply_category"),)
+
+
+class StockReport(SQLModel, table=True):
+    """A stock count of one item at one location; consumed and received since the last count."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    item_id: int = Field(sa_column=_fk("supplyitem.id", index=False))
+    location_id: int = Field(sa_column=_fk("facility.id", index=False))
+    reported_at: datetime
+    on_hand: int
+    consumed: int = Field(default=0)
+    received: int = Field(default=0)
+    on_order: int = Field(default=0)
+
+    __table_args__ = (
+        CheckConstraint(
+            "on_hand >= 0 AND consumed >= 0 AND received >= 0 AND on_order >= 0",
+            name="ck_stock_report_counts",
+        ),
+        Index("ix_stock_report_line_time", "location_id", "item_id", "reported_at"),
+    )
+
+
+class StockState(SQLModel, table=True):
+    """Current stock of one item at one location, with its reorder level."""
+
+    item_id: int = Field(sa_column=Column(Integer, ForeignKey("supplyitem.id"), primary_key=True))
+    location_id: int = Field(sa_column=Column(Integer, ForeignKey("facility.id"), primary_key=True))
+    last_reported_at: datetime
+    on_hand: int
+    on_order: int = Field(default=0)
+    reorder_level: int = Field(default=0)
+
+
+class StockDaily(SQLModel, table=True):
+    """Per stock line and day: consumed, received and the day's last count (burn rate)."""
+
+    item_id: int = Field(sa_column=Column(Integer, ForeignKey("supplyitem.id"), primary_key=True))
+    location_id: int = Field(sa_column=Column(Integer, ForeignKey("facility.id"), primary_key=True))
+    day: date = Field(primary_key=True, index=True)
+    on_hand: int
+    consumed: int = Field(default=0)
+    received: int = Field(default=0)
+
+
+# --- Users, change log, change counter ---------------------------------------------------------
+
+
+class User(SQLModel, table=True):
+    """A person who signs in: leadership, duty officer, auditor or admin."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(max_length=40, unique=True)
+    display_name: str = Field(max_length=60)
+    role: str = Field(max_length=14)
+    # Districts a duty officer may write in, as comma-separated codes; empty = none.
+    district_codes: str = Field(default="", max_length=200)
+    password_hash: str | None = Field(default=None, max_length=200)
+    is_active: bool = Field(default=True)
+    created_at: datetime
+    version: int = Field(default=1)
+
+    __table_args__ = (_one_of("role", USER_ROLES, "ck_user_role"),)
+
+
+class ChangeLog(SQLModel, table=True):
+    """Who changed what, when, with the record before and after (as JSON)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    changed_at: datetime = Field(index=True)
+    user_id: int | None = Field(default=None, sa_column=_fk("user.id", nullable=True))
+    actor: str = Field(max_length=60)
+    table_name: str = Field(max_length=40)
+    record_key: str = Field(max_length=60)
+    action: str = Field(max_length=8)
+    before_json: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    after_json: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    counter: int = Field(sa_column=Column(BigInteger, nullable=False))
+
+    __table_args__ = (
+        _one_of("action", CHANGE_ACTIONS, "ck_change_action"),
+        Index("ix_changelog_table_key", "table_name", "record_key"),
+    )
+
+
+class ChangeCounter(SQLModel, table=True):
+    """A single row whose value every write raises: live screens compare it to re-read."""
+
+    id: int = Field(default=1, primary_key=True)
+    value: int = Field(sa_column=Column(BigInteger, nullable=False, default=0))
+    changed_at: datetime
+
+    __table_args__ = (CheckConstraint("id = 1", name="ck_change_counter_single_row"),)

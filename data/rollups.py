@@ -1,0 +1,378 @@
+"""Current-state and rollup tables kept beside the history tables.
+
+Each report is folded into the state tables in one of two ways, sharing the same rules:
+`apply_*` updates them for one new report (the write path), `rebuild_derived_state` recomputes
+them all from history (after a bulk load, or to repair). Tests check both give the same rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import delete, insert, select
+from sqlmodel import Session
+
+from data import models
+from data.timeutil import as_utc, command_zone, local_day
+
+BULK_CHUNK = 5_000
+
+
+def hour_of(moment: datetime) -> datetime:
+    """The UTC hour a report falls in (its hourly bucket)."""
+    return as_utc(moment).replace(minute=0, second=0, microsecond=0)
+
+
+# --- Testing -----------------------------------------------------------------------------------
+
+
+def apply_site_report(session: Session, report: models.TestingSiteReport, district: str) -> None:
+    """Fold one new testing-site report into the site's state and the hourly totals."""
+    zone = command_zone()
+    day = local_day(report.reported_at, zone)
+    state = session.get(models.TestingSiteState, report.site_id, with_for_update=True)
+    if state is None:
+        state = models.TestingSiteState(
+            site_id=report.site_id,
+            last_reported_at=report.reported_at,
+            is_open=report.is_open,
+            queue_wait_minutes=report.queue_wait_minutes,
+            day=day,
+        )
+        session.add(state)
+    _fold_site_state(state, report, day)
+    if report.round_id is not None:
+        key = {"round_id": report.round_id, "hour": hour_of(report.reported_at)}
+        hourly = session.get(models.TestingHourly, key, with_for_update=True)
+        if hourly is None:
+            hourly = models.TestingHourly(**key, district_code=district)
+            session.add(hourly)
+        _fold_hourly(hourly, report)
+
+
+def _fold_site_state(
+    state: models.TestingSiteState, report: models.TestingSiteReport, day: date
+) -> None:
+    if as_utc(report.reported_at) < as_utc(state.last_reported_at):
+        # A late report adds to its day's totals only if that day is still the current one.
+        if day == state.day:
+            state.sampled_day += report.sampled
+            state.resulted_day += report.resulted
+        return
+    if day != state.day:
+        state.day, state.sampled_day, state.resulted_day = day, 0, 0
+    state.sampled_day += report.sampled
+    state.resulted_day += report.resulted
+    state.last_reported_at = report.reported_at
+    state.is_open = report.is_open
+    state.queue_wait_minutes = report.queue_wait_minutes
+    if report.round_id is not None:
+        state.round_id = report.round_id
+
+
+def _fold_hourly(hourly: models.TestingHourly, report: models.TestingSiteReport) -> None:
+    hourly.sampled = (hourly.sampled or 0) + report.sampled
+    hourly.resulted = (hourly.resulted or 0) + report.resulted
+    hourly.positive = (hourly.positive or 0) + report.positive
+    hourly.pools_positive = (hourly.pools_positive or 0) + report.pools_positive
+
+
+def _rebuild_testing(session: Session, zone: ZoneInfo) -> None:
+    district_of = dict(
+        session.execute(
+            select(models.Facility.id, models.Facility.district_code).where(
+                models.Facility.kind == "testing_site"
+            )
+        ).all()
+    )
+    states: dict[int, models.TestingSiteState] = {}
+    hourly: dict[tuple[int, datetime], models.TestingHourly] = {}
+    columns = select(models.TestingSiteReport).order_by(
+        models.TestingSiteReport.reported_at, models.TestingSiteReport.id
+    )
+    for report in session.scalars(columns.execution_options(yield_per=BULK_CHUNK)):
+        day = local_day(report.reported_at, zone)
+        state = states.get(report.site_id)
+        if state is None:
+            state = states[report.site_id] = models.TestingSiteState(
+                site_id=report.site_id,
+                last_reported_at=report.reported_at,
+                is_open=report.is_open,
+                queue_wait_minutes=report.queue_wait_minutes,
+                day=day,
+            )
+        _fold_site_state(state, report, day)
+        if report.round_id is not None:
+            key = (report.round_id, hour_of(report.reported_at))
+            bucket = hourly.get(key)
+            if bucket is None:
+                bucket = hourly[key] = models.TestingHourly(
+                    round_id=key[0],
+                    hour=key[1],
+                    district_code=district_of[report.site_id],
+                    sampled=0,
+                    resulted=0,
+                    positive=0,
+                    pools_positive=0,
+                )
+            _fold_hourly(bucket, report)
+        session.expunge(report)
+    _replace(session, models.TestingSiteState, states.values())
+    _replace(session, models.TestingHourly, hourly.values())
+
+
+# --- Quarantine hotels -------------------------------------------------------------------------
+
+_HOTEL_SNAPSHOT = (
+    "rooms_total",
+    "rooms_occupied",
+    "rooms_cleaning",
+    "occupied_inbound",
+    "occupied_close_contact",
+    "occupied_secondary_contact",
+)
+
+
+def apply_hotel_report(session: Session, report: models.HotelReport) -> None:
+    """Fold one new hotel report into the hotel's state and its daily row."""
+    day = local_day(report.reported_at, command_zone())
+    state = session.get(models.HotelState, report.hotel_id, with_for_update=True)
+    if state is None:
+        state = models.HotelState(
+            hotel_id=report.hotel_id,
+            last_reported_at=report.reported_at,
+            day=day,
+            **_hotel_snapshot(report),
+            staff_on_duty=report.staff_on_duty,
+        )
+        session.add(state)
+    _fold_hotel_state(state, report, day)
+    daily = session.get(models.HotelDaily, (report.hotel_id, day), with_for_update=True)
+    if daily is None:
+        daily = models.HotelDaily(hotel_id=report.hotel_id, day=day, **_hotel_snapshot(report))
+        session.add(daily)
+    _fold_hotel_daily(daily, report)
+
+
+def _hotel_snapshot(report: models.HotelReport) -> dict[str, int]:
+    return {name: getattr(report, name) for name in _HOTEL_SNAPSHOT}
+
+
+def _fold_hotel_state(state: models.HotelState, report: models.HotelReport, day: date) -> None:
+    if as_utc(report.reported_at) < as_utc(state.last_reported_at):
+        if day == state.day:
+            state.intake_day += report.intake
+            state.discharges_day += report.discharges
+        return
+    if day != state.day:
+        state.day, state.intake_day, state.discharges_day = day, 0, 0
+    state.intake_day += report.intake
+    state.discharges_day += report.discharges
+    state.last_reported_at = report.reported_at
+    state.staff_on_duty = report.staff_on_duty
+    for name, value in _hotel_snapshot(report).items():
+        setattr(state, name, value)
+
+
+def _fold_hotel_daily(daily: models.HotelDaily, report: models.HotelReport) -> None:
+    daily.intake = (daily.intake or 0) + report.intake
+    daily.discharges = (daily.discharges or 0) + report.discharges
+    # The day's snapshot is its latest report; reports arrive in time order on the write
+    # path, and the rebuild sorts by time, so the last one folded is the latest.
+    for name, value in _hotel_snapshot(report).items():
+        setattr(daily, name, value)
+
+
+def _rebuild_hotels(session: Session, zone: ZoneInfo) -> None:
+    states: dict[int, models.HotelState] = {}
+    daily: dict[tuple[int, date], models.HotelDaily] = {}
+    query = select(models.HotelReport).order_by(
+        models.HotelReport.reported_at, models.HotelReport.id
+    )
+    for report in session.scalars(query.execution_options(yield_per=BULK_CHUNK)):
+        day = local_day(report.reported_at, zone)
+        state = states.get(report.hotel_id)
+        if state is None:
+            state = states[report.hotel_id] = models.HotelState(
+                hotel_id=report.hotel_id,
+                last_reported_at=report.reported_at,
+                day=day,
+                intake_day=0,
+                discharges_day=0,
+                **_hotel_snapshot(report),
+                staff_on_duty=report.staff_on_duty,
+            )
+        _fold_hotel_state(state, report, day)
+        row = daily.get((report.hotel_id, day))
+        if row is None:
+            row = daily[(report.hotel_id, day)] = models.HotelDaily(
+                hotel_id=report.hotel_id,
+                day=day,
+                intake=0,
+                discharges=0,
+                **_hotel_snapshot(report),
+            )
+        _fold_hotel_daily(row, report)
+        session.expunge(report)
+    _replace(session, models.HotelState, states.values())
+    _replace(session, models.HotelDaily, daily.values())
+
+
+# --- Supplies ----------------------------------------------------------------------------------
+
+
+def apply_stock_report(session: Session, report: models.StockReport) -> None:
+    """Fold one new stock count into the line's state and its daily row."""
+    day = local_day(report.reported_at, command_zone())
+    key = (report.item_id, report.location_id)
+    state = session.get(models.StockState, key, with_for_update=True)
+    if state is None:
+        state = models.StockState(
+            item_id=report.item_id,
+            location_id=report.location_id,
+            last_reported_at=report.reported_at,
+            on_hand=report.on_hand,
+            on_order=report.on_order,
+        )
+        session.add(state)
+    _fold_stock_state(state, report)
+    daily = session.get(models.StockDaily, (*key, day), with_for_update=True)
+    if daily is None:
+        daily = models.StockDaily(
+            item_id=report.item_id,
+            location_id=report.location_id,
+            day=day,
+            on_hand=report.on_hand,
+        )
+        session.add(daily)
+    _fold_stock_daily(daily, report)
+
+
+def _fold_stock_state(state: models.StockState, report: models.StockReport) -> None:
+    if as_utc(report.reported_at) >= as_utc(state.last_reported_at):
+        state.last_reported_at = report.reported_at
+        state.on_hand = report.on_hand
+        state.on_order = report.on_order
+
+
+def _fold_stock_daily(daily: models.StockDaily, report: models.StockReport) -> None:
+    daily.consumed = (daily.consumed or 0) + report.consumed
+    daily.received = (daily.received or 0) + report.received
+    daily.on_hand = report.on_hand
+
+
+def _rebuild_stock(session: Session, zone: ZoneInfo) -> None:
+    # Reorder levels are settings of a line, not derived from history: keep them.
+    reorder = {
+        (item, location): level
+        for item, location, level in session.execute(
+            select(
+                models.StockState.item_id,
+                models.StockState.location_id,
+                models.StockState.reorder_level,
+            )
+        )
+    }
+    states: dict[tuple[int, int], models.StockState] = {}
+    daily: dict[tuple[int, int, date], models.StockDaily] = {}
+    query = select(models.StockReport).order_by(
+        models.StockReport.reported_at, models.StockReport.id
+    )
+    for report in session.scalars(query.execution_options(yield_per=BULK_CHUNK)):
+        key = (report.item_id, report.location_id)
+        state = states.get(key)
+        if state is None:
+            state = states[key] = models.StockState(
+                item_id=key[0],
+                location_id=key[1],
+                last_reported_at=report.reported_at,
+                on_hand=report.on_hand,
+                on_order=report.on_order,
+                reorder_level=reorder.get(key, 0),
+            )
+        _fold_stock_state(state, report)
+        day = local_day(report.reported_at, zone)
+        row = daily.get((*key, day))
+        if row is None:
+            row = daily[(*key, day)] = models.StockDaily(
+                item_id=key[0],
+                location_id=key[1],
+                day=day,
+                on_hand=report.on_hand,
+                consumed=0,
+                received=0,
+            )
+        _fold_stock_daily(row, report)
+        session.expunge(report)
+    _replace(session, models.StockState, states.values())
+    _replace(session, models.StockDaily, daily.values())
+
+
+# --- Audits ------------------------------------------------------------------------------------
+
+
+def apply_audit(session: Session, audit: models.Audit) -> None:
+    """Make `audit` the facility's latest one unless a later audit is already recorded."""
+    state = session.get(models.FacilityAuditState, audit.facility_id, with_for_update=True)
+    if state is not None and as_utc(state.audited_at) > as_utc(audit.audited_at):
+        return
+    if state is None:
+        state = models.FacilityAuditState(
+            facility_id=audit.facility_id,
+            audit_id=audit.id,
+            audited_at=audit.audited_at,
+            score=audit.score,
+            level=audit.level,
+        )
+        session.add(state)
+    state.audit_id, state.audited_at = audit.id, audit.audited_at
+    state.score, state.level = audit.score, audit.level
+
+
+def _rebuild_audits(session: Session) -> None:
+    latest: dict[int, models.FacilityAuditState] = {}
+    query = select(
+        models.Audit.id,
+        models.Audit.facility_id,
+        models.Audit.audited_at,
+        models.Audit.score,
+        models.Audit.level,
+    ).order_by(models.Audit.audited_at, models.Audit.id)
+    for audit_id, facility_id, audited_at, score, level in session.execute(query):
+        latest[facility_id] = models.FacilityAuditState(
+            facility_id=facility_id,
+            audit_id=audit_id,
+            audited_at=audited_at,
+            score=score,
+            level=level,
+        )
+    _replace(session, models.FacilityAuditState, latest.values())
+
+
+# --- Whole rebuild -----------------------------------------------------------------------------
+
+
+def _replace(session: Session, table: type, rows: Iterable) -> None:
+    """Swap a derived table's rows for `rows`, in bulk."""
+    session.execute(delete(table))
+    columns = [column.name for column in table.__table__.columns]
+    batch: list[dict] = []
+    for row in rows:
+        batch.append({name: getattr(row, name) for name in columns})
+        if len(batch) >= BULK_CHUNK:
+            session.execute(insert(table), batch)
+            batch = []
+    if batch:
+        session.execute(insert(table), batch)
+
+
+def rebuild_derived_state(session: Session) -> None:
+    """Recompute every state and rollup table from history (does not commit)."""
+    zone = command_zone()
+    _rebuild_testing(session, zone)
+    _rebuild_hotels(session, zone)
+    _rebuild_stock(session, zone)
+    _rebuild_audits(session)
+    session.flush()
