@@ -525,3 +525,11 @@ class ChangeCounter(SQLModel, table=True):
     changed_at: datetime
 
     __table_args__ = (CheckConstraint("id = 1", name="ck_change_counter_single_row"),)
+
+
+class DatasetInfo(SQLModel, table=True):
+    """Facts about the data set as a whole, e.g. that it is the simulated demo scenario."""
+
+    key: str = Field(primary_key=True, max_length=40)
+    value: str = Field(sa_column=Column(Text, nullable=False))
+    updated_at: datetime

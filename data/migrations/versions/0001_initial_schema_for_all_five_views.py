@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-29 20:41:56.066619
+Create Date: 2026-11-29
 """
 
 from collections.abc import Sequence
@@ -33,6 +33,12 @@ def upgrade() -> None:
     sa.Column('effective_from', sa.Date(), nullable=False),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('label')
+    )
+    op.create_table('datasetinfo',
+    sa.Column('key', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
+    sa.Column('value', sa.Text(), nullable=False),
+    sa.Column('updated_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.PrimaryKeyConstraint('key')
     )
     op.create_table('district',
     sa.Column('code', sqlmodel.sql.sqltypes.AutoString(length=6), nullable=False),
@@ -519,6 +525,7 @@ def downgrade() -> None:
     op.drop_table('user')
     op.drop_table('supplyitem')
     op.drop_table('district')
+    op.drop_table('datasetinfo')
     op.drop_table('checklistversion')
     op.drop_table('changecounter')
     # ### end Alembic commands ###
