@@ -172,7 +172,10 @@ class ControlZone(SQLModel, table=True):
     __table_args__ = (
         _one_of("level", ZONE_LEVELS, "ck_zone_level"),
         CheckConstraint("population >= 0", name="ck_zone_population"),
-        CheckConstraint("polygon_geojson IS NOT NULL OR radius_m > 0", name="ck_zone_has_shape"),
+        CheckConstraint(
+            "polygon_geojson IS NOT NULL OR (radius_m IS NOT NULL AND radius_m > 0)",
+            name="ck_zone_has_shape",
+        ),
         CheckConstraint("lifted_at IS NULL OR lifted_at >= imposed_at", name="ck_zone_lifted"),
     )
 

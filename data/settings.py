@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -22,7 +23,9 @@ class Settings(BaseSettings):
     demo_data: bool = True
     demo_scale: str = "demo"
     timezone: str = "Asia/Shanghai"
-    tile_url: str | None = None
+    # Show every screen as of this moment (ISO time; naive = command's zone): after-action
+    # reviews and reproducible screenshots. Unset: live.
+    replay_at: datetime | None = None
 
     @field_validator("timezone")
     @classmethod
@@ -41,6 +44,14 @@ class Settings(BaseSettings):
         if value.startswith("postgresql://"):
             value = "postgresql+psycopg://" + value.removeprefix("postgresql://")
         return value
+
+    @field_validator("replay_at")
+    @classmethod
+    def _replay_in_command_zone(cls, value: datetime | None, info) -> datetime | None:  # noqa: ANN001
+        if value is None or value.tzinfo is not None:
+            return value
+        zone = ZoneInfo(info.data.get("timezone", "Asia/Shanghai"))
+        return value.replace(tzinfo=zone)
 
     @property
     def zone(self) -> ZoneInfo:

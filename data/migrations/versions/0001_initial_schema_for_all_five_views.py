@@ -132,7 +132,7 @@ def upgrade() -> None:
     sa.Column('version', sa.Integer(), nullable=False),
     sa.CheckConstraint("level IN ('sealed', 'controlled', 'prevention')", name='ck_zone_level'),
     sa.CheckConstraint('lifted_at IS NULL OR lifted_at >= imposed_at', name='ck_zone_lifted'),
-    sa.CheckConstraint('polygon_geojson IS NOT NULL OR radius_m > 0', name='ck_zone_has_shape'),
+    sa.CheckConstraint('polygon_geojson IS NOT NULL OR (radius_m IS NOT NULL AND radius_m > 0)', name='ck_zone_has_shape'),
     sa.CheckConstraint('population >= 0', name='ck_zone_population'),
     sa.ForeignKeyConstraint(['district_code'], ['district.code'], ),
     sa.PrimaryKeyConstraint('id'),

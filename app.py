@@ -1,0 +1,49 @@
+"""Epidemic-control command center: routes to the pages and draws the shared sidebar."""
+
+import streamlit as st
+
+from components.i18n import LANGUAGES, t
+from data.queries.common import get_latest_report_time
+from data.settings import get_settings
+from data.timeutil import format_local
+from pages.shell import choose_language, clock, read, refresh_counter
+
+st.set_page_config(page_title="疫情防控指挥中心", page_icon=":material/shield:", layout="wide")
+lang = choose_language()
+
+pages = {
+    t("nav.command"): [
+        st.Page(
+            "pages/overview.py",
+            title=t("overview.title"),
+            icon=":material/dashboard:",
+            default=True,
+            url_path="overview",
+        ),
+    ],
+}
+navigation = st.navigation(pages)
+
+with st.sidebar:
+    st.markdown(f"### {t('app.title')}")
+    st.caption(t("app.city"))
+    st.segmented_control(
+        t("sidebar.language"),
+        LANGUAGES,
+        key="lang",
+        default=lang,
+        format_func=lambda code: {"zh": "中文", "en": "English"}[code],
+    )
+    try:
+        refresh_counter()
+        latest = read(get_latest_report_time)
+        now = clock()
+    except Exception:  # noqa: BLE001 - the page itself says what is wrong with the database
+        latest, now = None, None
+    if latest is not None:
+        st.caption(t("sidebar.as_of", time=format_local(latest)))
+    elif now is not None:
+        st.caption(t("sidebar.no_data"))
+    st.caption(t("sidebar.timezone", zone=get_settings().timezone))
+
+navigation.run()

@@ -1,0 +1,1 @@
+"""Renderers of plain data (DataFrames, numbers): charts, maps, KPI cards. No database here."""

@@ -1,0 +1,41 @@
+"""Strings shared by every page: the shell, navigation, empty states, units."""
+
+STRINGS: dict[str, tuple[str, str]] = {
+    "app.title": ("疫情防控指挥中心", "Epidemic Control Command Center"),
+    "app.city": ("广州市", "Guangzhou"),
+    "nav.command": ("指挥", "Command"),
+    "nav.views": ("专题", "Views"),
+    "sidebar.language": ("语言 / Language", "语言 / Language"),
+    "sidebar.as_of": ("数据截至 {time}", "Data as of {time}"),
+    "sidebar.no_data": ("数据库暂无数据", "The database holds no data yet"),
+    "sidebar.timezone": ("时区：{zone}", "Time zone: {zone}"),
+    "sidebar.database": ("数据库：{engine}", "Database: {engine}"),
+    "banner.simulated": (
+        "模拟数据：本屏显示的是仿照 2021 年 5–6 月广州疫情生成的演示情景，并非真实记录。",
+        "Simulated data: this screen shows a demo scenario in the shape of Guangzhou's "
+        "May–June 2021 outbreak, not a record of it.",
+    ),
+    "error.database": (
+        "无法连接数据库：{reason}。请检查 DATABASE_URL 设置后刷新页面。",
+        "Cannot reach the database: {reason}. Check the DATABASE_URL setting, then reload.",
+    ),
+    "empty.database": (
+        "数据库中还没有数据。运行 `python -m data seed` 载入演示情景，或等待值班员上报。",
+        "There is no data in the database yet. Run `python -m data seed` to load the demo "
+        "scenario, or wait for duty officers' reports.",
+    ),
+    "empty.filter": ("没有符合筛选条件的记录。", "No records match the filters."),
+    "unit.people": ("人", "people"),
+    "unit.rooms": ("间", "rooms"),
+    "unit.lines": ("项", "lines"),
+    "unit.actions": ("项", "actions"),
+    "district.all": ("全市", "Whole city"),
+    "zone.sealed": ("封闭区", "Sealed"),
+    "zone.controlled": ("封控区", "Controlled"),
+    "zone.prevention": ("防范区", "Prevention"),
+    "kind.confirmed": ("确诊病例", "Confirmed"),
+    "kind.asymptomatic": ("无症状感染者", "Asymptomatic"),
+    "cohort.inbound": ("入境人员", "Inbound travellers"),
+    "cohort.close_contact": ("密切接触者", "Close contacts"),
+    "cohort.secondary_contact": ("次密切接触者", "Secondary contacts"),
+}

@@ -1,0 +1,62 @@
+"""Strings of the Overview page."""
+
+STRINGS: dict[str, tuple[str, str]] = {
+    "overview.title": ("总览", "Overview"),
+    "overview.caption": (
+        "全市疫情防控主要指标，数据截至 {time}（{zone}）。",
+        "The city's headline figures, as of {time} ({zone}).",
+    ),
+    "overview.cases.new_local": ("今日新增本土病例", "New local cases today"),
+    "overview.cases.new_local_help": (
+        "今日（{day}）报告的本土确诊病例与无症状感染者",
+        "Local confirmed cases and asymptomatic infections reported today ({day})",
+    ),
+    "overview.cases.delta": ("较昨日 {delta:+d}", "{delta:+d} on yesterday"),
+    "overview.cases.total_local": ("累计本土感染者", "Local infections in total"),
+    "overview.cases.total_split": (
+        "确诊 {confirmed} · 无症状 {asymptomatic}",
+        "{confirmed} confirmed · {asymptomatic} asymptomatic",
+    ),
+    "overview.contacts": ("密接、次密接已管控", "Contacts under control"),
+    "overview.contacts_help": (
+        "密接 {close_controlled}/{close_identified} · 次密接 "
+        "{secondary_controlled}/{secondary_identified}",
+        "close {close_controlled}/{close_identified} · secondary "
+        "{secondary_controlled}/{secondary_identified}",
+    ),
+    "overview.zones": ("现行管控区域", "Control zones in force"),
+    "overview.zones_split": (
+        "封闭 {sealed} · 封控 {controlled} · 防范 {prevention}",
+        "{sealed} sealed · {controlled} controlled · {prevention} prevention",
+    ),
+    "overview.testing": ("进行中核酸检测轮次完成率", "Testing completion, rounds under way"),
+    "overview.testing_help": (
+        "{rounds} 个轮次 · 已采样 {sampled} / 目标 {target} 人",
+        "{rounds} rounds · {sampled} sampled of {target} targeted",
+    ),
+    "overview.testing_none": ("当前无进行中的检测轮次", "No testing round under way"),
+    "overview.rooms_free": ("隔离酒店可用房间", "Quarantine rooms free"),
+    "overview.rooms_help": (
+        "{hotels} 家启用酒店 · 共 {total} 间 · 在住 {occupied} · 清洁中 {cleaning}",
+        "{hotels} active hotels · {total} rooms · {occupied} occupied · {cleaning} cleaning",
+    ),
+    "overview.supply_low": ("可用不足 7 天的物资", "Supply lines under 7 days"),
+    "overview.supply_help": (
+        "其中不足 3 天 {critical} 项，共 {lines} 项有消耗数据",
+        "{critical} of them under 3 days; {lines} lines with burn data",
+    ),
+    "overview.overdue": ("逾期未整改的院感问题", "Overdue corrective actions"),
+    "overview.overdue_help": (
+        "未关闭 {open} 项，其中逾期 {overdue} 项",
+        "{open} open, {overdue} of them overdue",
+    ),
+    "overview.district_table": ("各区病例", "Cases by district"),
+    "overview.col.district": ("区", "District"),
+    "overview.col.new_today": ("今日新增", "New today"),
+    "overview.col.last_7_days": ("近 7 日", "Last 7 days"),
+    "overview.col.total": ("累计", "Total"),
+    "overview.curve": ("每日新增本土感染者", "New local infections per day"),
+    "overview.col.day": ("报告日期", "Report date"),
+    "overview.col.kind": ("类别", "Kind"),
+    "overview.col.count": ("例数", "Cases"),
+}

@@ -1,0 +1,90 @@
+"""Reads every page needs: the clock, the data set's description, the change counter."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import func, select
+from sqlmodel import Session
+
+from data import models
+from data.settings import get_settings
+from data.timeutil import as_utc, local_day, utc_now
+
+
+@dataclass(frozen=True)
+class Clock:
+    """The moment the dashboard shows: real time, or the end of a replayed scenario."""
+
+    now: datetime
+    today: date
+    replay: bool
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """How the data set was made, when it is the simulated demo scenario."""
+
+    simulated: bool
+    scale: str
+    anchor_date: date
+    as_of: datetime
+
+
+def get_scenario(*, session: Session) -> Scenario | None:
+    """The demo scenario's description, or None when the data is not simulated."""
+    info = session.get(models.DatasetInfo, "scenario")
+    if info is None:
+        return None
+    value = json.loads(info.value)
+    return Scenario(
+        simulated=bool(value.get("simulated", True)),
+        scale=str(value.get("scale", "demo")),
+        anchor_date=date.fromisoformat(value["anchor_date"]),
+        as_of=as_utc(datetime.fromisoformat(value["as_of"])),
+    )
+
+
+def get_clock(*, session: Session, real_now: datetime | None = None) -> Clock:
+    """Now, for every figure: REPLAY_AT if set; a scenario that has ended stays at its end."""
+    replay_at = get_settings().replay_at
+    if replay_at is not None:
+        return Clock(now=as_utc(replay_at), today=local_day(replay_at), replay=True)
+    real_now = as_utc(real_now or utc_now())
+    scenario = get_scenario(session=session)
+    if scenario is not None and local_day(real_now) > scenario.anchor_date:
+        return Clock(now=scenario.as_of, today=local_day(scenario.as_of), replay=True)
+    return Clock(now=real_now, today=local_day(real_now), replay=False)
+
+
+def get_change_counter(*, session: Session) -> int:
+    """The database-wide change counter: it moves whenever anything is written."""
+    value = session.execute(
+        select(models.ChangeCounter.value).where(models.ChangeCounter.id == 1)
+    ).scalar_one_or_none()
+    return int(value or 0)
+
+
+def get_latest_report_time(*, session: Session) -> datetime | None:
+    """The newest report of any source (testing sites, hotels, stock, audits), or None."""
+    latest = [
+        session.execute(select(func.max(column))).scalar_one_or_none()
+        for column in (
+            models.TestingSiteState.last_reported_at,
+            models.HotelState.last_reported_at,
+            models.StockState.last_reported_at,
+            models.FacilityAuditState.audited_at,
+        )
+    ]
+    present = [as_utc(moment) for moment in latest if moment is not None]
+    return max(present) if present else None
+
+
+def has_any_data(*, session: Session) -> bool:
+    """Whether the database holds any operational record (a facility or a case)."""
+    for table in (models.Facility, models.Case):
+        if session.execute(select(func.count()).select_from(table)).scalar_one():
+            return True
+    return False

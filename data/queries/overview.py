@@ -1,0 +1,84 @@
+"""The Overview's headline figures, each read through the view's own queries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlmodel import Session
+
+from data.queries.audits import ActionTotals, get_action_totals
+from data.queries.cases import (
+    CaseTotals,
+    ContactTotals,
+    count_active_zones,
+    get_contact_totals,
+    get_local_case_totals,
+)
+from data.queries.common import Clock
+from data.queries.hotels import RoomTotals, get_room_totals
+from data.queries.supplies import list_stock_lines
+from data.queries.testing import list_round_totals
+
+
+@dataclass(frozen=True)
+class TestingTotals:
+    """Rounds under way: how many, and sampled against target."""
+
+    __test__ = False
+
+    rounds: int
+    sampled: int
+    target: int
+
+    @property
+    def percent(self) -> float | None:
+        if self.target <= 0:
+            return None
+        return min(100.0, 100.0 * self.sampled / self.target)
+
+
+@dataclass(frozen=True)
+class SupplyTotals:
+    """Stock lines with a burn rate, and those under 7 and under 3 days of supply."""
+
+    lines_with_burn: int
+    under_7_days: int
+    under_3_days: int
+
+
+@dataclass(frozen=True)
+class Headline:
+    """Every figure on the Overview."""
+
+    cases: CaseTotals
+    contacts: ContactTotals
+    zones: dict[str, int]
+    testing: TestingTotals
+    rooms: RoomTotals
+    supplies: SupplyTotals
+    actions: ActionTotals
+
+
+def get_headline(*, session: Session, clock: Clock) -> Headline:
+    """The Overview's figures at the clock's moment."""
+    rounds = list_round_totals(session=session, under_way_at=clock.now)
+    capped = rounds["sampled"].clip(upper=rounds["target_population"])
+    lines = list_stock_lines(session=session, today=clock.today)
+    known = lines[lines["days_of_supply"].notna()]
+    return Headline(
+        cases=get_local_case_totals(session=session, today=clock.today),
+        contacts=get_contact_totals(session=session, today=clock.today),
+        zones=count_active_zones(session=session, at=clock.now),
+        testing=TestingTotals(
+            rounds=len(rounds),
+            sampled=int(capped.sum()),
+            target=int(rounds["target_population"].sum()),
+        ),
+        rooms=get_room_totals(session=session),
+        supplies=SupplyTotals(
+            lines_with_burn=len(known),
+            under_7_days=int((known["days_of_supply"] < 7).sum()),
+            under_3_days=int((known["days_of_supply"] < 3).sum()),
+        ),
+        actions=get_action_totals(session=session, today=clock.today),
+    )

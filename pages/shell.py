@@ -1,0 +1,101 @@
+"""What every page shares: the engine, cached reads keyed on the change counter, the clock.
+
+This is the only place where Streamlit meets the database: pages call `read(...)` with a
+query function from `data.queries`, and hand the result to `components`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import streamlit as st
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from components.banner import empty_database_notice, simulated_notice
+from components.i18n import LANGUAGES, set_language, t
+from data.bootstrap import prepare_database
+from data.db import DatabaseUnavailable, make_engine
+from data.queries.common import (
+    Clock,
+    Scenario,
+    get_change_counter,
+    get_clock,
+    get_scenario,
+    has_any_data,
+)
+from data.settings import get_settings
+
+T = TypeVar("T")
+
+
+@st.cache_resource(show_spinner="正在准备数据库… / Preparing the database…")
+def get_engine() -> Engine:
+    """The process-wide engine; on first start the schema is made and the demo seeded."""
+    settings = get_settings()
+    engine = make_engine(settings.database_url)
+    prepare_database(engine, seed_demo_if_empty=settings.demo_data, scale=settings.demo_scale)
+    return engine
+
+
+def refresh_counter() -> int:
+    """Read the database's change counter for this script run (cached reads key on it)."""
+    with Session(get_engine()) as session:
+        counter = get_change_counter(session=session)
+    st.session_state["_counter"] = counter
+    return counter
+
+
+@st.cache_data(max_entries=512, show_spinner=False)
+def _cached_read(name: str, counter: int, arguments: tuple, _query: Callable[..., T]) -> T:
+    with Session(get_engine()) as session:
+        return _query(session=session, **dict(arguments))
+
+
+def read(query: Callable[..., T], /, **arguments: Any) -> T:
+    """Run a data-layer read, cached until anything in the database changes."""
+    name = f"{query.__module__}.{query.__qualname__}"
+    key = tuple(sorted(arguments.items()))
+    return _cached_read(name, st.session_state["_counter"], key, _query=query)
+
+
+def clock() -> Clock:
+    """The moment the page shows (a replayed scenario stays at its end)."""
+    with Session(get_engine()) as session:
+        return get_clock(session=session)
+
+
+def scenario() -> Scenario | None:
+    """The demo scenario's description, when the data is simulated."""
+    return read(get_scenario)
+
+
+def choose_language() -> str:
+    """The language from the sidebar switch, else `?lang=`, else Chinese; applied to strings."""
+    lang = st.session_state.get("lang") or st.query_params.get("lang", "zh")
+    return set_language(lang if lang in LANGUAGES else "zh")
+
+
+def start_page(title_key: str) -> Clock | None:
+    """Set up a page: language, database, counter, title, simulated notice.
+
+    Returns the clock, or None (after saying why) when there is nothing to show.
+    """
+    choose_language()
+    try:
+        refresh_counter()
+    except DatabaseUnavailable as error:
+        st.error(t("error.database", reason=error), icon=":material/error:")
+        return None
+    except Exception as error:  # noqa: BLE001 - a broken database must not show a traceback
+        st.error(t("error.database", reason=type(error).__name__), icon=":material/error:")
+        return None
+    st.title(t(title_key))
+    current = scenario()
+    if current is not None and current.simulated:
+        simulated_notice()
+    if not read(has_any_data):
+        empty_database_notice()
+        return None
+    return clock()

@@ -1,0 +1,309 @@
+"""The data layer on SQLite and PostgreSQL: constraints, the write path, current state."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pytest
+from sqlalchemy import func
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from data import models
+from data.rollups import rebuild_derived_state
+from data.writes import (
+    SYSTEM,
+    Actor,
+    InvalidRecord,
+    PermissionDenied,
+    StaleEdit,
+    save_record,
+)
+from tests.factories import (
+    at,
+    make_case,
+    make_facility,
+    make_hotel_report,
+    make_round,
+    make_site_report,
+    make_stock_report,
+    make_supply_item,
+)
+
+
+def _count(session: Session, table: type) -> int:
+    return session.execute(select(func.count()).select_from(table)).scalar_one()
+
+
+def test_schema_holds_the_eleven_districts(session: Session) -> None:
+    districts = session.exec(select(models.District).order_by(models.District.code)).all()
+    assert [d.code for d in districts][:3] == ["440103", "440104", "440105"]
+    assert len(districts) == 11
+    liwan = districts[0]
+    assert (liwan.name_zh, liwan.name_en, liwan.population) == ("荔湾区", "Liwan", 1_238_438)
+    assert json.loads(liwan.boundary_geojson)["type"] == "MultiPolygon"
+
+
+@pytest.mark.parametrize(
+    ("model", "values"),
+    [
+        (models.Facility, {"kind": "spaceport"}),
+        (models.Facility, {"status": "sleeping"}),
+        (models.Facility, {"district_code": "999999"}),
+        (models.Case, {"kind": "probable"}),
+        (models.Case, {"close_contacts_identified": 3, "close_contacts_controlled": 5}),
+        (models.ControlZone, {"level": "red"}),
+        (models.ControlZone, {"radius_m": None, "polygon_geojson": None}),
+        (models.TestingRound, {"target_population": 0}),
+    ],
+)
+def test_database_rejects_invalid_rows(session: Session, model: type, values: dict) -> None:
+    valid = {
+        models.Facility: dict(
+            code="X1",
+            kind="testing_site",
+            district_code="440103",
+            name_zh="点",
+            name_en="Site",
+            lon=113.2,
+            lat=23.1,
+        ),
+        models.Case: dict(
+            case_no="C1",
+            kind="confirmed",
+            report_date=date(2021, 5, 21),
+            district_code="440103",
+            community_zh="街",
+            community_en="Street",
+            lon=113.2,
+            lat=23.1,
+        ),
+        models.ControlZone: dict(
+            code="Z1",
+            level="sealed",
+            district_code="440103",
+            name_zh="区",
+            name_en="Zone",
+            center_lon=113.2,
+            center_lat=23.1,
+            radius_m=100.0,
+            imposed_at=at("2021-05-31 00:00"),
+        ),
+        models.TestingRound: dict(
+            district_code="440103",
+            round_no=1,
+            target_population=10,
+            start_at=at("2021-05-26 00:00"),
+            deadline_at=at("2021-05-27 00:00"),
+        ),
+    }[model]
+    session.add(model(**{**valid, **values}))
+    with pytest.raises(IntegrityError):
+        session.commit()
+
+
+def test_save_record_writes_one_change_log_row_and_bumps_the_counter(session: Session) -> None:
+    site = make_facility(session, kind="testing_site")
+    assert site.version == 1
+    updated = save_record(
+        session,
+        actor=SYSTEM,
+        model=models.Facility,
+        key=site.id,
+        expected_version=1,
+        values={"status": "closed"},
+    )
+    assert (updated.status, updated.version) == ("closed", 2)
+    log = session.exec(select(models.ChangeLog).order_by(models.ChangeLog.id)).all()
+    assert [(entry.table_name, entry.action) for entry in log] == [
+        ("facility", "insert"),
+        ("facility", "update"),
+    ]
+    assert json.loads(log[1].before_json)["status"] == "active"
+    assert json.loads(log[1].after_json)["status"] == "closed"
+    assert session.get(models.ChangeCounter, 1).value == 2
+    assert [entry.counter for entry in log] == [1, 2]
+
+
+def test_stale_edit_is_refused_and_nothing_is_written(session: Session) -> None:
+    site = make_facility(session)
+    save_record(
+        session,
+        actor=SYSTEM,
+        model=models.Facility,
+        key=site.id,
+        expected_version=1,
+        values={"name_en": "Renamed"},
+    )
+    with pytest.raises(StaleEdit) as refused:
+        save_record(
+            session,
+            actor=SYSTEM,
+            model=models.Facility,
+            key=site.id,
+            expected_version=1,
+            values={"status": "closed"},
+        )
+    assert "version 2" in refused.value.message_en
+    session.expire_all()
+    assert session.get(models.Facility, site.id).status == "active"
+    assert _count(session, models.ChangeLog) == 2
+
+
+def test_invalid_values_are_refused_with_a_message(session: Session) -> None:
+    with pytest.raises(InvalidRecord) as refused:
+        make_facility(session, lon="east")
+    assert "lon" in refused.value.message_en
+    assert _count(session, models.Facility) == 0
+
+
+def test_duty_officers_write_only_in_their_districts(session: Session) -> None:
+    officer = Actor(name="li", role="duty_officer", district_codes=frozenset({"440104"}))
+    values = dict(
+        code="X2",
+        kind="testing_site",
+        district_code="440103",
+        name_zh="点",
+        name_en="Site",
+        lon=113.2,
+        lat=23.1,
+    )
+    with pytest.raises(PermissionDenied):
+        save_record(session, actor=officer, model=models.Facility, values=values)
+    with pytest.raises(PermissionDenied):
+        save_record(
+            session,
+            actor=Actor(name="boss", role="leadership"),
+            model=models.Facility,
+            values=values,
+        )
+    created = save_record(
+        session, actor=officer, model=models.Facility, values={**values, "district_code": "440104"}
+    )
+    assert created.district_code == "440104"
+    assert _count(session, models.Facility) == 1
+
+
+def test_site_reports_keep_current_state_and_hourly_totals(session: Session) -> None:
+    site = make_facility(session, kind="testing_site", district_code="440104")
+    testing_round = make_round(session, district_code="440104")
+    # 2021-05-26 23:30 and 23:50 local are 15:30 and 15:50 UTC; 00:10 local is the next day.
+    for moment, sampled, wait in [
+        ("2021-05-26 15:30", 100, 20),
+        ("2021-05-26 15:50", 50, 35),
+        ("2021-05-26 16:10", 70, 75),
+    ]:
+        make_site_report(
+            session,
+            site_id=site.id,
+            round_id=testing_round.id,
+            reported_at=at(moment),
+            sampled=sampled,
+            resulted=sampled // 2,
+            queue_wait_minutes=wait,
+        )
+    state = session.get(models.TestingSiteState, site.id)
+    assert (state.day, state.sampled_day, state.resulted_day) == (date(2021, 5, 27), 70, 35)
+    assert state.queue_wait_minutes == 75
+    hourly = session.exec(select(models.TestingHourly).order_by(models.TestingHourly.hour)).all()
+    assert [(h.hour.hour, h.sampled, h.resulted) for h in hourly] == [(15, 150, 75), (16, 70, 35)]
+    assert {h.district_code for h in hourly} == {"440104"}
+
+
+def test_hotel_reports_refuse_more_rooms_than_the_hotel_has(session: Session) -> None:
+    hotel = make_facility(session, kind="quarantine_hotel", cohort="close_contact", capacity=10)
+    with pytest.raises(InvalidRecord) as refused:
+        make_hotel_report(
+            session,
+            hotel_id=hotel.id,
+            reported_at=at("2021-05-30 02:00"),
+            rooms_total=10,
+            rooms_occupied=8,
+            rooms_cleaning=3,
+        )
+    assert "exceed" in refused.value.message_en
+    assert _count(session, models.HotelReport) == 0
+    assert _count(session, models.HotelState) == 0
+
+
+def test_stock_reports_refuse_negative_counts(session: Session) -> None:
+    item = make_supply_item(session)
+    warehouse = make_facility(session, kind="warehouse")
+    with pytest.raises(InvalidRecord):
+        make_stock_report(
+            session,
+            item_id=item.id,
+            location_id=warehouse.id,
+            reported_at=at("2021-05-30 02:00"),
+            on_hand=-5,
+        )
+    assert _count(session, models.StockReport) == 0
+
+
+def _state_rows(session: Session) -> dict[str, list[tuple]]:
+    tables = (
+        models.TestingSiteState,
+        models.TestingHourly,
+        models.HotelState,
+        models.HotelDaily,
+        models.StockState,
+        models.StockDaily,
+        models.FacilityAuditState,
+    )
+    rows = {}
+    for table in tables:
+        columns = list(table.__table__.columns)
+        result = session.execute(select(*columns).order_by(*table.__table__.primary_key))
+        rows[table.__tablename__] = [tuple(row) for row in result]
+    return rows
+
+
+def test_rebuild_from_history_equals_incremental_state(session: Session) -> None:
+    site = make_facility(session, kind="testing_site")
+    testing_round = make_round(session)
+    hotel = make_facility(session, kind="quarantine_hotel", cohort="inbound", capacity=50)
+    item = make_supply_item(session)
+    for day, hour in [(26, 1), (26, 3), (27, 1), (27, 17)]:
+        moment = at(f"2021-05-{day} {hour:02d}:00")
+        make_site_report(
+            session,
+            site_id=site.id,
+            round_id=testing_round.id,
+            reported_at=moment,
+            sampled=10 * hour,
+            resulted=5 * hour,
+            queue_wait_minutes=hour,
+        )
+        make_hotel_report(
+            session,
+            hotel_id=hotel.id,
+            reported_at=moment,
+            rooms_total=50,
+            rooms_occupied=hour + day - 20,
+            occupied_inbound=hour + day - 20,
+            intake=hour,
+            discharges=1,
+        )
+        make_stock_report(
+            session,
+            item_id=item.id,
+            location_id=hotel.id,
+            reported_at=moment,
+            on_hand=100 - hour,
+            consumed=hour,
+            received=0,
+        )
+    incremental = _state_rows(session)
+    rebuild_derived_state(session)
+    session.commit()
+    session.expire_all()
+    assert _state_rows(session) == incremental
+    # Only the 17:00 UTC report falls on 05-28 local (01:00), so today's intake is its own.
+    assert incremental["hotelstate"][0][-2:] == (17, 1)
+
+
+def test_cases_link_to_their_infector(session: Session) -> None:
+    first = make_case(session, report_date=date(2021, 5, 21))
+    second = make_case(session, report_date=date(2021, 5, 23), infector_case_id=first.id)
+    assert session.get(models.Case, second.id).infector_case_id == first.id
