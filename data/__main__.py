@@ -167,6 +167,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (SQLAlchemyError, ValueError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
+    except Exception as error:  # noqa: BLE001 - a user sees a message, never a traceback
+        print(f"error: {type(error).__name__}: {error}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

@@ -14,7 +14,7 @@ from typing import Any
 
 from pydantic import ValidationError
 from sqlalchemy import update
-from sqlmodel import Session, SQLModel
+from sqlmodel import Session, SQLModel, select
 
 from data import models
 from data.rollups import apply_audit, apply_hotel_report, apply_site_report, apply_stock_report
@@ -298,8 +298,10 @@ def record_audit(
 
     items = {
         item.id: item
-        for item in session.query(models.ChecklistItem).filter(
-            models.ChecklistItem.version_id == values.get("checklist_version_id")
+        for item in session.exec(
+            select(models.ChecklistItem).where(
+                models.ChecklistItem.version_id == values.get("checklist_version_id")
+            )
         )
     }
     unknown = sorted(set(results) - set(items))

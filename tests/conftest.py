@@ -19,6 +19,12 @@ from data.db import load_reference_data, make_engine, upgrade_schema
 from data.settings import get_settings
 
 BACKENDS = ["sqlite", "postgresql"]
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def page_path(name: str) -> str:
+    """The absolute path of a page script, for AppTest.from_file."""
+    return str(ROOT / name)
 
 
 @pytest.fixture(scope="session")
@@ -91,10 +97,19 @@ def session(engine: Engine) -> Iterator[Session]:
 
 
 @pytest.fixture
-def app_database(database_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    """Point the app (AppTest) at a fresh database, with no demo seeding; clears caches."""
+def app_database(
+    database_url: str, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
+) -> Iterator[str]:
+    """Point the app (AppTest) at a fresh database, with no demo seeding; clears caches.
+
+    A test marked `@pytest.mark.replay_at("2021-06-10 20:00")` sees the app as of that
+    local time.
+    """
     monkeypatch.setenv("DATABASE_URL", database_url)
     monkeypatch.setenv("DEMO_DATA", "0")
+    marker = request.node.get_closest_marker("replay_at")
+    if marker is not None:
+        monkeypatch.setenv("REPLAY_AT", marker.args[0])
     get_settings.cache_clear()
     st.cache_resource.clear()
     st.cache_data.clear()

@@ -169,11 +169,11 @@ def make_audit(
     *,
     facility: models.Facility,
     version: models.ChecklistVersion,
-    results: dict[models.ChecklistItem, str],
+    results: list[tuple[models.ChecklistItem, str]],
     audited_at: datetime,
     findings: list[dict[str, Any]] = (),
 ) -> models.Audit:
-    """An audit with item results (item -> 'pass' | 'partial' | 'fail' | 'na')."""
+    """An audit with (item, 'pass' | 'partial' | 'fail' | 'na') results."""
     return record_audit(
         session,
         actor=SYSTEM,
@@ -183,6 +183,6 @@ def make_audit(
             "audited_at": audited_at,
             "auditor": "督导组 1 / Team 1",
         },
-        results={item.id: (result, None) for item, result in results.items()},
+        results={item.id: (result, None) for item, result in results},
         findings=list(findings),
     )

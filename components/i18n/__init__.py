@@ -9,11 +9,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from contextvars import ContextVar
 
-from components.i18n import common, overview
+from components.i18n import audits, cases, common, hotels, overview, supplies, testing
 
 LANGUAGES = ("zh", "en")
 DEFAULT_LANGUAGE = "zh"
-_MODULES = (common, overview)
+_MODULES = (common, overview, cases, testing, hotels, audits, supplies)
 
 
 def _merge() -> dict[str, tuple[str, str]]:

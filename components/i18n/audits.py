@@ -1,0 +1,3 @@
+"""Strings of the audits page."""
+
+STRINGS: dict[str, tuple[str, str]] = {}

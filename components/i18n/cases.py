@@ -1,0 +1,3 @@
+"""Strings of the cases page."""
+
+STRINGS: dict[str, tuple[str, str]] = {}

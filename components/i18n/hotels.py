@@ -1,0 +1,3 @@
+"""Strings of the hotels page."""
+
+STRINGS: dict[str, tuple[str, str]] = {}

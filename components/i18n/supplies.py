@@ -1,0 +1,3 @@
+"""Strings of the supplies page."""
+
+STRINGS: dict[str, tuple[str, str]] = {}

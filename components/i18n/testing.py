@@ -1,0 +1,3 @@
+"""Strings of the testing page."""
+
+STRINGS: dict[str, tuple[str, str]] = {}

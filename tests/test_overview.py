@@ -1,0 +1,258 @@
+"""Overview: the headline figures from known rows, in the data layer and on the page."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+from streamlit.testing.v1 import AppTest
+
+from data.queries.common import Clock
+from data.queries.overview import get_headline
+from tests.conftest import page_path
+from tests.factories import (
+    at,
+    make_audit,
+    make_case,
+    make_checklist,
+    make_facility,
+    make_hotel_report,
+    make_round,
+    make_site_report,
+    make_stock_report,
+    make_supply_item,
+    make_zone,
+)
+
+# 2021-06-10 20:00 in Guangzhou is 12:00 UTC.
+REPLAY_AT = "2021-06-10 20:00"
+CLOCK = Clock(now=at("2021-06-10 12:00"), today=date(2021, 6, 10), replay=True)
+
+
+def build_known_city(session: Session) -> None:
+    """Rows whose headline figures are worked out by hand in the tests below."""
+    make_case(
+        session,
+        report_date=date(2021, 5, 21),
+        close_contacts_identified=10,
+        close_contacts_controlled=8,
+        secondary_contacts_identified=30,
+        secondary_contacts_controlled=20,
+    )
+    make_case(session, report_date=date(2021, 6, 9), district_code="440104")
+    make_case(session, report_date=date(2021, 6, 10))
+    make_case(
+        session,
+        report_date=date(2021, 6, 10),
+        close_contacts_identified=5,
+        close_contacts_controlled=5,
+        secondary_contacts_identified=12,
+        secondary_contacts_controlled=10,
+    )
+    make_case(session, report_date=date(2021, 6, 10), kind="asymptomatic", severity="none")
+    make_case(session, report_date=date(2021, 6, 10), source="imported", district_code="440111")
+    make_case(session, report_date=date(2021, 6, 11))  # after the clock: not counted
+
+    make_zone(session, level="sealed", imposed_at=at("2021-05-31 00:00"))
+    make_zone(
+        session,
+        level="controlled",
+        imposed_at=at("2021-05-29 00:00"),
+        lifted_at=at("2021-06-08 00:00"),
+    )
+    make_zone(session, level="prevention", imposed_at=at("2021-06-01 00:00"))
+    make_zone(session, level="sealed", imposed_at=at("2021-06-11 00:00"))
+
+    liwan_site = make_facility(session, kind="testing_site", district_code="440103")
+    yuexiu_site = make_facility(session, kind="testing_site", district_code="440104")
+    liwan = make_round(
+        session,
+        round_no=4,
+        target_population=1000,
+        start_at=at("2021-06-08 16:00"),
+        deadline_at=at("2021-06-10 16:00"),
+    )
+    yuexiu = make_round(
+        session,
+        district_code="440104",
+        round_no=2,
+        target_population=500,
+        start_at=at("2021-06-09 16:00"),
+        deadline_at=at("2021-06-11 16:00"),
+    )
+    finished = make_round(
+        session,
+        round_no=1,
+        target_population=900,
+        start_at=at("2021-05-26 00:00"),
+        deadline_at=at("2021-05-28 00:00"),
+    )
+    for site, testing_round, moment, sampled in [
+        (liwan_site, liwan, "2021-06-09 02:00", 400),
+        (liwan_site, liwan, "2021-06-10 02:00", 200),
+        (yuexiu_site, yuexiu, "2021-06-10 03:00", 700),
+        (liwan_site, finished, "2021-05-27 03:00", 900),
+    ]:
+        make_site_report(
+            session,
+            site_id=site.id,
+            round_id=testing_round.id,
+            reported_at=at(moment),
+            sampled=sampled,
+            resulted=sampled,
+        )
+
+    full = make_facility(session, kind="quarantine_hotel", cohort="close_contact", capacity=100)
+    quiet = make_facility(session, kind="quarantine_hotel", cohort="inbound", capacity=50)
+    standby = make_facility(
+        session, kind="quarantine_hotel", cohort="inbound", capacity=80, status="standby"
+    )
+    for hotel, total, occupied, cleaning in [
+        (full, 100, 90, 5),
+        (quiet, 50, 10, 0),
+        (standby, 80, 0, 0),
+    ]:
+        make_hotel_report(
+            session,
+            hotel_id=hotel.id,
+            reported_at=at("2021-06-10 08:00"),
+            rooms_total=total,
+            rooms_occupied=occupied,
+            rooms_cleaning=cleaning,
+        )
+
+    masks = make_supply_item(session)
+    warehouse = make_facility(session, kind="warehouse")
+    lines = [  # location, on hand at the end, consumed per day, days of counts
+        (warehouse, 20, 10, 2),  # 2 days of supply
+        (full, 50, 10, 3),  # 5 days
+        (quiet, 1000, 10, 3),  # 100 days
+        (liwan_site, 30, 5, 1),  # one count: not enough data
+    ]
+    for location, on_hand, per_day, days in lines:
+        for offset in range(days):
+            make_stock_report(
+                session,
+                item_id=masks.id,
+                location_id=location.id,
+                reported_at=at(f"2021-06-{10 - days + offset + 1:02d} 01:00"),
+                on_hand=on_hand + per_day * (days - offset - 1),
+                consumed=per_day,
+            )
+
+    version, items = make_checklist(session)
+    clinic = make_facility(session, kind="fever_clinic")
+    finding = {
+        "finding_zh": "未分区",
+        "finding_en": "No zoning",
+        "action_zh": "整改",
+        "action_en": "Fix",
+        "owner": "院感科 / IPC dept.",
+    }
+    make_audit(
+        session,
+        facility=clinic,
+        version=version,
+        audited_at=at("2021-06-01 02:00"),
+        results=[(items["a"], "fail"), (items["b"], "pass")],
+        findings=[
+            {**finding, "due_date": date(2021, 6, 5)},
+            {**finding, "due_date": date(2021, 6, 12)},
+            {**finding, "due_date": date(2021, 6, 1), "closed_date": date(2021, 5, 31)},
+        ],
+    )
+
+
+def test_headline_figures_match_the_known_rows(session: Session) -> None:
+    build_known_city(session)
+    headline = get_headline(session=session, clock=CLOCK)
+    cases = headline.cases
+    assert (cases.new_today, cases.new_yesterday, cases.total) == (3, 1, 5)
+    assert (cases.confirmed, cases.asymptomatic) == (4, 1)
+    contacts = headline.contacts
+    assert (contacts.close_identified, contacts.close_controlled) == (15, 13)
+    assert (contacts.secondary_identified, contacts.secondary_controlled) == (42, 30)
+    assert headline.zones == {"sealed": 1, "controlled": 0, "prevention": 1}
+    # Liwan 600 of 1000 and Yuexiu 700 of 500 (counted as 500); round 1 ended in May.
+    assert (headline.testing.rounds, headline.testing.sampled, headline.testing.target) == (
+        2,
+        1100,
+        1500,
+    )
+    rooms = headline.rooms
+    assert (rooms.hotels, rooms.total, rooms.occupied, rooms.cleaning, rooms.available) == (
+        2,
+        150,
+        100,
+        5,
+        45,
+    )
+    supplies = headline.supplies
+    assert (supplies.lines_with_burn, supplies.under_7_days, supplies.under_3_days) == (3, 2, 1)
+    assert (headline.actions.open, headline.actions.overdue) == (2, 1)
+
+
+def _metrics(app: AppTest) -> dict[str, str]:
+    return {metric.label: metric.value for metric in app.metric}
+
+
+@pytest.mark.replay_at(REPLAY_AT)
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        (
+            "en",
+            {
+                "New local cases today": "3",
+                "Local infections in total": "5",
+                "Contacts under control": "43 / 57",
+                "Control zones in force": "2",
+                "Testing completion, rounds under way": "73.3%",
+                "Quarantine rooms free": "45",
+                "Supply lines under 7 days": "2",
+                "Overdue corrective actions": "1",
+            },
+        ),
+        (
+            "zh",
+            {
+                "今日新增本土病例": "3",
+                "累计本土感染者": "5",
+                "密接、次密接已管控": "43 / 57",
+                "现行管控区域": "2",
+                "进行中核酸检测轮次完成率": "73.3%",
+                "隔离酒店可用房间": "45",
+                "可用不足 7 天的物资": "2",
+                "逾期未整改的院感问题": "1",
+            },
+        ),
+    ],
+)
+def test_overview_page_shows_the_data_layers_figures(
+    app_database: str,
+    engine: Engine,
+    lang: str,
+    expected: dict[str, str],
+) -> None:
+    with Session(engine) as session:
+        build_known_city(session)
+    app = AppTest.from_file(page_path("pages/overview.py"), default_timeout=30)
+    app.query_params["lang"] = lang
+    app.run()
+    assert not app.exception
+    assert _metrics(app) == expected
+    table = app.dataframe[0].value
+    liwan = table[table.iloc[:, 0] == ("Liwan" if lang == "en" else "荔湾区")].iloc[0]
+    # 05-21 and three on 06-10: new today, last 7 days, total.
+    assert [int(value) for value in liwan.iloc[1:]] == [3, 3, 4]
+
+
+def test_overview_says_when_the_database_is_empty(app_database: str) -> None:
+    app = AppTest.from_file(page_path("pages/overview.py"), default_timeout=30)
+    app.query_params["lang"] = "en"
+    app.run()
+    assert not app.exception
+    assert any("no data in the database" in info.value for info in app.info)
+    assert not app.metric
