@@ -1,0 +1,68 @@
+"""The app shell: navigation, the sidebar's "as of" time, and the database error path."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+from streamlit.testing.v1 import AppTest
+
+from data.settings import get_settings
+from tests.conftest import page_path
+from tests.factories import at, make_facility, make_hotel_report
+
+
+@pytest.mark.replay_at("2021-06-10 20:00")
+def test_app_opens_on_the_overview_with_the_data_as_of_time(
+    app_database: str, engine: Engine
+) -> None:
+    with Session(engine) as session:
+        hotel = make_facility(session, kind="quarantine_hotel", cohort="inbound", capacity=40)
+        # 06:30 UTC is 14:30 in Guangzhou: the sidebar shows the command's time zone.
+        make_hotel_report(
+            session,
+            hotel_id=hotel.id,
+            reported_at=at("2021-06-10 06:30"),
+            rooms_total=40,
+            rooms_occupied=30,
+        )
+    app = AppTest.from_file(page_path("app.py"), default_timeout=30)
+    app.query_params["lang"] = "en"
+    app.run()
+    assert not app.exception
+    assert app.title[0].value == "Overview"
+    captions = [caption.value for caption in app.sidebar.caption]
+    assert "Data as of 2021-06-10 14:30" in captions
+    assert "Time zone: Asia/Shanghai" in captions
+    metrics = {metric.label: metric.value for metric in app.metric}
+    assert metrics["Quarantine rooms free"] == "10"
+
+
+def test_app_in_chinese_by_default(app_database: str) -> None:
+    app = AppTest.from_file(page_path("app.py"), default_timeout=30)
+    app.run()
+    assert not app.exception
+    assert app.title[0].value == "总览"
+    assert "数据库暂无数据" in [caption.value for caption in app.sidebar.caption]
+
+
+def test_unreachable_database_shows_a_message_not_a_traceback(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import streamlit as st
+
+    monkeypatch.setenv(
+        "DATABASE_URL", "postgresql+psycopg://nobody@127.0.0.1:1/nowhere?connect_timeout=2"
+    )
+    monkeypatch.setenv("DEMO_DATA", "0")
+    get_settings.cache_clear()
+    st.cache_resource.clear()
+    try:
+        app = AppTest.from_file(page_path("app.py"), default_timeout=30)
+        app.query_params["lang"] = "en"
+        app.run()
+        assert not app.exception
+        assert app.error[0].value.startswith("Cannot reach the database: cannot open the database")
+    finally:
+        get_settings.cache_clear()
+        st.cache_resource.clear()
