@@ -21,6 +21,10 @@ pages = {
             url_path="overview",
         ),
     ],
+    t("nav.views"): [
+        st.Page("pages/testing.py", title=t("testing.title"), icon=":material/biotech:",
+                url_path="testing"),
+    ],
 }
 navigation = st.navigation(pages)
 

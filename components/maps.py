@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+import math
+from collections.abc import Iterator, Sequence
+from functools import lru_cache
 
 import pandas as pd
 import pydeck as pdk
+from pydeck.bindings.json_tools import default_serialize
 
 # The city as a whole, in the GCJ-02 frame the boundaries use.
 CITY_VIEW = pdk.ViewState(latitude=23.28, longitude=113.45, zoom=8.3, pitch=0, bearing=0)
@@ -21,7 +24,7 @@ def district_features(districts: pd.DataFrame, properties: Sequence[str] = ()) -
     features = [
         {
             "type": "Feature",
-            "geometry": json.loads(row["boundary_geojson"]),
+            "geometry": parsed_geometry(row["boundary_geojson"]),
             "properties": {name: _plain(row[name]) for name in wanted if name in row},
         }
         for _, row in districts.iterrows()
@@ -32,6 +35,75 @@ def district_features(districts: pd.DataFrame, properties: Sequence[str] = ()) -
 def _plain(value: object) -> object:
     """A value JSON can carry (numpy numbers to Python ones)."""
     return value.item() if hasattr(value, "item") else value
+
+
+@lru_cache(maxsize=128)
+def parsed_geometry(geojson: str) -> dict:
+    """A GeoJSON geometry parsed once per process (boundaries never change); do not mutate it."""
+    return json.loads(geojson)
+
+
+# Metres per degree of latitude (longitude degrees shrink with cos(latitude)).
+METRES_PER_DEGREE = 111_320.0
+
+
+def circle_polygon(lon: float, lat: float, radius_m: float, segments: int = 48) -> dict:
+    """A GeoJSON Polygon approximating a circle of `radius_m` metres around a point."""
+    dlat = radius_m / METRES_PER_DEGREE
+    dlon = dlat / max(math.cos(math.radians(lat)), 1e-6)
+    ring = [
+        [
+            round(lon + dlon * math.cos(2 * math.pi * step / segments), 6),
+            round(lat + dlat * math.sin(2 * math.pi * step / segments), 6),
+        ]
+        for step in range(segments)
+    ]
+    return {"type": "Polygon", "coordinates": [[*ring, ring[0]]]}
+
+
+def _positions(coordinates: object) -> Iterator[tuple[float, float]]:
+    if isinstance(coordinates, list | tuple) and coordinates:
+        if isinstance(coordinates[0], int | float):
+            yield float(coordinates[0]), float(coordinates[1])
+        else:
+            for part in coordinates:
+                yield from _positions(part)
+
+
+def geometry_bounds(geometry: dict) -> tuple[float, float, float, float] | None:
+    """(min lon, min lat, max lon, max lat) of a GeoJSON geometry; None when it has no points."""
+    points = list(_positions(geometry.get("coordinates", [])))
+    if not points:
+        return None
+    lons, lats = zip(*points, strict=True)
+    return min(lons), min(lats), max(lons), max(lats)
+
+
+def fit_view(
+    bounds: tuple[float, float, float, float],
+    *,
+    width: int = 1000,
+    height: int = 560,
+    padding: float = 0.15,
+    max_zoom: float = 13.0,
+) -> pdk.ViewState:
+    """A view centred on `bounds` (min lon, min lat, max lon, max lat) that shows all of it."""
+    min_lon, min_lat, max_lon, max_lat = bounds
+    lon_span = max(max_lon - min_lon, 1e-4) * (1 + 2 * padding)
+    # Web Mercator stretches latitude by 1 / cos(latitude).
+    middle = math.radians((min_lat + max_lat) / 2)
+    lat_span = max(max_lat - min_lat, 1e-4) * (1 + 2 * padding) / math.cos(middle)
+    # deck.gl's world is 512 * 2**zoom pixels wide.
+    zoom = min(
+        math.log2(width * 360 / (512 * lon_span)), math.log2(height * 360 / (512 * lat_span))
+    )
+    return pdk.ViewState(
+        longitude=(min_lon + max_lon) / 2,
+        latitude=(min_lat + max_lat) / 2,
+        zoom=round(min(zoom, max_zoom), 2),
+        pitch=0,
+        bearing=0,
+    )
 
 
 def basemap_layer(
@@ -58,19 +130,32 @@ def basemap_layer(
     )
 
 
+class CompactDeck(pdk.Deck):
+    """A deck whose JSON has no indentation: pydeck indents by two spaces, which makes
+    boundary coordinates several times larger on their way to the browser."""
+
+    def to_json(self) -> str:
+        return json.dumps(self, sort_keys=True, default=default_serialize, separators=(",", ":"))
+
+
 def offline_deck(
     layers: list[pdk.Layer],
     *,
     view: pdk.ViewState = CITY_VIEW,
     tooltip: dict | bool = True,
     height: int = 560,
+    style_url: str | None = None,
 ) -> pdk.Deck:
-    """A deck with no map provider: nothing is fetched from a tile server."""
-    return pdk.Deck(
+    """A deck with no map provider: nothing is fetched from a tile server.
+
+    `style_url` (optional) names a MapLibre style on an intranet tile server, drawn under the
+    layers; without it the district polygons are the only basemap.
+    """
+    return CompactDeck(
         layers=layers,
         initial_view_state=view,
-        map_provider=None,
-        map_style=None,
+        map_provider="carto" if style_url else None,
+        map_style=style_url or None,
         tooltip=tooltip,
         height=height,
     )

@@ -1,0 +1,251 @@
+"""Testing tables and alerts: round progress, deadline outlook, sites, and the CSV download.
+
+Every function takes the data layer's frames (`data.queries.testing`) and draws or converts
+them; nothing here reads the database. Status and queue cells carry a coloured mark and
+words, so they read without colour too; small tables also get coloured cells.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+
+import pandas as pd
+import streamlit as st
+
+from components.format import fmt_int
+from components.i18n import current_language, t
+from data.timeutil import format_local
+
+TIME_FORMAT = "%m-%d %H:%M"
+STATUS_STYLES = {
+    "missed": "background-color: #fdecea; color: #b71c1c; font-weight: 600",
+    "behind": "background-color: #fdecea; color: #b71c1c; font-weight: 600",
+    "on_track": "color: #1b5e20",
+}
+BAND_STYLES = {
+    "red": "background-color: #fdecea; color: #b71c1c; font-weight: 600",
+    "amber": "background-color: #fff4e5; color: #8a4b00; font-weight: 600",
+}
+# The progress table's count columns, shown with thousands separators.
+PROGRESS_COUNTS = (
+    "testing.col.target",
+    "testing.col.sampled",
+    "testing.col.resulted",
+    "testing.col.pending",
+    "testing.col.positive",
+    "testing.col.pools",
+)
+# Above this many rows per-cell colouring costs more than it is worth: marks and words stay.
+MAX_STYLED_ROWS = 1_000
+
+
+def _missing(value: object) -> bool:
+    """None, NaN or NaT (how pandas carries a missing time or number)."""
+    return value is None or bool(pd.isna(value))
+
+
+def time_text(moment: datetime | None) -> str:
+    """A stored time as local month-day hour:minute; — when missing."""
+    if _missing(moment):
+        return "—"
+    return format_local(pd.Timestamp(moment).to_pydatetime(), TIME_FORMAT)
+
+
+def hours_text(hours: float | None) -> str:
+    """A number of hours such as 10.0 h; — when missing."""
+    if _missing(hours):
+        return "—"
+    return t("testing.late_hours", hours=f"{hours:.1f}")
+
+
+def round_label(row: Mapping[str, object]) -> str:
+    """A round's name: district and round number, e.g. Liwan round 3."""
+    key = "testing.round_label_partial" if row["scope"] == "partial" else "testing.round_label"
+    return t(key, district=row[f"name_{current_language()}"], round_no=row["round_no"])
+
+
+def round_number(row: Mapping[str, object]) -> str:
+    """A round's number within its district, e.g. Round 3 (partial)."""
+    key = "testing.round_no_partial" if row["scope"] == "partial" else "testing.round_no"
+    return t(key, round_no=row["round_no"])
+
+
+def round_option(row: Mapping[str, object]) -> str:
+    """A round as a choice in the selector: its name, start and deadline."""
+    return t(
+        "testing.round_option",
+        label=round_label(row),
+        start=time_text(row["start_at"]),
+        deadline=time_text(row["deadline_at"]),
+    )
+
+
+def status_text(status: str, hours_late: float | None) -> str:
+    """A round's status as a mark and words; a complete round that finished late says so."""
+    if status == "complete" and not _missing(hours_late):
+        return t("testing.status.complete_late")
+    return t(f"testing.status.{status}")
+
+
+def _outcome_time(row: Mapping[str, object]) -> str:
+    if row["status"] == "complete":
+        return time_text(row["completed_at"])
+    if row["status"] == "upcoming":
+        return "—"
+    if row["never_finishes"]:
+        return t("testing.never")
+    return time_text(row["projected_at"])
+
+
+def _late(row: Mapping[str, object]) -> str:
+    if row["never_finishes"]:
+        return t("testing.never")
+    return hours_text(row["hours_late"])
+
+
+def deadline_table(rounds: pd.DataFrame) -> pd.DataFrame:
+    """Each round's deadline, status, throughput, projected completion and lateness."""
+    records = rounds.to_dict("records")
+    return pd.DataFrame(
+        {
+            t("testing.col.round"): [round_label(row) for row in records],
+            t("testing.col.start"): [time_text(row["start_at"]) for row in records],
+            t("testing.col.deadline"): [time_text(row["deadline_at"]) for row in records],
+            t("testing.col.status"): [
+                status_text(row["status"], row["hours_late"]) for row in records
+            ],
+            t("testing.col.per_hour"): [round(float(row["per_hour"]), 1) for row in records],
+            t("testing.col.projected"): [_outcome_time(row) for row in records],
+            t("testing.col.late"): [_late(row) for row in records],
+        }
+    )
+
+
+def progress_table(rounds: pd.DataFrame) -> pd.DataFrame:
+    """Per round (one district each): target, sampled, results, pending, positives, percent."""
+    records = rounds.to_dict("records")
+    return pd.DataFrame(
+        {
+            t("testing.col.district"): rounds[f"name_{current_language()}"].tolist(),
+            t("testing.col.round"): [round_number(row) for row in records],
+            t("testing.col.target"): rounds["target_population"].astype("int64").tolist(),
+            t("testing.col.sampled"): rounds["sampled"].astype("int64").tolist(),
+            t("testing.col.resulted"): rounds["resulted"].astype("int64").tolist(),
+            t("testing.col.pending"): rounds["pending"].astype("int64").tolist(),
+            t("testing.col.positive"): rounds["positive"].astype("int64").tolist(),
+            t("testing.col.pools"): rounds["pools_positive"].astype("int64").tolist(),
+            t("testing.col.percent"): [round(float(p), 1) for p in rounds["percent"]],
+        }
+    )
+
+
+def csv_bytes(rounds: pd.DataFrame) -> bytes:
+    """The progress and deadline columns of the rounds as CSV (UTF-8 with BOM, for Excel)."""
+    progress = progress_table(rounds)
+    deadlines = deadline_table(rounds).drop(columns=t("testing.col.round"))
+    table = pd.concat([progress, deadlines], axis=1)
+    return table.to_csv(index=False).encode("utf-8-sig")
+
+
+def render_deadline_table(rounds: pd.DataFrame, *, key: str) -> None:
+    """The deadline table, behind and missed rounds' status in red."""
+    table = deadline_table(rounds)
+    styles = [STATUS_STYLES.get(status, "") for status in rounds["status"]]
+    styled = table.style.apply(lambda _: styles, subset=[t("testing.col.status")])
+    st.dataframe(
+        styled,
+        hide_index=True,
+        width="stretch",
+        key=key,
+        column_config={
+            t("testing.col.per_hour"): st.column_config.NumberColumn(format="%.1f"),
+        },
+    )
+
+
+def render_progress_table(rounds: pd.DataFrame, *, key: str) -> None:
+    """The progress table with a progress bar of completion."""
+    st.dataframe(
+        progress_table(rounds),
+        hide_index=True,
+        width="stretch",
+        key=key,
+        column_config={
+            **{
+                t(key): st.column_config.NumberColumn(format="localized") for key in PROGRESS_COUNTS
+            },
+            t("testing.col.percent"): st.column_config.ProgressColumn(
+                min_value=0, max_value=100, format="%.1f%%", width="medium"
+            ),
+        },
+    )
+
+
+def round_alerts(rounds: pd.DataFrame, *, window_hours: int) -> list[tuple[str, str]]:
+    """(level, text) for each missed (error) or behind (warning) round, most urgent first."""
+    alerts: list[tuple[str, str]] = []
+    for row in rounds.to_dict("records"):
+        if row["status"] not in ("missed", "behind"):
+            continue
+        values = {
+            "round": round_label(row),
+            "deadline": time_text(row["deadline_at"]),
+            "remaining": fmt_int(max(0, int(row["target_population"]) - int(row["sampled"]))),
+            "window": window_hours,
+        }
+        if not row["never_finishes"]:
+            values |= {
+                "projected": time_text(row["projected_at"]),
+                "hours": f"{row['hours_late']:.1f}",
+                "per_hour": f"{row['per_hour']:,.0f}",
+            }
+        suffix = "_never" if row["never_finishes"] else ""
+        level = "error" if row["status"] == "missed" else "warning"
+        # Each message uses some of the values; str.format ignores the others.
+        alerts.append((level, t(f"testing.alert.{row['status']}{suffix}", **values)))
+    return sorted(alerts, key=lambda alert: alert[0] != "error")
+
+
+def band_text(band: str) -> str:
+    """A site's queue band as a mark and words, e.g. 🔴 Over 60 min."""
+    return t(f"testing.band.{band}")
+
+
+def site_table(sites: pd.DataFrame) -> pd.DataFrame:
+    """Testing sites in display columns, in the order given (worst queue first)."""
+    lang = current_language()
+    return pd.DataFrame(
+        {
+            t("testing.col.queue"): [band_text(band) for band in sites["band"]],
+            t("testing.col.site"): sites[f"name_{lang}"].tolist(),
+            t("testing.col.district"): sites[f"district_{lang}"].tolist(),
+            t("testing.col.open"): sites["is_open"].astype(bool).tolist(),
+            t("testing.col.wait"): sites["queue_wait_minutes"].astype("int64").tolist(),
+            t("testing.col.sampled_today"): sites["sampled_today"].astype("int64").tolist(),
+            t("testing.col.last_report"): [time_text(m) for m in sites["last_reported_at"]],
+            t("testing.col.stale"): sites["stale"].astype(bool).tolist(),
+        }
+    )
+
+
+def render_site_table(sites: pd.DataFrame, *, key: str) -> None:
+    """The sites table, queue cells amber over 30 minutes and red over 60."""
+    table = site_table(sites)
+    shown: object = table
+    if len(table) <= MAX_STYLED_ROWS:
+        styles = [BAND_STYLES.get(band, "") for band in sites["band"]]
+        shown = table.style.apply(
+            lambda _: styles, subset=[t("testing.col.queue"), t("testing.col.wait")]
+        )
+    st.dataframe(
+        shown,
+        hide_index=True,
+        width="stretch",
+        key=key,
+        column_config={
+            t("testing.col.sampled_today"): st.column_config.NumberColumn(format="localized"),
+            t("testing.col.open"): st.column_config.CheckboxColumn(),
+            t("testing.col.stale"): st.column_config.CheckboxColumn(),
+        },
+    )

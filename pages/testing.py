@@ -1,0 +1,266 @@
+"""Testing progress: will each whole-population round finish by its deadline? Sites, backlog."""
+
+from datetime import timedelta
+
+import pandas as pd
+import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
+
+from components.format import fmt_int, fmt_percent
+from components.i18n import t
+from components.kpi import Kpi, render_kpis
+from components.testing_charts import backlog_chart, progress_chart, progress_series
+from components.testing_maps import completion_deck, sites_deck
+from components.testing_tables import (
+    csv_bytes,
+    render_deadline_table,
+    render_progress_table,
+    render_site_table,
+    round_alerts,
+    round_label,
+    round_option,
+)
+from data.measures.testing import DEFAULT_WINDOW_HOURS, combined_percent, default_round_ids
+from data.queries.common import Clock
+from data.queries.testing import (
+    list_backlog_by_district,
+    list_district_shapes,
+    list_round_hourly,
+    list_round_outlook,
+    list_site_status,
+)
+from data.settings import get_settings
+from data.timeutil import format_local
+from pages.shell import read, start_page
+
+WINDOW_CHOICES = (3, 6, 12, 24)
+# The sites table lists this many sites, worst queue first (a city runs thousands).
+MAX_SITE_ROWS = 200
+# The backlog chart spans the chosen rounds, within these bounds.
+BACKLOG_SHORTEST = timedelta(hours=12)
+BACKLOG_LONGEST = timedelta(days=14)
+
+
+def choose_rounds(rounds: pd.DataFrame, now: Clock, column: DeltaGenerator) -> pd.DataFrame:
+    """The round selector (by district and round number); returns the chosen rounds."""
+    records = rounds.sort_values(["district_code", "round_no"]).to_dict("records")
+    labels = {int(row["round_id"]): round_option(row) for row in records}
+    default = default_round_ids(
+        [
+            (int(row["round_id"]), row["district_code"], row["start_at"], row["deadline_at"])
+            for row in rounds.to_dict("records")
+        ],
+        now.now,
+    )
+    chosen = column.multiselect(
+        t("testing.filter.rounds"),
+        list(labels),
+        default=default,
+        format_func=lambda round_id: labels.get(round_id, str(round_id)),
+        help=t("testing.filter.rounds_help"),
+        key="testing_rounds",
+    )
+    return rounds[rounds["round_id"].isin(chosen)]
+
+
+def render_headline(chosen: pd.DataFrame, rounds: pd.DataFrame) -> None:
+    """Completion, backlog, positives, pools and late rounds of the chosen rounds."""
+    statuses = chosen["status"].value_counts()
+    late = int(statuses.get("behind", 0) + statuses.get("missed", 0))
+    render_kpis(
+        [
+            Kpi(
+                "completion",
+                t("testing.kpi.completion"),
+                fmt_percent(
+                    combined_percent(
+                        chosen["sampled"].astype(int).tolist(),
+                        chosen["target_population"].astype(int).tolist(),
+                    )
+                ),
+                t(
+                    "testing.kpi.completion_help",
+                    rounds=len(chosen),
+                    sampled=fmt_int(int(chosen["sampled"].sum())),
+                    target=fmt_int(int(chosen["target_population"].sum())),
+                ),
+            ),
+            Kpi(
+                "pending",
+                t("testing.kpi.pending"),
+                fmt_int(int(chosen["pending"].sum())),
+                t("testing.kpi.pending_help", city=fmt_int(int(rounds["pending"].sum()))),
+            ),
+            Kpi(
+                "positive",
+                t("testing.kpi.positive"),
+                fmt_int(int(chosen["positive"].sum())),
+                t("testing.kpi.positive_help"),
+            ),
+            Kpi(
+                "pools",
+                t("testing.kpi.pools"),
+                fmt_int(int(chosen["pools_positive"].sum())),
+                t("testing.kpi.pools_help"),
+            ),
+            Kpi(
+                "late",
+                t("testing.kpi.late"),
+                fmt_int(late),
+                t(
+                    "testing.kpi.late_help",
+                    behind=int(statuses.get("behind", 0)),
+                    missed=int(statuses.get("missed", 0)),
+                    on_track=int(statuses.get("on_track", 0)),
+                ),
+            ),
+        ],
+        per_row=5,
+    )
+
+
+def render_deadlines(chosen: pd.DataFrame, window: int) -> None:
+    """Alerts for rounds behind or missed, then every chosen round's outlook."""
+    st.subheader(t("testing.deadlines"))
+    alerts = round_alerts(chosen, window_hours=window)
+    for level, text in alerts:
+        if level == "error":
+            st.error(text, icon=":material/alarm_off:")
+        else:
+            st.warning(text, icon=":material/schedule:")
+    if not alerts and chosen["status"].isin(["on_track"]).any():
+        st.success(t("testing.alert.all_on_track"), icon=":material/check_circle:")
+    render_deadline_table(chosen, key="testing_deadlines")
+    st.caption(t("testing.definitions", hours=window))
+
+
+def render_progress(chosen: pd.DataFrame, now: Clock) -> None:
+    """The district table with progress bars and its CSV; the completion map beside the
+    cumulative sampled-against-target charts."""
+    st.subheader(t("testing.progress"))
+    render_progress_table(chosen, key="testing_progress")
+    st.download_button(
+        t("testing.download"),
+        csv_bytes(chosen),
+        file_name=f"testing-progress-{now.today.isoformat()}.csv",
+        mime="text/csv",
+        key="testing_download",
+        icon=":material/download:",
+    )
+    map_column, chart_column = st.columns([2, 3])
+    with map_column:
+        st.pydeck_chart(
+            completion_deck(read(list_district_shapes), chosen), key="testing_completion_map"
+        )
+        st.caption(t("testing.map_caption"))
+    with chart_column:
+        st.markdown(f"**{t('testing.cumulative')}**")
+        round_ids = tuple(sorted(int(round_id) for round_id in chosen["round_id"]))
+        hourly = read(list_round_hourly, round_ids=round_ids, until=now.now)
+        points = progress_series(hourly, chosen, now.now)
+        if points.empty:
+            st.info(t("testing.no_reports"))
+        else:
+            order = [round_label(row) for row in chosen.to_dict("records")]
+            st.altair_chart(progress_chart(points, order=order))
+            st.caption(t("testing.cumulative_caption"))
+
+
+def render_backlog(chosen: pd.DataFrame, now: Clock) -> None:
+    """Samples awaiting results, city-wide and per district, since the chosen rounds began."""
+    st.subheader(t("testing.backlog"))
+    earliest = pd.Timestamp(chosen["start_at"].min()).to_pydatetime()
+    since = max(min(earliest, now.now - BACKLOG_SHORTEST), now.now - BACKLOG_LONGEST)
+    backlog = read(list_backlog_by_district, since=since, until=now.now)
+    if backlog.empty:
+        st.info(t("testing.no_backlog"))
+    else:
+        st.altair_chart(backlog_chart(backlog, now=now.now), width="stretch")
+        st.caption(t("testing.backlog_caption"))
+
+
+def render_sites(chosen: pd.DataFrame, now: Clock) -> None:
+    """Testing sites: open, queues, staleness; the worst first, in a table and on a map."""
+    st.subheader(t("testing.sites"))
+    only_chosen = st.toggle(
+        t("testing.sites_scope"), value=True, key="testing_sites_scope", disabled=chosen.empty
+    )
+    codes = tuple(sorted(chosen["district_code"].unique())) if only_chosen else ()
+    sites = read(list_site_status, now=now.now, today=now.today, district_codes=codes)
+    if sites.empty:
+        st.info(t("testing.no_sites"))
+        return
+    bands = sites["band"].value_counts()
+    render_kpis(
+        [
+            Kpi(
+                "sites_open",
+                t("testing.kpi.sites_open"),
+                fmt_int(int(sites["is_open"].sum())),
+                t(
+                    "testing.kpi.sites_open_help",
+                    total=fmt_int(len(sites)),
+                    sampled=fmt_int(int(sites["sampled_today"].sum())),
+                ),
+            ),
+            Kpi(
+                "queue_red",
+                t("testing.kpi.queue_red"),
+                fmt_int(int(bands.get("red", 0))),
+                t("testing.kpi.queue_help"),
+            ),
+            Kpi(
+                "queue_amber",
+                t("testing.kpi.queue_amber"),
+                fmt_int(int(bands.get("amber", 0))),
+                t("testing.kpi.queue_help"),
+            ),
+            Kpi(
+                "stale",
+                t("testing.kpi.stale"),
+                fmt_int(int(sites["stale"].sum())),
+                t("testing.kpi.stale_help"),
+            ),
+        ]
+    )
+    st.caption(t("testing.sites_caption"))
+    if (sites["last_reported_at"].dropna() > pd.Timestamp(now.now)).any():
+        st.caption(t("testing.sites_future", time=format_local(now.now)))
+    table_column, map_column = st.columns([3, 2])
+    with table_column:
+        render_site_table(sites.head(MAX_SITE_ROWS), key="testing_sites")
+        if len(sites) > MAX_SITE_ROWS:
+            st.caption(t("testing.sites_capped", shown=MAX_SITE_ROWS, total=fmt_int(len(sites))))
+    with map_column:
+        st.pydeck_chart(sites_deck(read(list_district_shapes), sites), key="testing_sites_map")
+
+
+now = start_page("testing.title")
+if now is not None:
+    st.caption(t("testing.caption", time=format_local(now.now), zone=get_settings().timezone))
+    choose_column, window_column = st.columns([5, 1])
+    # Labels made now: format_func may be called outside this run's language context.
+    window_labels = {
+        hours: t("testing.filter.window_hours", hours=hours) for hours in WINDOW_CHOICES
+    }
+    window = window_column.selectbox(
+        t("testing.filter.window"),
+        WINDOW_CHOICES,
+        index=WINDOW_CHOICES.index(DEFAULT_WINDOW_HOURS),
+        format_func=window_labels.__getitem__,
+        key="testing_window",
+    )
+    rounds = read(list_round_outlook, now=now.now, window_hours=window)
+    chosen = rounds.iloc[0:0]
+    if rounds.empty:
+        st.info(t("testing.no_rounds"), icon=":material/biotech:")
+    else:
+        chosen = choose_rounds(rounds, now, choose_column)
+        if chosen.empty:
+            st.info(t("testing.choose_round"))
+        else:
+            render_headline(chosen, rounds)
+            render_deadlines(chosen, window)
+            render_progress(chosen, now)
+            render_backlog(chosen, now)
+    render_sites(chosen, now)
