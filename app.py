@@ -24,6 +24,8 @@ pages = {
     t("nav.views"): [
         st.Page("pages/testing.py", title=t("testing.title"), icon=":material/biotech:",
                 url_path="testing"),
+        st.Page("pages/hotels.py", title=t("hotels.title"), icon=":material/hotel:",
+                url_path="hotels"),
     ],
 }
 navigation = st.navigation(pages)

@@ -186,3 +186,25 @@ def make_audit(
         results={item.id: (result, None) for item, result in results},
         findings=list(findings),
     )
+
+
+def make_component_checklist(
+    session: Session, *, label: str, items: dict[str, tuple[str, float]]
+) -> tuple[models.ChecklistVersion, dict[str, models.ChecklistItem]]:
+    """A checklist version with items code -> (component, weight); returns it and its items."""
+    version, made = make_checklist(
+        session, label=label, weights={code: weight for code, (_, weight) in items.items()}
+    )
+    for code, (component, _) in items.items():
+        made[code].component = component
+    session.commit()
+    for item in made.values():
+        session.refresh(item)
+    return version, made
+
+
+def make_hotel(
+    session: Session, *, rooms: int = 100, cohort: str | None = "close_contact", **values: Any
+) -> models.Facility:
+    """A quarantine hotel with `rooms` rooms (for close contacts, in Liwan, by default)."""
+    return make_facility(session, kind="quarantine_hotel", cohort=cohort, capacity=rooms, **values)

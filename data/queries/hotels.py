@@ -1,14 +1,92 @@
-"""Reads about quarantine hotels."""
+"""Reads about quarantine hotels: current rooms per hotel and cohort, outlook, daily trends.
+
+Every read here uses the current-state table (`HotelState`, one row per hotel) or the daily
+rollup (`HotelDaily`), never the report history.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, timedelta
 
+import pandas as pd
 from sqlalchemy import func, select
 from sqlmodel import Session
 
 from data import models
-from data.measures.hotels import available_rooms
+from data.measures.hotels import (
+    NET_INTAKE_WINDOW_DAYS,
+    available_rooms,
+    count_for_today,
+    days_until_full,
+    elapsed_day_fraction,
+    net_daily_intake,
+    occupancy_band,
+    occupancy_percent,
+    report_age_minutes,
+    report_status,
+    rooms_short,
+)
+from data.models import FACILITY_STATUSES, HOTEL_COHORTS
+from data.queries.cases import get_contact_totals
+from data.queries.common import Clock
+from data.timeutil import as_utc, day_bounds_utc
+
+HOTEL = "quarantine_hotel"
+# The outlook's rows: the whole city first, then each cohort.
+CITY = "all"
+TREND_DAYS = 30
+
+HOTEL_COLUMNS = [
+    "hotel_id",
+    "code",
+    "name_zh",
+    "name_en",
+    "district_code",
+    "district_zh",
+    "district_en",
+    "cohort",
+    "status",
+    "lon",
+    "lat",
+    "report_interval_minutes",
+    "last_reported_at",
+    "report_status",
+    "report_age_minutes",
+    "rooms_total",
+    "rooms_occupied",
+    "rooms_cleaning",
+    "rooms_available",
+    "occupancy_percent",
+    "occupancy_band",
+    "staff_on_duty",
+    "intake_today",
+    "discharges_today",
+]
+OUTLOOK_COLUMNS = [
+    "scope",
+    "hotels",
+    "rooms_total",
+    "rooms_occupied",
+    "rooms_cleaning",
+    "rooms_available",
+    "occupancy_percent",
+    "occupancy_band",
+    "net_per_day",
+    "waiting",
+    "rooms_short",
+    "days_until_full",
+]
+TREND_COLUMNS = [
+    "day",
+    "cohort",
+    "hotels",
+    "rooms_total",
+    "rooms_occupied",
+    "rooms_cleaning",
+    "intake",
+    "discharges",
+]
 
 
 @dataclass(frozen=True)
@@ -24,18 +102,266 @@ class RoomTotals:
     def available(self) -> int:
         return available_rooms(self.total, self.occupied, self.cleaning)
 
+    @property
+    def occupancy(self) -> float | None:
+        return occupancy_percent(self.total, self.occupied)
+
+
+def _room_sums():  # noqa: ANN202 - SQL column expressions
+    s = models.HotelState
+    return (
+        func.count(s.hotel_id),
+        func.coalesce(func.sum(s.rooms_total), 0),
+        func.coalesce(func.sum(s.rooms_occupied), 0),
+        func.coalesce(func.sum(s.rooms_cleaning), 0),
+    )
+
+
+def _active_hotels():  # noqa: ANN202 - SQL condition
+    f = models.Facility
+    return (f.kind == HOTEL, f.status == "active")
+
 
 def get_room_totals(*, session: Session) -> RoomTotals:
     """City-wide rooms of active hotels: total, occupied, being cleaned (latest reports)."""
     f, s = models.Facility, models.HotelState
     row = session.execute(
-        select(
-            func.count(s.hotel_id),
-            func.coalesce(func.sum(s.rooms_total), 0),
-            func.coalesce(func.sum(s.rooms_occupied), 0),
-            func.coalesce(func.sum(s.rooms_cleaning), 0),
-        )
-        .join(f, f.id == s.hotel_id)
-        .where(f.kind == "quarantine_hotel", f.status == "active")
+        select(*_room_sums()).join(f, f.id == s.hotel_id).where(*_active_hotels())
     ).one()
     return RoomTotals(*(int(value) for value in row))
+
+
+def _room_totals_by_cohort(session: Session) -> dict[str | None, RoomTotals]:
+    """Rooms of active hotels per cohort served; None for hotels with no cohort set."""
+    f, s = models.Facility, models.HotelState
+    rows = session.execute(
+        select(f.cohort, *_room_sums())
+        .join(f, f.id == s.hotel_id)
+        .where(*_active_hotels())
+        .group_by(f.cohort)
+    ).all()
+    return {cohort: RoomTotals(*(int(value) for value in values)) for cohort, *values in rows}
+
+
+def list_room_totals_by_cohort(*, session: Session) -> dict[str, RoomTotals]:
+    """Rooms of active hotels per cohort they serve (every cohort present, zero when none)."""
+    totals = {cohort: RoomTotals(0, 0, 0, 0) for cohort in HOTEL_COHORTS}
+    for cohort, rooms in _room_totals_by_cohort(session).items():
+        if cohort is not None:
+            totals[cohort] = rooms
+    return totals
+
+
+def count_hotels_by_status(*, session: Session) -> dict[str, int]:
+    """Quarantine hotels by status: active, standby, closed (every status present)."""
+    f = models.Facility
+    rows = session.execute(
+        select(f.status, func.count()).where(f.kind == HOTEL).group_by(f.status)
+    ).all()
+    counts = dict.fromkeys(FACILITY_STATUSES, 0)
+    counts.update({status: int(count) for status, count in rows})
+    return counts
+
+
+def list_hotels(
+    *,
+    session: Session,
+    clock: Clock,
+    districts: tuple[str, ...] = (),
+    cohort: str | None = None,
+) -> pd.DataFrame:
+    """Every quarantine hotel with its latest report, today's flows and report status."""
+    f, s, d = models.Facility, models.HotelState, models.District
+    query = (
+        select(
+            f.id.label("hotel_id"),
+            f.code,
+            f.name_zh,
+            f.name_en,
+            f.district_code,
+            d.name_zh.label("district_zh"),
+            d.name_en.label("district_en"),
+            f.cohort,
+            f.status,
+            f.lon,
+            f.lat,
+            f.report_interval_minutes,
+            s.last_reported_at,
+            s.rooms_total,
+            s.rooms_occupied,
+            s.rooms_cleaning,
+            s.staff_on_duty,
+            s.day,
+            s.intake_day,
+            s.discharges_day,
+        )
+        .join(d, d.code == f.district_code)
+        .outerjoin(s, s.hotel_id == f.id)
+        .where(f.kind == HOTEL)
+        .order_by(f.code)
+    )
+    if districts:
+        query = query.where(f.district_code.in_(districts))
+    if cohort is not None:
+        query = query.where(f.cohort == cohort)
+    records = [_hotel_row(row, clock) for row in session.execute(query).mappings()]
+    frame = pd.DataFrame(records, columns=HOTEL_COLUMNS)
+    for name in (
+        "rooms_total",
+        "rooms_occupied",
+        "rooms_cleaning",
+        "rooms_available",
+        "staff_on_duty",
+        "intake_today",
+        "discharges_today",
+    ):
+        frame[name] = frame[name].astype("Int64")
+    for name in ("occupancy_percent", "report_age_minutes"):
+        frame[name] = frame[name].astype("float64")
+    return frame
+
+
+def _hotel_row(row: dict, clock: Clock) -> dict:
+    """One hotel's figures; a hotel with no report yet keeps its row, with figures missing."""
+    last = as_utc(row["last_reported_at"]) if row["last_reported_at"] is not None else None
+    reported = last is not None
+    total, occupied, cleaning = row["rooms_total"], row["rooms_occupied"], row["rooms_cleaning"]
+    percent = occupancy_percent(total, occupied) if reported else None
+    return {
+        **{name: row[name] for name in HOTEL_COLUMNS if name in row},
+        "last_reported_at": last,
+        "report_status": report_status(last, clock.now, row["report_interval_minutes"]),
+        "report_age_minutes": report_age_minutes(last, clock.now),
+        "rooms_available": available_rooms(total, occupied, cleaning) if reported else None,
+        "occupancy_percent": percent,
+        "occupancy_band": occupancy_band(percent),
+        "intake_today": count_for_today(row["intake_day"], row["day"], clock.today)
+        if reported
+        else None,
+        "discharges_today": count_for_today(row["discharges_day"], row["day"], clock.today)
+        if reported
+        else None,
+    }
+
+
+def list_net_intake_by_day(*, session: Session, start: date, end: date) -> pd.DataFrame:
+    """Per day and cohort, active hotels' intake minus discharges (days with reports only)."""
+    f, h = models.Facility, models.HotelDaily
+    query = (
+        select(h.day, f.cohort, func.sum(h.intake - h.discharges).label("net"))
+        .join(f, f.id == h.hotel_id)
+        .where(*_active_hotels(), h.day >= start, h.day <= end)
+        .group_by(h.day, f.cohort)
+        .order_by(h.day, f.cohort)
+    )
+    frame = pd.DataFrame(session.execute(query).mappings().all(), columns=["day", "cohort", "net"])
+    frame["net"] = frame["net"].astype("int64")
+    return frame
+
+
+def list_capacity_outlook(*, session: Session, clock: Clock) -> pd.DataFrame:
+    """City-wide and per cohort: rooms, net daily intake, waiting contacts, days until full."""
+    start = clock.today - timedelta(days=NET_INTAKE_WINDOW_DAYS)
+    net = list_net_intake_by_day(session=session, start=start, end=clock.today)
+    day_start, day_end = day_bounds_utc(clock.today)
+    fraction = elapsed_day_fraction(clock.now, day_start, day_end)
+    contacts = get_contact_totals(session=session, today=clock.today)
+    close_waiting = contacts.close_identified - contacts.close_controlled
+    scopes: list[tuple[str, RoomTotals, pd.DataFrame, int]] = [
+        (CITY, get_room_totals(session=session), net, close_waiting)
+    ]
+    by_cohort = list_room_totals_by_cohort(session=session)
+    for cohort in HOTEL_COHORTS:
+        waiting = close_waiting if cohort == "close_contact" else 0
+        scopes.append((cohort, by_cohort[cohort], net[net["cohort"] == cohort], waiting))
+    rows = []
+    for scope, rooms, scope_net, waiting in scopes:
+        net_by_day = {
+            day: int(value) for day, value in scope_net.groupby("day")["net"].sum().items()
+        }
+        per_day = net_daily_intake(net_by_day, today=clock.today, today_fraction=fraction)
+        rows.append(
+            {
+                "scope": scope,
+                "hotels": rooms.hotels,
+                "rooms_total": rooms.total,
+                "rooms_occupied": rooms.occupied,
+                "rooms_cleaning": rooms.cleaning,
+                "rooms_available": rooms.available,
+                "occupancy_percent": rooms.occupancy,
+                "occupancy_band": occupancy_band(rooms.occupancy),
+                "net_per_day": per_day,
+                "waiting": waiting,
+                "rooms_short": rooms_short(rooms.available, waiting),
+                "days_until_full": days_until_full(rooms.available, per_day, waiting),
+            }
+        )
+    frame = pd.DataFrame(rows, columns=OUTLOOK_COLUMNS)
+    for name in ("occupancy_percent", "net_per_day", "days_until_full"):
+        frame[name] = frame[name].astype("float64")
+    return frame
+
+
+def list_daily_rooms(*, session: Session, clock: Clock, days: int = TREND_DAYS) -> pd.DataFrame:
+    """Per day and cohort: rooms, occupied, cleaning, intake, discharges (last `days` days).
+
+    Past days show each hotel's last report of the day. Today's rooms are the active hotels'
+    latest reports, as in the city totals: a hotel that has not reported yet today counts with
+    its last figures instead of dropping out of today's capacity.
+    """
+    f, h = models.Facility, models.HotelDaily
+    today = clock.today
+    query = (
+        select(
+            h.day,
+            f.cohort,
+            func.count(h.hotel_id).label("hotels"),
+            func.sum(h.rooms_total).label("rooms_total"),
+            func.sum(h.rooms_occupied).label("rooms_occupied"),
+            func.sum(h.rooms_cleaning).label("rooms_cleaning"),
+            func.sum(h.intake).label("intake"),
+            func.sum(h.discharges).label("discharges"),
+        )
+        .join(f, f.id == h.hotel_id)
+        .where(f.kind == HOTEL, h.day > today - timedelta(days=days), h.day <= today)
+        .group_by(h.day, f.cohort)
+        .order_by(h.day, f.cohort)
+    )
+    rows = [dict(row) for row in session.execute(query).mappings()]
+    past = [row for row in rows if row["day"] != today]
+    flows = {
+        row["cohort"]: (row["intake"], row["discharges"]) for row in rows if row["day"] == today
+    }
+    state = _room_totals_by_cohort(session)
+    current = []
+    for cohort in sorted(set(state) | set(flows), key=lambda c: (c is None, c or "")):
+        rooms = state.get(cohort, RoomTotals(0, 0, 0, 0))
+        intake, discharges = flows.get(cohort, (0, 0))
+        current.append(
+            {
+                "day": today,
+                "cohort": cohort,
+                "hotels": rooms.hotels,
+                "rooms_total": rooms.total,
+                "rooms_occupied": rooms.occupied,
+                "rooms_cleaning": rooms.cleaning,
+                "intake": intake,
+                "discharges": discharges,
+            }
+        )
+    frame = pd.DataFrame(past + current, columns=TREND_COLUMNS)
+    for name in TREND_COLUMNS[2:]:
+        frame[name] = frame[name].astype("int64")
+    return frame
+
+
+def list_district_shapes(*, session: Session) -> pd.DataFrame:
+    """The districts with their boundaries, for the offline basemap."""
+    d = models.District
+    query = select(
+        d.code, d.name_zh, d.name_en, d.centroid_lon, d.centroid_lat, d.boundary_geojson
+    ).order_by(d.code)
+    return pd.DataFrame(
+        session.execute(query).mappings().all(),
+        columns=["code", "name_zh", "name_en", "centroid_lon", "centroid_lat", "boundary_geojson"],
+    )

@@ -1,0 +1,348 @@
+"""Renderers of the quarantine-hotel view: hotel table, outlook, map layer, trend charts.
+
+Every function takes DataFrames from `data.queries.hotels` (or plain values) and never
+touches the database, so the briefing screen can reuse them.
+"""
+
+from __future__ import annotations
+
+import math
+
+import altair as alt
+import pandas as pd
+import pydeck as pdk
+import streamlit as st
+from pandas.io.formats.style import Styler
+
+from components.format import fmt_days, fmt_int, fmt_percent
+from components.i18n import current_language, t
+from data.timeutil import format_local
+
+# Occupancy bands: cell background in tables, dot colour on the map.
+BAND_BACKGROUND = {"red": "#f8d7da", "amber": "#ffe8b3", "green": ""}
+BAND_TEXT = {"red": "#a50e1e", "amber": "#8a5300", "green": ""}
+BAND_RGBA = {
+    "red": [200, 30, 45, 230],
+    "amber": [240, 160, 20, 230],
+    "green": [40, 150, 80, 210],
+    None: [160, 160, 160, 200],
+}
+STALE_RING = [20, 20, 20, 255]
+NO_RING = [255, 255, 255, 200]
+# Beyond this many days, "days until full" is shown as "over N days": a far-off date from a
+# slow trickle of intake is no forecast.
+DAYS_SHOWN_MAX = 30
+COHORT_COLOURS = {"inbound": "#1f77b4", "close_contact": "#d62728", "secondary_contact": "#ff7f0e"}
+
+
+def _code(value: object) -> str | None:
+    """A coded value, or None for a missing one (pandas shows those as NaN)."""
+    return value if isinstance(value, str) and value else None
+
+
+def cohort_label(cohort: str | None) -> str:
+    """A cohort's name in the reader's language."""
+    code = _code(cohort)
+    return t(f"cohort.{code}") if code else t("hotels.cohort.none")
+
+
+def band_label(band: str | None) -> str:
+    """The occupancy level as words with a coloured dot (readable without colour too)."""
+    return t(f"hotels.band.{_code(band) or 'none'}")
+
+
+def days_until_full_text(days: float | None, hotels: int = 1) -> str:
+    """Days until full as text: 'full', 'not filling', a number of days, or unknown."""
+    if hotels == 0:
+        return t("hotels.no_hotels")
+    if days is None or (isinstance(days, float) and math.isnan(days)):
+        return t("hotels.unknown")
+    if math.isinf(days):
+        return t("hotels.not_filling")
+    if days <= 0:
+        return t("hotels.full_now")
+    if days > DAYS_SHOWN_MAX:
+        return t("hotels.over_days", days=DAYS_SHOWN_MAX)
+    return fmt_days(days)
+
+
+SORT_ORDERS = ("occupancy", "available", "last_report", "name")
+
+
+def sort_hotels(hotels: pd.DataFrame, by: str) -> pd.DataFrame:
+    """Hotels in the chosen order; hotels without the figure (no report) come last."""
+    if by == "available":
+        return hotels.sort_values(["rooms_available", "code"], na_position="last")
+    if by == "last_report":
+        return hotels.sort_values(["last_reported_at", "code"], na_position="first")
+    if by == "name":
+        return hotels.sort_values([f"name_{current_language()}", "code"])
+    return hotels.sort_values(
+        ["occupancy_percent", "code"], ascending=[False, True], na_position="last"
+    )
+
+
+def _last_report_text(row: pd.Series) -> str:
+    if row["last_reported_at"] is None or pd.isna(row["last_reported_at"]):
+        return t("hotels.report.no_report")
+    return format_local(row["last_reported_at"])
+
+
+def hotel_table(hotels: pd.DataFrame) -> pd.DataFrame:
+    """The per-hotel table with headings and values in the reader's language."""
+    lang = current_language()
+    return pd.DataFrame(
+        {
+            t("hotels.col.hotel"): hotels[f"name_{lang}"],
+            t("hotels.col.district"): hotels[f"district_{lang}"],
+            t("hotels.col.cohort"): hotels["cohort"].map(cohort_label),
+            t("hotels.col.status"): hotels["status"].map(lambda s: t(f"hotels.status.{s}")),
+            # Only an active hotel is expected to report: the others show a dash.
+            t("hotels.col.report"): [
+                t(f"hotels.report.{report}") if status == "active" else "—"
+                for report, status in zip(hotels["report_status"], hotels["status"], strict=True)
+            ],
+            t("hotels.col.rooms"): hotels["rooms_total"],
+            t("hotels.col.occupied"): hotels["rooms_occupied"],
+            t("hotels.col.cleaning"): hotels["rooms_cleaning"],
+            t("hotels.col.available"): hotels["rooms_available"],
+            t("hotels.col.occupancy"): hotels["occupancy_percent"].round(1),
+            t("hotels.col.level"): hotels["occupancy_band"].map(band_label),
+            t("hotels.col.staff"): hotels["staff_on_duty"],
+            t("hotels.col.intake_today"): hotels["intake_today"],
+            t("hotels.col.discharges_today"): hotels["discharges_today"],
+            t("hotels.col.last_report"): hotels.apply(_last_report_text, axis=1).astype(str),
+            t("hotels.col.code"): hotels["code"],
+        }
+    ).reset_index(drop=True)
+
+
+def style_occupancy(table: pd.DataFrame, bands: pd.Series) -> Styler:
+    """The table with its occupancy (and level) cells tinted amber from 85 %, red from 95 %."""
+    bands = bands.reset_index(drop=True)
+    columns = [name for name in (t("hotels.col.occupancy"), t("hotels.col.level")) if name in table]
+
+    def tint(column: pd.Series) -> list[str]:
+        styles = []
+        for band in map(_code, bands):
+            background, text = BAND_BACKGROUND.get(band, ""), BAND_TEXT.get(band, "")
+            styles.append(f"background-color: {background}; color: {text}" if background else "")
+        return styles
+
+    return table.style.apply(tint, subset=columns)
+
+
+def render_hotel_table(hotels: pd.DataFrame, *, key: str) -> pd.DataFrame:
+    """Draw the per-hotel table (occupancy bars tinted by level); returns the table shown."""
+    table = hotel_table(hotels)
+    number = st.column_config.NumberColumn(format="localized")
+    st.dataframe(
+        style_occupancy(table, hotels["occupancy_band"]),
+        hide_index=True,
+        width="stretch",
+        key=key,
+        column_config={
+            t("hotels.col.hotel"): st.column_config.TextColumn(pinned=True),
+            t("hotels.col.rooms"): number,
+            t("hotels.col.occupied"): number,
+            t("hotels.col.cleaning"): number,
+            t("hotels.col.available"): number,
+            t("hotels.col.staff"): number,
+            t("hotels.col.intake_today"): number,
+            t("hotels.col.discharges_today"): number,
+            t("hotels.col.occupancy"): st.column_config.ProgressColumn(
+                format="%.1f%%", min_value=0, max_value=100, color="gray", width="medium"
+            ),
+        },
+    )
+    return table
+
+
+def outlook_table(outlook: pd.DataFrame) -> pd.DataFrame:
+    """City-wide and per-cohort outlook with headings and values in the reader's language."""
+    return pd.DataFrame(
+        {
+            t("hotels.col.scope"): outlook["scope"].map(
+                lambda scope: t("hotels.scope.all") if scope == "all" else cohort_label(scope)
+            ),
+            t("hotels.col.hotels"): outlook["hotels"],
+            t("hotels.col.rooms"): outlook["rooms_total"],
+            t("hotels.col.occupied"): outlook["rooms_occupied"],
+            t("hotels.col.cleaning"): outlook["rooms_cleaning"],
+            t("hotels.col.available"): outlook["rooms_available"],
+            t("hotels.col.occupancy"): outlook["occupancy_percent"].round(1),
+            t("hotels.col.net_per_day"): outlook["net_per_day"].round(1),
+            t("hotels.col.waiting"): outlook["waiting"],
+            t("hotels.col.short"): outlook["rooms_short"],
+            t("hotels.col.days_until_full"): [
+                days_until_full_text(days, hotels)
+                for days, hotels in zip(outlook["days_until_full"], outlook["hotels"], strict=True)
+            ],
+        }
+    )
+
+
+def render_outlook(outlook: pd.DataFrame, *, key: str) -> None:
+    """Draw the outlook table (whole city, then each cohort)."""
+    st.dataframe(
+        style_occupancy(outlook_table(outlook), outlook["occupancy_band"]),
+        hide_index=True,
+        width="stretch",
+        key=key,
+        column_config={
+            t("hotels.col.occupancy"): st.column_config.ProgressColumn(
+                format="%.1f%%", min_value=0, max_value=100, color="gray"
+            ),
+            t("hotels.col.net_per_day"): st.column_config.NumberColumn(format="%.1f"),
+            **{
+                t(f"hotels.col.{name}"): st.column_config.NumberColumn(format="localized")
+                for name in (
+                    "hotels",
+                    "rooms",
+                    "occupied",
+                    "cleaning",
+                    "available",
+                    "waiting",
+                    "short",
+                )
+            },
+        },
+    )
+
+
+def csv_bytes(table: pd.DataFrame) -> bytes:
+    """The table as CSV with a byte-order mark, so spreadsheet programs read the Chinese."""
+    return table.to_csv(index=False).encode("utf-8-sig")
+
+
+def hotel_points(hotels: pd.DataFrame) -> pd.DataFrame:
+    """One map point per hotel with a reported position: colour, ring, size, tooltip."""
+    lang = current_language()
+    located = hotels[hotels["lon"].notna() & hotels["lat"].notna()]
+    rows = []
+    for _, hotel in located.iterrows():
+        active = hotel["status"] == "active"
+        band = _code(hotel["occupancy_band"]) if active else None
+        rooms = hotel["rooms_total"]
+        rows.append(
+            {
+                "lon": float(hotel["lon"]),
+                "lat": float(hotel["lat"]),
+                "band": band or "none",
+                "fill": BAND_RGBA.get(band, BAND_RGBA[None]),
+                "ring": STALE_RING if active and hotel["report_status"] != "current" else NO_RING,
+                "radius": 200 + 40 * math.sqrt(int(rooms)) if not pd.isna(rooms) else 200,
+                "tooltip": t(
+                    "hotels.map_tooltip",
+                    name=hotel[f"name_{lang}"],
+                    cohort=cohort_label(hotel["cohort"]),
+                    status=t(f"hotels.status.{hotel['status']}"),
+                    occupancy=fmt_percent(_nan_to_none(hotel["occupancy_percent"])),
+                    occupied=fmt_int(_nan_to_none(hotel["rooms_occupied"])),
+                    rooms=fmt_int(_nan_to_none(rooms)),
+                    available=fmt_int(_nan_to_none(hotel["rooms_available"])),
+                    report=t(f"hotels.report.{hotel['report_status']}"),
+                ),
+            }
+        )
+    return pd.DataFrame(rows, columns=["lon", "lat", "band", "fill", "ring", "radius", "tooltip"])
+
+
+def _nan_to_none(value: object) -> float | None:
+    return None if value is None or pd.isna(value) else float(value)
+
+
+def hotel_layer(points: pd.DataFrame) -> pdk.Layer:
+    """Hotels as dots coloured by occupancy, ringed dark when their report is not current."""
+    return pdk.Layer(
+        "ScatterplotLayer",
+        id="hotels",
+        data=points,
+        get_position=["lon", "lat"],
+        get_fill_color="fill",
+        get_line_color="ring",
+        get_radius="radius",
+        radius_min_pixels=4,
+        radius_max_pixels=16,
+        stroked=True,
+        line_width_min_pixels=2,
+        pickable=True,
+    )
+
+
+def occupancy_chart(daily: pd.DataFrame) -> alt.Chart:
+    """Occupied rooms against rooms in total per day, one colour per cohort."""
+    frame = daily.assign(cohort_label=daily["cohort"].map(cohort_label))
+    long = frame.melt(
+        id_vars=["day", "cohort_label"],
+        value_vars=["rooms_occupied", "rooms_total"],
+        var_name="series",
+        value_name="rooms",
+    )
+    long["series"] = long["series"].map(
+        {"rooms_occupied": t("hotels.series.occupied"), "rooms_total": t("hotels.series.rooms")}
+    )
+    long["day"] = pd.to_datetime(long["day"])
+    cohorts = [c for c in COHORT_COLOURS if c in set(daily["cohort"])]
+    return (
+        alt.Chart(long)
+        .mark_line(strokeWidth=2)
+        .encode(
+            x=alt.X("day:T", title=t("hotels.col.day"), axis=alt.Axis(format="%m-%d")),
+            y=alt.Y("rooms:Q", title=t("hotels.col.count")),
+            color=alt.Color(
+                "cohort_label:N",
+                title=t("hotels.col.cohort"),
+                scale=alt.Scale(
+                    domain=[cohort_label(c) for c in cohorts],
+                    range=[COHORT_COLOURS[c] for c in cohorts],
+                ),
+            ),
+            strokeDash=alt.StrokeDash(
+                "series:N",
+                title=t("hotels.col.series"),
+                sort=[t("hotels.series.occupied"), t("hotels.series.rooms")],
+            ),
+            tooltip=[
+                alt.Tooltip("day:T", title=t("hotels.col.day")),
+                alt.Tooltip("cohort_label:N", title=t("hotels.col.cohort")),
+                alt.Tooltip("series:N", title=t("hotels.col.series")),
+                alt.Tooltip("rooms:Q", title=t("hotels.col.count")),
+            ],
+        )
+        .properties(height=300)
+    )
+
+
+def flows_chart(daily: pd.DataFrame) -> alt.Chart:
+    """Intake and discharges per day across all hotels, side by side."""
+    per_day = daily.groupby("day", as_index=False)[["intake", "discharges"]].sum()
+    long = per_day.melt(
+        id_vars=["day"], value_vars=["intake", "discharges"], var_name="series", value_name="n"
+    )
+    long["series"] = long["series"].map(
+        {"intake": t("hotels.series.intake"), "discharges": t("hotels.series.discharges")}
+    )
+    long["day"] = pd.to_datetime(long["day"]).dt.strftime("%m-%d")
+    order = [t("hotels.series.intake"), t("hotels.series.discharges")]
+    return (
+        alt.Chart(long)
+        .mark_bar()
+        .encode(
+            x=alt.X("day:O", title=t("hotels.col.day")),
+            xOffset=alt.XOffset("series:N", sort=order),
+            y=alt.Y("n:Q", title=t("hotels.col.people")),
+            color=alt.Color(
+                "series:N",
+                title=t("hotels.col.series"),
+                sort=order,
+                scale=alt.Scale(domain=order, range=["#d62728", "#2ca02c"]),
+            ),
+            tooltip=[
+                alt.Tooltip("day:O", title=t("hotels.col.day")),
+                alt.Tooltip("series:N", title=t("hotels.col.series")),
+                alt.Tooltip("n:Q", title=t("hotels.col.people")),
+            ],
+        )
+        .properties(height=300)
+    )

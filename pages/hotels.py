@@ -1,0 +1,225 @@
+"""Quarantine hotels: will rooms run out? City totals, outlook by cohort, every hotel."""
+
+import math
+
+import pandas as pd
+import streamlit as st
+
+from components.format import fmt_int, fmt_percent
+from components.hotels_view import (
+    SORT_ORDERS,
+    csv_bytes,
+    days_until_full_text,
+    flows_chart,
+    hotel_layer,
+    hotel_points,
+    occupancy_chart,
+    render_hotel_table,
+    render_outlook,
+    sort_hotels,
+)
+from components.i18n import current_language, t
+from components.kpi import Kpi, render_kpis
+from components.maps import basemap_layer, offline_deck
+from data.measures.hotels import NET_INTAKE_WINDOW_DAYS
+from data.models import HOTEL_COHORTS
+from data.queries.hotels import (
+    TREND_DAYS,
+    count_hotels_by_status,
+    list_capacity_outlook,
+    list_daily_rooms,
+    list_district_shapes,
+    list_hotels,
+)
+from data.settings import get_settings
+from data.timeutil import format_local
+from pages.shell import read, start_page
+
+# Alerts name this many hotels, then say how many more.
+NAMES_IN_ALERT = 8
+
+
+def _names(frame: pd.DataFrame, lang: str) -> str:
+    """Hotel names for an alert, the first few then a count of the rest."""
+    names = list(frame[f"name_{lang}"])
+    shown = "、".join(names[:NAMES_IN_ALERT]) if lang == "zh" else ", ".join(names[:NAMES_IN_ALERT])
+    if len(names) > NAMES_IN_ALERT:
+        shown += " " + t("hotels.alert.more", count=len(names) - NAMES_IN_ALERT)
+    return shown
+
+
+def _rate(value: float | None) -> str:
+    """A rate per day with one decimal; an em dash when unknown."""
+    return "—" if value is None or math.isnan(value) else f"{value:.1f}"
+
+
+now = start_page("hotels.title")
+if now is not None:
+    lang = current_language()
+    st.caption(t("hotels.caption", time=format_local(now.now), zone=get_settings().timezone))
+    counts = read(count_hotels_by_status)
+    if sum(counts.values()) == 0:
+        st.info(t("hotels.none"), icon=":material/hotel:")
+    else:
+        outlook = read(list_capacity_outlook, clock=now)
+        every_hotel = read(list_hotels, clock=now)
+        city = outlook.set_index("scope").loc["all"]
+        close = outlook.set_index("scope").loc["close_contact"]
+
+        render_kpis(
+            [
+                Kpi(
+                    "hotels",
+                    t("hotels.kpi.hotels"),
+                    f"{counts['active']} / {counts['standby']} / {counts['closed']}",
+                ),
+                Kpi(
+                    "rooms_total",
+                    t("hotels.kpi.rooms_total"),
+                    fmt_int(int(city["rooms_total"])),
+                    t("hotels.kpi.rooms_total_help", hotels=int(city["hotels"])),
+                ),
+                Kpi("occupied", t("hotels.kpi.occupied"), fmt_int(int(city["rooms_occupied"]))),
+                Kpi("cleaning", t("hotels.kpi.cleaning"), fmt_int(int(city["rooms_cleaning"]))),
+                Kpi(
+                    "available",
+                    t("hotels.kpi.available"),
+                    fmt_int(int(city["rooms_available"])),
+                    t("hotels.kpi.available_help"),
+                ),
+                Kpi(
+                    "occupancy",
+                    t("hotels.kpi.occupancy"),
+                    fmt_percent(float(city["occupancy_percent"])),
+                    t("hotels.kpi.occupancy_help"),
+                ),
+                Kpi(
+                    "days_until_full",
+                    t("hotels.kpi.days_until_full"),
+                    days_until_full_text(float(city["days_until_full"]), int(city["hotels"])),
+                    t(
+                        "hotels.kpi.days_until_full_help",
+                        net=_rate(float(city["net_per_day"])),
+                        window=NET_INTAKE_WINDOW_DAYS,
+                    ),
+                ),
+                Kpi(
+                    "waiting",
+                    t("hotels.kpi.waiting"),
+                    fmt_int(int(close["waiting"])),
+                    t("hotels.kpi.waiting_help", free=fmt_int(int(close["rooms_available"]))),
+                ),
+            ]
+        )
+
+        # Alerts: rooms short for waiting contacts, hotels at 95 %+, reports missing.
+        if int(close["rooms_short"]) > 0:
+            st.error(
+                t(
+                    "hotels.alert.short",
+                    waiting=fmt_int(int(close["waiting"])),
+                    free=fmt_int(int(close["rooms_available"])),
+                    short=fmt_int(int(close["rooms_short"])),
+                ),
+                icon=":material/bed:",
+            )
+        active = every_hotel[every_hotel["status"] == "active"]
+        red = active[active["occupancy_band"] == "red"]
+        if len(red):
+            st.error(
+                t("hotels.alert.red", count=len(red), names=_names(red, lang)),
+                icon=":material/warning:",
+            )
+        stale = active[active["report_status"] == "stale"]
+        if len(stale):
+            st.warning(
+                t("hotels.alert.stale", count=len(stale), names=_names(stale, lang)),
+                icon=":material/schedule:",
+            )
+        silent = active[active["report_status"] == "no_report"]
+        if len(silent):
+            st.warning(
+                t("hotels.alert.no_report", count=len(silent), names=_names(silent, lang)),
+                icon=":material/schedule:",
+            )
+
+        st.subheader(t("hotels.outlook"))
+        render_outlook(outlook, key="hotels_outlook")
+        st.caption(t("hotels.outlook_caption", window=NET_INTAKE_WINDOW_DAYS))
+
+        st.subheader(t("hotels.list"))
+        names_of = {
+            row["district_code"]: row[f"district_{lang}"]
+            for _, row in every_hotel.drop_duplicates("district_code").iterrows()
+        }
+        left, middle, right = st.columns([3, 2, 2])
+        districts = left.multiselect(
+            t("hotels.filter.district"),
+            sorted(names_of),
+            format_func=lambda code: names_of.get(code, code),
+            placeholder=t("hotels.filter.district_placeholder"),
+            key="hotels_districts",
+        )
+        # Labels are looked up now: AppTest calls format_func outside the script run too.
+        cohort_names = {None: t("hotels.filter.all_cohorts")}
+        cohort_names.update({c: t(f"cohort.{c}") for c in HOTEL_COHORTS})
+        cohort = middle.selectbox(
+            t("hotels.filter.cohort"),
+            list(cohort_names),
+            format_func=cohort_names.__getitem__,
+            key="hotels_cohort",
+        )
+        order_names = {o: t(f"hotels.sort.{o}") for o in SORT_ORDERS}
+        order = right.selectbox(
+            t("hotels.sort"), SORT_ORDERS, format_func=order_names.__getitem__, key="hotels_sort"
+        )
+        shown = read(list_hotels, clock=now, districts=tuple(sorted(districts)), cohort=cohort)
+        if shown.empty:
+            st.info(t("empty.filter"))
+        else:
+            shown = sort_hotels(shown, order)
+            table = render_hotel_table(shown, key="hotels_table")
+            intervals = sorted(set(shown["report_interval_minutes"]))
+            st.caption(
+                t(
+                    "hotels.list_caption",
+                    shown=len(shown),
+                    interval=" / ".join(
+                        t("hotels.interval_minutes", minutes=int(m)) for m in intervals
+                    ),
+                )
+            )
+            st.download_button(
+                t("hotels.download"),
+                csv_bytes(table),
+                file_name=f"quarantine_hotels_{now.today.isoformat()}.csv",
+                mime="text/csv",
+                key="hotels_download",
+                icon=":material/download:",
+            )
+
+            st.subheader(t("hotels.map"))
+            points = hotel_points(shown)
+            deck = offline_deck(
+                [
+                    basemap_layer(read(list_district_shapes), pickable=False),
+                    hotel_layer(points),
+                ],
+                tooltip={"html": "{tooltip}"},
+            )
+            st.pydeck_chart(deck, key="hotels_map")
+            st.caption(t("hotels.map_legend"))
+
+        st.subheader(t("hotels.trend"))
+        daily = read(list_daily_rooms, clock=now)
+        if daily.empty:
+            st.info(t("hotels.trend.empty", days=TREND_DAYS))
+        else:
+            left, right = st.columns(2)
+            with left:
+                st.markdown(f"**{t('hotels.trend.occupancy')}**")
+                st.altair_chart(occupancy_chart(daily), width="stretch")
+            with right:
+                st.markdown(f"**{t('hotels.trend.flows')}**")
+                st.altair_chart(flows_chart(daily), width="stretch")
+            st.caption(t("hotels.trend.caption"))

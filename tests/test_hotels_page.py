@@ -1,0 +1,218 @@
+"""The quarantine-hotel page shows the known hotels' exact figures (AppTest)."""
+
+from __future__ import annotations
+
+import contextvars
+import json
+import math
+
+import pandas as pd
+import pytest
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+from streamlit.testing.v1 import AppTest
+
+from components.hotels_view import BAND_BACKGROUND, days_until_full_text, style_occupancy
+from components.i18n import set_language
+from tests.conftest import page_path
+from tests.factories import make_case
+from tests.test_hotels_queries import REPLAY_AT, build_known_hotels
+
+PAGE = "pages/hotels.py"
+
+
+def _open(lang: str = "en") -> AppTest:
+    app = AppTest.from_file(page_path(PAGE), default_timeout=30)
+    app.query_params["lang"] = lang
+    app.run()
+    assert not app.exception
+    return app
+
+
+def _metrics(app: AppTest) -> dict[str, str]:
+    return {metric.label: metric.value for metric in app.metric}
+
+
+# Tables are told apart by a heading only they have (a keyed st.dataframe keeps no id).
+TABLE_MARKERS = {"hotels_outlook": "Scope", "hotels_table": "Code"}
+
+
+def _tables(app: AppTest, key: str) -> list[pd.DataFrame]:
+    return [frame.value for frame in app.dataframe if TABLE_MARKERS[key] in frame.value.columns]
+
+
+def _table(app: AppTest, key: str) -> pd.DataFrame:
+    (table,) = _tables(app, key)
+    return table
+
+
+@pytest.fixture
+def known_page(app_database: str, engine: Engine) -> AppTest:
+    with Session(engine) as session:
+        build_known_hotels(session)
+    return _open()
+
+
+@pytest.mark.replay_at(REPLAY_AT)
+def test_city_totals_and_outlook(known_page: AppTest) -> None:
+    assert _metrics(known_page) == {
+        "Hotels active / standby / closed": "5 / 1 / 1",
+        "Rooms in total": "220",
+        "Rooms occupied": "161",
+        "Rooms being cleaned": "6",
+        "Rooms available": "53",
+        "Occupancy": "73.2%",
+        # (53 free - 10 waiting) / (49 net over 23/6 days) = 3.36 days
+        "City rooms full in": "3.4 days",
+        "Close contacts waiting": "10",
+    }
+    captions = [caption.value for caption in known_page.caption]
+    assert "net intake 12.8 rooms/day (last 3 days and today)" in captions
+    assert "identified, not yet placed; 23 rooms free in close-contact hotels" in captions
+    outlook = _table(known_page, "hotels_outlook").set_index("Scope")
+    assert list(outlook.index) == [
+        "Whole city",
+        "Inbound travellers",
+        "Close contacts",
+        "Secondary contacts",
+    ]
+    assert list(outlook["Full in"]) == ["3.4 days", "not filling", "0.9 days", "0.8 days"]
+    assert list(outlook["Net intake / day"]) == [12.8, -5.5, 14.1, 6.0]
+    assert list(outlook["Available"]) == [53, 25, 23, 5]
+    assert list(outlook["Waiting"]) == [10, 0, 10, 0]
+
+
+@pytest.mark.replay_at(REPLAY_AT)
+def test_hotel_rows_levels_and_staleness(known_page: AppTest) -> None:
+    table = _table(known_page, "hotels_table")
+    # Highest occupancy first; hotels without figures last.
+    assert list(table["Code"]) == ["H-A", "H-C", "H-B", "H-G", "H-E", "H-D", "H-F"]
+    a = table.iloc[0]
+    assert a["Hotel"] == "Hotel A" and a["District"] == "Liwan"
+    assert a["Cohort"] == "Close contacts" and a["Status"] == "Active"
+    figures = [
+        "Rooms",
+        "Occupied",
+        "Cleaning",
+        "Available",
+        "Staff on duty",
+        "Intake today",
+        "Discharges today",
+    ]
+    assert [int(a[name]) for name in figures] == [100, 96, 1, 3, 25, 19, 3]
+    assert a["Occupancy"] == 96.0
+    assert a["Level"] == "Red ≥95%"
+    assert a["Last report"] == "2021-06-10 17:00"
+    assert a["Report"] == "Current"
+    rows = table.set_index("Code")
+    assert rows.loc["H-C", "Level"] == "Amber ≥85%"
+    assert rows.loc["H-B", "Level"] == "Normal <85%"
+    assert rows.loc["H-B", "Report"] == "Stale"
+    assert rows.loc["H-D", "Report"] == "No report"
+    assert rows.loc["H-D", "Last report"] == "No report"
+    assert rows.loc["H-F", "Report"] == "—"  # closed: not expected to report
+    assert (int(rows.loc["H-G", "Intake today"]), rows.loc["H-G", "Last report"]) == (
+        0,
+        "2021-06-09 22:00",
+    )
+    errors = [error.value for error in known_page.error]
+    assert "Hotels at 95% occupancy or more (1): Hotel A" in errors
+    warnings = [warning.value for warning in known_page.warning]
+    assert (
+        "Active hotels whose report is older than expected (1); their figures may be out of "
+        "date: Hotel B" in warnings
+    )
+    assert "Active hotels with no report yet (1): Hotel D" in warnings
+    assert not any("Hotel E" in text or "Hotel F" in text for text in warnings)
+
+
+def _tinted_in_english() -> dict:
+    set_language("en")
+    table = pd.DataFrame({"Occupancy": [96.0, 87.5, 40.0], "Level": ["r", "a", "g"]})
+    styled = style_occupancy(table, pd.Series(["red", "amber", "green"]))
+    return styled._compute().ctx
+
+
+def test_red_cells_are_tinted_red() -> None:
+    # A copied context keeps the language switch from leaking into other tests.
+    styles = contextvars.copy_context().run(_tinted_in_english)
+    assert ("background-color", BAND_BACKGROUND["red"]) in styles[(0, 0)]
+    assert ("background-color", BAND_BACKGROUND["amber"]) in styles[(1, 1)]
+    assert (2, 0) not in styles or not styles[(2, 0)]
+
+
+def _days_texts() -> list[str]:
+    set_language("en")
+    values = [(3.36, 4), (math.inf, 1), (0.0, 2), (None, 3), (30.0, 1), (45.2, 1), (0.0, 0)]
+    return [days_until_full_text(days, hotels) for days, hotels in values]
+
+
+def test_days_until_full_as_text() -> None:
+    assert contextvars.copy_context().run(_days_texts) == [
+        "3.4 days",
+        "not filling",
+        "full",
+        "no data",
+        "30.0 days",
+        "over 30 days",
+        "no hotels",
+    ]
+
+
+@pytest.mark.replay_at(REPLAY_AT)
+def test_filters_sort_download_and_map(known_page: AppTest) -> None:
+    known_page.multiselect(key="hotels_districts").set_value(["440104"]).run()
+    assert list(_table(known_page, "hotels_table")["Code"]) == ["H-B"]
+    known_page.multiselect(key="hotels_districts").set_value([]).run()
+    known_page.selectbox(key="hotels_cohort").set_value("close_contact").run()
+    known_page.selectbox(key="hotels_sort").set_value("available").run()
+    assert not known_page.exception
+    assert list(_table(known_page, "hotels_table")["Code"]) == ["H-A", "H-G", "H-D", "H-F"]
+    # The city totals do not follow the list's filters.
+    assert _metrics(known_page)["Rooms in total"] == "220"
+    deck = json.loads(known_page.get("deck_gl_json_chart")[0].proto.json)
+    layers = {layer["id"]: layer for layer in deck["layers"]}
+    points = layers["hotels"]["data"]
+    assert len(points) == 4
+    colours = {point["tooltip"].split("<br/>")[0]: point["fill"] for point in points}
+    assert colours["Hotel A"] == [200, 30, 45, 230]  # red
+    assert colours["Hotel D"] == [160, 160, 160, 200]  # no report: grey
+    assert known_page.get("download_button")[0].proto.label == "Download CSV"
+
+
+@pytest.mark.replay_at(REPLAY_AT)
+def test_filters_that_match_nothing(known_page: AppTest) -> None:
+    known_page.multiselect(key="hotels_districts").set_value(["440104"]).run()
+    known_page.selectbox(key="hotels_cohort").set_value("secondary_contact").run()
+    assert not known_page.exception
+    assert "No records match the filters." in [info.value for info in known_page.info]
+    assert not _tables(known_page, "hotels_table")
+
+
+@pytest.mark.replay_at(REPLAY_AT)
+def test_shortfall_of_rooms_for_waiting_contacts(app_database: str, engine: Engine) -> None:
+    with Session(engine) as session:
+        build_known_hotels(session)
+        make_case(session, report_date=REPLAY_AT[:10], close_contacts_identified=40)
+    app = _open()
+    assert _metrics(app)["Close contacts waiting"] == "50"
+    # City: (53 free - 50 waiting) / (294/23 a day); close-contact hotels: none left.
+    assert _metrics(app)["City rooms full in"] == "0.2 days"
+    outlook = _table(app, "hotels_outlook").set_index("Scope")
+    assert outlook.loc["Close contacts", "Full in"] == "full"
+    assert int(outlook.loc["Close contacts", "Short"]) == 27
+    assert (
+        "50 close contacts are waiting but close-contact hotels have only 23 rooms free: "
+        "27 rooms short." in [error.value for error in app.error]
+    )
+
+
+def test_empty_database_and_no_hotels(app_database: str, engine: Engine) -> None:
+    app = _open()
+    assert any("no data in the database" in info.value for info in app.info)
+    assert not app.metric
+    with Session(engine) as session:
+        make_case(session, report_date=pd.Timestamp("2021-06-10").date())
+    app = _open("zh")
+    assert app.title[0].value == "隔离酒店"
+    assert "数据库中还没有隔离酒店。" in [info.value for info in app.info]
