@@ -26,6 +26,8 @@ pages = {
                 url_path="testing"),
         st.Page("pages/hotels.py", title=t("hotels.title"), icon=":material/hotel:",
                 url_path="hotels"),
+        st.Page("pages/supplies.py", title=t("supplies.title"), icon=":material/inventory_2:",
+                url_path="supplies"),
     ],
 }
 navigation = st.navigation(pages)

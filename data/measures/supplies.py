@@ -1,12 +1,26 @@
-"""Supply arithmetic: burn rate, days of supply, bands (CDC burn-rate method)."""
+"""Supply arithmetic: burn rate, days of supply, bands, stock-out date (CDC burn-rate method).
+
+The burn rate follows CDC's PPE Burn Rate Calculator: consumption between two counts divided
+by the days between them, so it needs counts on at least two days. A line's daily rollup
+holds the consumption reported that day, i.e. used since the previous count; the consumption
+reported on the window's first day of counts was used *before* that count, so it is left out,
+and a line counted every other day is not charged two days' use per day of counts. Deliveries
+raise on-hand but are not negative consumption: the rate uses the reported consumption.
+"""
 
 from __future__ import annotations
 
 import math
+from datetime import date, timedelta
+from numbers import Integral, Real
 
 BURN_WINDOW_DAYS = 7
 MIN_DAYS_OF_COUNTS = 2
-# (lowest days, label): 0, 1-3, 4-6, 7-14, 15-30, over 30.
+STOCK_OUT_WINDOW_DAYS = 30
+# A line is red under 3 days of supply and amber under 7.
+CRITICAL_DAYS = 3
+LOW_DAYS = 7
+# (lowest whole days, label): 0, 1-3, 4-6, 7-14, 15-30, over 30.
 DAYS_OF_SUPPLY_BANDS: tuple[tuple[float, str], ...] = (
     (31, ">30"),
     (15, "15-30"),
@@ -15,32 +29,108 @@ DAYS_OF_SUPPLY_BANDS: tuple[tuple[float, str], ...] = (
     (1, "1-3"),
     (0, "0"),
 )
+# Levels of a line, most urgent first; the page colours and sorts by them.
+SUPPLY_LEVELS = ("critical", "low", "ok", "unknown", "no_use")
 
 
-def burn_rate(consumed_total: int, days_counted: int) -> float | None:
-    """Average daily consumption; None when fewer than two days of counts exist."""
-    if days_counted < MIN_DAYS_OF_COUNTS:
+def _count(name: str, value: object) -> int:
+    """A count that must be a whole number of at least zero."""
+    if type(value) is int and value >= 0:  # the common case, without the slower ABC checks
+        return value
+    if value is None or isinstance(value, bool):
+        raise ValueError(f"{name} is missing")
+    if isinstance(value, Real) and not isinstance(value, Integral):
+        if not math.isfinite(value) or not float(value).is_integer():
+            raise ValueError(f"{name} must be a whole number: {value}")
+    elif not isinstance(value, Integral):
+        raise ValueError(f"{name} must be a whole number: {value!r}")
+    if value < 0:
+        raise ValueError(f"{name} cannot be negative: {value}")
+    return int(value)
+
+
+def burn_rate(
+    consumed_since_first_count: int,
+    first_count_day: date | None,
+    last_count_day: date | None,
+) -> float | None:
+    """Average daily use between the window's first and last day of counts; None under two."""
+    consumed = _count("consumed", consumed_since_first_count)
+    if first_count_day is None or last_count_day is None:
+        if first_count_day is not None or last_count_day is not None:
+            raise ValueError("a window of counts needs both its first and its last day")
         return None
-    return consumed_total / days_counted
+    days_between = (last_count_day - first_count_day).days
+    if days_between < 0:
+        raise ValueError(f"last count {last_count_day} is before the first {first_count_day}")
+    # One day of counts (days_between 0) gives no interval to measure use over.
+    if days_between < MIN_DAYS_OF_COUNTS - 1:
+        if consumed:
+            raise ValueError("consumption since the first count needs a later day of counts")
+        return None
+    return consumed / days_between
 
 
 def days_of_supply(on_hand: int, rate: float | None) -> float | None:
-    """Stock on hand divided by the burn rate; infinite when nothing is used; None if unknown."""
-    if on_hand < 0:
-        raise ValueError(f"on hand cannot be negative: {on_hand}")
+    """On hand ÷ burn rate: 0 with nothing on hand, infinite with no use, None if unknown."""
+    stock = _count("on hand", on_hand)
+    if rate is not None and not (type(rate) is float and rate >= 0):
+        if isinstance(rate, bool) or not isinstance(rate, Real):
+            raise ValueError(f"burn rate must be a number: {rate!r}")
+        if math.isnan(rate) or rate < 0:
+            raise ValueError(f"burn rate cannot be negative or NaN: {rate}")
+    if stock == 0:
+        # Nothing left lasts no days, whatever the use (a stocked-out line is not "no use").
+        return 0.0
     if rate is None:
         return None
-    if rate <= 0:
+    if rate == 0:
         return math.inf
-    return on_hand / rate
+    # Rounded so that e.g. 7 on hand at 7 used in 3 days is exactly 3.0 days, not 2.999...
+    return round(stock / rate, 9)
+
+
+def _checked_days(days: float | None) -> float | None:
+    if days is None:
+        return None
+    if type(days) is float and days >= 0:  # the common case (NaN fails >= 0)
+        return days
+    if isinstance(days, bool) or not isinstance(days, Real):
+        raise ValueError(f"days of supply must be a number: {days!r}")
+    if math.isnan(days) or days < 0:
+        raise ValueError(f"days of supply cannot be negative or NaN: {days}")
+    return float(days)
 
 
 def supply_band(days: float | None) -> str | None:
-    """The days-of-supply band label, None when the days are unknown."""
-    if days is None:
+    """The band of whole days of supply (rounded down): 0, 1-3, 4-6, 7-14, 15-30, >30."""
+    checked = _checked_days(days)
+    if checked is None:
         return None
-    whole_days = math.floor(days) if math.isfinite(days) else days
+    whole_days = math.floor(checked) if math.isfinite(checked) else checked
     for lowest, label in DAYS_OF_SUPPLY_BANDS:
         if whole_days >= lowest:
             return label
     return "0"
+
+
+def supply_level(days: float | None) -> str:
+    """critical under 3 days, low under 7, ok, no_use (infinite), unknown (no burn rate)."""
+    checked = _checked_days(days)
+    if checked is None:
+        return "unknown"
+    if math.isinf(checked):
+        return "no_use"
+    if checked < CRITICAL_DAYS:
+        return "critical"
+    if checked < LOW_DAYS:
+        return "low"
+    return "ok"
+
+
+def stock_out_date(today: date, days: float | None) -> date | None:
+    """The day stock runs out at the current burn rate: today + whole days of supply."""
+    checked = _checked_days(days)
+    if checked is None or math.isinf(checked):
+        return None
+    return today + timedelta(days=math.floor(checked))

@@ -76,7 +76,7 @@ def get_headline(*, session: Session, clock: Clock) -> Headline:
         ),
         rooms=get_room_totals(session=session),
         supplies=SupplyTotals(
-            lines_with_burn=len(known),
+            lines_with_burn=int(lines["burn_rate"].notna().sum()),
             under_7_days=int((known["days_of_supply"] < 7).sum()),
             under_3_days=int((known["days_of_supply"] < 3).sum()),
         ),

@@ -1,0 +1,271 @@
+"""Supply tables: per item city-wide, per line, stock-outs, and the lines as CSV.
+
+Every function takes the data layer's frames (`data.queries.supplies`) and draws or converts
+them; nothing here reads the database. Status cells are coloured red under 3 days and amber
+under 7, and also carry a coloured mark and words, so the level reads without colour too.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from components.format import fmt_days
+from components.i18n import current_language, set_language, t
+from data.timeutil import command_zone
+
+LEVEL_STYLES = {
+    "critical": "background-color: #fdecea; color: #b71c1c; font-weight: 600",
+    "low": "background-color: #fff4e5; color: #8a4b00; font-weight: 600",
+    "ok": "color: #1e7b34",
+}
+# Colouring cells goes through pandas' Styler, which costs ~40 ms at 300 rows and ~150 ms at
+# 600: longer tables keep their marks and words but no colour, so the page stays quick.
+MAX_STYLED_ROWS = 300
+ROW_HEIGHT = 35
+MAX_ITEM_ROWS = 30
+
+
+def level_text(level: str) -> str:
+    """A line's level as a coloured mark and words, e.g. ● Under 3 days."""
+    return t(f"supplies.level.{level}")
+
+
+def burn_text(rate: float | None) -> str:
+    """A burn rate per day, or "not enough data"."""
+    if rate is None or pd.isna(rate):
+        return t("supplies.not_enough_data")
+    return f"{rate:,.1f}"
+
+
+def days_text(days: float | None) -> str:
+    """Days of supply such as 2.5 days; "no use" when nothing is used; — when unknown."""
+    if days is not None and not pd.isna(days) and math.isinf(days):
+        return t("supplies.no_use")
+    return fmt_days(days)
+
+
+def band_text(band: str | None) -> str:
+    """A days-of-supply band such as 1–3 days; — when unknown."""
+    if band is None or pd.isna(band):
+        return "—"
+    return t("supplies.band_days", band=band.replace("-", "–"))
+
+
+def _date_text(day: date | None) -> str:
+    if day is None or pd.isna(day):
+        return "—"
+    return day.isoformat()
+
+
+# Whole columns at once: a city has thousands of lines, and a call per cell adds up.
+
+
+def _texts(values: pd.Series, text: Callable[[object], str]) -> pd.Series:
+    """`text` of each value, computed once per distinct value."""
+    distinct = {value: text(value) for value in values.drop_duplicates().tolist()}
+    return values.map(distinct)
+
+
+def _labels(values: pd.Series, prefix: str) -> pd.Series:
+    return _texts(values, lambda value: t(f"{prefix}.{value}"))
+
+
+def _names(frame: pd.DataFrame, prefix: str) -> pd.Series:
+    return frame[f"{prefix}_{current_language()}"]
+
+
+def _local_times(moments: pd.Series) -> pd.Series:
+    """Stored UTC times as local 'YYYY-MM-DD HH:MM' text."""
+    if moments.empty:
+        return moments.astype("object")
+    local = pd.to_datetime(moments, utc=True).dt.tz_convert(command_zone())
+    return local.dt.strftime("%Y-%m-%d %H:%M")
+
+
+def _styled(table: pd.DataFrame, levels: pd.Series, columns: list[str]) -> object:
+    """The table with its status and days cells coloured by level (small tables only)."""
+    if len(table) > MAX_STYLED_ROWS:
+        return table
+    styles = [LEVEL_STYLES.get(level, "") for level in levels]
+
+    def colour(column: pd.Series) -> list[str]:
+        return styles
+
+    return table.style.apply(colour, subset=columns)
+
+
+def item_table(items: pd.DataFrame) -> pd.DataFrame:
+    """City-wide per item, in display columns and the reader's language."""
+    lang = current_language()
+    return pd.DataFrame(
+        {
+            t("supplies.col.status"): _labels(items["level"], "supplies.level"),
+            t("supplies.col.item"): _names(items, "item_name"),
+            t("supplies.col.category"): _labels(items["category"], "supplies.category"),
+            t("supplies.col.on_hand"): items["on_hand"].astype("int64"),
+            t("supplies.col.unit"): items[f"unit_{lang}"],
+            t("supplies.col.burn"): _texts(items["burn_rate"], burn_text),
+            t("supplies.col.days"): _texts(items["days_of_supply"], days_text),
+            t("supplies.col.band"): _texts(items["band"], band_text),
+            t("supplies.col.stock_out"): _texts(items["stock_out_date"], _date_text),
+            t("supplies.col.on_order"): items["on_order"].astype("int64"),
+            t("supplies.col.lines"): items["lines"].astype("int64"),
+            t("supplies.col.lines_critical"): items["lines_critical"].astype("int64"),
+            t("supplies.col.lines_at_zero"): items["lines_at_zero"].astype("int64"),
+            t("supplies.col.lines_without_burn"): items["lines_without_burn"].astype("int64"),
+        }
+    )
+
+
+def line_table(lines: pd.DataFrame) -> pd.DataFrame:
+    """Every stock line, in display columns and the reader's language."""
+    return pd.DataFrame(
+        {
+            t("supplies.col.status"): _labels(lines["level"], "supplies.level"),
+            t("supplies.col.item"): _names(lines, "item_name"),
+            t("supplies.col.location"): _names(lines, "location_name"),
+            t("supplies.col.kind"): _labels(lines["location_kind"], "supplies.kind"),
+            t("supplies.col.district"): _names(lines, "district_name"),
+            t("supplies.col.on_hand"): lines["on_hand"].astype("int64"),
+            t("supplies.col.burn"): _texts(lines["burn_rate"], burn_text),
+            t("supplies.col.days"): _texts(lines["days_of_supply"], days_text),
+            t("supplies.col.band"): _texts(lines["band"], band_text),
+            t("supplies.col.stock_out"): _texts(lines["stock_out_date"], _date_text),
+            t("supplies.col.on_order"): lines["on_order"].astype("int64"),
+            t("supplies.col.reorder_level"): lines["reorder_level"].astype("int64"),
+            t("supplies.col.days_counted"): lines["days_counted"].astype("int64"),
+            t("supplies.col.last_count"): _local_times(lines["last_reported_at"]),
+        }
+    )
+
+
+def stock_out_table(outs: pd.DataFrame) -> pd.DataFrame:
+    """Lines at zero now or lately, in display columns and the reader's language."""
+    return pd.DataFrame(
+        {
+            t("supplies.col.item"): _names(outs, "item_name"),
+            t("supplies.col.location"): _names(outs, "location_name"),
+            t("supplies.col.at_zero_now"): [
+                t("supplies.yes" if at_zero else "supplies.no") for at_zero in outs["at_zero_now"]
+            ],
+            t("supplies.col.days_at_zero"): outs["days_at_zero"].astype("int64"),
+            t("supplies.col.last_day_at_zero"): [
+                _date_text(day) for day in outs["last_day_at_zero"]
+            ],
+            t("supplies.col.on_order"): outs["on_order"].astype("int64"),
+            t("supplies.col.on_hand"): outs["on_hand"].astype("int64"),
+            t("supplies.col.kind"): _labels(outs["location_kind"], "supplies.kind"),
+            t("supplies.col.district"): _names(outs, "district_name"),
+        }
+    )
+
+
+def _count_columns(table: pd.DataFrame, keys: list[str]) -> dict[str, object]:
+    return {
+        t(key): st.column_config.NumberColumn(format="localized")
+        for key in keys
+        if t(key) in table.columns
+    }
+
+
+def render_item_table(items: pd.DataFrame, *, key: str) -> None:
+    """The city-wide table per item, the first to run out on top, coloured by level."""
+    table = item_table(items)
+    config = _count_columns(
+        table,
+        [
+            "supplies.col.on_hand",
+            "supplies.col.on_order",
+            "supplies.col.lines",
+            "supplies.col.lines_critical",
+            "supplies.col.lines_at_zero",
+            "supplies.col.lines_without_burn",
+        ],
+    )
+    config[t("supplies.col.status")] = st.column_config.TextColumn(pinned=True)
+    styled = _styled(table, items["level"], [t("supplies.col.status"), t("supplies.col.days")])
+    # The catalogue is short: show every item without an inner scroll bar.
+    height = ROW_HEIGHT * (min(len(table), MAX_ITEM_ROWS) + 1) + 3
+    st.dataframe(
+        styled, hide_index=True, width="stretch", height=height, column_config=config, key=key
+    )
+
+
+def render_line_table(lines: pd.DataFrame, *, key: str) -> None:
+    """The table of every stock line, most urgent first, coloured by level."""
+    table = line_table(lines)
+    config = _count_columns(
+        table,
+        [
+            "supplies.col.on_hand",
+            "supplies.col.on_order",
+            "supplies.col.reorder_level",
+            "supplies.col.days_counted",
+        ],
+    )
+    config[t("supplies.col.status")] = st.column_config.TextColumn(pinned=True)
+    styled = _styled(table, lines["level"], [t("supplies.col.status"), t("supplies.col.days")])
+    st.dataframe(styled, hide_index=True, width="stretch", column_config=config, key=key)
+
+
+def render_stock_out_table(outs: pd.DataFrame, *, key: str) -> None:
+    """The table of lines at zero now or in the last 30 days."""
+    table = stock_out_table(outs)
+    config = _count_columns(
+        table,
+        ["supplies.col.days_at_zero", "supplies.col.on_hand", "supplies.col.on_order"],
+    )
+    st.dataframe(table, hide_index=True, width="stretch", column_config=config, key=key)
+
+
+def lines_csv_later(lines: pd.DataFrame) -> Callable[[], bytes]:
+    """`lines_csv` deferred to the download click, in the language of the current run.
+
+    Streamlit calls it on another thread, outside this run's language context.
+    """
+    lang = current_language()
+
+    def make() -> bytes:
+        set_language(lang)
+        return lines_csv(lines)
+
+    return make
+
+
+def lines_csv(lines: pd.DataFrame) -> bytes:
+    """The stock lines as CSV (UTF-8 with BOM, for Excel): numbers stay numbers."""
+    lang = current_language()
+
+    def plain(level: str) -> str:
+        # The mark helps on screen; a spreadsheet wants the words.
+        return level_text(level).split(" ", 1)[-1]
+
+    frame = pd.DataFrame(
+        {
+            t("supplies.col.item"): _names(lines, "item_name"),
+            t("supplies.col.category"): _labels(lines["category"], "supplies.category"),
+            t("supplies.col.unit"): lines[f"unit_{lang}"],
+            t("supplies.col.location"): _names(lines, "location_name"),
+            t("supplies.col.kind"): _labels(lines["location_kind"], "supplies.kind"),
+            t("supplies.col.district"): _names(lines, "district_name"),
+            t("supplies.col.on_hand"): lines["on_hand"],
+            t("supplies.col.on_order"): lines["on_order"],
+            t("supplies.col.reorder_level"): lines["reorder_level"],
+            t("supplies.col.burn"): lines["burn_rate"].round(3),
+            # Infinite days (no use) are left blank: the status column says so.
+            t("supplies.col.days"): lines["days_of_supply"]
+            .where(~lines["days_of_supply"].isin([math.inf]))
+            .round(3),
+            t("supplies.col.band"): lines["band"],
+            t("supplies.col.status"): _texts(lines["level"], plain),
+            t("supplies.col.stock_out"): _texts(lines["stock_out_date"], _date_text),
+            t("supplies.col.days_counted"): lines["days_counted"],
+            t("supplies.col.last_count"): _local_times(lines["last_reported_at"]),
+        }
+    )
+    return frame.to_csv(index=False).encode("utf-8-sig")

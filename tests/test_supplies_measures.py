@@ -1,0 +1,136 @@
+"""Supply arithmetic: burn rate, days of supply, band, level and stock-out date, exactly."""
+
+from __future__ import annotations
+
+import math
+from datetime import date
+
+import pytest
+
+from data.measures.supplies import (
+    burn_rate,
+    days_of_supply,
+    stock_out_date,
+    supply_band,
+    supply_level,
+)
+
+JUNE_4, JUNE_7, JUNE_10 = date(2021, 6, 4), date(2021, 6, 7), date(2021, 6, 10)
+
+
+def test_burn_rate_is_use_between_the_first_and_last_count_per_day_between() -> None:
+    # Counts on 06-04 and 06-10; 90 used after the 06-04 count: 90 / 6 days.
+    assert burn_rate(90, JUNE_4, JUNE_10) == 15.0
+    # Counted every third day: 06-07 and 06-10, 30 used since 06-07 is 10 a day, not 15.
+    assert burn_rate(30, JUNE_7, JUNE_10) == 10.0
+
+
+def test_one_day_of_counts_or_none_is_not_enough_data() -> None:
+    assert burn_rate(0, JUNE_10, JUNE_10) is None
+    assert burn_rate(0, None, None) is None
+    assert days_of_supply(500, None) is None
+    assert supply_band(None) is None
+    assert supply_level(None) == "unknown"
+    assert stock_out_date(JUNE_10, None) is None
+
+
+def test_zero_consumption_lasts_for_ever_and_is_no_use() -> None:
+    rate = burn_rate(0, JUNE_4, JUNE_10)
+    assert rate == 0.0
+    days = days_of_supply(120, rate)
+    assert days == math.inf
+    assert supply_band(days) == ">30"
+    assert supply_level(days) == "no_use"
+    assert stock_out_date(JUNE_10, days) is None
+
+
+def test_a_delivery_between_counts_is_not_negative_use() -> None:
+    # 06-07: 100 on hand; 06-10: 150 after 80 arrived and 30 were used. The on-hand rose,
+    # but the burn rate is the reported use: 30 in 3 days.
+    rate = burn_rate(30, JUNE_7, JUNE_10)
+    assert rate == 10.0
+    assert days_of_supply(150, rate) == 15.0
+    assert supply_band(15.0) == "15-30"
+
+
+def test_nothing_on_hand_is_zero_days_whatever_the_use() -> None:
+    assert days_of_supply(0, 12.5) == 0.0
+    assert days_of_supply(0, 0.0) == 0.0
+    assert days_of_supply(0, None) == 0.0
+    assert supply_band(0.0) == "0"
+    assert supply_level(0.0) == "critical"
+    assert stock_out_date(JUNE_10, 0.0) == JUNE_10
+
+
+@pytest.mark.parametrize(
+    ("on_hand", "rate", "days"),
+    [(20, 10.0, 2.0), (7, 7 / 3, 3.0), (45, 10.0, 4.5), (1, 3.0, 0.333333333)],
+)
+def test_days_of_supply_is_on_hand_over_burn(on_hand: int, rate: float, days: float) -> None:
+    assert days_of_supply(on_hand, rate) == days
+
+
+@pytest.mark.parametrize(
+    ("days", "band", "level", "runs_out"),
+    [
+        (0.0, "0", "critical", date(2021, 6, 10)),
+        (0.99, "0", "critical", date(2021, 6, 10)),
+        (1.0, "1-3", "critical", date(2021, 6, 11)),
+        (2.99, "1-3", "critical", date(2021, 6, 12)),
+        (3.0, "1-3", "low", date(2021, 6, 13)),
+        (3.99, "1-3", "low", date(2021, 6, 13)),
+        (4.0, "4-6", "low", date(2021, 6, 14)),
+        (6.99, "4-6", "low", date(2021, 6, 16)),
+        (7.0, "7-14", "ok", date(2021, 6, 17)),
+        (14.99, "7-14", "ok", date(2021, 6, 24)),
+        (15.0, "15-30", "ok", date(2021, 6, 25)),
+        (30.99, "15-30", "ok", date(2021, 7, 10)),
+        (31.0, ">30", "ok", date(2021, 7, 11)),
+    ],
+)
+def test_bands_levels_and_stock_out_dates_at_their_edges(
+    days: float, band: str, level: str, runs_out: date
+) -> None:
+    assert supply_band(days) == band
+    assert supply_level(days) == level
+    assert stock_out_date(JUNE_10, days) == runs_out
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda: burn_rate(-1, JUNE_4, JUNE_10),
+        lambda: burn_rate(None, JUNE_4, JUNE_10),
+        lambda: burn_rate(2.5, JUNE_4, JUNE_10),
+        lambda: burn_rate(10, JUNE_10, JUNE_4),
+        lambda: burn_rate(10, JUNE_4, None),
+        lambda: burn_rate(10, JUNE_10, JUNE_10),
+        lambda: days_of_supply(-5, 1.0),
+        lambda: days_of_supply(None, 1.0),
+        lambda: days_of_supply(10, -1.0),
+        lambda: days_of_supply(10, math.nan),
+        lambda: supply_band(-0.5),
+        lambda: supply_band(math.nan),
+        lambda: supply_level(-1.0),
+        lambda: stock_out_date(JUNE_10, -2.0),
+    ],
+    ids=[
+        "negative use",
+        "missing use",
+        "fractional use",
+        "last count before first",
+        "missing last count",
+        "use with one day of counts",
+        "negative on hand",
+        "missing on hand",
+        "negative rate",
+        "NaN rate",
+        "negative days band",
+        "NaN days band",
+        "negative days level",
+        "negative days stock-out",
+    ],
+)
+def test_negative_or_missing_counts_are_rejected(call) -> None:  # noqa: ANN001
+    with pytest.raises(ValueError):
+        call()

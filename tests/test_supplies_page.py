@@ -1,0 +1,246 @@
+"""Supply levels page (AppTest): what a user sees from known stock counts."""
+
+from __future__ import annotations
+
+import re
+from concurrent.futures import ThreadPoolExecutor
+
+import pandas as pd
+import pytest
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
+from streamlit.testing.v1 import AppTest
+
+from components.i18n import set_language
+from components.supplies_tables import lines_csv, lines_csv_later
+from data.queries.supplies import list_stock_lines
+from tests.conftest import page_path
+from tests.factories import make_facility
+from tests.test_supplies_queries import TODAY, KnownStock, build_known_stock
+
+REPLAY_AT = "2021-06-10 20:00"
+
+
+def _open(lang: str = "en") -> AppTest:
+    app = AppTest.from_file(page_path("pages/supplies.py"), default_timeout=30)
+    app.query_params["lang"] = lang
+    app.run()
+    assert not app.exception
+    return app
+
+
+def _table(app: AppTest, first_column: str, second_column: str) -> pd.DataFrame:
+    """The dataframe whose first two columns are these (tables have no readable key)."""
+    for frame in app.dataframe:
+        if list(frame.value.columns[:2]) == [first_column, second_column]:
+            return frame.value
+    raise AssertionError(f"no table starting with {first_column}, {second_column}")
+
+
+def _red_cells(app: AppTest, first_column: str) -> set[tuple[int, int]]:
+    """(row, column) of the cells coloured red in the table starting with `first_column`."""
+    for frame in app.dataframe:
+        if frame.value.columns[0] == first_column and frame.proto.arrow_data.styler.styles:
+            rules = frame.proto.arrow_data.styler.styles.split("\n")
+            red = [rule for rule in rules if "#fdecea" in rule]
+            return {
+                (int(row), int(column))
+                for rule in red
+                for row, column in re.findall(r"_row(\d+)_col(\d+)", rule)
+            }
+    return set()
+
+
+def _metrics(app: AppTest) -> dict[str, str]:
+    return {metric.label: metric.value for metric in app.metric}
+
+
+def _chart_data(app: AppTest, index: int) -> list[pd.DataFrame]:
+    chart = app.get("vega_lite_chart")[index]
+    return [convert_arrow_bytes_to_pandas_df(data.data.data) for data in chart.proto.datasets]
+
+
+@pytest.mark.replay_at(REPLAY_AT)
+def test_days_of_supply_and_bands_are_exact_and_the_red_item_is_first(
+    app_database: str, engine: Engine
+) -> None:
+    with Session(engine) as session:
+        build_known_stock(session)
+    app = _open()
+    assert _metrics(app) == {
+        "Stock lines": "7",
+        "Under 3 days": "4",
+        "Under 7 days": "4",
+        "Not enough data": "1",
+    }
+
+    items = _table(app, "Status", "Item")
+    assert items[
+        ["Status", "Item", "On hand", "Burn per day", "Days of supply", "Band"]
+    ].values.tolist() == [
+        ["● Under 3 days", "PCR reagent", 40, "20.0", "2.0 days", "1–3 days"],
+        ["● 7 days or more", "Swabs", 82, "10.0", "8.2 days", "7–14 days"],
+        ["● 7 days or more", "N95 respirators", 175, "20.0", "8.8 days", "7–14 days"],
+    ]
+    assert list(items["Projected stock-out"]) == ["2021-06-12", "2021-06-18", "2021-06-18"]
+    # The status and days cells of the item under 3 days, and only those, are red.
+    status, days = list(items.columns).index("Status"), list(items.columns).index("Days of supply")
+    assert _red_cells(app, "Status") == {(0, status), (0, days)}
+
+    lines = next(
+        frame.value for frame in app.dataframe if "Location kind" in frame.value.columns[:4]
+    )
+    by_place = {
+        (row["Item"], row["Location"]): row
+        for row in lines.to_dict("records")
+        if row["Item"] == "Swabs"
+    }
+    one_count = by_place[("Swabs", "Baihedong site")]
+    assert (one_count["Burn per day"], one_count["Days of supply"], one_count["Status"]) == (
+        "not enough data",
+        "—",
+        "○ Not enough data",
+    )
+    no_use = by_place[("Swabs", "Haizhu hotel")]
+    assert (no_use["Burn per day"], no_use["Days of supply"], no_use["Status"]) == (
+        "0.0",
+        "no use",
+        "○ No use",
+    )
+    assert list(lines["Status"])[:4] == ["● Under 3 days"] * 4
+    assert (lines.iloc[0]["Item"], lines.iloc[0]["Location"], lines.iloc[0]["Band"]) == (
+        "PCR reagent",
+        "Liwan warehouse",
+        "0 days",
+    )
+
+    outs = next(frame.value for frame in app.dataframe if "At zero now" in frame.value.columns)
+    assert outs[["Location", "At zero now", "Days at zero (30 d)"]].values.tolist() == [
+        ["Liwan warehouse", "yes", 3],
+        ["8th People's Hospital", "no", 1],
+    ]
+    assert app.get("download_button")[0].proto.label == "Download CSV"
+
+
+@pytest.mark.replay_at(REPLAY_AT)
+def test_filters_narrow_the_lines_and_say_when_nothing_matches(
+    app_database: str, engine: Engine
+) -> None:
+    with Session(engine) as session:
+        build_known_stock(session)
+    app = _open()
+    app.multiselect(key="supplies_district").set_value(["440104"]).run()
+    assert not app.exception
+    assert _metrics(app)["Stock lines"] == "2"
+    items = _table(app, "Status", "Item")
+    assert items[["Item", "Days of supply"]].values.tolist() == [
+        ["PCR reagent", "2.0 days"],
+        ["N95 respirators", "15.0 days"],
+    ]
+    app.multiselect(key="supplies_category").set_value(["living"]).run()
+    assert not app.exception
+    assert [info.value for info in app.info] == ["No records match the filters."]
+    assert not app.metric
+
+
+@pytest.mark.replay_at(REPLAY_AT)
+def test_trends_show_the_chosen_lines_counts_and_reorder_level(
+    app_database: str, engine: Engine
+) -> None:
+    with Session(engine) as session:
+        known: KnownStock = build_known_stock(session)
+    app = _open()
+    app.selectbox(key="supplies_trend_item").set_value(known.masks).run()
+    app.selectbox(key="supplies_trend_location").set_value(known.warehouse).run()
+    assert not app.exception
+    assert (
+        "Burn per day: 10.0 · Days of supply: 2.5 days · Projected stock-out: 2021-06-12 · "
+        "On order: 50"
+    ) in [caption.value for caption in app.caption]
+    on_hand, reorder = _chart_data(app, 0)[:2]
+    assert list(on_hand["on_hand"]) == [45, 35, 25]
+    assert list(reorder["level"]) == [30]
+    (consumed,) = _chart_data(app, 1)
+    assert list(consumed["consumed"]) == [10, 10, 10]
+
+    app.selectbox(key="supplies_trend_item").set_value(known.swabs).run()
+    app.selectbox(key="supplies_trend_location").set_value(known.hotel).run()
+    assert not app.exception
+    assert (
+        "Burn per day: 0.0 · Days of supply: no use · Projected stock-out: — · On order: 0"
+    ) in [caption.value for caption in app.caption]
+    # No reorder level set: the on-hand chart has no rule.
+    (on_hand,) = _chart_data(app, 0)
+    assert list(on_hand["on_hand"]) == [40, 40]
+
+
+@pytest.mark.replay_at(REPLAY_AT)
+def test_chinese_page(app_database: str, engine: Engine) -> None:
+    with Session(engine) as session:
+        build_known_stock(session)
+    app = _open("zh")
+    assert app.title[0].value == "物资保障"
+    items = _table(app, "状态", "物资")
+    assert items.iloc[0][["状态", "物资", "可用天数", "天数区间"]].tolist() == [
+        "● 不足 3 天",
+        "核酸检测试剂",
+        "2.0 天",
+        "1–3 天",
+    ]
+
+
+def test_the_page_says_when_no_stock_is_reported(app_database: str, engine: Engine) -> None:
+    app = _open()
+    assert any("no data in the database" in info.value for info in app.info)
+    with Session(engine) as session:
+        make_facility(session, kind="warehouse")
+    app = _open()
+    assert [info.value for info in app.info] == [
+        "No stock has been reported yet. Once warehouses, hospitals, hotels and testing sites "
+        "report their counts, their stock and days of supply show here."
+    ]
+    assert not app.metric and not app.dataframe
+
+
+def test_csv_keeps_numbers_as_numbers(session: Session) -> None:
+    build_known_stock(session)
+    lines = list_stock_lines(session=session, today=TODAY)
+    set_language("en")
+    try:
+        text = lines_csv(lines).decode("utf-8-sig").splitlines()
+    finally:
+        set_language("zh")
+    assert text[0] == (
+        "Item,Category,Unit,Location,Location kind,District,On hand,On order,Reorder level,"
+        "Burn per day,Days of supply,Band,Status,Projected stock-out,Days counted (7 d),"
+        "Last count"
+    )
+    rows = {line.split(",")[3] + "/" + line.split(",")[0]: line for line in text[1:]}
+    assert rows["Liwan warehouse/N95 respirators"] == (
+        "N95 respirators,PPE,pieces,Liwan warehouse,District warehouse,Liwan,25,50,30,10.0,2.5,"
+        "1-3,Under 3 days,2021-06-12,3,2021-06-10 09:00"
+    )
+    assert rows["Baihedong site/Swabs"] == (
+        "Swabs,Test kits,swabs,Baihedong site,Testing site,Liwan,30,0,0,,,,Not enough data,—,1,"
+        "2021-06-10 09:00"
+    )
+    assert rows["Haizhu hotel/Swabs"] == (
+        "Swabs,Test kits,swabs,Haizhu hotel,Quarantine hotel,Haizhu,40,0,0,0.0,,>30,No use,—,2,"
+        "2021-06-10 09:00"
+    )
+    assert len(text) == 8
+
+
+def test_the_deferred_csv_keeps_the_language_of_the_run(session: Session) -> None:
+    build_known_stock(session)
+    lines = list_stock_lines(session=session, today=TODAY)
+    set_language("en")
+    try:
+        make = lines_csv_later(lines)
+    finally:
+        set_language("zh")
+    # Streamlit makes the file on another thread, where the language is the default (zh).
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        text = pool.submit(make).result().decode("utf-8-sig")
+    assert text.startswith("Item,Category,Unit,Location,")
