@@ -28,6 +28,8 @@ pages = {
                 url_path="hotels"),
         st.Page("pages/supplies.py", title=t("supplies.title"), icon=":material/inventory_2:",
                 url_path="supplies"),
+        st.Page("pages/audits.py", title=t("audits.title"), icon=":material/health_and_safety:",
+                url_path="audits"),
     ],
 }
 navigation = st.navigation(pages)

@@ -16,13 +16,25 @@ LEVEL_BANDS: tuple[tuple[float, str], ...] = (
     (600.0, "intermediate"),
     (800.0, "advanced"),
 )
+LEVELS: tuple[str, ...] = tuple(level for _, level in LEVEL_BANDS)
+# The facilities inspectors audit: hospitals, fever clinics and quarantine hotels, while
+# active (a hotel on standby or a closed clinic has no practice to audit).
+AUDITABLE_KINDS: tuple[str, ...] = (
+    "designated_hospital",
+    "general_hospital",
+    "fever_clinic",
+    "quarantine_hotel",
+)
+# A facility is due for audit when it has not been audited within this many days.
+AUDIT_INTERVAL_DAYS = 14
+# A corrective action is open (not yet due), overdue, or closed; exactly one of them.
+ACTION_STATUSES: tuple[str, ...] = ("overdue", "open", "closed")
+# Whether a facility's audits are up to date: never audited, due again, or current.
+AUDIT_STATUSES: tuple[str, ...] = ("never", "due", "current")
 
 
-def audit_score(results: Iterable[tuple[float, str]]) -> float:
-    """Weighted compliance of (weight, result) pairs on the 0-800 scale; 'na' items drop out.
-
-    An audit whose items are all not applicable scores 0: nothing was shown to comply.
-    """
+def weighted_totals(results: Iterable[tuple[float, str]]) -> tuple[float, float]:
+    """(achieved, possible) weight of (weight, result) pairs; 'na' items drop out of both."""
     achieved = possible = 0.0
     for weight, result in results:
         if result == "na":
@@ -31,6 +43,15 @@ def audit_score(results: Iterable[tuple[float, str]]) -> float:
             raise ValueError(f"unknown audit result {result!r}")
         possible += weight
         achieved += weight * RESULT_VALUE[result]
+    return achieved, possible
+
+
+def audit_score(results: Iterable[tuple[float, str]]) -> float:
+    """Weighted compliance of (weight, result) pairs on the 0-800 scale; 'na' items drop out.
+
+    An audit whose items are all not applicable scores 0: nothing was shown to comply.
+    """
+    achieved, possible = weighted_totals(results)
     if possible == 0:
         return 0.0
     return round(MAX_SCORE * achieved / possible, 1)
@@ -44,6 +65,62 @@ def audit_level(score: float) -> str:
     raise ValueError(f"score {score} is above {MAX_SCORE}")
 
 
+def compliance_percent(achieved: float, possible: float) -> float | None:
+    """Achieved share of the applicable weight, 0-100 (one decimal); None if none applied.
+
+    Unlike the audit score, a component with no applicable item has no compliance at all:
+    the heat grid shows it as not applicable rather than as failing.
+    """
+    if possible <= 0:
+        return None
+    return round(100.0 * achieved / possible, 1)
+
+
+def component_compliance(
+    results: Iterable[tuple[str, float, str]],
+) -> dict[str, float | None]:
+    """Compliance (0-100) per component of (component, weight, result) triples."""
+    grouped: dict[str, list[tuple[float, str]]] = {}
+    for component, weight, result in results:
+        grouped.setdefault(component, []).append((weight, result))
+    return {
+        component: compliance_percent(*weighted_totals(pairs))
+        for component, pairs in grouped.items()
+    }
+
+
 def is_overdue(due_date: date, closed_date: date | None, today: date) -> bool:
     """An open corrective action past its due date is overdue; a closed one never is."""
     return closed_date is None and due_date < today
+
+
+def action_status(due_date: date, closed_date: date | None, today: date) -> str:
+    """'closed', 'overdue' (open, due before today) or 'open' (due today or later)."""
+    if closed_date is not None:
+        return "closed"
+    return "overdue" if is_overdue(due_date, closed_date, today) else "open"
+
+
+def days_overdue(due_date: date, closed_date: date | None, today: date) -> int:
+    """Whole days an overdue action is past its due date; 0 when it is not overdue."""
+    return (today - due_date).days if is_overdue(due_date, closed_date, today) else 0
+
+
+def audit_status(
+    last_audited: date | None, today: date, interval: int = AUDIT_INTERVAL_DAYS
+) -> str:
+    """'never' audited, 'due' (last audit `interval` or more days ago) or 'current'.
+
+    "Within 14 days" is today and the 13 days before it: a facility audited on 1 June is
+    current up to 14 June and due again on 15 June.
+    """
+    if last_audited is None:
+        return "never"
+    return "due" if (today - last_audited).days >= interval else "current"
+
+
+def due_for_audit(
+    last_audited: date | None, today: date, interval: int = AUDIT_INTERVAL_DAYS
+) -> bool:
+    """Whether a facility needs an audit: never audited, or not within `interval` days."""
+    return audit_status(last_audited, today, interval) != "current"

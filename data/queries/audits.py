@@ -1,14 +1,30 @@
-"""Reads about infection-control audits and their corrective actions."""
+"""Reads about infection-control audits and their corrective actions.
+
+The facility list and the heat grid read each facility's latest audit from
+FacilityAuditState, never the audit history; only one facility's trend reads its own audits
+(by the facility/time index).
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, select
+import pandas as pd
+from sqlalchemy import ColumnElement, and_, case, func, or_, select
 from sqlmodel import Session
 
 from data import models
+from data.measures.audits import (
+    ACTION_STATUSES,
+    AUDIT_INTERVAL_DAYS,
+    AUDITABLE_KINDS,
+    RESULT_VALUE,
+    audit_status,
+    compliance_percent,
+    days_overdue,
+)
+from data.timeutil import as_utc, local_day
 
 
 @dataclass(frozen=True)
@@ -19,10 +35,385 @@ class ActionTotals:
     overdue: int
 
 
-def get_action_totals(*, session: Session, today: date) -> ActionTotals:
-    """Open corrective actions and overdue ones (open, due before today)."""
-    a = models.AuditFinding
-    row = session.execute(
-        select(func.count(), func.count().filter(a.due_date < today)).where(a.closed_date.is_(None))
-    ).one()
+def action_status_clause(status: str, today: date) -> ColumnElement[bool]:
+    """SQL for one action status on `today`, as data.measures.audits.action_status defines it.
+
+    Every count and filter of corrective actions (this page and the Overview) uses this one
+    translation, so that they cannot disagree.
+    """
+    finding = models.AuditFinding
+    if status == "closed":
+        return finding.closed_date.is_not(None)
+    if status == "overdue":
+        return and_(finding.closed_date.is_(None), finding.due_date < today)
+    if status == "open":
+        return and_(finding.closed_date.is_(None), finding.due_date >= today)
+    raise ValueError(f"unknown action status {status!r}")
+
+
+def _action_status_column(today: date) -> ColumnElement[str]:
+    return case(
+        (action_status_clause("closed", today), "closed"),
+        (action_status_clause("overdue", today), "overdue"),
+        else_="open",
+    )
+
+
+def _facility_conditions(district: str | None, kinds: tuple[str, ...]) -> list[ColumnElement]:
+    facility = models.Facility
+    conditions: list[ColumnElement] = []
+    if district:
+        conditions.append(facility.district_code == district)
+    if kinds:
+        conditions.append(facility.kind.in_(kinds))
+    return conditions
+
+
+def get_action_totals(
+    *,
+    session: Session,
+    today: date,
+    district: str | None = None,
+    kinds: tuple[str, ...] = (),
+) -> ActionTotals:
+    """Open corrective actions and overdue ones (open, due before today), optionally filtered."""
+    finding, facility = models.AuditFinding, models.Facility
+    query = select(func.count(), func.count().filter(action_status_clause("overdue", today)))
+    query = query.select_from(finding).where(finding.closed_date.is_(None))
+    conditions = _facility_conditions(district, kinds)
+    if conditions:
+        query = query.join(facility, facility.id == finding.facility_id).where(*conditions)
+    row = session.execute(query).one()
     return ActionTotals(open=int(row[0]), overdue=int(row[1]))
+
+
+def list_district_names(*, session: Session) -> pd.DataFrame:
+    """Every district's code and names, by code (for the district filter)."""
+    district = models.District
+    query = select(district.code, district.name_zh, district.name_en).order_by(district.code)
+    return pd.DataFrame(
+        session.execute(query).mappings().all(), columns=["code", "name_zh", "name_en"]
+    )
+
+
+FACILITY_COLUMNS = [
+    "facility_id",
+    "code",
+    "name_zh",
+    "name_en",
+    "kind",
+    "district_code",
+    "district_zh",
+    "district_en",
+    "audit_id",
+    "audited_at",
+    "score",
+    "level",
+    "checklist_label",
+    "open_actions",
+    "overdue_actions",
+]
+
+
+def list_facility_audit_status(
+    *,
+    session: Session,
+    today: date,
+    district: str | None = None,
+    kinds: tuple[str, ...] = (),
+    interval: int = AUDIT_INTERVAL_DAYS,
+) -> pd.DataFrame:
+    """Every active auditable facility with its latest audit and open actions, worst first.
+
+    Facilities never audited come first (nothing is known of them), then by score ascending.
+    `audit_status` is never / due / current (see data.measures.audits.audit_status).
+    """
+    f, s, a = models.Facility, models.FacilityAuditState, models.Audit
+    v, d, finding = models.ChecklistVersion, models.District, models.AuditFinding
+    actions = (
+        select(
+            finding.facility_id,
+            func.count().label("open_actions"),
+            func.count().filter(action_status_clause("overdue", today)).label("overdue_actions"),
+        )
+        .where(finding.closed_date.is_(None))
+        .group_by(finding.facility_id)
+        .subquery()
+    )
+    query = (
+        select(
+            f.id.label("facility_id"),
+            f.code,
+            f.name_zh,
+            f.name_en,
+            f.kind,
+            f.district_code,
+            d.name_zh.label("district_zh"),
+            d.name_en.label("district_en"),
+            s.audit_id,
+            s.audited_at,
+            s.score,
+            s.level,
+            v.label.label("checklist_label"),
+            func.coalesce(actions.c.open_actions, 0).label("open_actions"),
+            func.coalesce(actions.c.overdue_actions, 0).label("overdue_actions"),
+        )
+        .select_from(f)
+        .join(d, d.code == f.district_code)
+        .outerjoin(s, s.facility_id == f.id)
+        .outerjoin(a, a.id == s.audit_id)
+        .outerjoin(v, v.id == a.checklist_version_id)
+        .outerjoin(actions, actions.c.facility_id == f.id)
+        .where(
+            f.kind.in_(AUDITABLE_KINDS),
+            f.status == "active",
+            *_facility_conditions(district, kinds),
+        )
+    )
+    table = pd.DataFrame(session.execute(query).mappings().all(), columns=FACILITY_COLUMNS)
+    audited = [as_utc(moment) if pd.notna(moment) else None for moment in table["audited_at"]]
+    days = [local_day(moment) if moment is not None else None for moment in audited]
+    table["audited_at"] = pd.Series(audited, index=table.index, dtype="object")
+    table["last_audit_day"] = pd.Series(days, index=table.index, dtype="object")
+    table["days_since_audit"] = pd.Series(
+        [(today - day).days if day is not None else None for day in days],
+        index=table.index,
+        dtype="Int64",
+    )
+    table["audit_status"] = [audit_status(day, today, interval) for day in days]
+    table["score"] = table["score"].astype("float64")
+    table["open_actions"] = table["open_actions"].astype("int64")
+    table["overdue_actions"] = table["overdue_actions"].astype("int64")
+    table["never"] = table["audit_status"] == "never"
+    table = table.sort_values(
+        ["never", "score", "code"], ascending=[False, True, True], na_position="first"
+    )
+    return table.drop(columns="never").reset_index(drop=True)
+
+
+COMPLIANCE_COLUMNS = [
+    "facility_id",
+    "component",
+    "achieved",
+    "possible",
+    "items_pass",
+    "items_partial",
+    "items_fail",
+    "items_na",
+]
+
+
+def list_component_compliance(
+    *, session: Session, district: str | None = None, kinds: tuple[str, ...] = ()
+) -> pd.DataFrame:
+    """Per facility and checklist component, compliance (0-100) in the facility's latest audit.
+
+    Aggregated in SQL over the latest audits' item results; `compliance` is NaN where no
+    item of the component applied.
+    """
+    s, r, i, f = (
+        models.FacilityAuditState,
+        models.AuditItemResult,
+        models.ChecklistItem,
+        models.Facility,
+    )
+    applicable = r.result != "na"
+    value = case(RESULT_VALUE, value=r.result, else_=0.0)
+    query = (
+        select(
+            s.facility_id,
+            i.component,
+            func.sum(case((applicable, i.weight * value), else_=0.0)).label("achieved"),
+            func.sum(case((applicable, i.weight), else_=0.0)).label("possible"),
+            func.count().filter(r.result == "pass").label("items_pass"),
+            func.count().filter(r.result == "partial").label("items_partial"),
+            func.count().filter(r.result == "fail").label("items_fail"),
+            func.count().filter(r.result == "na").label("items_na"),
+        )
+        .select_from(s)
+        .join(f, f.id == s.facility_id)
+        .join(r, r.audit_id == s.audit_id)
+        .join(i, i.id == r.item_id)
+        .where(
+            f.kind.in_(AUDITABLE_KINDS),
+            f.status == "active",
+            *_facility_conditions(district, kinds),
+        )
+        .group_by(s.facility_id, i.component)
+    )
+    table = pd.DataFrame(session.execute(query).mappings().all(), columns=COMPLIANCE_COLUMNS)
+    table["achieved"] = table["achieved"].astype("float64")
+    table["possible"] = table["possible"].astype("float64")
+    table["compliance"] = pd.Series(
+        [
+            compliance_percent(achieved, possible)
+            for achieved, possible in zip(table["achieved"], table["possible"], strict=True)
+        ],
+        index=table.index,
+        dtype="float64",
+    )
+    return table
+
+
+FINDING_COLUMNS = [
+    "finding_id",
+    "audit_id",
+    "facility_id",
+    "facility_zh",
+    "facility_en",
+    "kind",
+    "district_code",
+    "district_zh",
+    "district_en",
+    "audited_at",
+    "item_code",
+    "component",
+    "finding_zh",
+    "finding_en",
+    "action_zh",
+    "action_en",
+    "owner",
+    "due_date",
+    "closed_date",
+    "status",
+]
+
+
+def list_findings(
+    *,
+    session: Session,
+    today: date,
+    district: str | None = None,
+    kinds: tuple[str, ...] = (),
+    statuses: tuple[str, ...] = (),
+    audit_id: int | None = None,
+) -> pd.DataFrame:
+    """Findings with their corrective actions and status on `today`: overdue first, then open.
+
+    `statuses` picks among overdue / open / closed (empty: all); `days_overdue` is 0 unless
+    the action is overdue.
+    """
+    finding, f, d = models.AuditFinding, models.Facility, models.District
+    a, i = models.Audit, models.ChecklistItem
+    unknown = sorted(set(statuses) - set(ACTION_STATUSES))
+    if unknown:
+        raise ValueError(f"unknown action statuses {unknown}")
+    status = _action_status_column(today)
+    rank = case(
+        (action_status_clause("overdue", today), 0),
+        (action_status_clause("open", today), 1),
+        else_=2,
+    )
+    conditions = _facility_conditions(district, kinds)
+    if statuses:
+        conditions.append(or_(*(action_status_clause(name, today) for name in statuses)))
+    if audit_id is not None:
+        conditions.append(finding.audit_id == audit_id)
+    query = (
+        select(
+            finding.id.label("finding_id"),
+            finding.audit_id,
+            finding.facility_id,
+            f.name_zh.label("facility_zh"),
+            f.name_en.label("facility_en"),
+            f.kind,
+            f.district_code,
+            d.name_zh.label("district_zh"),
+            d.name_en.label("district_en"),
+            a.audited_at,
+            i.code.label("item_code"),
+            i.component,
+            finding.finding_zh,
+            finding.finding_en,
+            finding.action_zh,
+            finding.action_en,
+            finding.owner,
+            finding.due_date,
+            finding.closed_date,
+            status.label("status"),
+        )
+        .select_from(finding)
+        .join(f, f.id == finding.facility_id)
+        .join(d, d.code == f.district_code)
+        .join(a, a.id == finding.audit_id)
+        .outerjoin(i, i.id == finding.item_id)
+        .where(*conditions)
+        .order_by(rank, finding.due_date, finding.id)
+    )
+    table = pd.DataFrame(session.execute(query).mappings().all(), columns=FINDING_COLUMNS)
+    table["audited_at"] = pd.Series(
+        [as_utc(moment) for moment in table["audited_at"]], index=table.index, dtype="object"
+    )
+    table["days_overdue"] = pd.Series(
+        [
+            days_overdue(due, closed if isinstance(closed, date) else None, today)
+            for due, closed in zip(table["due_date"], table["closed_date"], strict=True)
+        ],
+        index=table.index,
+        dtype="int64",
+    )
+    return table
+
+
+AUDIT_COLUMNS = ["audit_id", "audited_at", "auditor", "score", "level", "checklist_label"]
+
+
+def list_facility_audits(*, session: Session, facility_id: int) -> pd.DataFrame:
+    """One facility's audits in time order, with score, level and checklist version."""
+    a, v = models.Audit, models.ChecklistVersion
+    query = (
+        select(
+            a.id.label("audit_id"),
+            a.audited_at,
+            a.auditor,
+            a.score,
+            a.level,
+            v.label.label("checklist_label"),
+        )
+        .join(v, v.id == a.checklist_version_id)
+        .where(a.facility_id == facility_id)
+        .order_by(a.audited_at, a.id)
+    )
+    table = pd.DataFrame(session.execute(query).mappings().all(), columns=AUDIT_COLUMNS)
+    table["audited_at"] = pd.Series(
+        [as_utc(moment) for moment in table["audited_at"]], index=table.index, dtype="object"
+    )
+    table["score"] = table["score"].astype("float64")
+    return table
+
+
+ITEM_COLUMNS = [
+    "item_id",
+    "component",
+    "code",
+    "text_zh",
+    "text_en",
+    "weight",
+    "position",
+    "result",
+    "note",
+]
+
+
+def list_audit_items(*, session: Session, audit_id: int) -> pd.DataFrame:
+    """Every item of the audit's checklist version with its result and note (None if unrecorded)."""
+    a, i, r = models.Audit, models.ChecklistItem, models.AuditItemResult
+    query = (
+        select(
+            i.id.label("item_id"),
+            i.component,
+            i.code,
+            i.text_zh,
+            i.text_en,
+            i.weight,
+            i.position,
+            r.result,
+            r.note,
+        )
+        .select_from(a)
+        .join(i, i.version_id == a.checklist_version_id)
+        .outerjoin(r, and_(r.audit_id == a.id, r.item_id == i.id))
+        .where(a.id == audit_id)
+        .order_by(i.position, i.code)
+    )
+    return pd.DataFrame(session.execute(query).mappings().all(), columns=ITEM_COLUMNS)

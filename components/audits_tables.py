@@ -1,0 +1,163 @@
+"""Tables of the audits page: plain query frames turned into what the reader sees.
+
+Statuses and results are coloured pills (a one-value multiselect column): the colour is in
+the column's configuration, so the table costs nothing more to send than its values. A
+pandas Styler colours cell by cell and costs about a second for a city's open actions.
+Colours, not emoji, carry the warnings: the command hall's screens may lack an emoji font.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import pandas as pd
+import streamlit as st
+
+from components.i18n import current_language, t
+from data.measures.audits import ACTION_STATUSES, AUDIT_STATUSES, MAX_SCORE
+from data.timeutil import command_zone
+
+RED, AMBER, GREEN, BLUE, GREY = "#b91c1c", "#d97706", "#15803d", "#2563eb", "#6b7280"
+AUDIT_STATUS_COLOURS = {"never": RED, "due": AMBER, "current": GREEN}
+ACTION_STATUS_COLOURS = {"overdue": RED, "open": BLUE, "closed": GREY}
+RESULT_COLOURS = {"fail": RED, "partial": AMBER, "pass": GREEN, "na": GREY, "missing": GREY}
+
+Config = dict[str, st.column_config.Column]
+
+
+def _name(frame: pd.DataFrame, stem: str) -> pd.Series:
+    return frame[f"{stem}_{current_language()}"]
+
+
+def _day(value: object) -> str:
+    return value.isoformat() if hasattr(value, "isoformat") else "—"
+
+
+def _local_times(moments: pd.Series) -> pd.Series:
+    """Stored (UTC) times as local 'YYYY-MM-DD HH:MM' text, for a whole column at once."""
+    if moments.empty:
+        return pd.Series([], index=moments.index, dtype="object")
+    local = pd.to_datetime(moments, utc=True).dt.tz_convert(command_zone())
+    return local.dt.strftime("%Y-%m-%d %H:%M")
+
+
+def _pills(labels: pd.Series) -> pd.Series:
+    """Each label as a one-item list, the shape a multiselect (pill) column shows."""
+    return labels.map(lambda label: [label])
+
+
+def _pill_column(label: str, colours: Mapping[str, str]) -> st.column_config.Column:
+    """A read-only column of pills, each option (a shown label) in its colour."""
+    return st.column_config.MultiselectColumn(
+        label, options=list(colours), color=list(colours.values())
+    )
+
+
+def kind_label(kind: str) -> str:
+    """A facility kind in the reader's language."""
+    return t(f"audits.kind.{kind}")
+
+
+def level_label(level: object) -> str:
+    """An IPCAF level in the reader's language; an em dash when there is none."""
+    return t(f"audits.level.{level}") if isinstance(level, str) else "—"
+
+
+def facility_view(facilities: pd.DataFrame) -> tuple[pd.DataFrame, Config]:
+    """The latest-audit list as shown, in the order given, and its column configuration."""
+    status = t("audits.col.audit_status")
+    table = pd.DataFrame(
+        {
+            t("audits.col.facility"): _name(facilities, "name"),
+            t("audits.col.kind"): facilities["kind"].map(kind_label),
+            t("audits.col.district"): _name(facilities, "district"),
+            status: _pills(facilities["audit_status"].map(lambda code: t(f"audits.due.{code}"))),
+            t("audits.col.last_audit"): facilities["last_audit_day"].map(_day),
+            # Text, so that a facility never audited shows a dash rather than "None".
+            t("audits.col.days_since"): facilities["days_since_audit"].map(
+                lambda days: "—" if pd.isna(days) else str(int(days))
+            ),
+            t("audits.col.score"): facilities["score"],
+            t("audits.col.level"): facilities["level"].map(level_label),
+            t("audits.col.checklist"): facilities["checklist_label"].map(
+                lambda label: label if isinstance(label, str) else "—"
+            ),
+            t("audits.col.open"): facilities["open_actions"],
+            t("audits.col.overdue"): facilities["overdue_actions"],
+        }
+    )
+    config: Config = {
+        status: _pill_column(
+            status,
+            {t(f"audits.due.{code}"): AUDIT_STATUS_COLOURS[code] for code in AUDIT_STATUSES},
+        ),
+        t("audits.col.score"): st.column_config.ProgressColumn(
+            t("audits.col.score"), min_value=0, max_value=MAX_SCORE, format="%.1f"
+        ),
+    }
+    return table, config
+
+
+def findings_table(findings: pd.DataFrame) -> pd.DataFrame:
+    """Findings and corrective actions as plain text (the CSV): who must fix what by when."""
+    return pd.DataFrame(
+        {
+            t("audits.col.status"): findings["status"].map(lambda code: t(f"audits.status.{code}")),
+            t("audits.col.due"): findings["due_date"].map(_day),
+            t("audits.col.days_overdue"): findings["days_overdue"],
+            t("audits.col.facility"): _name(findings, "facility"),
+            t("audits.col.district"): _name(findings, "district"),
+            t("audits.col.kind"): findings["kind"].map(kind_label),
+            t("audits.col.owner"): findings["owner"],
+            t("audits.col.finding"): _name(findings, "finding"),
+            t("audits.col.action"): _name(findings, "action"),
+            t("audits.col.closed"): findings["closed_date"].map(_day),
+            t("audits.col.audited"): _local_times(findings["audited_at"]),
+        }
+    )
+
+
+def findings_view(plain: pd.DataFrame) -> tuple[pd.DataFrame, Config]:
+    """Findings as shown (from findings_table): overdue actions in red pills; and the config."""
+    status = t("audits.col.status")
+    table = plain.copy()
+    table[status] = _pills(table[status])
+    colours = {t(f"audits.status.{code}"): ACTION_STATUS_COLOURS[code] for code in ACTION_STATUSES}
+    return table, {status: _pill_column(status, colours)}
+
+
+def findings_csv(table: pd.DataFrame) -> bytes:
+    """The shown findings as CSV, with a byte-order mark so that Excel reads the Chinese."""
+    return table.to_csv(index=False).encode("utf-8-sig")
+
+
+def audit_items_view(
+    items: pd.DataFrame, components: Mapping[str, tuple[str, str]]
+) -> tuple[pd.DataFrame, Config]:
+    """Every item of an audit (component, code, text, weight, result, note) and its config."""
+    column = 0 if current_language() == "zh" else 1
+    result = t("audits.col.result")
+    table = pd.DataFrame(
+        {
+            t("audits.col.component"): items["component"].map(
+                lambda code: components[code][column] if code in components else code
+            ),
+            t("audits.col.code"): items["code"],
+            t("audits.col.item"): _name(items, "text"),
+            t("audits.col.weight"): items["weight"],
+            result: _pills(
+                items["result"].map(
+                    lambda code: t(f"audits.result.{code if isinstance(code, str) else 'missing'}")
+                )
+            ),
+            t("audits.col.note"): items["note"].map(
+                lambda note: note if isinstance(note, str) else ""
+            ),
+        }
+    )
+    colours = {t(f"audits.result.{code}"): colour for code, colour in RESULT_COLOURS.items()}
+    config: Config = {
+        result: _pill_column(result, colours),
+        t("audits.col.weight"): st.column_config.NumberColumn(format="%g"),
+    }
+    return table, config
