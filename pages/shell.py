@@ -77,11 +77,29 @@ def choose_language() -> str:
     return set_language(lang if lang in LANGUAGES else "zh")
 
 
+def _route_through_app() -> None:
+    """Re-run through app.py when a fresh server's first request deep-links to a page.
+
+    Until some run has called st.navigation, Streamlit treats a `pages/` folder beside the
+    main script as old-style multipage and runs the page file alone, without app.py's layout
+    and navigation (a wall screen bookmarked to /testing would hit this after a restart).
+    Clearing that flag and re-running lets app.py route the same URL.
+    """
+    try:
+        from streamlit.runtime.pages_manager import PagesManager
+    except ImportError:  # a future Streamlit without it has no such mode either
+        return
+    if getattr(PagesManager, "uses_pages_directory", False):
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
 def start_page(title_key: str) -> Clock | None:
     """Set up a page: language, database, counter, title, simulated notice.
 
     Returns the clock, or None (after saying why) when there is nothing to show.
     """
+    _route_through_app()
     choose_language()
     try:
         refresh_counter()

@@ -32,7 +32,7 @@ def test_app_opens_on_the_overview_with_the_data_as_of_time(
     assert not app.exception
     assert app.title[0].value == "Overview"
     captions = [caption.value for caption in app.sidebar.caption]
-    assert "Data as of 2021-06-10 14:30" in captions
+    assert "Latest report: 2021-06-10 14:30" in captions
     assert "Time zone: Asia/Shanghai" in captions
     metrics = {metric.label: metric.value for metric in app.metric}
     assert metrics["Quarantine rooms free"] == "10"

@@ -6,7 +6,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "nav.command": ("指挥", "Command"),
     "nav.views": ("专题", "Views"),
     "sidebar.language": ("语言 / Language", "语言 / Language"),
-    "sidebar.as_of": ("数据截至 {time}", "Data as of {time}"),
+    "sidebar.as_of": ("最新上报：{time}", "Latest report: {time}"),
     "sidebar.no_data": ("数据库暂无数据", "The database holds no data yet"),
     "sidebar.timezone": ("时区：{zone}", "Time zone: {zone}"),
     "sidebar.database": ("数据库：{engine}", "Database: {engine}"),
