@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, datetime
+from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, insert, select
@@ -18,6 +19,10 @@ from data import models
 from data.timeutil import as_utc, command_zone, local_day
 
 BULK_CHUNK = 5_000
+
+
+class _Row(SimpleNamespace):
+    """A derived row while rebuilding: plain attributes, no ORM or validation cost."""
 
 
 def hour_of(moment: datetime) -> datetime:
@@ -87,28 +92,31 @@ def _rebuild_testing(session: Session, zone: ZoneInfo) -> None:
             )
         ).all()
     )
-    states: dict[int, models.TestingSiteState] = {}
-    hourly: dict[tuple[int, datetime], models.TestingHourly] = {}
-    columns = select(models.TestingSiteReport).order_by(
+    states: dict[int, _Row] = {}
+    hourly: dict[tuple[int, datetime], _Row] = {}
+    columns = select(*models.TestingSiteReport.__table__.columns).order_by(
         models.TestingSiteReport.reported_at, models.TestingSiteReport.id
     )
-    for report in session.scalars(columns.execution_options(yield_per=BULK_CHUNK)):
+    for report in session.execute(columns.execution_options(yield_per=BULK_CHUNK)):
         day = local_day(report.reported_at, zone)
         state = states.get(report.site_id)
         if state is None:
-            state = states[report.site_id] = models.TestingSiteState(
+            state = states[report.site_id] = _Row(
                 site_id=report.site_id,
                 last_reported_at=report.reported_at,
                 is_open=report.is_open,
                 queue_wait_minutes=report.queue_wait_minutes,
                 day=day,
+                round_id=None,
+                sampled_day=0,
+                resulted_day=0,
             )
         _fold_site_state(state, report, day)
         if report.round_id is not None:
             key = (report.round_id, hour_of(report.reported_at))
             bucket = hourly.get(key)
             if bucket is None:
-                bucket = hourly[key] = models.TestingHourly(
+                bucket = hourly[key] = _Row(
                     round_id=key[0],
                     hour=key[1],
                     district_code=district_of[report.site_id],
@@ -118,7 +126,6 @@ def _rebuild_testing(session: Session, zone: ZoneInfo) -> None:
                     pools_positive=0,
                 )
             _fold_hourly(bucket, report)
-        session.expunge(report)
     _replace(session, models.TestingSiteState, states.values())
     _replace(session, models.TestingHourly, hourly.values())
 
@@ -186,16 +193,16 @@ def _fold_hotel_daily(daily: models.HotelDaily, report: models.HotelReport) -> N
 
 
 def _rebuild_hotels(session: Session, zone: ZoneInfo) -> None:
-    states: dict[int, models.HotelState] = {}
-    daily: dict[tuple[int, date], models.HotelDaily] = {}
-    query = select(models.HotelReport).order_by(
+    states: dict[int, _Row] = {}
+    daily: dict[tuple[int, date], _Row] = {}
+    query = select(*models.HotelReport.__table__.columns).order_by(
         models.HotelReport.reported_at, models.HotelReport.id
     )
-    for report in session.scalars(query.execution_options(yield_per=BULK_CHUNK)):
+    for report in session.execute(query.execution_options(yield_per=BULK_CHUNK)):
         day = local_day(report.reported_at, zone)
         state = states.get(report.hotel_id)
         if state is None:
-            state = states[report.hotel_id] = models.HotelState(
+            state = states[report.hotel_id] = _Row(
                 hotel_id=report.hotel_id,
                 last_reported_at=report.reported_at,
                 day=day,
@@ -207,7 +214,7 @@ def _rebuild_hotels(session: Session, zone: ZoneInfo) -> None:
         _fold_hotel_state(state, report, day)
         row = daily.get((report.hotel_id, day))
         if row is None:
-            row = daily[(report.hotel_id, day)] = models.HotelDaily(
+            row = daily[(report.hotel_id, day)] = _Row(
                 hotel_id=report.hotel_id,
                 day=day,
                 intake=0,
@@ -215,7 +222,6 @@ def _rebuild_hotels(session: Session, zone: ZoneInfo) -> None:
                 **_hotel_snapshot(report),
             )
         _fold_hotel_daily(row, report)
-        session.expunge(report)
     _replace(session, models.HotelState, states.values())
     _replace(session, models.HotelDaily, daily.values())
 
@@ -275,16 +281,16 @@ def _rebuild_stock(session: Session, zone: ZoneInfo) -> None:
             )
         )
     }
-    states: dict[tuple[int, int], models.StockState] = {}
-    daily: dict[tuple[int, int, date], models.StockDaily] = {}
-    query = select(models.StockReport).order_by(
+    states: dict[tuple[int, int], _Row] = {}
+    daily: dict[tuple[int, int, date], _Row] = {}
+    query = select(*models.StockReport.__table__.columns).order_by(
         models.StockReport.reported_at, models.StockReport.id
     )
-    for report in session.scalars(query.execution_options(yield_per=BULK_CHUNK)):
+    for report in session.execute(query.execution_options(yield_per=BULK_CHUNK)):
         key = (report.item_id, report.location_id)
         state = states.get(key)
         if state is None:
-            state = states[key] = models.StockState(
+            state = states[key] = _Row(
                 item_id=key[0],
                 location_id=key[1],
                 last_reported_at=report.reported_at,
@@ -296,7 +302,7 @@ def _rebuild_stock(session: Session, zone: ZoneInfo) -> None:
         day = local_day(report.reported_at, zone)
         row = daily.get((*key, day))
         if row is None:
-            row = daily[(*key, day)] = models.StockDaily(
+            row = daily[(*key, day)] = _Row(
                 item_id=key[0],
                 location_id=key[1],
                 day=day,
@@ -305,7 +311,6 @@ def _rebuild_stock(session: Session, zone: ZoneInfo) -> None:
                 received=0,
             )
         _fold_stock_daily(row, report)
-        session.expunge(report)
     _replace(session, models.StockState, states.values())
     _replace(session, models.StockDaily, daily.values())
 
@@ -332,7 +337,7 @@ def apply_audit(session: Session, audit: models.Audit) -> None:
 
 
 def _rebuild_audits(session: Session) -> None:
-    latest: dict[int, models.FacilityAuditState] = {}
+    latest: dict[int, _Row] = {}
     query = select(
         models.Audit.id,
         models.Audit.facility_id,
@@ -341,7 +346,7 @@ def _rebuild_audits(session: Session) -> None:
         models.Audit.level,
     ).order_by(models.Audit.audited_at, models.Audit.id)
     for audit_id, facility_id, audited_at, score, level in session.execute(query):
-        latest[facility_id] = models.FacilityAuditState(
+        latest[facility_id] = _Row(
             facility_id=facility_id,
             audit_id=audit_id,
             audited_at=audited_at,

@@ -361,15 +361,23 @@ def _log_insert(session: Session, actor: Actor, record: SQLModel) -> None:
     session.refresh(record)
 
 
-def log_bulk_load(session: Session, *, actor: Actor, description: str, summary: dict) -> None:
-    """Record a bulk load (seed, import) as one change, and commit it."""
+def log_bulk_load(
+    session: Session,
+    *,
+    actor: Actor,
+    description: str,
+    summary: dict,
+    action: str = "insert",
+) -> None:
+    """Record a bulk change (seed, import, clearing) as one change-log row, and commit it."""
+    detail = json.dumps(summary, ensure_ascii=False, default=_json_default)
     log_change(
         session,
         actor=actor,
         table_name="*",
         record_key=description,
-        action="insert",
-        before=None,
-        after=json.dumps(summary, ensure_ascii=False, default=_json_default),
+        action=action,
+        before=detail if action == "delete" else None,
+        after=None if action == "delete" else detail,
     )
     _commit(session)

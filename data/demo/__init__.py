@@ -1,0 +1,23 @@
+"""The simulated demo scenario: a Delta-like outbreak in the shape of Guangzhou, May-June 2021.
+
+Every figure it writes is invented and says so (DatasetInfo "scenario"); it follows the
+shape of the publicly reported outbreak, not its records.
+"""
+
+from data.demo.seed import (
+    SCENARIO_KEY,
+    clear_operational_data,
+    has_operational_data,
+    seed_demo,
+    table_counts,
+)
+from data.demo.timeline import SCALES
+
+__all__ = [
+    "SCALES",
+    "SCENARIO_KEY",
+    "clear_operational_data",
+    "has_operational_data",
+    "seed_demo",
+    "table_counts",
+]
