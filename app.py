@@ -22,6 +22,8 @@ pages = {
         ),
     ],
     t("nav.views"): [
+        st.Page("pages/cases.py", title=t("cases.title"), icon=":material/map:",
+                url_path="cases"),
         st.Page("pages/testing.py", title=t("testing.title"), icon=":material/biotech:",
                 url_path="testing"),
         st.Page("pages/hotels.py", title=t("hotels.title"), icon=":material/hotel:",

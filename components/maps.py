@@ -16,6 +16,8 @@ CITY_VIEW = pdk.ViewState(latitude=23.28, longitude=113.45, zoom=8.3, pitch=0, b
 CENTRE_VIEW = pdk.ViewState(latitude=23.12, longitude=113.29, zoom=10.5, pitch=0, bearing=0)
 BASE_FILL = [236, 239, 243, 255]
 BASE_LINE = [120, 130, 145, 255]
+# Hovered districts darken slightly (deck.gl's default highlight is a strong navy).
+BASE_HIGHLIGHT = [31, 45, 61, 40]
 
 
 def district_features(districts: pd.DataFrame, properties: Sequence[str] = ()) -> dict:
@@ -127,6 +129,7 @@ def basemap_layer(
         line_width_min_pixels=1,
         pickable=pickable,
         auto_highlight=pickable,
+        highlight_color=BASE_HIGHLIGHT,
     )
 
 

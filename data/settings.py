@@ -26,6 +26,9 @@ class Settings(BaseSettings):
     # Show every screen as of this moment (ISO time; naive = command's zone): after-action
     # reviews and reproducible screenshots. Unset: live.
     replay_at: datetime | None = None
+    # A MapLibre style on an intranet tile server, drawn under the district basemap; unset:
+    # no tiles at all (the district polygons are the basemap).
+    map_style_url: str | None = None
 
     @field_validator("timezone")
     @classmethod

@@ -52,7 +52,15 @@ def build_known_city(session: Session) -> None:
         secondary_contacts_controlled=10,
     )
     make_case(session, report_date=date(2021, 6, 10), kind="asymptomatic", severity="none")
-    make_case(session, report_date=date(2021, 6, 10), source="imported", district_code="440111")
+    # An imported case: not local, so neither its count nor its contacts are in the figures.
+    make_case(
+        session,
+        report_date=date(2021, 6, 10),
+        source="imported",
+        district_code="440111",
+        close_contacts_identified=7,
+        close_contacts_controlled=7,
+    )
     make_case(session, report_date=date(2021, 6, 11))  # after the clock: not counted
 
     make_zone(session, level="sealed", imposed_at=at("2021-05-31 00:00"))

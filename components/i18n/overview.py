@@ -11,7 +11,7 @@ STRINGS: dict[str, tuple[str, str]] = {
         "今日（{day}）报告的本土确诊病例与无症状感染者",
         "Local confirmed cases and asymptomatic infections reported today ({day})",
     ),
-    "overview.cases.delta": ("较昨日 {delta:+d}", "{delta:+d} on yesterday"),
+    "overview.cases.delta": ("{delta:+d}（较昨日）", "{delta:+d} on yesterday"),
     "overview.cases.total_local": ("累计本土感染者", "Local infections in total"),
     "overview.cases.total_split": (
         "确诊 {confirmed} · 无症状 {asymptomatic}",

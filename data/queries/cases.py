@@ -1,4 +1,9 @@
-"""Reads about cases, contacts and control zones."""
+"""Reads about cases, contacts, transmission links and control zones.
+
+The case filters every read here shares: local cases only, reported in [start, end], in one
+district, of some kinds. Positions are community-level; no read returns anything that
+identifies a person (the Case table holds nothing of the kind).
+"""
 
 from __future__ import annotations
 
@@ -6,11 +11,20 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 import pandas as pd
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import ColumnElement, Float, Numeric, and_, case, cast, func, or_, select, true
+from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
 from data import models
+from data.measures.cases import SEVEN_DAYS, daily_series, trailing_average, transmission_chains
 from data.models import ZONE_LEVELS
+
+# Severities counted as "severe" on the case map (severe and critical cases).
+SEVERE = ("severe", "critical")
+# Facilities drawn on the case map.
+MAP_FACILITY_KINDS = ("designated_hospital", "quarantine_hotel", "testing_site")
+# Case positions are grouped to this many decimals of a degree (about 100 m) for density.
+DENSITY_DECIMALS = 3
 
 
 @dataclass(frozen=True)
@@ -42,33 +56,116 @@ class ContactTotals:
         return self.close_identified + self.secondary_identified
 
 
-def get_local_case_totals(*, session: Session, today: date) -> CaseTotals:
-    """New local infections today and yesterday, and totals up to today, by kind."""
+@dataclass(frozen=True)
+class CaseExtent:
+    """The local cases reported by a day: first and last report dates, bounding box."""
+
+    cases: int
+    first_date: date | None
+    last_date: date | None
+    min_lon: float | None
+    min_lat: float | None
+    max_lon: float | None
+    max_lat: float | None
+
+
+@dataclass(frozen=True)
+class ChainSummary:
+    """Transmission chains among the cases reported by a day, largest first."""
+
+    chains: pd.DataFrame
+    linked_chains: int
+    linked_cases: int
+    single_cases: int
+
+
+def local_case_conditions(
+    *,
+    end: date,
+    start: date | None = None,
+    district: str | None = None,
+    kinds: tuple[str, ...] | None = None,
+) -> list[ColumnElement[bool]]:
+    """SQL conditions of the case filters: local, reported in [start, end], district, kinds."""
     c = models.Case
+    conditions: list[ColumnElement[bool]] = [c.source == "local", c.report_date <= end]
+    if start is not None:
+        conditions.append(c.report_date >= start)
+    if district:
+        conditions.append(c.district_code == district)
+    if kinds is not None:
+        conditions.append(c.kind.in_(kinds))
+    return conditions
+
+
+def in_hospital_on(day: date) -> ColumnElement[bool]:
+    """SQL condition: the case was in hospital at the end of `day` (admitted, not yet out)."""
+    c = models.Case
+    return and_(
+        c.report_date <= day,
+        or_(
+            c.status == "admitted",
+            and_(c.status == "discharged", c.discharged_date > day),
+        ),
+    )
+
+
+def get_local_case_totals(
+    *,
+    session: Session,
+    today: date,
+    start: date | None = None,
+    district: str | None = None,
+    kinds: tuple[str, ...] | None = None,
+) -> CaseTotals:
+    """New local infections today and yesterday, and totals from `start` up to today, by kind."""
+    c = models.Case
+    in_range = c.report_date >= start if start is not None else true()
     row = session.execute(
         select(
             func.count().filter(c.report_date == today),
             func.count().filter(c.report_date == today - timedelta(days=1)),
-            func.count(),
-            func.count().filter(c.kind == "confirmed"),
-            func.count().filter(c.kind == "asymptomatic"),
-        ).where(c.source == "local", c.report_date <= today)
+            func.count().filter(in_range),
+            func.count().filter(in_range, c.kind == "confirmed"),
+            func.count().filter(in_range, c.kind == "asymptomatic"),
+        ).where(*local_case_conditions(end=today, district=district, kinds=kinds))
     ).one()
     return CaseTotals(*(int(value) for value in row))
 
 
-def get_contact_totals(*, session: Session, today: date) -> ContactTotals:
-    """Contacts of all cases reported up to today: identified and under control."""
+def get_contact_totals(*, session: Session, today: date, local_only: bool = False) -> ContactTotals:
+    """Contacts of cases reported up to today (all, or local only): identified, under control."""
     c = models.Case
+    conditions = [c.report_date <= today]
+    if local_only:
+        conditions.append(c.source == "local")
     row = session.execute(
         select(
             func.coalesce(func.sum(c.close_contacts_identified), 0),
             func.coalesce(func.sum(c.close_contacts_controlled), 0),
             func.coalesce(func.sum(c.secondary_contacts_identified), 0),
             func.coalesce(func.sum(c.secondary_contacts_controlled), 0),
-        ).where(c.report_date <= today)
+        ).where(*conditions)
     ).one()
     return ContactTotals(*(int(value) for value in row))
+
+
+def get_case_extent(*, session: Session, end: date, district: str | None = None) -> CaseExtent:
+    """How many local cases were reported by `end`, from when to when, and where (bounding box)."""
+    c = models.Case
+    row = session.execute(
+        select(
+            func.count(),
+            func.min(c.report_date),
+            func.max(c.report_date),
+            func.min(c.lon),
+            func.min(c.lat),
+            func.max(c.lon),
+            func.max(c.lat),
+        ).where(*local_case_conditions(end=end, district=district))
+    ).one()
+    cases, first, last, *box = row
+    return CaseExtent(int(cases), first, last, *(None if v is None else float(v) for v in box))
 
 
 def zone_active_at(moment: datetime):  # noqa: ANN201 - SQL expression
@@ -77,21 +174,125 @@ def zone_active_at(moment: datetime):  # noqa: ANN201 - SQL expression
     return and_(z.imposed_at <= moment, or_(z.lifted_at.is_(None), z.lifted_at > moment))
 
 
-def count_active_zones(*, session: Session, at: datetime) -> dict[str, int]:
+def count_active_zones(
+    *, session: Session, at: datetime, district: str | None = None
+) -> dict[str, int]:
     """Zones in force at a moment, by level (every level present, zero when none)."""
     z = models.ControlZone
-    rows = session.execute(
-        select(z.level, func.count()).where(zone_active_at(at)).group_by(z.level)
-    ).all()
+    conditions = [zone_active_at(at)]
+    if district:
+        conditions.append(z.district_code == district)
+    rows = session.execute(select(z.level, func.count()).where(*conditions).group_by(z.level)).all()
     counts = dict.fromkeys(ZONE_LEVELS, 0)
     counts.update({level: int(count) for level, count in rows})
     return counts
 
 
-def count_local_cases_by_district(*, session: Session, today: date) -> pd.DataFrame:
-    """Per district: local infections new today, in the last 7 days, and in total."""
+ZONE_COLUMNS = [
+    "code",
+    "level",
+    "name_zh",
+    "name_en",
+    "district_code",
+    "district_zh",
+    "district_en",
+    "population",
+    "imposed_at",
+    "lifted_at",
+    "active",
+    "polygon_geojson",
+    "center_lon",
+    "center_lat",
+    "radius_m",
+]
+
+
+def list_zones(
+    *,
+    session: Session,
+    at: datetime,
+    district: str | None = None,
+    include_lifted: bool = False,
+) -> pd.DataFrame:
+    """Control zones imposed by `at` (only those in force unless `include_lifted`), strictest first.
+
+    A lift after `at` is not known yet at `at`: `lifted_at` is empty for it, so a replayed day
+    never shows the future.
+    """
+    z, d = models.ControlZone, models.District
+    lifted_by_then = and_(z.lifted_at.is_not(None), z.lifted_at <= at)
+    conditions = [z.imposed_at <= at] if include_lifted else [zone_active_at(at)]
+    if district:
+        conditions.append(z.district_code == district)
+    query = (
+        select(
+            z.code,
+            z.level,
+            z.name_zh,
+            z.name_en,
+            z.district_code,
+            d.name_zh.label("district_zh"),
+            d.name_en.label("district_en"),
+            z.population,
+            z.imposed_at,
+            case((lifted_by_then, z.lifted_at), else_=None).label("lifted_at"),
+            case((lifted_by_then, False), else_=True).label("active"),
+            z.polygon_geojson,
+            z.center_lon,
+            z.center_lat,
+            z.radius_m,
+        )
+        .join(d, d.code == z.district_code)
+        .where(*conditions)
+        .order_by(
+            case(*((z.level == level, rank) for rank, level in enumerate(ZONE_LEVELS))),
+            z.imposed_at,
+            z.code,
+        )
+    )
+    frame = pd.DataFrame(session.execute(query).mappings().all(), columns=ZONE_COLUMNS)
+    return frame.astype({"active": bool})
+
+
+DISTRICT_COLUMNS = [
+    "district_code",
+    "name_zh",
+    "name_en",
+    "new_today",
+    "last_7_days",
+    "total",
+    "confirmed",
+    "asymptomatic",
+    "in_hospital",
+    "severe",
+    "close_identified",
+    "close_controlled",
+    "secondary_identified",
+    "secondary_controlled",
+]
+
+
+def count_local_cases_by_district(
+    *,
+    session: Session,
+    today: date,
+    start: date | None = None,
+    district: str | None = None,
+    kinds: tuple[str, ...] | None = None,
+) -> pd.DataFrame:
+    """Per district: local infections new today, in the last 7 days, in total (from `start`),
+    in hospital and severe at the end of today, and their contacts identified / under control.
+
+    Every district is listed (zeros when it has no case) unless `district` picks one.
+    """
     c, d = models.Case, models.District
     week_start = today - timedelta(days=6)
+    in_range = c.report_date >= start if start is not None else true()
+    hospital = in_hospital_on(today)
+
+    def total(column: ColumnElement) -> ColumnElement:
+        return func.coalesce(func.sum(column).filter(in_range), 0)
+
     query = (
         select(
             d.code.label("district_code"),
@@ -99,34 +300,395 @@ def count_local_cases_by_district(*, session: Session, today: date) -> pd.DataFr
             d.name_en,
             func.count(c.id).filter(c.report_date == today).label("new_today"),
             func.count(c.id).filter(c.report_date >= week_start).label("last_7_days"),
-            func.count(c.id).label("total"),
+            func.count(c.id).filter(in_range).label("total"),
+            func.count(c.id).filter(in_range, c.kind == "confirmed").label("confirmed"),
+            func.count(c.id).filter(in_range, c.kind == "asymptomatic").label("asymptomatic"),
+            func.count(c.id).filter(hospital).label("in_hospital"),
+            func.count(c.id).filter(hospital, c.severity.in_(SEVERE)).label("severe"),
+            total(c.close_contacts_identified).label("close_identified"),
+            total(c.close_contacts_controlled).label("close_controlled"),
+            total(c.secondary_contacts_identified).label("secondary_identified"),
+            total(c.secondary_contacts_controlled).label("secondary_controlled"),
         )
         .select_from(d)
-        .outerjoin(c, and_(c.district_code == d.code, c.source == "local", c.report_date <= today))
+        .outerjoin(
+            c,
+            and_(c.district_code == d.code, *local_case_conditions(end=today, kinds=kinds)),
+        )
         .group_by(d.code, d.name_zh, d.name_en)
         .order_by(d.code)
     )
-    return pd.DataFrame(session.execute(query).mappings().all())
+    if district:
+        query = query.where(d.code == district)
+    frame = pd.DataFrame(session.execute(query).mappings().all(), columns=DISTRICT_COLUMNS)
+    counts = DISTRICT_COLUMNS[3:]
+    return frame.astype(dict.fromkeys(counts, "int64"))
 
 
 def count_local_cases_per_day(
-    *, session: Session, start: date | None = None, end: date
+    *,
+    session: Session,
+    start: date | None = None,
+    end: date,
+    district: str | None = None,
+    kinds: tuple[str, ...] | None = None,
+    by_district: bool = False,
 ) -> pd.DataFrame:
-    """New local infections per report date and kind (only days that have cases)."""
-    c = models.Case
-    conditions = [c.source == "local", c.report_date <= end]
-    if start is not None:
-        conditions.append(c.report_date >= start)
+    """New local infections per report date and kind (only days that have cases).
+
+    With `by_district`, also per district (columns district_code, district_zh, district_en).
+    """
+    c, d = models.Case, models.District
+    keys = [c.report_date.label("report_date"), c.kind.label("kind")]
+    if by_district:
+        keys += [
+            c.district_code.label("district_code"),
+            d.name_zh.label("district_zh"),
+            d.name_en.label("district_en"),
+        ]
+    query = select(*keys, func.count().label("cases")).where(
+        *local_case_conditions(end=end, start=start, district=district, kinds=kinds)
+    )
+    if by_district:
+        query = query.join(d, d.code == c.district_code)
+    query = query.group_by(*keys).order_by(
+        c.report_date, *keys[2:3], case((c.kind == "confirmed", 0), else_=1)
+    )
+    columns = [key.name for key in keys] + ["cases"]
+    return pd.DataFrame(session.execute(query).mappings().all(), columns=columns)
+
+
+@dataclass(frozen=True)
+class EpidemicCurve:
+    """New local infections per day and kind, and their 7-day average (per district if split).
+
+    `counts`: report_date, kind, cases (only days with cases); `average`: report_date,
+    average, for every day of the period. Both carry district_code, district_zh, district_en
+    when split by district.
+    """
+
+    counts: pd.DataFrame
+    average: pd.DataFrame
+
+
+def get_epidemic_curve(
+    *,
+    session: Session,
+    start: date,
+    end: date,
+    district: str | None = None,
+    kinds: tuple[str, ...] | None = None,
+    by_district: bool = False,
+) -> EpidemicCurve:
+    """The epidemic curve from `start` to `end`, with a trailing 7-day average of all kinds.
+
+    The six days before `start` are read too, so that the average of the first day shown
+    covers a full week.
+    """
+    lead_start = start - timedelta(days=SEVEN_DAYS - 1)
+    per_day = count_local_cases_per_day(
+        session=session,
+        start=lead_start,
+        end=end,
+        district=district,
+        kinds=kinds,
+        by_district=by_district,
+    )
+    shown = per_day[per_day["report_date"] >= start].reset_index(drop=True)
+    group_columns = ["district_code", "district_zh", "district_en"] if by_district else []
+    averages = []
+    # Districts with a case in the period each get a line; one line for the whole city else.
+    groups = shown[group_columns].drop_duplicates().itertuples(index=False) if by_district else [()]
+    for group in groups:
+        rows = per_day
+        for column, value in zip(group_columns, group, strict=True):
+            rows = rows[rows[column] == value]
+        totals = rows.groupby("report_date")["cases"].sum().to_dict()
+        series = daily_series(totals, lead_start, end)
+        for (day, _), value in zip(series, trailing_average([n for _, n in series]), strict=True):
+            if day >= start:
+                averages.append(
+                    {
+                        **dict(zip(group_columns, group, strict=True)),
+                        "report_date": day,
+                        "average": value,
+                    }
+                )
+    average = pd.DataFrame(averages, columns=[*group_columns, "report_date", "average"])
+    return EpidemicCurve(counts=shown, average=average[["report_date", "average", *group_columns]])
+
+
+CASE_POINT_COLUMNS = [
+    "case_no",
+    "kind",
+    "report_date",
+    "status",
+    "severity",
+    "district_code",
+    "district_zh",
+    "district_en",
+    "community_zh",
+    "community_en",
+    "lon",
+    "lat",
+]
+
+
+def list_case_points(
+    *,
+    session: Session,
+    end: date,
+    start: date | None = None,
+    district: str | None = None,
+    kinds: tuple[str, ...] | None = None,
+    limit: int = 2000,
+) -> pd.DataFrame:
+    """The newest `limit` local cases matching the filters, with community-level positions.
+
+    `status` is as of `end`: a case discharged after `end` shows as admitted.
+    """
+    c, d = models.Case, models.District
+    status = case(
+        (and_(c.status == "discharged", c.discharged_date > end), "admitted"), else_=c.status
+    )
     query = (
         select(
-            c.report_date.label("report_date"),
-            c.kind.label("kind"),
-            func.count().label("cases"),
+            c.case_no,
+            c.kind,
+            c.report_date,
+            status.label("status"),
+            c.severity,
+            c.district_code,
+            d.name_zh.label("district_zh"),
+            d.name_en.label("district_en"),
+            c.community_zh,
+            c.community_en,
+            c.lon,
+            c.lat,
         )
+        .join(d, d.code == c.district_code)
+        .where(*local_case_conditions(end=end, start=start, district=district, kinds=kinds))
+        .order_by(c.report_date.desc(), c.id.desc())
+        .limit(limit)
+    )
+    return pd.DataFrame(session.execute(query).mappings().all(), columns=CASE_POINT_COLUMNS)
+
+
+def count_local_cases_by_place(
+    *,
+    session: Session,
+    end: date,
+    start: date | None = None,
+    district: str | None = None,
+    kinds: tuple[str, ...] | None = None,
+) -> pd.DataFrame:
+    """Local cases per place (positions rounded to about 100 m): the case-density layer."""
+    c = models.Case
+    # Labels unlike the table's own columns: PostgreSQL would group by c.lon for "lon".
+    lon = cast(func.round(cast(c.lon, Numeric), DENSITY_DECIMALS), Float).label("place_lon")
+    lat = cast(func.round(cast(c.lat, Numeric), DENSITY_DECIMALS), Float).label("place_lat")
+    query = (
+        select(lon, lat, func.count().label("cases"))
+        .where(*local_case_conditions(end=end, start=start, district=district, kinds=kinds))
+        .group_by(lon, lat)
+        .order_by(lon, lat)
+    )
+    frame = pd.DataFrame(session.execute(query).all(), columns=["lon", "lat", "cases"])
+    return frame.astype({"lon": "float64", "lat": "float64", "cases": "int64"})
+
+
+LINK_COLUMNS = [
+    "case_no",
+    "kind",
+    "report_date",
+    "lon",
+    "lat",
+    "infector_case_no",
+    "infector_kind",
+    "infector_report_date",
+    "infector_lon",
+    "infector_lat",
+]
+
+
+def list_transmission_links(
+    *,
+    session: Session,
+    end: date,
+    start: date | None = None,
+    district: str | None = None,
+    kinds: tuple[str, ...] | None = None,
+    limit: int = 2000,
+) -> pd.DataFrame:
+    """Infector → infected links of the newest `limit` matching cases (infector known by `end`)."""
+    c = models.Case
+    infector = aliased(models.Case)
+    query = (
+        select(
+            c.case_no,
+            c.kind,
+            c.report_date,
+            c.lon,
+            c.lat,
+            infector.case_no.label("infector_case_no"),
+            infector.kind.label("infector_kind"),
+            infector.report_date.label("infector_report_date"),
+            infector.lon.label("infector_lon"),
+            infector.lat.label("infector_lat"),
+        )
+        .join(infector, infector.id == c.infector_case_id)
+        .where(
+            *local_case_conditions(end=end, start=start, district=district, kinds=kinds),
+            infector.report_date <= end,
+        )
+        .order_by(c.report_date.desc(), c.id.desc())
+        .limit(limit)
+    )
+    return pd.DataFrame(session.execute(query).mappings().all(), columns=LINK_COLUMNS)
+
+
+CHAIN_COLUMNS = [
+    "index_case_no",
+    "index_district_zh",
+    "index_district_en",
+    "size",
+    "generations",
+    "first_report_date",
+    "last_report_date",
+    "districts",
+]
+
+
+def list_transmission_chains(
+    *,
+    session: Session,
+    end: date,
+    start: date | None = None,
+    district: str | None = None,
+    kinds: tuple[str, ...] | None = None,
+    limit: int = 10,
+) -> ChainSummary:
+    """The largest transmission chains among all local cases reported by `end`.
+
+    Chains are traced over every local case reported by `end` (so the filters never cut a
+    chain in two); a chain is listed when at least one of its cases matches the filters.
+    Single cases (no known link either way) are counted, not listed.
+    """
+    c, d = models.Case, models.District
+    matches = and_(*local_case_conditions(end=end, start=start, district=district, kinds=kinds))
+    query = (
+        select(
+            c.id,
+            c.infector_case_id,
+            c.case_no,
+            c.report_date,
+            c.district_code,
+            d.name_zh,
+            d.name_en,
+            case((matches, True), else_=False).label("matches"),
+        )
+        .join(d, d.code == c.district_code)
+        .where(*local_case_conditions(end=end))
+    )
+    rows = {row.id: row for row in session.execute(query).all()}
+    infector_of = {case_id: row.infector_case_id for case_id, row in rows.items()}
+    listed, linked_chains, linked_cases, single_cases = [], 0, 0, 0
+    for chain in transmission_chains(infector_of):
+        members = [rows[member] for member in chain.members]
+        if not any(member.matches for member in members):
+            continue
+        if chain.size == 1:
+            single_cases += 1
+            continue
+        linked_chains += 1
+        linked_cases += chain.size
+        if len(listed) < limit:
+            index = rows[chain.root]
+            days = [member.report_date for member in members]
+            listed.append(
+                {
+                    "index_case_no": index.case_no,
+                    "index_district_zh": index.name_zh,
+                    "index_district_en": index.name_en,
+                    "size": chain.size,
+                    "generations": chain.generations,
+                    "first_report_date": min(days),
+                    "last_report_date": max(days),
+                    "districts": len({member.district_code for member in members}),
+                }
+            )
+    return ChainSummary(
+        chains=pd.DataFrame(listed, columns=CHAIN_COLUMNS),
+        linked_chains=linked_chains,
+        linked_cases=linked_cases,
+        single_cases=single_cases,
+    )
+
+
+def list_map_districts(*, session: Session) -> pd.DataFrame:
+    """Every district with its population, label point and boundary (the offline basemap)."""
+    d = models.District
+    columns = [
+        d.code,
+        d.name_zh,
+        d.name_en,
+        d.population,
+        d.centroid_lon,
+        d.centroid_lat,
+        d.boundary_geojson,
+    ]
+    query = select(*columns).order_by(d.code)
+    return pd.DataFrame(session.execute(query).all(), columns=[column.key for column in columns])
+
+
+FACILITY_COLUMNS = [
+    "code",
+    "kind",
+    "name_zh",
+    "name_en",
+    "district_code",
+    "district_zh",
+    "district_en",
+    "status",
+    "capacity",
+    "lon",
+    "lat",
+]
+
+
+def list_map_facilities(
+    *,
+    session: Session,
+    kinds: tuple[str, ...] = MAP_FACILITY_KINDS,
+    district: str | None = None,
+    limit: int = 3000,
+) -> pd.DataFrame:
+    """Designated hospitals, quarantine hotels and testing sites not closed (the first `limit`,
+    in that order), for the map."""
+    f, d = models.Facility, models.District
+    conditions = [f.kind.in_(kinds), f.status != "closed"]
+    if district:
+        conditions.append(f.district_code == district)
+    query = (
+        select(
+            f.code,
+            f.kind,
+            f.name_zh,
+            f.name_en,
+            f.district_code,
+            d.name_zh.label("district_zh"),
+            d.name_en.label("district_en"),
+            f.status,
+            f.capacity,
+            f.lon,
+            f.lat,
+        )
+        .join(d, d.code == f.district_code)
         .where(*conditions)
-        .group_by(c.report_date, c.kind)
-        .order_by(c.report_date, case((c.kind == "confirmed", 0), else_=1))
+        .order_by(
+            case(*((f.kind == kind, rank) for rank, kind in enumerate(MAP_FACILITY_KINDS))),
+            f.code,
+        )
+        .limit(limit)
     )
-    return pd.DataFrame(
-        session.execute(query).mappings().all(), columns=["report_date", "kind", "cases"]
-    )
+    return pd.DataFrame(session.execute(query).mappings().all(), columns=FACILITY_COLUMNS)

@@ -67,7 +67,8 @@ def get_headline(*, session: Session, clock: Clock) -> Headline:
     known = lines[lines["days_of_supply"].notna()]
     return Headline(
         cases=get_local_case_totals(session=session, today=clock.today),
-        contacts=get_contact_totals(session=session, today=clock.today),
+        # Local cases, as on the case map: the outbreak's own contact tracing.
+        contacts=get_contact_totals(session=session, today=clock.today, local_only=True),
         zones=count_active_zones(session=session, at=clock.now),
         testing=TestingTotals(
             rounds=len(rounds),

@@ -1,0 +1,137 @@
+"""The case map's tables: cases by district (with CSV), control zones, transmission chains."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from components.i18n import current_language, t
+from data.measures.cases import percent_of
+from data.timeutil import format_local
+
+DISTRICT_COLUMNS = (  # column, label key
+    ("district", "cases.col.district"),
+    ("new_today", "cases.col.new_today"),
+    ("last_7_days", "cases.col.last_7_days"),
+    ("total", "cases.col.total"),
+    ("in_hospital", "cases.col.in_hospital"),
+    ("severe", "cases.col.severe"),
+    ("close_controlled", "cases.col.close_controlled"),
+    ("close_identified", "cases.col.close_identified"),
+    ("secondary_controlled", "cases.col.secondary_controlled"),
+    ("secondary_identified", "cases.col.secondary_identified"),
+    ("controlled_percent", "cases.col.controlled_percent"),
+)
+
+
+def district_table(figures: pd.DataFrame) -> pd.DataFrame:
+    """count_local_cases_by_district's rows as shown: named, with % of contacts under control,
+    most cases first."""
+    controlled = figures["close_controlled"] + figures["secondary_controlled"]
+    identified = figures["close_identified"] + figures["secondary_identified"]
+    table = figures.assign(
+        district=figures[f"name_{current_language()}"],
+        controlled_percent=[
+            percent_of(int(part), int(whole))
+            for part, whole in zip(controlled, identified, strict=True)
+        ],
+    )
+    table = table[["district_code", *(column for column, _ in DISTRICT_COLUMNS)]]
+    return table.sort_values(["total", "district_code"], ascending=[False, True])
+
+
+def render_district_table(figures: pd.DataFrame, *, key: str, file_name: str) -> None:
+    """The sortable table by district and its CSV download (headers in the reader's language)."""
+    table = district_table(figures)
+    config: dict[str, object] = {"district_code": None}
+    for column, label in DISTRICT_COLUMNS:
+        if column == "district":
+            config[column] = st.column_config.TextColumn(t(label), pinned=True)
+        elif column == "controlled_percent":
+            config[column] = st.column_config.ProgressColumn(
+                t(label), min_value=0, max_value=100, format="%.0f%%"
+            )
+        else:
+            config[column] = st.column_config.NumberColumn(t(label), format="%d")
+    st.dataframe(
+        table,
+        hide_index=True,
+        width="stretch",
+        height=35 * (len(table) + 1) + 3,  # every district at once, no inner scrolling
+        column_config=config,
+        key=key,
+    )
+    export = table.rename(
+        columns={"district_code": t("cases.col.code"), **{c: t(k) for c, k in DISTRICT_COLUMNS}}
+    )
+    st.download_button(
+        t("cases.table.download"),
+        export.to_csv(index=False).encode("utf-8-sig"),  # the BOM lets Excel read Chinese
+        file_name=file_name,
+        mime="text/csv",
+        key=f"{key}_csv",
+        icon=":material/download:",
+    )
+
+
+def _lifted(moment: object) -> str:
+    return format_local(None if pd.isna(moment) else moment)
+
+
+def render_zone_table(zones: pd.DataFrame, *, key: str) -> None:
+    """Control zones (list_zones' rows): level, name, district, population, imposed, lifted."""
+    lang = current_language()
+    st.dataframe(
+        pd.DataFrame(
+            {
+                "level": zones["level"].map(lambda level: t(f"zone.{level}")),
+                "name": zones[f"name_{lang}"],
+                "district": zones[f"district_{lang}"],
+                "population": zones["population"],
+                "imposed": zones["imposed_at"].map(format_local),
+                "lifted": zones["lifted_at"].map(_lifted),
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "level": st.column_config.TextColumn(t("cases.col.level"), width="small"),
+            "name": st.column_config.TextColumn(t("cases.col.zone"), width="medium"),
+            "district": st.column_config.TextColumn(t("cases.col.district"), width="small"),
+            "population": st.column_config.NumberColumn(
+                t("cases.col.population"), format="localized", width="small"
+            ),
+            "imposed": t("cases.col.imposed"),
+            "lifted": t("cases.col.lifted"),
+        },
+        key=key,
+    )
+
+
+def render_chain_table(chains: pd.DataFrame, *, key: str) -> None:
+    """The largest transmission chains (list_transmission_chains' rows)."""
+    st.dataframe(
+        pd.DataFrame(
+            {
+                "index_case": chains["index_case_no"],
+                "district": chains[f"index_district_{current_language()}"],
+                "size": chains["size"],
+                "generations": chains["generations"],
+                "first": chains["first_report_date"],
+                "last": chains["last_report_date"],
+                "districts": chains["districts"],
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "index_case": t("cases.col.index_case"),
+            "district": t("cases.col.district"),
+            "size": st.column_config.NumberColumn(t("cases.col.chain_size")),
+            "generations": st.column_config.NumberColumn(t("cases.col.generations")),
+            "first": st.column_config.DateColumn(t("cases.col.first_report")),
+            "last": st.column_config.DateColumn(t("cases.col.last_report")),
+            "districts": st.column_config.NumberColumn(t("cases.col.districts")),
+        },
+        key=key,
+    )

@@ -1,0 +1,397 @@
+"""Case map: where the cases are, how they link, which zones are in force, day by day."""
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+import pandas as pd
+import streamlit as st
+
+from components import case_map
+from components.case_tables import render_chain_table, render_district_table, render_zone_table
+from components.epicurve import CurveLabels, epidemic_curve
+from components.format import fmt_int
+from components.i18n import current_language, t
+from components.kpi import Kpi, render_kpis
+from data.models import CASE_KINDS, ZONE_LEVELS
+from data.queries.cases import (
+    CaseExtent,
+    count_active_zones,
+    count_local_cases_by_district,
+    count_local_cases_by_place,
+    get_case_extent,
+    get_epidemic_curve,
+    get_local_case_totals,
+    list_case_points,
+    list_map_districts,
+    list_map_facilities,
+    list_transmission_chains,
+    list_transmission_links,
+    list_zones,
+)
+from data.queries.common import Clock
+from data.settings import get_settings
+from data.timeutil import day_bounds_utc, format_local
+from pages.shell import read, start_page
+
+# At most this many cases (the newest) and links go to the browser; density covers them all.
+POINT_LIMIT = 2000
+FACILITY_LIMIT = 3000
+MAP_HEIGHT = 640
+LAYERS = (  # toggle key, label key, on by default
+    ("cases_layer_points", "cases.layer.points", True),
+    ("cases_layer_density", "cases.layer.density", False),
+    ("cases_layer_links", "cases.layer.links", True),
+    ("cases_layer_zones", "cases.layer.zones", True),
+    ("cases_layer_hospitals", "cases.layer.hospitals", True),
+    ("cases_layer_hotels", "cases.layer.hotels", False),
+    ("cases_layer_sites", "cases.layer.sites", False),
+)
+SUMMED = (
+    "in_hospital",
+    "severe",
+    "close_controlled",
+    "close_identified",
+    "secondary_controlled",
+    "secondary_identified",
+)
+FACILITY_TOGGLES = {
+    "cases_layer_hospitals": "designated_hospital",
+    "cases_layer_hotels": "quarantine_hotel",
+    "cases_layer_sites": "testing_site",
+}
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the reader chose: the day shown, the period's start, a district, case kinds."""
+
+    day: date
+    start: date
+    district: str | None
+    kinds: tuple[str, ...] | None  # None: every kind
+    moment: datetime  # zones in force "on the day" are those in force at this moment
+
+    def cases(self) -> dict:
+        """The keyword arguments every filtered case read takes (besides its end day)."""
+        return {"start": self.start, "district": self.district, "kinds": self.kinds}
+
+
+def _map_style_url() -> str | None:
+    """An optional MapLibre style on an intranet tile server; none by default (offline)."""
+    return get_settings().map_style_url or None
+
+
+def _map_key() -> str:
+    """The map widget's key. Its selection cannot be cleared from Python, so a district chosen
+    in the selector starts a new map, on which a stale pick cannot undo the choice."""
+    return f"cases_map_{st.session_state.get('cases_map_round', 0)}"
+
+
+def _on_district_chosen() -> None:
+    st.session_state["cases_map_round"] = st.session_state.get("cases_map_round", 0) + 1
+
+
+def _on_map_select(known: frozenset[str]) -> None:
+    """A district clicked on the map becomes the district filter (see district_after_pick)."""
+    st.session_state["cases_district"] = case_map.district_after_pick(
+        st.session_state.get(_map_key()), st.session_state.get("cases_district"), known
+    )
+
+
+def _filters(now: Clock, names: dict[str, str], first_day: date) -> Filters:
+    """The filter bar: replay day, start of the period, district, case kinds."""
+    replay, since, where, which = st.columns([3, 1.2, 1.4, 2])
+    day = replay.slider(
+        t("cases.filter.replay"),
+        min_value=first_day,
+        max_value=now.today,
+        value=now.today,
+        step=timedelta(days=1),
+        format="YYYY-MM-DD",
+        key="cases_replay_day",
+        help=t("cases.filter.replay_help"),
+    )
+    start = since.date_input(
+        t("cases.filter.from"),
+        value=first_day,
+        min_value=first_day,
+        max_value=now.today,
+        key="cases_from",
+        help=t("cases.filter.from_help"),
+    )
+    whole_city = t("district.all")
+    district = where.selectbox(
+        t("cases.filter.district"),
+        [None, *names],
+        format_func=lambda code: whole_city if code is None else names[code],
+        key="cases_district",
+        on_change=_on_district_chosen,
+        help=t("cases.filter.district_help"),
+    )
+    # Labels fixed in this run's language (the formatter may be called outside the run).
+    kind_names = {kind: t(f"kind.{kind}") for kind in CASE_KINDS}
+    chosen = which.multiselect(
+        t("cases.filter.kinds"),
+        list(CASE_KINDS),
+        default=list(CASE_KINDS),
+        format_func=kind_names.__getitem__,
+        key="cases_kinds",
+    )
+    if start is None:  # the date field was cleared: the whole outbreak
+        start = first_day
+    if start > day:
+        st.warning(t("cases.filter.from_after_replay", start=start, day=day))
+        start = day
+    if not chosen:
+        st.warning(t("cases.filter.no_kinds"))
+    # Zones in force on the day: imposed by its end and not lifted by then (or now, if today;
+    # to the minute, so that reruns within a minute share the cached reads).
+    moment = min(
+        day_bounds_utc(day)[1] - timedelta(microseconds=1),
+        now.now.replace(second=0, microsecond=0),
+    )
+    return Filters(
+        day=day,
+        start=start,
+        district=district,
+        # Every kind is no filter at all (and one cache entry fewer).
+        kinds=None if set(chosen) == set(CASE_KINDS) else tuple(chosen),
+        moment=moment,
+    )
+
+
+def _headline(chosen: Filters, figures: pd.DataFrame, zones: dict[str, int]) -> int:
+    """The headline cards; returns the number of cases in the period."""
+    totals = read(get_local_case_totals, today=chosen.day, **chosen.cases())
+    change = totals.new_today - totals.new_yesterday
+    sums = {column: int(figures[column].sum()) for column in SUMMED}
+    day = chosen.day.isoformat()
+    render_kpis(
+        [
+            Kpi(
+                "cases_total",
+                t("cases.kpi.total"),
+                fmt_int(totals.total),
+                t(
+                    "cases.kpi.total_help",
+                    start=chosen.start.isoformat(),
+                    day=day,
+                    confirmed=fmt_int(totals.confirmed),
+                    asymptomatic=fmt_int(totals.asymptomatic),
+                ),
+            ),
+            Kpi(
+                "cases_new",
+                t("cases.kpi.new", day=day),
+                fmt_int(totals.new_today),
+                t("cases.kpi.new_help"),
+                delta=t("cases.kpi.delta", delta=change) if change else None,
+            ),
+            Kpi(
+                "cases_hospital",
+                t("cases.kpi.in_hospital"),
+                fmt_int(sums["in_hospital"]),
+                t("cases.kpi.in_hospital_help", severe=fmt_int(sums["severe"])),
+            ),
+            Kpi(
+                "cases_contacts",
+                t("cases.kpi.contacts"),
+                f"{fmt_int(sums['close_controlled'] + sums['secondary_controlled'])} / "
+                f"{fmt_int(sums['close_identified'] + sums['secondary_identified'])}",
+                t(
+                    "cases.kpi.contacts_help",
+                    **{name: fmt_int(sums[name]) for name in SUMMED[2:]},
+                ),
+            ),
+            Kpi(
+                "cases_zones",
+                t("cases.kpi.zones"),
+                fmt_int(sum(zones.values())),
+                t("cases.kpi.zones_help", **{level: fmt_int(n) for level, n in zones.items()}),
+            ),
+        ],
+        per_row=5,
+    )
+    return totals.total
+
+
+def _map(
+    chosen: Filters,
+    districts: pd.DataFrame,
+    all_figures: pd.DataFrame,
+    extent: CaseExtent,
+    shown_cases: int,
+) -> None:
+    """The map with its layer switches and legend; a district clicked filters the page."""
+    st.subheader(t("cases.map.title", day=chosen.day.isoformat()))
+    map_column, side = st.columns([5, 1])
+    with side:
+        st.markdown(f"**{t('cases.layer.title')}**")
+        shown = {key: st.toggle(t(label), value=on, key=key) for key, label, on in LAYERS}
+        st.markdown(case_map.legend_html(), unsafe_allow_html=True)
+    zones_in_force = read(list_zones, at=chosen.moment)
+    district, end, cases = chosen.district, chosen.day, chosen.cases()
+    # Only the layers switched on are read (None: off).
+    zones = places = links = facilities = points = None
+    if shown["cases_layer_zones"]:
+        in_district = zones_in_force["district_code"] == district
+        zones = zones_in_force[in_district] if district else zones_in_force
+    if shown["cases_layer_density"]:
+        places = read(count_local_cases_by_place, end=end, **cases)
+    if shown["cases_layer_links"]:
+        links = read(list_transmission_links, end=end, limit=POINT_LIMIT, **cases)
+    kinds = tuple(kind for key, kind in FACILITY_TOGGLES.items() if shown[key])
+    if kinds:
+        facilities = read(list_map_facilities, kinds=kinds, district=district, limit=FACILITY_LIMIT)
+    if shown["cases_layer_points"]:
+        points = read(list_case_points, end=end, limit=POINT_LIMIT, **cases)
+    box = (extent.min_lon, extent.min_lat, extent.max_lon, extent.max_lat) if extent.cases else None
+    known = frozenset(districts["code"])
+    with map_column:
+        st.pydeck_chart(
+            case_map.case_deck(
+                districts,
+                all_figures,
+                zones_in_force,
+                day=chosen.day,
+                selected=district,
+                bounds=case_map.map_bounds(districts, district, box),
+                style_url=_map_style_url(),
+                height=MAP_HEIGHT,
+                zones=zones,
+                places=places,
+                links=links,
+                facilities=facilities,
+                points=points,
+            ),
+            height=MAP_HEIGHT,
+            on_select=lambda: _on_map_select(known),
+            selection_mode="single-object",
+            key=_map_key(),
+            alt=t("cases.map.alt"),
+        )
+        notes = [t("cases.map.hint")]
+        if points is not None and len(points) >= POINT_LIMIT and shown_cases > len(points):
+            notes.append(
+                t("cases.map.capped", shown=fmt_int(len(points)), total=fmt_int(shown_cases))
+            )
+        if facilities is not None and len(facilities) >= FACILITY_LIMIT:
+            notes.append(t("cases.map.facilities_capped", shown=fmt_int(len(facilities))))
+        st.caption(" ".join(notes))
+
+
+def _curve(chosen: Filters) -> None:
+    """The epidemic curve: new cases per report date by kind, 7-day average, per district."""
+    head, split = st.columns([4, 1])
+    head.subheader(t("cases.curve.title"))
+    by_district = split.toggle(t("cases.curve.by_district"), key="cases_curve_by_district")
+    curve = read(get_epidemic_curve, end=chosen.day, **chosen.cases(), by_district=by_district)
+    if curve.counts.empty:
+        st.info(t("empty.filter"))
+        return
+    kind_names = {kind: t(f"kind.{kind}") for kind in CASE_KINDS}
+    counts = pd.DataFrame(
+        {
+            "day": curve.counts["report_date"],
+            "series": curve.counts["kind"].map(kind_names),
+            "count": curve.counts["cases"],
+        }
+    )
+    average = curve.average.rename(columns={"report_date": "day"})
+    if by_district:
+        counts["facet"] = curve.counts[f"district_{current_language()}"]
+        average["facet"] = average[f"district_{current_language()}"]
+    colours = {
+        kind_names[kind]: "#{:02x}{:02x}{:02x}".format(*case_map.KIND_COLOURS[kind])
+        for kind in CASE_KINDS
+    }
+    chart = epidemic_curve(
+        counts,
+        series_colours=colours,
+        labels=CurveLabels(
+            day=t("cases.col.report_date"),
+            count=t("cases.col.cases"),
+            series=t("cases.col.kind"),
+            average=t("cases.curve.average"),
+            facet=t("cases.col.district"),
+        ),
+        average=average,
+        facet=by_district,
+    )
+    st.altair_chart(chart, width="stretch", key="cases_curve")
+
+
+def _zones(chosen: Filters, counts: dict[str, int]) -> None:
+    """Zones by level (count, population) and the list of zones on the day."""
+    st.subheader(t("cases.zones.title", day=chosen.day.isoformat()))
+    zones = read(list_zones, at=chosen.moment, district=chosen.district, include_lifted=True)
+    active = zones[zones["active"]]
+    for column, level in zip(st.columns(len(ZONE_LEVELS)), ZONE_LEVELS, strict=True):
+        population = active.loc[active["level"] == level, "population"].sum()
+        column.metric(t(f"zone.{level}"), fmt_int(counts[level]))
+        column.caption(t("cases.zones.population", value=fmt_int(population)))
+    show_lifted = st.checkbox(t("cases.zones.show_lifted"), key="cases_zones_lifted")
+    listed = zones if show_lifted else active
+    if listed.empty:
+        st.info(t("cases.zones.none"))
+    else:
+        render_zone_table(listed, key="cases_zones_table")
+
+
+def _chains(chosen: Filters) -> None:
+    """The largest transmission chains touching the chosen cases."""
+    st.subheader(t("cases.chains.title"))
+    summary = read(list_transmission_chains, end=chosen.day, **chosen.cases())
+    st.caption(
+        t(
+            "cases.chains.summary",
+            chains=fmt_int(summary.linked_chains),
+            linked=fmt_int(summary.linked_cases),
+            single=fmt_int(summary.single_cases),
+        )
+    )
+    if summary.chains.empty:
+        st.info(t("cases.chains.none"))
+    else:
+        render_chain_table(summary.chains, key="cases_chains_table")
+        st.caption(t("cases.chains.help"))
+
+
+now = start_page("cases.title")
+if now is not None:
+    st.caption(t("cases.caption", time=format_local(now.now), zone=get_settings().timezone))
+    st.caption(t("cases.privacy"))
+    districts = read(list_map_districts)
+    extent = read(get_case_extent, end=now.today)
+    first_day = extent.first_date or now.today
+    if first_day >= now.today:  # the slider needs two days to move between
+        first_day = now.today - timedelta(days=1)
+    names = dict(zip(districts["code"], districts[f"name_{current_language()}"], strict=True))
+    chosen = _filters(now, names, first_day)
+
+    # Every district's figures feed the map's tooltips; the cards and table use the chosen one.
+    all_figures = read(
+        count_local_cases_by_district, today=chosen.day, start=chosen.start, kinds=chosen.kinds
+    )
+    figures = (
+        all_figures[all_figures["district_code"] == chosen.district]
+        if chosen.district
+        else all_figures
+    )
+    zone_counts = read(count_active_zones, at=chosen.moment, district=chosen.district)
+    total = _headline(chosen, figures, zone_counts)
+    _map(chosen, districts, all_figures, extent, total)
+    if not extent.cases:
+        st.info(t("cases.empty.no_cases", day=now.today.isoformat()))
+    elif total == 0:
+        st.info(t("empty.filter"))
+    _curve(chosen)
+    st.subheader(t("cases.table.title", day=chosen.day.isoformat()))
+    render_district_table(
+        figures, key="cases_district_table", file_name=f"cases_by_district_{chosen.day}.csv"
+    )
+    st.caption(t("cases.table.help", start=chosen.start.isoformat(), day=chosen.day.isoformat()))
+    _zones(chosen, zone_counts)
+    chains_column, _ = st.columns([3, 2])  # a narrow table: it need not span the page
+    with chains_column:
+        _chains(chosen)

@@ -1,0 +1,214 @@
+"""Case map page (AppTest): figures, deck layers, replay, filters and the district selector."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pytest
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import page_path
+from tests.factories import make_facility
+from tests.test_cases_data import LIWAN, build_outbreak
+
+REPLAY_AT = "2021-06-10 20:00"
+
+
+def _open(lang: str = "en") -> AppTest:
+    app = AppTest.from_file(page_path("pages/cases.py"), default_timeout=60)
+    app.query_params["lang"] = lang
+    app.run()
+    assert not app.exception
+    return app
+
+
+def _metrics(app: AppTest) -> dict[str, str]:
+    return {metric.label: metric.value for metric in app.metric}
+
+
+def _deck(app: AppTest) -> dict:
+    charts = app.get("deck_gl_json_chart")
+    assert len(charts) == 1
+    return json.loads(charts[0].proto.json)
+
+
+def _layer(deck: dict, layer_id: str) -> dict:
+    return next(layer for layer in deck["layers"] if layer["id"] == layer_id)
+
+
+def _case_numbers(deck: dict) -> list[str]:
+    """Case numbers on the map, from the first line of each case's tooltip."""
+    return sorted(point["tooltip"].split(" · ")[0] for point in _layer(deck, "cases")["data"])
+
+
+def _district_table(app: AppTest):  # noqa: ANN202 - DataFrame
+    return next(frame.value for frame in app.dataframe if "in_hospital" in frame.value.columns)
+
+
+@pytest.fixture
+def outbreak(app_database: str, engine: Engine) -> None:
+    """The known outbreak of test_cases_data, and a designated hospital."""
+    with Session(engine) as session:
+        build_outbreak(session)
+        make_facility(
+            session, kind="designated_hospital", code="H-8", name_en="8th Hospital", capacity=800
+        )
+
+
+@pytest.mark.replay_at(REPLAY_AT)
+def test_case_map_shows_the_data_layers_figures_offline(outbreak: None) -> None:
+    app = _open()
+    assert _metrics(app) == {
+        "Local infections in the period": "7",
+        "New on 2021-06-10": "2",
+        "In hospital": "5",
+        "Contacts under control": "38 / 53",
+        "Control zones in force": "2",
+        "Sealed": "1",
+        "Controlled": "0",
+        "Prevention": "1",
+    }
+    assert any("never shows names, ID numbers, phone numbers" in c.value for c in app.caption)
+
+    deck = _deck(app)
+    ids = [layer["id"] for layer in deck["layers"]]
+    assert {"districts", "cases", "links", "zones", "facilities"} <= set(ids)
+    assert ids.index("districts") == 0  # the basemap is drawn first
+    assert len(_layer(deck, "districts")["data"]["features"]) == 11
+    # No map provider, no style, and no address of any server in what goes to the browser.
+    assert "mapProvider" not in deck and "mapStyle" not in deck
+    assert "http" not in app.get("deck_gl_json_chart")[0].proto.json
+    assert _case_numbers(deck) == ["GZ-A", "GZ-B", "GZ-C", "GZ-D", "GZ-E", "GZ-F", "GZ-I"]
+    newest = next(p for p in _layer(deck, "cases")["data"] if p["tooltip"].startswith("GZ-F"))
+    assert newest["tooltip"] == (
+        "GZ-F · Asymptomatic\nReported: 2021-06-10\nLiwan · Baihedong\nStatus: In hospital"
+    )
+    assert newest["fill"] == [230, 159, 0, 255]
+    arcs = _layer(deck, "links")["data"]
+    assert sorted(arc["tooltip"] for arc in arcs)[0] == "GZ-A → GZ-B (reported 2021-05-22)"
+    assert len(arcs) == 4
+    zones = _layer(deck, "zones")["data"]["features"]
+    assert sorted(f["properties"]["tooltip"].split("\n")[0].split(" · ")[0] for f in zones) == [
+        "Prevention",
+        "Sealed",
+    ]
+    liwan = next(
+        f for f in _layer(deck, "districts")["data"]["features"] if f["properties"]["code"] == LIWAN
+    )
+    assert liwan["properties"]["tooltip"].split("\n")[2:] == [
+        "Cases in the period: 5 (4 confirmed · 1 asymptomatic)",
+        "New on 2021-06-10: 2",
+        "In hospital: 3 (1 severe)",
+        "Control zones in force: 1",
+    ]
+
+    table = _district_table(app).set_index("district_code")
+    assert len(table) == 11
+    assert table.loc[
+        LIWAN, ["new_today", "last_7_days", "total", "in_hospital", "severe"]
+    ].tolist() == [
+        2,
+        2,
+        5,
+        3,
+        1,
+    ]
+    assert table.loc[LIWAN, "controlled_percent"] == pytest.approx(100 * 37 / 50)
+    chains = next(frame.value for frame in app.dataframe if "generations" in frame.value.columns)
+    assert chains[["index_case", "size", "generations"]].values.tolist() == [
+        ["GZ-A", 4, 4],
+        ["GZ-E", 2, 2],
+    ]
+
+
+@pytest.mark.replay_at(REPLAY_AT)
+def test_replay_slider_on_an_early_day_shows_only_what_was_known(outbreak: None) -> None:
+    app = _open("zh")
+    app.slider(key="cases_replay_day").set_value(date(2021, 5, 30)).run()
+    assert not app.exception
+    metrics = _metrics(app)
+    # By 05-30: A, B, C and I; A was still in hospital, I had died; one controlled zone.
+    assert metrics["时段内本土感染者"] == "4"
+    assert metrics["2021-05-30 新增"] == "1"
+    assert metrics["在院治疗"] == "3"
+    assert metrics["当天有效管控区域"] == "1"
+    deck = _deck(app)
+    assert _case_numbers(deck) == ["GZ-A", "GZ-B", "GZ-C", "GZ-I"]
+    zones = _layer(deck, "zones")["data"]["features"]
+    assert [f["properties"]["tooltip"].split(" · ")[0] for f in zones] == ["封控区"]
+    # The newest case of the day shown is brightest, the oldest (nine days before) fainter.
+    fills = {p["tooltip"].split(" · ")[0]: p["fill"][3] for p in _layer(deck, "cases")["data"]}
+    assert (fills["GZ-I"], fills["GZ-A"]) == (255, 136)
+
+
+@pytest.mark.replay_at(REPLAY_AT)
+def test_filters_change_the_figures_to_the_data_layers_values(outbreak: None) -> None:
+    app = _open()
+    app.multiselect(key="cases_kinds").set_value(["asymptomatic"]).run()
+    assert not app.exception
+    assert _metrics(app)["Local infections in the period"] == "2"
+    assert _case_numbers(_deck(app)) == ["GZ-C", "GZ-F"]
+
+    app.multiselect(key="cases_kinds").set_value(["confirmed", "asymptomatic"])
+    app.date_input(key="cases_from").set_value(date(2021, 6, 1)).run()
+    assert _metrics(app)["Local infections in the period"] == "3"  # D, E, F
+    table = _district_table(app).set_index("district_code")
+    assert table.loc[LIWAN, "total"] == 2
+
+    # Density on, curve split by district: the hexagons get every case's place, weighted.
+    app.toggle(key="cases_layer_density").set_value(True)
+    app.toggle(key="cases_curve_by_district").set_value(True).run()
+    assert not app.exception
+    assert _layer(_deck(app), "density")["data"] == [
+        {"position": [113.24, 23.08], "cases": 2},
+        {"position": [113.32, 23.1], "cases": 1},
+    ]
+    assert len(app.get("vega_lite_chart")) == 1
+
+    app.multiselect(key="cases_kinds").set_value([]).run()
+    assert not app.exception
+    assert any("Choose at least one case kind" in warning.value for warning in app.warning)
+    assert any("No records match the filters" in info.value for info in app.info)
+    assert _metrics(app)["Local infections in the period"] == "0"
+
+
+@pytest.mark.replay_at(REPLAY_AT)
+def test_choosing_a_district_filters_the_table_and_the_map(outbreak: None) -> None:
+    app = _open()
+    app.selectbox(key="cases_district").set_value(LIWAN).run()
+    assert not app.exception
+    table = _district_table(app)
+    assert table["district_code"].tolist() == [LIWAN]
+    assert table.iloc[0][["district", "new_today", "total", "in_hospital"]].tolist() == [
+        "Liwan",
+        2,
+        5,
+        3,
+    ]
+    assert _metrics(app)["Local infections in the period"] == "5"
+    assert _metrics(app)["Control zones in force"] == "1"
+    deck = _deck(app)
+    assert _case_numbers(deck) == ["GZ-A", "GZ-B", "GZ-E", "GZ-F", "GZ-I"]
+    assert "district_selected" in [layer["id"] for layer in deck["layers"]]
+    assert [
+        f["properties"]["code"] for f in _layer(deck, "district_selected")["data"]["features"]
+    ] == [LIWAN]
+
+
+def test_case_map_says_when_the_database_is_empty(app_database: str) -> None:
+    app = _open()
+    assert any("no data in the database" in info.value for info in app.info)
+    assert not app.get("deck_gl_json_chart")
+
+
+@pytest.mark.replay_at(REPLAY_AT)
+def test_an_intranet_tile_server_is_used_only_when_named(
+    outbreak: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("MAP_STYLE_URL", "http://tiles.gz.intranet/style.json")
+    deck = _deck(_open())
+    assert deck["mapStyle"] == "http://tiles.gz.intranet/style.json"
+    assert deck["layers"][0]["id"] == "districts"  # the district basemap is still drawn
