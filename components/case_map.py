@@ -158,7 +158,7 @@ def districts_layer(
 ) -> pdk.Layer:
     """The basemap: districts shaded by cases in the period, with their totals as tooltips.
 
-    `districts`: code, names, population, centroid, boundary (list_map_districts);
+    `districts`: code, names, population, centroid, boundary (list_districts);
     `figures`: count_local_cases_by_district's columns for every district.
     """
     by_code = figures.set_index("district_code")

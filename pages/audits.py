@@ -26,11 +26,11 @@ from data.queries.audits import (
     get_action_totals,
     list_audit_items,
     list_component_compliance,
-    list_district_names,
     list_facility_audit_status,
     list_facility_audits,
     list_findings,
 )
+from data.queries.common import list_districts
 from data.reference.checklist import COMPONENTS
 from data.settings import get_settings
 from data.timeutil import format_local
@@ -45,7 +45,7 @@ if now is not None:
     lang = current_language()
     st.caption(t("audits.caption", time=format_local(now.now), zone=get_settings().timezone))
 
-    districts = read(list_district_names)
+    districts = read(list_districts)
     # Option labels are worked out now, in this run's language: format_func may be called later.
     district_names = {
         "": t("district.all"),

@@ -22,13 +22,12 @@ from data.queries.cases import (
     get_epidemic_curve,
     get_local_case_totals,
     list_case_points,
-    list_map_districts,
     list_map_facilities,
     list_transmission_chains,
     list_transmission_links,
     list_zones,
 )
-from data.queries.common import Clock
+from data.queries.common import Clock, list_districts
 from data.settings import get_settings
 from data.timeutil import day_bounds_utc, format_local
 from pages.shell import read, start_page
@@ -361,7 +360,7 @@ now = start_page("cases.title")
 if now is not None:
     st.caption(t("cases.caption", time=format_local(now.now), zone=get_settings().timezone))
     st.caption(t("cases.privacy"))
-    districts = read(list_map_districts)
+    districts = read(list_districts)
     extent = read(get_case_extent, end=now.today)
     first_day = extent.first_date or now.today
     if first_day >= now.today:  # the slider needs two days to move between

@@ -23,12 +23,12 @@ from components.kpi import Kpi, render_kpis
 from components.maps import basemap_layer, offline_deck
 from data.measures.hotels import NET_INTAKE_WINDOW_DAYS
 from data.models import HOTEL_COHORTS
+from data.queries.common import list_districts
 from data.queries.hotels import (
     TREND_DAYS,
     count_hotels_by_status,
     list_capacity_outlook,
     list_daily_rooms,
-    list_district_shapes,
     list_hotels,
 )
 from data.settings import get_settings
@@ -202,7 +202,7 @@ if now is not None:
             points = hotel_points(shown)
             deck = offline_deck(
                 [
-                    basemap_layer(read(list_district_shapes), pickable=False),
+                    basemap_layer(read(list_districts), pickable=False),
                     hotel_layer(points),
                 ],
                 tooltip={"html": "{tooltip}"},

@@ -21,10 +21,9 @@ from components.testing_tables import (
     round_option,
 )
 from data.measures.testing import DEFAULT_WINDOW_HOURS, combined_percent, default_round_ids
-from data.queries.common import Clock
+from data.queries.common import Clock, list_districts
 from data.queries.testing import (
     list_backlog_by_district,
-    list_district_shapes,
     list_round_hourly,
     list_round_outlook,
     list_site_status,
@@ -149,9 +148,7 @@ def render_progress(chosen: pd.DataFrame, now: Clock) -> None:
     )
     map_column, chart_column = st.columns([2, 3])
     with map_column:
-        st.pydeck_chart(
-            completion_deck(read(list_district_shapes), chosen), key="testing_completion_map"
-        )
+        st.pydeck_chart(completion_deck(read(list_districts), chosen), key="testing_completion_map")
         st.caption(t("testing.map_caption"))
     with chart_column:
         st.markdown(f"**{t('testing.cumulative')}**")
@@ -232,7 +229,7 @@ def render_sites(chosen: pd.DataFrame, now: Clock) -> None:
         if len(sites) > MAX_SITE_ROWS:
             st.caption(t("testing.sites_capped", shown=MAX_SITE_ROWS, total=fmt_int(len(sites))))
     with map_column:
-        st.pydeck_chart(sites_deck(read(list_district_shapes), sites), key="testing_sites_map")
+        st.pydeck_chart(sites_deck(read(list_districts), sites), key="testing_sites_map")
 
 
 now = start_page("testing.title")

@@ -20,12 +20,12 @@ from data.queries.cases import (
     get_epidemic_curve,
     get_local_case_totals,
     list_case_points,
-    list_map_districts,
     list_map_facilities,
     list_transmission_chains,
     list_transmission_links,
     list_zones,
 )
+from data.queries.common import list_districts
 from tests.factories import at, make_case, make_facility, make_zone
 
 LIWAN, YUEXIU, HAIZHU, BAIYUN = "440103", "440104", "440105", "440111"
@@ -406,7 +406,7 @@ def test_extent_districts_and_facilities_for_the_map(session: Session) -> None:
     )
     empty = get_case_extent(session=session, end=date(2021, 5, 1))
     assert (empty.cases, empty.first_date, empty.min_lon) == (0, None, None)
-    districts = list_map_districts(session=session)
+    districts = list_districts(session=session)
     assert len(districts) == 11
     assert json.loads(districts.iloc[0]["boundary_geojson"])["type"] == "MultiPolygon"
 

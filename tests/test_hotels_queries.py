@@ -21,7 +21,6 @@ from data.queries.hotels import (
     get_room_totals,
     list_capacity_outlook,
     list_daily_rooms,
-    list_district_shapes,
     list_hotels,
     list_room_totals_by_cohort,
 )
@@ -317,10 +316,3 @@ def test_daily_rooms_by_cohort(session: Session) -> None:
 def test_daily_rooms_with_no_reports(session: Session) -> None:
     make_hotel(session)
     assert list_daily_rooms(session=session, clock=CLOCK).empty
-
-
-def test_district_shapes(session: Session) -> None:
-    shapes = list_district_shapes(session=session)
-    assert len(shapes) == 11
-    assert shapes.iloc[0]["code"] == "440103"
-    assert shapes["boundary_geojson"].str.startswith("{").all()

@@ -15,7 +15,6 @@ from sqlmodel import Session
 from data import models
 from data.queries.testing import (
     list_backlog_by_district,
-    list_district_shapes,
     list_round_hourly,
     list_round_outlook,
     list_round_totals,
@@ -314,10 +313,3 @@ def test_site_status_by_district(session: Session) -> None:
     known = build_known_rounds(session)
     sites = list_site_status(session=session, now=NOW, today=TODAY, district_codes=("440105",))
     assert list(sites["site_id"]) == [known.closed_site, known.silent_site]
-
-
-def test_district_shapes_are_the_eleven_districts(session: Session) -> None:
-    shapes = list_district_shapes(session=session)
-    assert len(shapes) == 11
-    assert shapes.iloc[0]["name_en"] == "Liwan"
-    assert shapes["boundary_geojson"].str.startswith("{").all()

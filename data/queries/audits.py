@@ -87,15 +87,6 @@ def get_action_totals(
     return ActionTotals(open=int(row[0]), overdue=int(row[1]))
 
 
-def list_district_names(*, session: Session) -> pd.DataFrame:
-    """Every district's code and names, by code (for the district filter)."""
-    district = models.District
-    query = select(district.code, district.name_zh, district.name_en).order_by(district.code)
-    return pd.DataFrame(
-        session.execute(query).mappings().all(), columns=["code", "name_zh", "name_en"]
-    )
-
-
 FACILITY_COLUMNS = [
     "facility_id",
     "code",

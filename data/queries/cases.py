@@ -625,22 +625,6 @@ def list_transmission_chains(
     )
 
 
-def list_map_districts(*, session: Session) -> pd.DataFrame:
-    """Every district with its population, label point and boundary (the offline basemap)."""
-    d = models.District
-    columns = [
-        d.code,
-        d.name_zh,
-        d.name_en,
-        d.population,
-        d.centroid_lon,
-        d.centroid_lat,
-        d.boundary_geojson,
-    ]
-    query = select(*columns).order_by(d.code)
-    return pd.DataFrame(session.execute(query).all(), columns=[column.key for column in columns])
-
-
 FACILITY_COLUMNS = [
     "code",
     "kind",

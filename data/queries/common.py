@@ -6,6 +6,7 @@ import json
 from dataclasses import dataclass
 from datetime import date, datetime
 
+import pandas as pd
 from sqlalchemy import func, select
 from sqlmodel import Session
 
@@ -88,3 +89,21 @@ def has_any_data(*, session: Session) -> bool:
         if session.execute(select(func.count()).select_from(table)).scalar_one():
             return True
     return False
+
+
+DISTRICT_COLUMNS = [
+    "code",
+    "name_zh",
+    "name_en",
+    "population",
+    "centroid_lon",
+    "centroid_lat",
+    "boundary_geojson",
+]
+
+
+def list_districts(*, session: Session) -> pd.DataFrame:
+    """Every district, by code: names, population, label point and boundary (the basemap)."""
+    d = models.District
+    query = select(*(getattr(d, name) for name in DISTRICT_COLUMNS)).order_by(d.code)
+    return pd.DataFrame(session.execute(query).all(), columns=DISTRICT_COLUMNS)

@@ -353,15 +353,3 @@ def list_daily_rooms(*, session: Session, clock: Clock, days: int = TREND_DAYS) 
     for name in TREND_COLUMNS[2:]:
         frame[name] = frame[name].astype("int64")
     return frame
-
-
-def list_district_shapes(*, session: Session) -> pd.DataFrame:
-    """The districts with their boundaries, for the offline basemap."""
-    d = models.District
-    query = select(
-        d.code, d.name_zh, d.name_en, d.centroid_lon, d.centroid_lat, d.boundary_geojson
-    ).order_by(d.code)
-    return pd.DataFrame(
-        session.execute(query).mappings().all(),
-        columns=["code", "name_zh", "name_en", "centroid_lon", "centroid_lat", "boundary_geojson"],
-    )

@@ -81,15 +81,6 @@ SITE_COLUMNS = [
     "last_reported_at",
     "report_interval_minutes",
 ]
-DISTRICT_COLUMNS = [
-    "code",
-    "name_zh",
-    "name_en",
-    "population",
-    "centroid_lon",
-    "centroid_lat",
-    "boundary_geojson",
-]
 
 
 def list_round_totals(
@@ -347,10 +338,3 @@ def list_site_status(
         .drop(columns="band_order")
         .reset_index(drop=True)
     )
-
-
-def list_district_shapes(*, session: Session) -> pd.DataFrame:
-    """The districts with their population, label point and boundary (the offline basemap)."""
-    d = models.District
-    query = select(*(getattr(d, name) for name in DISTRICT_COLUMNS)).order_by(d.code)
-    return pd.DataFrame(session.execute(query).all(), columns=DISTRICT_COLUMNS)
