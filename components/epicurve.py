@@ -13,6 +13,10 @@ from dataclasses import dataclass
 import altair as alt
 import pandas as pd
 
+from components.case_map import KIND_COLOURS
+from components.i18n import current_language, t
+from data.models import CASE_KINDS
+
 AVERAGE_COLOUR = "#1f2d3d"
 
 
@@ -105,4 +109,40 @@ def epidemic_curve(
             header=alt.Header(labelOrient="top", labelFontSize=13, labelFontWeight="bold"),
         ),
         columns=facet_columns,
+    )
+
+
+def local_case_curve(
+    counts: pd.DataFrame, average: pd.DataFrame, *, by_district: bool = False
+) -> alt.FacetChart | alt.LayerChart:
+    """The local-case curve as the case map and Overview show it: confirmed and asymptomatic
+    stacked in the map's colours, with the 7-day average (`data.queries.cases.EpidemicCurve`).
+    """
+    kind_names = {kind: t(f"kind.{kind}") for kind in CASE_KINDS}
+    bars = pd.DataFrame(
+        {
+            "day": counts["report_date"],
+            "series": counts["kind"].map(kind_names),
+            "count": counts["cases"],
+        }
+    )
+    line = average.rename(columns={"report_date": "day"})
+    if by_district:
+        bars["facet"] = counts[f"district_{current_language()}"]
+        line["facet"] = line[f"district_{current_language()}"]
+    return epidemic_curve(
+        bars,
+        series_colours={
+            kind_names[kind]: "#{:02x}{:02x}{:02x}".format(*KIND_COLOURS[kind][:3])
+            for kind in CASE_KINDS
+        },
+        labels=CurveLabels(
+            day=t("cases.col.report_date"),
+            count=t("cases.col.cases"),
+            series=t("cases.col.kind"),
+            average=t("cases.curve.average"),
+            facet=t("cases.col.district"),
+        ),
+        average=line,
+        facet=by_district,
     )

@@ -8,7 +8,7 @@ import streamlit as st
 
 from components import case_map
 from components.case_tables import render_chain_table, render_district_table, render_zone_table
-from components.epicurve import CurveLabels, epidemic_curve
+from components.epicurve import local_case_curve
 from components.format import fmt_int
 from components.i18n import current_language, t
 from components.kpi import Kpi, render_kpis
@@ -288,35 +288,7 @@ def _curve(chosen: Filters) -> None:
     if curve.counts.empty:
         st.info(t("empty.filter"))
         return
-    kind_names = {kind: t(f"kind.{kind}") for kind in CASE_KINDS}
-    counts = pd.DataFrame(
-        {
-            "day": curve.counts["report_date"],
-            "series": curve.counts["kind"].map(kind_names),
-            "count": curve.counts["cases"],
-        }
-    )
-    average = curve.average.rename(columns={"report_date": "day"})
-    if by_district:
-        counts["facet"] = curve.counts[f"district_{current_language()}"]
-        average["facet"] = average[f"district_{current_language()}"]
-    colours = {
-        kind_names[kind]: "#{:02x}{:02x}{:02x}".format(*case_map.KIND_COLOURS[kind])
-        for kind in CASE_KINDS
-    }
-    chart = epidemic_curve(
-        counts,
-        series_colours=colours,
-        labels=CurveLabels(
-            day=t("cases.col.report_date"),
-            count=t("cases.col.cases"),
-            series=t("cases.col.kind"),
-            average=t("cases.curve.average"),
-            facet=t("cases.col.district"),
-        ),
-        average=average,
-        facet=by_district,
-    )
+    chart = local_case_curve(curve.counts, curve.average, by_district=by_district)
     st.altair_chart(chart, width="stretch", key="cases_curve")
 
 

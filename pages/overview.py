@@ -1,13 +1,17 @@
 """Overview: the city's headline figures, each read through the data layer."""
 
-import altair as alt
 import pandas as pd
 import streamlit as st
 
+from components.epicurve import local_case_curve
 from components.format import fmt_int, fmt_percent
 from components.i18n import current_language, t
 from components.kpi import Kpi, render_kpis
-from data.queries.cases import count_local_cases_by_district, count_local_cases_per_day
+from data.queries.cases import (
+    count_local_cases_by_district,
+    get_case_extent,
+    get_epidemic_curve,
+)
 from data.queries.overview import get_headline
 from data.settings import get_settings
 from data.timeutil import format_local
@@ -107,36 +111,14 @@ if now is not None:
     left, right = st.columns([3, 2])
     with left:
         st.subheader(t("overview.curve"))
-        per_day = read(count_local_cases_per_day, end=now.today)
-        if per_day.empty:
+        extent = read(get_case_extent, end=now.today)
+        if extent.first_date is None:
             st.info(t("empty.filter"))
         else:
-            per_day = per_day.assign(
-                kind_label=per_day["kind"].map(lambda kind: t(f"kind.{kind}")),
-                report_date=pd.to_datetime(per_day["report_date"]),
+            curve = read(get_epidemic_curve, start=extent.first_date, end=now.today)
+            st.altair_chart(
+                local_case_curve(curve.counts, curve.average), width="stretch", key="overview_curve"
             )
-            chart = (
-                alt.Chart(per_day)
-                .mark_bar()
-                .encode(
-                    x=alt.X(
-                        "report_date:T", title=t("overview.col.day"), axis=alt.Axis(format="%m-%d")
-                    ),
-                    y=alt.Y("cases:Q", title=t("overview.col.count"), stack="zero"),
-                    color=alt.Color(
-                        "kind_label:N",
-                        title=t("overview.col.kind"),
-                        scale=alt.Scale(range=["#c0392b", "#e69f00"]),
-                    ),
-                    tooltip=[
-                        alt.Tooltip("report_date:T", title=t("overview.col.day")),
-                        alt.Tooltip("kind_label:N", title=t("overview.col.kind")),
-                        alt.Tooltip("cases:Q", title=t("overview.col.count")),
-                    ],
-                )
-                .properties(height=320)
-            )
-            st.altair_chart(chart, width="stretch")
     with right:
         st.subheader(t("overview.district_table"))
         by_district = read(count_local_cases_by_district, today=now.today)

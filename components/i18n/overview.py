@@ -56,7 +56,4 @@ STRINGS: dict[str, tuple[str, str]] = {
     "overview.col.last_7_days": ("近 7 日", "Last 7 days"),
     "overview.col.total": ("累计", "Total"),
     "overview.curve": ("每日新增本土感染者", "New local infections per day"),
-    "overview.col.day": ("报告日期", "Report date"),
-    "overview.col.kind": ("类别", "Kind"),
-    "overview.col.count": ("例数", "Cases"),
 }
