@@ -208,7 +208,7 @@ def round_alerts(rounds: pd.DataFrame, *, window_hours: int) -> list[tuple[str, 
 
 
 def band_text(band: str) -> str:
-    """A site's queue band as a mark and words, e.g. 🔴 Over 60 min."""
+    """A site's queue band as a mark and words, e.g. ● Over 60 min."""
     return t(f"testing.band.{band}")
 
 

@@ -106,13 +106,13 @@ def test_a_behind_round_is_flagged_and_an_on_track_one_is_not(known: KnownRounds
     deadlines = _table(app, "testing_deadlines").set_index("Round")
     liwan, yuexiu = deadlines.loc["Liwan round 3"], deadlines.loc["Yuexiu round 1"]
     # Times are local (UTC+8): Liwan finishes at 06-11 02:00, its deadline 06-11 08:00.
-    assert (liwan["Status"], liwan["Samples per hour"]) == ("🟢 On track", 50.0)
+    assert (liwan["Status"], liwan["Samples per hour"]) == ("● On track", 50.0)
     assert (liwan["Deadline"], liwan["Projected / actual completion"], liwan["Late by"]) == (
         "06-11 08:00",
         "06-11 02:00",
         "—",
     )
-    assert (yuexiu["Status"], yuexiu["Samples per hour"]) == ("🔴 Behind", 100.0)
+    assert (yuexiu["Status"], yuexiu["Samples per hour"]) == ("● Behind", 100.0)
     assert (yuexiu["Deadline"], yuexiu["Projected / actual completion"], yuexiu["Late by"]) == (
         "06-11 00:00",
         "06-11 10:00",
@@ -132,10 +132,10 @@ def test_choosing_past_rounds_shows_missed_and_completed(known: KnownRounds) -> 
     app.multiselect(key="testing_rounds").set_value([known.liwan_2, known.haizhu_1]).run()
     assert not app.exception
     deadlines = _table(app, "testing_deadlines").set_index("Round")
-    assert deadlines.loc["Liwan round 2", "Status"] == "✅ Complete"
+    assert deadlines.loc["Liwan round 2", "Status"] == "● Complete"
     assert deadlines.loc["Liwan round 2", "Projected / actual completion"] == "06-03 07:00"
     haizhu = deadlines.loc["Haizhu round 1"]
-    assert (haizhu["Status"], haizhu["Late by"]) == ("❌ Missed", "66.0 h")
+    assert (haizhu["Status"], haizhu["Late by"]) == ("● Missed", "66.0 h")
     assert [error.value for error in app.error] == [
         "Haizhu round 1 missed its deadline of 06-09 08:00 with 500 still to sample; at the "
         "current rate it would finish at 06-12 02:00, 66.0 h late."
@@ -150,19 +150,19 @@ def test_a_site_with_a_75_minute_queue_is_red_and_listed_first(known: KnownRound
     # Liwan and Yuexiu, the chosen rounds' districts: worst queue first.
     assert sites[["Queue", "Site", "Queue wait (min)", "Sampled today"]].to_dict("records") == [
         {
-            "Queue": "🔴 Over 60 min",
+            "Queue": "● Over 60 min",
             "Site": "Red site",
             "Queue wait (min)": 75,
             "Sampled today": 550,
         },
         {
-            "Queue": "🟠 30–60 min",
+            "Queue": "● 30–60 min",
             "Site": "Amber site",
             "Queue wait (min)": 40,
             "Sampled today": 600,
         },
         {
-            "Queue": "🟢 Up to 30 min",
+            "Queue": "● Up to 30 min",
             "Site": "Calm site",
             "Queue wait (min)": 10,
             "Sampled today": 150,
@@ -217,7 +217,7 @@ def test_csv_download_has_the_district_table(known: KnownRounds) -> None:
 def test_chinese_page_and_no_round_chosen(known: KnownRounds) -> None:
     app = _open_page("zh")
     assert app.title[0].value == "核酸检测进度"
-    assert _table(app, "testing_deadlines").iloc[1]["状态"] == "🔴 滞后"
+    assert _table(app, "testing_deadlines").iloc[1]["状态"] == "● 滞后"
     app.multiselect(key="testing_rounds").set_value([]).run()
     assert not app.exception
     assert [info.value for info in app.info] == ["请至少选择一个检测轮次。"]
@@ -236,7 +236,7 @@ def test_a_round_with_no_reports_says_it_never_finishes(app_database: str, engin
         )
     app = _open_page()
     deadlines = _table(app, "testing_deadlines")
-    assert list(deadlines["Status"]) == ["🔴 Behind"]
+    assert list(deadlines["Status"]) == ["● Behind"]
     assert list(deadlines["Late by"]) == ["Never at the current rate"]
     assert [warning.value for warning in app.warning] == [
         "Tianhe round 1 is behind: nothing sampled in the last 6 hours, so at the current "
@@ -266,9 +266,9 @@ def test_csv_download_holds_the_district_table(session: Session) -> None:
         "District,Round,Target population,Sampled,Results out,Pending,Confirmed positives,"
         "Positive pools (leads),Complete,Start,Deadline,Status,Samples per hour,"
         "Projected / actual completion,Late by",
-        "Liwan,Round 3,1000,700,500,200,1,3,70.0,06-10 00:00,06-11 08:00,🟢 On track,50.0,"
+        "Liwan,Round 3,1000,700,500,200,1,3,70.0,06-10 00:00,06-11 08:00,● On track,50.0,"
         "06-11 02:00,—",
-        "Yuexiu,Round 1,2000,600,300,300,0,0,30.0,06-10 08:00,06-11 00:00,🔴 Behind,100.0,"
+        "Yuexiu,Round 1,2000,600,300,300,0,0,30.0,06-10 08:00,06-11 00:00,● Behind,100.0,"
         "06-11 10:00,10.0 h",
     ]
 
