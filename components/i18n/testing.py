@@ -70,7 +70,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "testing.status.on_track": ("● 按期", "● On track"),
     "testing.status.behind": ("● 滞后", "● Behind"),
     "testing.status.missed": ("● 已逾期", "● Missed"),
-    "testing.status.upcoming": ("⚪ 未开始", "⚪ Not started"),
+    "testing.status.upcoming": ("○ 未开始", "○ Not started"),
     "testing.status.complete": ("● 已完成", "● Complete"),
     "testing.status.complete_late": ("● 已完成（超时）", "● Complete (late)"),
     "testing.late_hours": ("{hours} 小时", "{hours} h"),
