@@ -22,16 +22,28 @@ pages = {
         ),
     ],
     t("nav.views"): [
-        st.Page("pages/cases.py", title=t("cases.title"), icon=":material/map:",
-                url_path="cases"),
-        st.Page("pages/testing.py", title=t("testing.title"), icon=":material/biotech:",
-                url_path="testing"),
-        st.Page("pages/hotels.py", title=t("hotels.title"), icon=":material/hotel:",
-                url_path="hotels"),
-        st.Page("pages/supplies.py", title=t("supplies.title"), icon=":material/inventory_2:",
-                url_path="supplies"),
-        st.Page("pages/audits.py", title=t("audits.title"), icon=":material/health_and_safety:",
-                url_path="audits"),
+        st.Page("pages/cases.py", title=t("cases.title"), icon=":material/map:", url_path="cases"),
+        st.Page(
+            "pages/testing.py",
+            title=t("testing.title"),
+            icon=":material/biotech:",
+            url_path="testing",
+        ),
+        st.Page(
+            "pages/hotels.py", title=t("hotels.title"), icon=":material/hotel:", url_path="hotels"
+        ),
+        st.Page(
+            "pages/supplies.py",
+            title=t("supplies.title"),
+            icon=":material/inventory_2:",
+            url_path="supplies",
+        ),
+        st.Page(
+            "pages/audits.py",
+            title=t("audits.title"),
+            icon=":material/health_and_safety:",
+            url_path="audits",
+        ),
     ],
 }
 navigation = st.navigation(pages)
