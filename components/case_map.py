@@ -149,6 +149,12 @@ def _name(row: Mapping, field: str) -> str:
     return str(row[f"{field}_{current_language()}"])
 
 
+def _names(row: Mapping, field: str) -> str:
+    """A place's name in both languages (proper nouns in tooltips): 荔湾区 Liwan."""
+    zh, en = str(row[f"{field}_zh"]), str(row[f"{field}_en"])
+    return zh if zh == en else f"{zh} {en}"
+
+
 def districts_layer(
     districts: pd.DataFrame,
     figures: pd.DataFrame,
@@ -169,7 +175,7 @@ def districts_layer(
         row = by_code.loc[code] if known else None
         total = int(row["total"]) if known else 0
         lines = [
-            _name(district, "name"),
+            _names(district, "name"),
             t("cases.tip.population", value=fmt_int(district["population"])),
         ]
         if known:
@@ -259,8 +265,8 @@ def zones_layer(zones: pd.DataFrame) -> pdk.Layer:
         level = zone["level"]
         colour = ZONE_COLOURS[level]
         lines = [
-            f"{t('zone.' + level)} · {_name(zone, 'name')}",
-            _name(zone, "district"),
+            f"{t('zone.' + level)} · {_names(zone, 'name')}",
+            _names(zone, "district"),
             t("cases.tip.population", value=fmt_int(zone["population"])),
             t("cases.tip.imposed", value=format_local(zone["imposed_at"])),
         ]
@@ -357,7 +363,7 @@ def cases_layer(points: pd.DataFrame, *, day: date) -> pdk.Layer:
         lines = [
             f"{row['case_no']} · {kinds[row['kind']]}",
             t("cases.tip.reported", value=_date(row["report_date"])),
-            f"{_name(row, 'district')} · {_name(row, 'community')}",
+            f"{_names(row, 'district')} · {_names(row, 'community')}",
             t("cases.tip.status", value=statuses[row["status"]]),
         ]
         data.append(
@@ -453,7 +459,7 @@ def facilities_layer(facilities: pd.DataFrame) -> pdk.Layer:
     kinds = {kind: t(f"cases.facility.{kind}") for kind in FACILITY_KINDS}
     data = []
     for row in facilities.to_dict("records"):
-        lines = [_name(row, "name"), f"{kinds[row['kind']]} · {_name(row, 'district')}"]
+        lines = [_names(row, "name"), f"{kinds[row['kind']]} · {_names(row, 'district')}"]
         if pd.notna(row["capacity"]):
             unit = "rooms" if row["kind"] == "quarantine_hotel" else "beds"
             lines.append(t(f"cases.tip.capacity_{unit}", value=fmt_int(row["capacity"])))

@@ -84,7 +84,8 @@ def test_case_map_shows_the_data_layers_figures_offline(outbreak: None) -> None:
     assert _case_numbers(deck) == ["GZ-A", "GZ-B", "GZ-C", "GZ-D", "GZ-E", "GZ-F", "GZ-I"]
     newest = next(p for p in _layer(deck, "cases")["data"] if p["tooltip"].startswith("GZ-F"))
     assert newest["tooltip"] == (
-        "GZ-F · Asymptomatic\nReported: 2021-06-10\nLiwan · Baihedong\nStatus: In hospital"
+        "GZ-F · Asymptomatic\nReported: 2021-06-10\n荔湾区 Liwan · 白鹤洞街 Baihedong\n"
+        "Status: In hospital"
     )
     assert newest["fill"] == [230, 159, 0, 255]
     arcs = _layer(deck, "links")["data"]
