@@ -4,7 +4,8 @@
     python scripts/benchmark.py --database-url sqlite:////tmp/city.db
 
 "uncached" clears Streamlit's data cache before each run, so every query runs; "cached" is
-a repeat run with nothing changed (what a refresh tick costs). Times are medians in ms.
+a repeat run with nothing changed (what a refresh tick costs). Times are medians in ms of a
+whole AppTest run, less the same harness running an empty script (shown as "harness").
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import argparse
 import os
 import statistics
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -49,14 +51,19 @@ def main() -> None:
     os.environ["DEMO_DATA"] = "0"
     if args.replay_at:
         os.environ["REPLAY_AT"] = args.replay_at
+    empty = Path(tempfile.mkdtemp()) / "empty.py"
+    empty.write_text("import streamlit as st\n", encoding="utf-8")
+    _time_page(empty, 1, clear=False)
+    harness = statistics.median(_time_page(empty, args.runs, clear=False))
+    print(f"harness: {harness:.0f} ms per run (subtracted below)")
     print(f"{'page':<10} {'uncached ms':>12} {'cached ms':>10}")
     for name in PAGES:
         page = ROOT / "pages" / f"{name}.py"
         if not page.exists():
             continue
         _time_page(page, 1, clear=True)  # warm imports and the engine
-        uncached = statistics.median(_time_page(page, args.runs, clear=True))
-        cached = statistics.median(_time_page(page, args.runs, clear=False))
+        uncached = statistics.median(_time_page(page, args.runs, clear=True)) - harness
+        cached = statistics.median(_time_page(page, args.runs, clear=False)) - harness
         print(f"{name:<10} {uncached:>12.0f} {cached:>10.0f}")
 
 
