@@ -157,7 +157,7 @@ if now is not None:
             t("hotels.filter.district"),
             sorted(names_of),
             format_func=lambda code: names_of.get(code, code),
-            placeholder=t("hotels.filter.district_placeholder"),
+            placeholder=t("hotels.filter.district_all"),
             key="hotels_districts",
         )
         # Labels are looked up now: AppTest calls format_func outside the script run too.

@@ -117,7 +117,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     # Hotel list
     "hotels.list": ("各隔离酒店", "Hotels"),
     "hotels.filter.district": ("区", "District"),
-    "hotels.filter.district_placeholder": ("全市", "Whole city"),
+    "hotels.filter.district_all": ("全市", "Whole city"),
     "hotels.filter.cohort": ("收治人群", "Cohort"),
     "hotels.filter.all_cohorts": ("全部人群", "All cohorts"),
     "hotels.sort": ("排序", "Sort by"),
