@@ -304,7 +304,7 @@ def occupancy_chart(daily: pd.DataFrame) -> alt.Chart:
                 sort=[t("hotels.series.occupied"), t("hotels.series.rooms")],
             ),
             tooltip=[
-                alt.Tooltip("day:T", title=t("hotels.col.day")),
+                alt.Tooltip("day:T", title=t("hotels.col.day"), format="%Y-%m-%d"),
                 alt.Tooltip("cohort_label:N", title=t("hotels.col.cohort")),
                 alt.Tooltip("series:N", title=t("hotels.col.series")),
                 alt.Tooltip("rooms:Q", title=t("hotels.col.count")),

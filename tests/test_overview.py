@@ -264,3 +264,11 @@ def test_overview_says_when_the_database_is_empty(app_database: str) -> None:
     assert not app.exception
     assert any("no data in the database" in info.value for info in app.info)
     assert not app.metric
+
+
+def test_testing_completion_counts_only_samples_taken_by_the_clock(session: Session) -> None:
+    build_known_city(session)
+    earlier = Clock(now=at("2021-06-09 12:00"), today=date(2021, 6, 9), replay=True)
+    testing = get_headline(session=session, clock=earlier).testing
+    # Only Liwan's round is under way; its 06-10 report (200 more) is after the clock.
+    assert (testing.rounds, testing.sampled, testing.target) == (1, 400, 1000)

@@ -61,7 +61,7 @@ class Headline:
 
 def get_headline(*, session: Session, clock: Clock) -> Headline:
     """The Overview's figures at the clock's moment."""
-    rounds = list_round_totals(session=session, under_way_at=clock.now)
+    rounds = list_round_totals(session=session, under_way_at=clock.now, as_of=clock.now)
     capped = rounds["sampled"].clip(upper=rounds["target_population"])
     lines = list_stock_lines(session=session, today=clock.today)
     known = lines[lines["days_of_supply"].notna()]
