@@ -6,7 +6,7 @@ from components.i18n import LANGUAGES, t
 from data.queries.common import get_latest_report_time
 from data.settings import get_settings
 from data.timeutil import format_local
-from pages.shell import choose_language, clock, read, refresh_counter
+from pages.shell import choose_language, clock, read, refresh_counter, settings_problem
 
 st.set_page_config(page_title="疫情防控指挥中心", page_icon=":material/shield:", layout="wide")
 lang = choose_language()
@@ -58,16 +58,20 @@ with st.sidebar:
         default=lang,
         format_func=lambda code: {"zh": "中文", "en": "English"}[code],
     )
-    try:
-        refresh_counter()
-        latest = read(get_latest_report_time)
-        now = clock()
-    except Exception:  # noqa: BLE001 - the page itself says what is wrong with the database
-        latest, now = None, None
-    if latest is not None:
-        st.caption(t("sidebar.as_of", time=format_local(latest)))
-    elif now is not None:
-        st.caption(t("sidebar.no_data"))
-    st.caption(t("sidebar.timezone", zone=get_settings().timezone))
+    if settings_problem() is None:  # otherwise the page says which setting is wrong
+        try:
+            refresh_counter()
+            latest = read(get_latest_report_time)
+            now = clock()
+        except Exception:  # noqa: BLE001 - the page itself says what is wrong with the database
+            latest, now = None, None
+        if now is not None and now.replay:
+            # The newest report may be later than the replayed moment: show the moment.
+            st.caption(t("sidebar.replay", time=format_local(now.now)))
+        elif latest is not None:
+            st.caption(t("sidebar.as_of", time=format_local(latest)))
+        elif now is not None:
+            st.caption(t("sidebar.no_data"))
+        st.caption(t("sidebar.timezone", zone=get_settings().timezone))
 
 navigation.run()

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 import streamlit as st
+from pydantic import ValidationError
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
@@ -94,6 +95,18 @@ def _route_through_app() -> None:
         st.rerun()
 
 
+def settings_problem() -> str | None:
+    """What is wrong with the settings (environment / .env), or None when they are valid."""
+    try:
+        get_settings()
+    except ValidationError as error:
+        return "; ".join(
+            f"{'.'.join(str(part) for part in issue['loc']).upper()}: {issue['msg']}"
+            for issue in error.errors()
+        )
+    return None
+
+
 def start_page(title_key: str) -> Clock | None:
     """Set up a page: language, database, counter, title, simulated notice.
 
@@ -101,6 +114,10 @@ def start_page(title_key: str) -> Clock | None:
     """
     _route_through_app()
     choose_language()
+    problem = settings_problem()
+    if problem is not None:
+        st.error(t("error.settings", problem=problem), icon=":material/error:")
+        return None
     try:
         refresh_counter()
     except DatabaseUnavailable as error:

@@ -32,7 +32,7 @@ def test_app_opens_on_the_overview_with_the_data_as_of_time(
     assert not app.exception
     assert app.title[0].value == "Overview"
     captions = [caption.value for caption in app.sidebar.caption]
-    assert "Latest report: 2021-06-10 14:30" in captions
+    assert "Replay: as of 2021-06-10 20:00" in captions
     assert "Time zone: Asia/Shanghai" in captions
     metrics = {metric.label: metric.value for metric in app.metric}
     assert metrics["Quarantine rooms free"] == "10"
@@ -44,6 +44,40 @@ def test_app_in_chinese_by_default(app_database: str) -> None:
     assert not app.exception
     assert app.title[0].value == "总览"
     assert "数据库暂无数据" in [caption.value for caption in app.sidebar.caption]
+
+
+def test_live_sidebar_shows_the_newest_report_in_guangzhou_time(
+    app_database: str, engine: Engine
+) -> None:
+    with Session(engine) as session:
+        hotel = make_facility(session, kind="quarantine_hotel", cohort="inbound", capacity=40)
+        make_hotel_report(
+            session,
+            hotel_id=hotel.id,
+            reported_at=at("2021-06-10 06:30"),
+            rooms_total=40,
+            rooms_occupied=30,
+        )
+    app = AppTest.from_file(page_path("app.py"), default_timeout=30)
+    app.run()
+    assert not app.exception
+    assert "最新上报：2021-06-10 14:30" in [caption.value for caption in app.sidebar.caption]
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "named"),
+    [("REPLAY_AT", "yesterday", "REPLAY_AT"), ("TIMEZONE", "Mars/Base", "TIMEZONE")],
+)
+def test_a_bad_setting_is_named_not_a_traceback(
+    app_database: str, monkeypatch: pytest.MonkeyPatch, variable: str, value: str, named: str
+) -> None:
+    monkeypatch.setenv(variable, value)
+    get_settings.cache_clear()
+    app = AppTest.from_file(page_path("app.py"), default_timeout=30)
+    app.query_params["lang"] = "en"
+    app.run()
+    assert not app.exception
+    assert app.error[0].value.startswith(f"A setting is wrong: {named}:")
 
 
 def test_unreachable_database_shows_a_message_not_a_traceback(

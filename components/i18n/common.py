@@ -19,6 +19,11 @@ STRINGS: dict[str, tuple[str, str]] = {
         "无法连接数据库：{reason}。请检查 DATABASE_URL 设置后刷新页面。",
         "Cannot reach the database: {reason}. Check the DATABASE_URL setting, then reload.",
     ),
+    "error.settings": (
+        "设置有误：{problem}。请修正环境变量或 .env 文件后重启。",
+        "A setting is wrong: {problem}. Correct the environment or the .env file, then restart.",
+    ),
+    "sidebar.replay": ("回放：截至 {time}", "Replay: as of {time}"),
     "empty.database": (
         "数据库中还没有数据。运行 `python -m data seed` 载入演示情景，或等待值班员上报。",
         "There is no data in the database yet. Run `python -m data seed` to load the demo "
