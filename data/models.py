@@ -147,6 +147,14 @@ class Case(SQLModel, table=True):
         CheckConstraint(
             "infector_case_id IS NULL OR infector_case_id <> id", name="ck_case_not_self"
         ),
+        CheckConstraint(
+            "discharged_date IS NULL OR discharged_date >= report_date",
+            name="ck_case_discharged_after_report",
+        ),
+        CheckConstraint(
+            "status <> 'discharged' OR discharged_date IS NOT NULL",
+            name="ck_case_discharged_has_date",
+        ),
         Index("ix_case_district_date", "district_code", "report_date"),
     )
 
@@ -330,6 +338,8 @@ class HotelDaily(SQLModel, table=True):
     occupied_secondary_contact: int
     intake: int = Field(default=0)
     discharges: int = Field(default=0)
+    # Time of the report the day's snapshot comes from: a late report never overwrites it.
+    last_reported_at: datetime | None = Field(default=None)
 
 
 # --- Infection-control audits ------------------------------------------------------------
@@ -478,6 +488,8 @@ class StockDaily(SQLModel, table=True):
     on_hand: int
     consumed: int = Field(default=0)
     received: int = Field(default=0)
+    # Time of the count the day's on-hand comes from: a late count never overwrites it.
+    last_reported_at: datetime | None = Field(default=None)
 
 
 # --- Users, change log, change counter ---------------------------------------------------------

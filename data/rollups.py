@@ -186,10 +186,13 @@ def _fold_hotel_state(state: models.HotelState, report: models.HotelReport, day:
 def _fold_hotel_daily(daily: models.HotelDaily, report: models.HotelReport) -> None:
     daily.intake = (daily.intake or 0) + report.intake
     daily.discharges = (daily.discharges or 0) + report.discharges
-    # The day's snapshot is its latest report; reports arrive in time order on the write
-    # path, and the rebuild sorts by time, so the last one folded is the latest.
-    for name, value in _hotel_snapshot(report).items():
-        setattr(daily, name, value)
+    # The day's snapshot is its latest report; a late one only adds its flows.
+    if daily.last_reported_at is None or as_utc(report.reported_at) >= as_utc(
+        daily.last_reported_at
+    ):
+        daily.last_reported_at = report.reported_at
+        for name, value in _hotel_snapshot(report).items():
+            setattr(daily, name, value)
 
 
 def _rebuild_hotels(session: Session, zone: ZoneInfo) -> None:
@@ -219,6 +222,7 @@ def _rebuild_hotels(session: Session, zone: ZoneInfo) -> None:
                 day=day,
                 intake=0,
                 discharges=0,
+                last_reported_at=None,
                 **_hotel_snapshot(report),
             )
         _fold_hotel_daily(row, report)
@@ -266,7 +270,12 @@ def _fold_stock_state(state: models.StockState, report: models.StockReport) -> N
 def _fold_stock_daily(daily: models.StockDaily, report: models.StockReport) -> None:
     daily.consumed = (daily.consumed or 0) + report.consumed
     daily.received = (daily.received or 0) + report.received
-    daily.on_hand = report.on_hand
+    # The day's on-hand is its latest count; a late count only adds its flows.
+    if daily.last_reported_at is None or as_utc(report.reported_at) >= as_utc(
+        daily.last_reported_at
+    ):
+        daily.last_reported_at = report.reported_at
+        daily.on_hand = report.on_hand
 
 
 def _rebuild_stock(session: Session, zone: ZoneInfo) -> None:
@@ -309,6 +318,7 @@ def _rebuild_stock(session: Session, zone: ZoneInfo) -> None:
                 on_hand=report.on_hand,
                 consumed=0,
                 received=0,
+                last_reported_at=None,
             )
         _fold_stock_daily(row, report)
     _replace(session, models.StockState, states.values())

@@ -7,6 +7,7 @@ from datetime import date
 
 import pytest
 from sqlalchemy import func
+from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
@@ -22,13 +23,16 @@ from data.writes import (
 )
 from tests.factories import (
     at,
+    make_audit,
     make_case,
+    make_checklist,
     make_facility,
     make_hotel_report,
     make_round,
     make_site_report,
     make_stock_report,
     make_supply_item,
+    make_zone,
 )
 
 
@@ -307,3 +311,146 @@ def test_cases_link_to_their_infector(session: Session) -> None:
     first = make_case(session, report_date=date(2021, 5, 21))
     second = make_case(session, report_date=date(2021, 5, 23), infector_case_id=first.id)
     assert session.get(models.Case, second.id).infector_case_id == first.id
+
+
+def test_a_stale_edit_is_refused_even_when_the_editor_still_holds_the_record(
+    engine: Engine,
+) -> None:
+    with Session(engine) as first, Session(engine) as second:
+        zone_id = make_zone(first, level="sealed", imposed_at=at("2021-05-31 00:00")).id
+        first.get(models.ControlZone, zone_id)  # the editor's screen shows version 1
+        save_record(
+            second,
+            actor=SYSTEM,
+            model=models.ControlZone,
+            key=zone_id,
+            expected_version=1,
+            values={"population": 9},
+        )
+        with pytest.raises(StaleEdit):
+            save_record(
+                first,
+                actor=SYSTEM,
+                model=models.ControlZone,
+                key=zone_id,
+                expected_version=1,
+                values={"population": 11},
+            )
+    with Session(engine) as check:
+        stored = check.get(models.ControlZone, zone_id)
+        assert (stored.population, stored.version) == (9, 2)
+        assert _count(check, models.ChangeLog) == 2
+
+
+def test_an_update_cannot_move_a_record_to_another_key(session: Session) -> None:
+    case_row = make_case(session, report_date=date(2021, 5, 21))
+    updated = save_record(
+        session,
+        actor=SYSTEM,
+        model=models.Case,
+        key=case_row.id,
+        expected_version=1,
+        values={"id": 999, "severity": "severe"},
+    )
+    assert (updated.id, updated.severity, updated.version) == (case_row.id, "severe", 2)
+
+
+def test_late_reports_add_their_flows_but_keep_the_days_latest_snapshot(
+    session: Session,
+) -> None:
+    hotel = make_facility(session, kind="quarantine_hotel", cohort="inbound", capacity=100)
+    item = make_supply_item(session)
+    # 08:00 UTC first, then a late report from 02:00 UTC the same local day (06-10).
+    for moment, occupied, on_hand in [("2021-06-10 08:00", 80, 0), ("2021-06-10 02:00", 50, 10)]:
+        make_hotel_report(
+            session,
+            hotel_id=hotel.id,
+            reported_at=at(moment),
+            rooms_total=100,
+            rooms_occupied=occupied,
+            occupied_inbound=occupied,
+            intake=5,
+        )
+        make_stock_report(
+            session,
+            item_id=item.id,
+            location_id=hotel.id,
+            reported_at=at(moment),
+            on_hand=on_hand,
+            consumed=3,
+        )
+    hotel_day = session.exec(select(models.HotelDaily)).one()
+    stock_day = session.exec(select(models.StockDaily)).one()
+    assert (hotel_day.rooms_occupied, hotel_day.intake) == (80, 10)
+    assert (stock_day.on_hand, stock_day.consumed) == (0, 6)
+    incremental = _state_rows(session)
+    rebuild_derived_state(session)
+    session.commit()
+    session.expire_all()
+    assert _state_rows(session) == incremental
+
+
+@pytest.mark.parametrize(
+    "problem",
+    ["site report from a hotel", "round of another district", "more positives than results"],
+)
+def test_site_reports_that_cannot_be_true_are_refused(session: Session, problem: str) -> None:
+    site = make_facility(session, kind="testing_site", district_code="440103")
+    hotel = make_facility(session, kind="quarantine_hotel", cohort="inbound", capacity=10)
+    yuexiu_round = make_round(session, district_code="440104")
+    liwan_round = make_round(session, district_code="440103")
+    values = {
+        "site report from a hotel": dict(site_id=hotel.id, round_id=liwan_round.id),
+        "round of another district": dict(site_id=site.id, round_id=yuexiu_round.id),
+        "more positives than results": dict(
+            site_id=site.id, round_id=liwan_round.id, resulted=2, positive=3
+        ),
+    }[problem]
+    with pytest.raises(InvalidRecord):
+        make_site_report(session, reported_at=at("2021-05-26 03:00"), sampled=10, **values)
+    assert _count(session, models.TestingSiteReport) == 0
+    assert _count(session, models.TestingHourly) == 0
+
+
+def test_hotel_occupancy_by_cohort_cannot_exceed_rooms_occupied(session: Session) -> None:
+    hotel = make_facility(session, kind="quarantine_hotel", cohort="inbound", capacity=10)
+    with pytest.raises(InvalidRecord) as refused:
+        make_hotel_report(
+            session,
+            hotel_id=hotel.id,
+            reported_at=at("2021-05-30 02:00"),
+            rooms_total=10,
+            rooms_occupied=4,
+            occupied_inbound=5,
+        )
+    assert "occupancy by cohort (5) exceeds the 4 rooms occupied" in refused.value.message_en
+
+
+def test_a_testing_site_cannot_be_audited(session: Session) -> None:
+    site = make_facility(session, kind="testing_site")
+    version, items = make_checklist(session)
+    with pytest.raises(InvalidRecord):
+        make_audit(
+            session,
+            facility=site,
+            version=version,
+            audited_at=at("2021-06-01 02:00"),
+            results=[(items["a"], "pass")],
+        )
+    assert _count(session, models.Audit) == 0
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        {"district_code": "999999"},
+        {"status": "discharged"},
+        {"status": "discharged", "discharged_date": date(2021, 5, 20)},
+    ],
+)
+def test_database_refusals_come_back_as_invalid_record(session: Session, values: dict) -> None:
+    with pytest.raises(InvalidRecord) as refused:
+        make_case(session, report_date=date(2021, 5, 21), **values)
+    assert refused.value.message_en.startswith("the database refused the record:")
+    assert _count(session, models.Case) == 0
+    assert session.get(models.ChangeCounter, 1).value == 0
