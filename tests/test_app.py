@@ -12,13 +12,10 @@ from tests.conftest import page_path
 from tests.factories import at, make_facility, make_hotel_report
 
 
-@pytest.mark.replay_at("2021-06-10 20:00")
-def test_app_opens_on_the_overview_with_the_data_as_of_time(
-    app_database: str, engine: Engine
-) -> None:
+def _one_hotel_reporting_at_1430_local(engine: Engine) -> None:
+    """A hotel of 40 rooms, 30 occupied, reporting at 06:30 UTC (14:30 in Guangzhou)."""
     with Session(engine) as session:
         hotel = make_facility(session, kind="quarantine_hotel", cohort="inbound", capacity=40)
-        # 06:30 UTC is 14:30 in Guangzhou: the sidebar shows the command's time zone.
         make_hotel_report(
             session,
             hotel_id=hotel.id,
@@ -26,6 +23,13 @@ def test_app_opens_on_the_overview_with_the_data_as_of_time(
             rooms_total=40,
             rooms_occupied=30,
         )
+
+
+@pytest.mark.replay_at("2021-06-10 20:00")
+def test_app_opens_on_the_overview_with_the_data_as_of_time(
+    app_database: str, engine: Engine
+) -> None:
+    _one_hotel_reporting_at_1430_local(engine)
     app = AppTest.from_file(page_path("app.py"), default_timeout=30)
     app.query_params["lang"] = "en"
     app.run()
@@ -49,15 +53,7 @@ def test_app_in_chinese_by_default(app_database: str) -> None:
 def test_live_sidebar_shows_the_newest_report_in_guangzhou_time(
     app_database: str, engine: Engine
 ) -> None:
-    with Session(engine) as session:
-        hotel = make_facility(session, kind="quarantine_hotel", cohort="inbound", capacity=40)
-        make_hotel_report(
-            session,
-            hotel_id=hotel.id,
-            reported_at=at("2021-06-10 06:30"),
-            rooms_total=40,
-            rooms_occupied=30,
-        )
+    _one_hotel_reporting_at_1430_local(engine)
     app = AppTest.from_file(page_path("app.py"), default_timeout=30)
     app.run()
     assert not app.exception
