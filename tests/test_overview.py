@@ -272,3 +272,29 @@ def test_testing_completion_counts_only_samples_taken_by_the_clock(session: Sess
     testing = get_headline(session=session, clock=earlier).testing
     # Only Liwan's round is under way; its 06-10 report (200 more) is after the clock.
     assert (testing.rounds, testing.sampled, testing.target) == (1, 400, 1000)
+
+
+def test_an_action_closed_after_the_clock_was_still_open_then(session: Session) -> None:
+    version, items = make_checklist(session)
+    clinic = make_facility(session, kind="fever_clinic")
+    finding = {
+        "finding_zh": "未分区",
+        "finding_en": "No zoning",
+        "action_zh": "整改",
+        "action_en": "Fix",
+        "owner": "院感科 / IPC dept.",
+        "due_date": date(2021, 6, 5),
+        "closed_date": date(2021, 6, 12),
+    }
+    make_audit(
+        session,
+        facility=clinic,
+        version=version,
+        audited_at=at("2021-06-01 02:00"),
+        results=[(items["a"], "fail")],
+        findings=[finding],
+    )
+    actions = get_headline(session=session, clock=CLOCK).actions
+    assert (actions.open, actions.overdue) == (1, 1)
+    later = Clock(now=at("2021-06-12 12:00"), today=date(2021, 6, 12), replay=True)
+    assert get_headline(session=session, clock=later).actions.overdue == 0

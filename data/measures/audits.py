@@ -89,14 +89,19 @@ def component_compliance(
     }
 
 
+def is_closed(closed_date: date | None, today: date) -> bool:
+    """Closed by `today` (an action closed later was still open then: replays stay honest)."""
+    return closed_date is not None and closed_date <= today
+
+
 def is_overdue(due_date: date, closed_date: date | None, today: date) -> bool:
     """An open corrective action past its due date is overdue; a closed one never is."""
-    return closed_date is None and due_date < today
+    return not is_closed(closed_date, today) and due_date < today
 
 
 def action_status(due_date: date, closed_date: date | None, today: date) -> str:
     """'closed', 'overdue' (open, due before today) or 'open' (due today or later)."""
-    if closed_date is not None:
+    if is_closed(closed_date, today):
         return "closed"
     return "overdue" if is_overdue(due_date, closed_date, today) else "open"
 

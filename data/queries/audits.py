@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import pandas as pd
-from sqlalchemy import ColumnElement, and_, case, func, or_, select
+from sqlalchemy import ColumnElement, and_, case, func, not_, or_, select
 from sqlmodel import Session
 
 from data import models
@@ -42,12 +42,13 @@ def action_status_clause(status: str, today: date) -> ColumnElement[bool]:
     translation, so that they cannot disagree.
     """
     finding = models.AuditFinding
+    closed = and_(finding.closed_date.is_not(None), finding.closed_date <= today)
     if status == "closed":
-        return finding.closed_date.is_not(None)
+        return closed
     if status == "overdue":
-        return and_(finding.closed_date.is_(None), finding.due_date < today)
+        return and_(not_(closed), finding.due_date < today)
     if status == "open":
-        return and_(finding.closed_date.is_(None), finding.due_date >= today)
+        return and_(not_(closed), finding.due_date >= today)
     raise ValueError(f"unknown action status {status!r}")
 
 
@@ -79,7 +80,7 @@ def get_action_totals(
     """Open corrective actions and overdue ones (open, due before today), optionally filtered."""
     finding, facility = models.AuditFinding, models.Facility
     query = select(func.count(), func.count().filter(action_status_clause("overdue", today)))
-    query = query.select_from(finding).where(finding.closed_date.is_(None))
+    query = query.select_from(finding).where(not_(action_status_clause("closed", today)))
     conditions = _facility_conditions(district, kinds)
     if conditions:
         query = query.join(facility, facility.id == finding.facility_id).where(*conditions)
@@ -127,7 +128,7 @@ def list_facility_audit_status(
             func.count().label("open_actions"),
             func.count().filter(action_status_clause("overdue", today)).label("overdue_actions"),
         )
-        .where(finding.closed_date.is_(None))
+        .where(not_(action_status_clause("closed", today)))
         .group_by(finding.facility_id)
         .subquery()
     )
@@ -342,6 +343,15 @@ def list_findings(
         ],
         index=table.index,
         dtype="int64",
+    )
+    # An action closed after `today` was still open then: a replay must not show its closure.
+    table["closed_date"] = pd.Series(
+        [
+            closed if isinstance(closed, date) and closed <= today else None
+            for closed in table["closed_date"]
+        ],
+        index=table.index,
+        dtype="object",
     )
     return table
 
