@@ -15,7 +15,8 @@ import streamlit as st
 
 from components.format import fmt_int
 from components.i18n import current_language, t
-from data.timeutil import format_local
+from data.measures.testing import throughput_window_start
+from data.timeutil import as_utc, format_local
 
 TIME_FORMAT = "%m-%d %H:%M"
 STATUS_STYLES = {
@@ -182,17 +183,21 @@ def render_progress_table(rounds: pd.DataFrame, *, key: str) -> None:
     )
 
 
-def round_alerts(rounds: pd.DataFrame, *, window_hours: int) -> list[tuple[str, str]]:
+def round_alerts(
+    rounds: pd.DataFrame, *, window_hours: int, now: datetime
+) -> list[tuple[str, str]]:
     """(level, text) for each missed (error) or behind (warning) round, most urgent first."""
     alerts: list[tuple[str, str]] = []
     for row in rounds.to_dict("records"):
         if row["status"] not in ("missed", "behind"):
             continue
+        # The window never reaches back before the round began: say how long it really was.
+        start = throughput_window_start(now, as_utc(row["start_at"]), window_hours)
         values = {
             "round": round_label(row),
             "deadline": time_text(row["deadline_at"]),
             "remaining": fmt_int(max(0, int(row["target_population"]) - int(row["sampled"]))),
-            "window": window_hours,
+            "window": f"{(now - start).total_seconds() / 3600:g}",
         }
         if not row["never_finishes"]:
             values |= {

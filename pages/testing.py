@@ -118,10 +118,10 @@ def render_headline(chosen: pd.DataFrame, rounds: pd.DataFrame) -> None:
     )
 
 
-def render_deadlines(chosen: pd.DataFrame, window: int) -> None:
+def render_deadlines(chosen: pd.DataFrame, window: int, now: Clock) -> None:
     """Alerts for rounds behind or missed, then every chosen round's outlook."""
     st.subheader(t("testing.deadlines"))
-    alerts = round_alerts(chosen, window_hours=window)
+    alerts = round_alerts(chosen, window_hours=window, now=now.now)
     for level, text in alerts:
         if level == "error":
             st.error(text, icon=":material/alarm_off:")
@@ -257,7 +257,7 @@ if now is not None:
             st.info(t("testing.choose_round"))
         else:
             render_headline(chosen, rounds)
-            render_deadlines(chosen, window)
+            render_deadlines(chosen, window, now)
             render_progress(chosen, now)
             render_backlog(chosen, now)
     render_sites(chosen, now)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 import pandas as pd
 import pytest
 
+from components.i18n import set_language
+from components.testing_tables import round_alerts
 from data.measures.testing import (
     combined_percent,
     default_round_ids,
@@ -239,3 +241,23 @@ def test_combined_percent_caps_each_round_at_its_target() -> None:
     assert combined_percent([], []) is None
     with pytest.raises(ValueError, match="each round"):
         combined_percent([1], [])
+
+
+def test_a_stalled_round_that_began_an_hour_ago_says_one_hour_not_six() -> None:
+    set_language("en")
+    now = datetime(2021, 5, 26, 1, 0, tzinfo=UTC)  # 09:00 in Guangzhou
+    round_row = {
+        "status": "behind",
+        "never_finishes": True,
+        "scope": "whole",
+        "round_no": 1,
+        "name_zh": "荔湾区",
+        "name_en": "Liwan",
+        "target_population": 1000,
+        "sampled": 0,
+        "start_at": datetime(2021, 5, 26, 0, 0, tzinfo=UTC),
+        "deadline_at": datetime(2021, 5, 28, 0, 0, tzinfo=UTC),
+    }
+    [(level, text)] = round_alerts(pd.DataFrame([round_row]), window_hours=6, now=now)
+    assert level == "warning"
+    assert "nothing sampled in the last 1 h," in text

@@ -239,7 +239,7 @@ def test_a_round_with_no_reports_says_it_never_finishes(app_database: str, engin
     assert list(deadlines["Status"]) == ["● Behind"]
     assert list(deadlines["Late by"]) == ["Never at the current rate"]
     assert [warning.value for warning in app.warning] == [
-        "Tianhe round 1 is behind: nothing sampled in the last 6 hours, so at the current "
+        "Tianhe round 1 is behind: nothing sampled in the last 6 h, so at the current "
         "rate it will not finish by its deadline of 06-11 12:00 (800 still to sample)."
     ]
     assert "No samples have been reported for the chosen rounds yet." in [

@@ -84,7 +84,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "testing.alert.behind_never": (
         "{round} 进度滞后：近 {window} 小时没有采样，按当前速度无法在截止时间 {deadline} 前完成"
         "（尚余 {remaining} 人）。",
-        "{round} is behind: nothing sampled in the last {window} hours, so at the current rate "
+        "{round} is behind: nothing sampled in the last {window} h, so at the current rate "
         "it will not finish by its deadline of {deadline} ({remaining} still to sample).",
     ),
     "testing.alert.missed": (
@@ -96,7 +96,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "testing.alert.missed_never": (
         "{round} 已超过截止时间 {deadline}，仍有 {remaining} 人未采样，近 {window} 小时没有采样。",
         "{round} missed its deadline of {deadline} with {remaining} still to sample, and "
-        "nothing sampled in the last {window} hours.",
+        "nothing sampled in the last {window} h.",
     ),
     "testing.alert.all_on_track": (
         "所选进行中的轮次均可按期完成。",
