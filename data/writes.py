@@ -187,6 +187,9 @@ def _unit_of_work(session: Session) -> Iterator[None]:
         raise InvalidRecord(
             f"the database refused the record: {reason}", f"数据库拒绝了该记录：{reason}"
         ) from error
+    except Exception:
+        session.rollback()  # nothing half-written stays in the session
+        raise
 
 
 def _require_kind(facility: models.Facility | None, kinds: tuple[str, ...], what: str) -> None:
