@@ -210,7 +210,7 @@ def _quality(rng: random.Random) -> float:
         return rng.uniform(0.72, 0.86)
     if draw < 0.96:
         return rng.uniform(0.52, 0.72)
-    return rng.uniform(0.3, 0.45)
+    return rng.uniform(0.05, 0.25)  # a few struggle: IPCAF "basic" (score 400 or less)
 
 
 def general_hospitals(rng: random.Random, count: int) -> list[FacilityPlan]:
