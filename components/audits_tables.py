@@ -126,11 +126,6 @@ def findings_view(plain: pd.DataFrame) -> tuple[pd.DataFrame, Config]:
     return table, {status: _pill_column(status, colours)}
 
 
-def findings_csv(table: pd.DataFrame) -> bytes:
-    """The shown findings as CSV, with a byte-order mark so that Excel reads the Chinese."""
-    return table.to_csv(index=False).encode("utf-8-sig")
-
-
 def audit_items_view(
     items: pd.DataFrame, components: Mapping[str, tuple[str, str]]
 ) -> tuple[pd.DataFrame, Config]:

@@ -19,7 +19,7 @@ import pandas as pd
 import pydeck as pdk
 
 from components.format import fmt_int
-from components.i18n import current_language, t
+from components.i18n import both_names, name, t
 from components.maps import (
     BASE_FILL,
     CITY_VIEW,
@@ -145,16 +145,6 @@ def _date(value: object) -> str:
     return value.isoformat() if isinstance(value, date) else str(value)
 
 
-def _name(row: Mapping, field: str) -> str:
-    return str(row[f"{field}_{current_language()}"])
-
-
-def _names(row: Mapping, field: str) -> str:
-    """A place's name in both languages (proper nouns in tooltips): 荔湾区 Liwan."""
-    zh, en = str(row[f"{field}_zh"]), str(row[f"{field}_en"])
-    return zh if zh == en else f"{zh} {en}"
-
-
 def districts_layer(
     districts: pd.DataFrame,
     figures: pd.DataFrame,
@@ -175,7 +165,7 @@ def districts_layer(
         row = by_code.loc[code] if known else None
         total = int(row["total"]) if known else 0
         lines = [
-            _names(district, "name"),
+            both_names(district, "name"),
             t("cases.tip.population", value=fmt_int(district["population"])),
         ]
         if known:
@@ -223,7 +213,7 @@ def district_labels_layer(districts: pd.DataFrame) -> pdk.Layer:
     labels = [
         {
             "position": [round(row["centroid_lon"], 5), round(row["centroid_lat"], 5)],
-            "text": _name(row, "name"),
+            "text": name(row, "name"),
         }
         for _, row in districts.iterrows()
     ]
@@ -265,8 +255,8 @@ def zones_layer(zones: pd.DataFrame) -> pdk.Layer:
         level = zone["level"]
         colour = ZONE_COLOURS[level]
         lines = [
-            f"{t('zone.' + level)} · {_names(zone, 'name')}",
-            _names(zone, "district"),
+            f"{t('zone.' + level)} · {both_names(zone, 'name')}",
+            both_names(zone, "district"),
             t("cases.tip.population", value=fmt_int(zone["population"])),
             t("cases.tip.imposed", value=format_local(zone["imposed_at"])),
         ]
@@ -363,7 +353,7 @@ def cases_layer(points: pd.DataFrame, *, day: date) -> pdk.Layer:
         lines = [
             f"{row['case_no']} · {kinds[row['kind']]}",
             t("cases.tip.reported", value=_date(row["report_date"])),
-            f"{_names(row, 'district')} · {_names(row, 'community')}",
+            f"{both_names(row, 'district')} · {both_names(row, 'community')}",
             t("cases.tip.status", value=statuses[row["status"]]),
         ]
         data.append(
@@ -459,7 +449,7 @@ def facilities_layer(facilities: pd.DataFrame) -> pdk.Layer:
     kinds = {kind: t(f"cases.facility.{kind}") for kind in FACILITY_KINDS}
     data = []
     for row in facilities.to_dict("records"):
-        lines = [_names(row, "name"), f"{kinds[row['kind']]} · {_names(row, 'district')}"]
+        lines = [both_names(row, "name"), f"{kinds[row['kind']]} · {both_names(row, 'district')}"]
         if pd.notna(row["capacity"]):
             unit = "rooms" if row["kind"] == "quarantine_hotel" else "beds"
             lines.append(t(f"cases.tip.capacity_{unit}", value=fmt_int(row["capacity"])))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from components.export import excel_csv
 from components.i18n import current_language, t
 from data.measures.cases import percent_of
 from data.timeutil import format_local
@@ -66,7 +67,7 @@ def render_district_table(figures: pd.DataFrame, *, key: str, file_name: str) ->
     )
     st.download_button(
         t("cases.table.download"),
-        export.to_csv(index=False).encode("utf-8-sig"),  # the BOM lets Excel read Chinese
+        excel_csv(export),
         file_name=file_name,
         mime="text/csv",
         key=f"{key}_csv",

@@ -28,5 +28,4 @@ def fmt_days(value: float | None) -> str:
     if math.isinf(value):
         return "∞"
     unit = "days" if current_language() == "en" else "天"
-    separator = " " if current_language() == "en" else " "
-    return f"{value:.1f}{separator}{unit}"
+    return f"{value:.1f} {unit}"

@@ -210,11 +210,6 @@ def render_outlook(outlook: pd.DataFrame, *, key: str) -> None:
     )
 
 
-def csv_bytes(table: pd.DataFrame) -> bytes:
-    """The table as CSV with a byte-order mark, so spreadsheet programs read the Chinese."""
-    return table.to_csv(index=False).encode("utf-8-sig")
-
-
 def hotel_points(hotels: pd.DataFrame) -> pd.DataFrame:
     """One map point per hotel with a reported position: colour, ring, size, tooltip."""
     lang = current_language()

@@ -14,6 +14,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
+from components.export import excel_csv
 from components.format import fmt_days
 from components.i18n import current_language, set_language, t
 from data.timeutil import command_zone
@@ -268,4 +269,4 @@ def lines_csv(lines: pd.DataFrame) -> bytes:
             t("supplies.col.last_count"): _local_times(lines["last_reported_at"]),
         }
     )
-    return frame.to_csv(index=False).encode("utf-8-sig")
+    return excel_csv(frame)

@@ -13,6 +13,7 @@ from datetime import datetime
 import pandas as pd
 import streamlit as st
 
+from components.export import excel_csv
 from components.format import fmt_int
 from components.i18n import current_language, t
 from data.measures.testing import throughput_window_start
@@ -146,7 +147,7 @@ def csv_bytes(rounds: pd.DataFrame) -> bytes:
     progress = progress_table(rounds)
     deadlines = deadline_table(rounds).drop(columns=t("testing.col.round"))
     table = pd.concat([progress, deadlines], axis=1)
-    return table.to_csv(index=False).encode("utf-8-sig")
+    return excel_csv(table)
 
 
 def render_deadline_table(rounds: pd.DataFrame, *, key: str) -> None:

@@ -8,9 +8,8 @@ import time
 from collections.abc import Sequence
 from datetime import date
 
-from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
-from sqlmodel import Session, SQLModel
+from sqlmodel import Session
 
 from data import models
 from data.db import (
@@ -21,6 +20,7 @@ from data.db import (
     make_engine,
     upgrade_schema,
 )
+from data.queries.common import count_rows
 from data.settings import get_settings
 
 SCALES = ("demo", "city")
@@ -95,11 +95,12 @@ def _init(engine) -> int:  # noqa: ANN001
 
 
 def _seed(engine, args: argparse.Namespace) -> int:  # noqa: ANN001
-    from data.demo import clear_operational_data, has_operational_data, seed_demo
+    from data.demo import clear_operational_data, seed_demo
+    from data.queries.common import has_any_data
 
     upgrade_schema(engine)
     with Session(engine) as session:
-        if has_operational_data(session):
+        if has_any_data(session=session):
             if not args.replace:
                 print(
                     "error: the database already holds data; use --replace to delete it and "
@@ -137,9 +138,8 @@ def _status(engine) -> int:  # noqa: ANN001
     with Session(engine) as session:
         counter = session.get(models.ChangeCounter, 1)
         print(f"change counter: {counter.value if counter else 0}")
-        for table in sorted(SQLModel.metadata.sorted_tables, key=lambda t: t.name):
-            count = session.execute(select(func.count()).select_from(table)).scalar_one()
-            print(f"  {table.name:<24} {count:>12,}")
+        for table, count in sorted(count_rows(session=session).items()):
+            print(f"  {table:<24} {count:>12,}")
     return 0
 
 

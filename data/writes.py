@@ -163,14 +163,6 @@ def _district_of(session: Session, record: SQLModel) -> str | None:
     return None
 
 
-def _commit(session: Session) -> None:
-    try:
-        session.commit()
-    except Exception:
-        session.rollback()
-        raise
-
-
 @contextmanager
 def _unit_of_work(session: Session) -> Iterator[None]:
     """Commit what the block wrote, or roll all of it back; database refusals become
@@ -440,13 +432,13 @@ def log_bulk_load(
 ) -> None:
     """Record a bulk change (seed, import, clearing) as one change-log row, and commit it."""
     detail = json.dumps(summary, ensure_ascii=False, default=_json_default)
-    log_change(
-        session,
-        actor=actor,
-        table_name="*",
-        record_key=description,
-        action=action,
-        before=detail if action == "delete" else None,
-        after=None if action == "delete" else detail,
-    )
-    _commit(session)
+    with _unit_of_work(session):
+        log_change(
+            session,
+            actor=actor,
+            table_name="*",
+            record_key=description,
+            action=action,
+            before=detail if action == "delete" else None,
+            after=None if action == "delete" else detail,
+        )

@@ -12,12 +12,12 @@ from components.audits_charts import (
 from components.audits_tables import (
     audit_items_view,
     facility_view,
-    findings_csv,
     findings_table,
     findings_view,
     kind_label,
     level_label,
 )
+from components.export import excel_csv
 from components.format import fmt_int
 from components.i18n import current_language, t
 from components.kpi import Kpi, render_kpis
@@ -184,7 +184,7 @@ if now is not None:
             )
             st.download_button(
                 t("audits.download"),
-                data=findings_csv(plain),
+                data=excel_csv(plain),
                 file_name=f"audit_findings_{now.today.isoformat()}.csv",
                 mime="text/csv",
                 icon=":material/download:",

@@ -5,10 +5,10 @@ import math
 import pandas as pd
 import streamlit as st
 
+from components.export import excel_csv
 from components.format import fmt_int, fmt_percent
 from components.hotels_view import (
     SORT_ORDERS,
-    csv_bytes,
     days_until_full_text,
     flows_chart,
     hotel_layer,
@@ -191,7 +191,7 @@ if now is not None:
             )
             st.download_button(
                 t("hotels.download"),
-                csv_bytes(table),
+                excel_csv(table),
                 file_name=f"quarantine_hotels_{now.today.isoformat()}.csv",
                 mime="text/csv",
                 key="hotels_download",

@@ -21,8 +21,8 @@ from data.db import DatabaseUnavailable, make_engine
 from data.queries.common import (
     Clock,
     Scenario,
+    clock_for,
     get_change_counter,
-    get_clock,
     get_scenario,
     has_any_data,
 )
@@ -62,9 +62,8 @@ def read(query: Callable[..., T], /, **arguments: Any) -> T:
 
 
 def clock() -> Clock:
-    """The moment the page shows (a replayed scenario stays at its end)."""
-    with Session(get_engine()) as session:
-        return get_clock(session=session)
+    """The moment the page shows (a replayed scenario stays at its end); no query of its own."""
+    return clock_for(scenario())
 
 
 def scenario() -> Scenario | None:

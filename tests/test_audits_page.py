@@ -18,7 +18,7 @@ from components.audits_charts import (
     score_trend_chart,
     trend_frame,
 )
-from components.audits_tables import findings_csv
+from components.export import excel_csv
 from data.reference.checklist import COMPONENTS
 from tests.conftest import page_path
 from tests.factories import at, make_facility
@@ -205,7 +205,7 @@ def test_facilities_without_any_audit_are_all_listed_as_never_audited(
 
 def test_findings_csv_keeps_chinese_for_excel() -> None:
     table = pd.DataFrame({"设施": ["荔湾医院"], "状态": ["逾期"]})
-    data = findings_csv(table)
+    data = excel_csv(table)
     assert data.startswith(b"\xef\xbb\xbf")
     assert data.decode("utf-8-sig").splitlines() == ["设施,状态", "荔湾医院,逾期"]
 

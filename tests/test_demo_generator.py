@@ -14,9 +14,10 @@ from sqlmodel import Session, SQLModel
 
 from data import models
 from data.db import make_engine, upgrade_schema
-from data.demo import SCENARIO_KEY, clear_operational_data, has_operational_data, seed_demo
+from data.demo import SCENARIO_KEY, clear_operational_data, seed_demo
 from data.demo.places import in_district
 from data.measures.audits import audit_level, audit_score
+from data.queries.common import has_any_data
 from data.reference.checklist import checklist_in_force
 from data.timeutil import as_utc, local_day, to_local, to_utc
 
@@ -414,10 +415,10 @@ def test_today_scenario_stops_at_now_and_refuses_a_second_seed(tmp_path: Path) -
     with pytest.raises(ValueError, match="already holds operational data"):
         seed_demo(engine, now=now)
     with Session(engine) as session:
-        assert has_operational_data(session)
+        assert has_any_data(session=session)
         deleted = clear_operational_data(session)
         assert deleted["facility"] > 0
-        assert not has_operational_data(session)
+        assert not has_any_data(session=session)
         assert session.execute(select(func.count()).select_from(models.District)).scalar_one() == 11
 
 

@@ -53,3 +53,9 @@ def t(key: str, **values: object) -> str:
 def name(record: Mapping[str, object], field: str = "name") -> str:
     """A record's name in the current language, from its `<field>_zh` / `<field>_en` keys."""
     return str(record[f"{field}_{_language.get()}"])
+
+
+def both_names(record: Mapping[str, object], field: str = "name") -> str:
+    """A place's name in both languages, for readers of either: 荔湾区 Liwan."""
+    zh, en = str(record[f"{field}_zh"]), str(record[f"{field}_en"])
+    return zh if zh == en else f"{zh} {en}"

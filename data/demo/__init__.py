@@ -7,9 +7,7 @@ shape of the publicly reported outbreak, not its records.
 from data.demo.seed import (
     SCENARIO_KEY,
     clear_operational_data,
-    has_operational_data,
     seed_demo,
-    table_counts,
 )
 from data.demo.timeline import SCALES
 
@@ -17,7 +15,5 @@ __all__ = [
     "SCALES",
     "SCENARIO_KEY",
     "clear_operational_data",
-    "has_operational_data",
     "seed_demo",
-    "table_counts",
 ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from datetime import date, datetime
 
-from sqlalchemy import bindparam, delete, func, select, update
+from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel
 
@@ -13,6 +13,7 @@ from data import models
 from data.demo import audits, cases, facilities, hotels, supplies, testing, zones
 from data.demo.bulk import insert_returning_ids, insert_rows
 from data.demo.timeline import SCALES, Scale, Timeline, make_timeline, stream
+from data.queries.common import count_rows, has_any_data
 from data.reference.checklist import ensure_checklists
 from data.rollups import rebuild_derived_state
 from data.timeutil import as_utc, command_zone, utc_now
@@ -43,14 +44,6 @@ OPERATIONAL_TABLES: tuple[type[SQLModel], ...] = (
 )
 
 
-def has_operational_data(session: Session) -> bool:
-    """Whether the database holds any facility or case (demo or real)."""
-    for model in (models.Facility, models.Case):
-        if session.execute(select(model.id).limit(1)).first() is not None:
-            return True
-    return False
-
-
 def clear_operational_data(session: Session, *, actor: Actor = SYSTEM) -> dict[str, int]:
     """Delete every operational row (keeping districts, checklists, users, the change log)."""
     deleted: dict[str, int] = {}
@@ -65,14 +58,6 @@ def clear_operational_data(session: Session, *, actor: Actor = SYSTEM) -> dict[s
         action="delete",
     )
     return deleted
-
-
-def table_counts(session: Session) -> dict[str, int]:
-    """Rows per table, for every table of the data model."""
-    return {
-        table.name: session.execute(select(func.count()).select_from(table)).scalar_one()
-        for table in SQLModel.metadata.sorted_tables
-    }
 
 
 def seed_demo(
@@ -92,7 +77,7 @@ def seed_demo(
     # No schema lock here: data.bootstrap holds it around "is it empty? then seed", and an
     # advisory lock taken again on another connection would wait for itself.
     with Session(engine) as session:
-        if has_operational_data(session):
+        if has_any_data(session=session):
             raise ValueError(
                 "the database already holds operational data (facilities or cases); "
                 "the demo scenario is only generated into an empty database"
@@ -109,7 +94,7 @@ def seed_demo(
         }
         session.add(models.DatasetInfo(key=SCENARIO_KEY, value=json.dumps(info), updated_at=now))
         session.flush()
-        counts = table_counts(session)
+        counts = count_rows(session=session)
         log_bulk_load(
             session,
             actor=SYSTEM,

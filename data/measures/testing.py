@@ -199,13 +199,18 @@ def default_round_ids(
     return [rid for rid, _, start, _ in rounds if start == soonest]
 
 
+def sampled_toward_targets(sampled: Sequence[int], targets: Sequence[int]) -> int:
+    """Samples of several rounds that count toward their targets: each capped at its target."""
+    if len(sampled) != len(targets):
+        raise ValueError("each round needs its sampled count and its target")
+    return sum(min(count, target) for count, target in zip(sampled, targets, strict=True))
+
+
 def combined_percent(sampled: Sequence[int], targets: Sequence[int]) -> float | None:
     """Completion of several rounds together: each round's sampled capped at its target,
     over the sum of targets; None for no rounds."""
-    if len(sampled) != len(targets):
-        raise ValueError("each round needs its sampled count and its target")
+    done = sampled_toward_targets(sampled, targets)
     total = sum(targets)
     if total <= 0:
         return None
-    done = sum(min(count, target) for count, target in zip(sampled, targets, strict=True))
     return 100.0 * done / total

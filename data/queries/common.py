@@ -8,7 +8,7 @@ from datetime import date, datetime
 
 import pandas as pd
 from sqlalchemy import func, select
-from sqlmodel import Session
+from sqlmodel import Session, SQLModel
 
 from data import models
 from data.settings import get_settings
@@ -50,11 +50,15 @@ def get_scenario(*, session: Session) -> Scenario | None:
 
 def get_clock(*, session: Session, real_now: datetime | None = None) -> Clock:
     """Now, for every figure: REPLAY_AT if set; a scenario that has ended stays at its end."""
+    return clock_for(get_scenario(session=session), real_now)
+
+
+def clock_for(scenario: Scenario | None, real_now: datetime | None = None) -> Clock:
+    """The clock, given the data set's scenario (read once and cached by the caller)."""
     replay_at = get_settings().replay_at
     if replay_at is not None:
         return Clock(now=as_utc(replay_at), today=local_day(replay_at), replay=True)
     real_now = as_utc(real_now or utc_now())
-    scenario = get_scenario(session=session)
     if scenario is not None and local_day(real_now) > scenario.anchor_date:
         return Clock(now=scenario.as_of, today=local_day(scenario.as_of), replay=True)
     return Clock(now=real_now, today=local_day(real_now), replay=False)
@@ -85,10 +89,18 @@ def get_latest_report_time(*, session: Session) -> datetime | None:
 
 def has_any_data(*, session: Session) -> bool:
     """Whether the database holds any operational record (a facility or a case)."""
-    for table in (models.Facility, models.Case):
-        if session.execute(select(func.count()).select_from(table)).scalar_one():
+    for model in (models.Facility, models.Case):
+        if session.execute(select(model.id).limit(1)).first() is not None:
             return True
     return False
+
+
+def count_rows(*, session: Session) -> dict[str, int]:
+    """Rows per table, for every table of the data model."""
+    return {
+        table.name: session.execute(select(func.count()).select_from(table)).scalar_one()
+        for table in SQLModel.metadata.sorted_tables
+    }
 
 
 DISTRICT_COLUMNS = [

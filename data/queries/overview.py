@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session
 
+from data.measures.testing import combined_percent, sampled_toward_targets
 from data.queries.audits import ActionTotals, get_action_totals
 from data.queries.cases import (
     CaseTotals,
@@ -29,12 +30,7 @@ class TestingTotals:
     rounds: int
     sampled: int
     target: int
-
-    @property
-    def percent(self) -> float | None:
-        if self.target <= 0:
-            return None
-        return min(100.0, 100.0 * self.sampled / self.target)
+    percent: float | None
 
 
 @dataclass(frozen=True)
@@ -62,7 +58,7 @@ class Headline:
 def get_headline(*, session: Session, clock: Clock) -> Headline:
     """The Overview's figures at the clock's moment."""
     rounds = list_round_totals(session=session, under_way_at=clock.now, as_of=clock.now)
-    capped = rounds["sampled"].clip(upper=rounds["target_population"])
+    sampled, targets = rounds["sampled"].tolist(), rounds["target_population"].tolist()
     lines = list_stock_lines(session=session, today=clock.today)
     known = lines[lines["days_of_supply"].notna()]
     return Headline(
@@ -72,8 +68,9 @@ def get_headline(*, session: Session, clock: Clock) -> Headline:
         zones=count_active_zones(session=session, at=clock.now),
         testing=TestingTotals(
             rounds=len(rounds),
-            sampled=int(capped.sum()),
-            target=int(rounds["target_population"].sum()),
+            sampled=sampled_toward_targets(sampled, targets),
+            target=sum(targets),
+            percent=combined_percent(sampled, targets),
         ),
         rooms=get_room_totals(session=session),
         supplies=SupplyTotals(
