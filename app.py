@@ -1,14 +1,19 @@
 """Epidemic-control command center: routes to the pages and draws the shared sidebar."""
 
+from pathlib import Path
+
 import streamlit as st
 
-from components.i18n import LANGUAGES, t
 from data.queries.common import get_latest_report_time
 from data.settings import get_settings
 from data.timeutil import format_local
-from pages.shell import choose_language, clock, read, refresh_counter, settings_problem
+from i18n import LANGUAGES, t
+from shell import choose_language, clock, read, refresh_counter, settings_problem
 
-st.set_page_config(page_title="疫情防控指挥中心", page_icon=":material/shield:", layout="wide")
+# The tab icon ships with the app (a Material icon would be fetched from Google's font CDN).
+ICON = Path(__file__).resolve().parent / "components" / "assets" / "shield.svg"
+
+st.set_page_config(page_title="疫情防控指挥中心", page_icon=ICON, layout="wide")
 lang = choose_language()
 
 pages = {

@@ -11,9 +11,9 @@ from datetime import datetime
 import altair as alt
 import pandas as pd
 
-from components.i18n import current_language, t
 from data.measures.audits import LEVEL_BANDS, MAX_SCORE
 from data.timeutil import to_local
+from i18n import current_language, t
 
 # Red (non-compliant) through amber to green (compliant), readable for red-green deficiency
 # thanks to the lightness ramp; grey marks a component with no applicable item.

@@ -13,9 +13,9 @@ from collections.abc import Mapping
 import pandas as pd
 import streamlit as st
 
-from components.i18n import current_language, t
 from data.measures.audits import ACTION_STATUSES, AUDIT_STATUSES, MAX_SCORE
 from data.timeutil import command_zone
+from i18n import current_language, t
 
 RED, AMBER, GREEN, BLUE, GREY = "#b91c1c", "#d97706", "#15803d", "#2563eb", "#6b7280"
 AUDIT_STATUS_COLOURS = {"never": RED, "due": AMBER, "current": GREEN}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components.i18n import t
+from i18n import t
 
 
 def simulated_notice() -> None:

@@ -19,7 +19,6 @@ import pandas as pd
 import pydeck as pdk
 
 from components.format import fmt_int
-from components.i18n import both_names, name, t
 from components.maps import (
     BASE_FILL,
     CITY_VIEW,
@@ -33,6 +32,7 @@ from components.maps import (
 )
 from data.models import CASE_STATUSES
 from data.timeutil import format_local
+from i18n import both_names, name, t
 
 DISTRICTS = "districts"
 SELECTED = "district_selected"

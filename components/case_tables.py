@@ -6,9 +6,9 @@ import pandas as pd
 import streamlit as st
 
 from components.export import excel_csv
-from components.i18n import current_language, t
 from data.measures.cases import percent_of
 from data.timeutil import format_local
+from i18n import current_language, t
 
 DISTRICT_COLUMNS = (  # column, label key
     ("district", "cases.col.district"),

@@ -14,8 +14,8 @@ import altair as alt
 import pandas as pd
 
 from components.case_map import KIND_COLOURS
-from components.i18n import current_language, t
 from data.models import CASE_KINDS
+from i18n import current_language, t
 
 AVERAGE_COLOUR = "#1f2d3d"
 

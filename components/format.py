@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from components.i18n import current_language
+from i18n import current_language
 
 
 def fmt_int(value: float | int | None) -> str:

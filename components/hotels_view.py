@@ -15,8 +15,8 @@ import streamlit as st
 from pandas.io.formats.style import Styler
 
 from components.format import fmt_days, fmt_int, fmt_percent
-from components.i18n import current_language, t
 from data.timeutil import format_local
+from i18n import current_language, t
 
 # Occupancy bands: cell background in tables, dot colour on the map.
 BAND_BACKGROUND = {"red": "#f8d7da", "amber": "#ffe8b3", "green": ""}

@@ -133,6 +133,12 @@ def basemap_layer(
     )
 
 
+# Streamlit's deck frontend draws its own Carto basemap (fetched from Carto's servers) under
+# any deck whose JSON has no `mapStyle`, whatever `map_provider` says; only this value,
+# pydeck's "no style given" marker, makes it draw no basemap and fetch nothing.
+NO_BASEMAP = "__MAP_STYLE__"
+
+
 class CompactDeck(pdk.Deck):
     """A deck whose JSON has no indentation: pydeck indents by two spaces, which makes
     boundary coordinates several times larger on their way to the browser."""
@@ -149,7 +155,7 @@ def offline_deck(
     height: int = 560,
     style_url: str | None = None,
 ) -> pdk.Deck:
-    """A deck with no map provider: nothing is fetched from a tile server.
+    """A deck with no basemap: the browser fetches nothing from any tile or style server.
 
     `style_url` (optional) names a MapLibre style on an intranet tile server, drawn under the
     layers; without it the district polygons are the only basemap.
@@ -157,8 +163,8 @@ def offline_deck(
     return CompactDeck(
         layers=layers,
         initial_view_state=view,
-        map_provider="carto" if style_url else None,
-        map_style=style_url or None,
+        map_provider="maplibre" if style_url else None,
+        map_style=style_url or NO_BASEMAP,
         tooltip=tooltip,
         height=height,
     )

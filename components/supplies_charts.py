@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import altair as alt
 import pandas as pd
 
-from components.i18n import t
+from i18n import t
 
 ON_HAND_COLOUR = "#1f77b4"
 REORDER_COLOUR = "#c0392b"

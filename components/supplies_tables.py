@@ -16,8 +16,8 @@ import streamlit as st
 
 from components.export import excel_csv
 from components.format import fmt_days
-from components.i18n import current_language, set_language, t
 from data.timeutil import command_zone
+from i18n import current_language, set_language, t
 
 LEVEL_STYLES = {
     "critical": "background-color: #fdecea; color: #b71c1c; font-weight: 600",

@@ -11,9 +11,9 @@ from datetime import datetime, timedelta
 import altair as alt
 import pandas as pd
 
-from components.i18n import current_language, t
 from components.testing_tables import round_label
 from data.timeutil import command_zone
+from i18n import current_language, t
 
 # A projection is drawn at most this far past the later of now and the deadline.
 PROJECTION_HORIZON = timedelta(hours=48)

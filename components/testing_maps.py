@@ -5,7 +5,6 @@ from __future__ import annotations
 import pandas as pd
 import pydeck as pdk
 
-from components.i18n import current_language, t
 from components.maps import (
     BASE_FILL,
     CITY_VIEW,
@@ -16,6 +15,7 @@ from components.maps import (
     parsed_geometry,
 )
 from components.testing_tables import round_label
+from i18n import current_language, t
 
 # Completion runs from a pale to a deep blue; districts without a chosen round stay grey.
 COMPLETION_LOW = (222, 235, 247)

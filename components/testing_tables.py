@@ -15,9 +15,9 @@ import streamlit as st
 
 from components.export import excel_csv
 from components.format import fmt_int
-from components.i18n import current_language, t
 from data.measures.testing import throughput_window_start
 from data.timeutil import as_utc, format_local
+from i18n import current_language, t
 
 TIME_FORMAT = "%m-%d %H:%M"
 STATUS_STYLES = {

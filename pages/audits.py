@@ -19,7 +19,6 @@ from components.audits_tables import (
 )
 from components.export import excel_csv
 from components.format import fmt_int
-from components.i18n import current_language, t
 from components.kpi import Kpi, render_kpis
 from data.measures.audits import ACTION_STATUSES, AUDITABLE_KINDS
 from data.queries.audits import (
@@ -34,7 +33,8 @@ from data.queries.common import list_districts
 from data.reference.checklist import COMPONENTS
 from data.settings import get_settings
 from data.timeutil import format_local
-from pages.shell import read, start_page
+from i18n import current_language, t
+from shell import read, start_page
 
 # The heat grid shows at most this many facilities (the lowest-scoring): beyond that a grid
 # is too tall to read, and the filters narrow it down.

@@ -10,7 +10,6 @@ from components import case_map
 from components.case_tables import render_chain_table, render_district_table, render_zone_table
 from components.epicurve import local_case_curve
 from components.format import fmt_int
-from components.i18n import current_language, t
 from components.kpi import Kpi, render_kpis
 from data.models import CASE_KINDS, ZONE_LEVELS
 from data.queries.cases import (
@@ -30,7 +29,8 @@ from data.queries.cases import (
 from data.queries.common import Clock, list_districts
 from data.settings import get_settings
 from data.timeutil import day_bounds_utc, format_local
-from pages.shell import read, start_page
+from i18n import current_language, t
+from shell import read, start_page
 
 # At most this many cases (the newest) and links go to the browser; density covers them all.
 POINT_LIMIT = 2000

@@ -18,7 +18,6 @@ from components.hotels_view import (
     render_outlook,
     sort_hotels,
 )
-from components.i18n import current_language, t
 from components.kpi import Kpi, render_kpis
 from components.maps import basemap_layer, offline_deck
 from data.measures.hotels import NET_INTAKE_WINDOW_DAYS
@@ -33,7 +32,8 @@ from data.queries.hotels import (
 )
 from data.settings import get_settings
 from data.timeutil import format_local
-from pages.shell import read, start_page
+from i18n import current_language, t
+from shell import read, start_page
 
 # Alerts name this many hotels, then say how many more.
 NAMES_IN_ALERT = 8

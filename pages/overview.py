@@ -5,7 +5,6 @@ import streamlit as st
 
 from components.epicurve import local_case_curve
 from components.format import fmt_int, fmt_percent
-from components.i18n import current_language, t
 from components.kpi import Kpi, render_kpis
 from data.queries.cases import (
     count_local_cases_by_district,
@@ -15,7 +14,8 @@ from data.queries.cases import (
 from data.queries.overview import get_headline
 from data.settings import get_settings
 from data.timeutil import format_local
-from pages.shell import read, start_page
+from i18n import current_language, t
+from shell import read, start_page
 
 now = start_page("overview.title")
 if now is not None:

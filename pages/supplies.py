@@ -6,7 +6,6 @@ import pandas as pd
 import streamlit as st
 
 from components.format import fmt_int
-from components.i18n import current_language, t
 from components.kpi import Kpi, render_kpis
 from components.supplies_charts import consumption_chart, on_hand_chart
 from components.supplies_tables import (
@@ -30,7 +29,8 @@ from data.queries.supplies import (
 )
 from data.settings import get_settings
 from data.timeutil import format_local
-from pages.shell import read, start_page
+from i18n import current_language, t
+from shell import read, start_page
 
 
 def render_trends(lines: pd.DataFrame, now: Clock) -> None:

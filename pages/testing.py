@@ -7,7 +7,6 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from components.format import fmt_int, fmt_percent
-from components.i18n import t
 from components.kpi import Kpi, render_kpis
 from components.testing_charts import backlog_chart, progress_chart, progress_series
 from components.testing_maps import completion_deck, sites_deck
@@ -30,7 +29,8 @@ from data.queries.testing import (
 )
 from data.settings import get_settings
 from data.timeutil import format_local
-from pages.shell import read, start_page
+from i18n import t
+from shell import read, start_page
 
 WINDOW_CHOICES = (3, 6, 12, 24)
 # The sites table lists this many sites, worst queue first (a city runs thousands).

@@ -13,7 +13,7 @@ from sqlmodel import Session
 from streamlit.testing.v1 import AppTest
 
 from components.hotels_view import BAND_BACKGROUND, days_until_full_text, style_occupancy
-from components.i18n import set_language
+from i18n import set_language
 from tests.conftest import page_path
 from tests.factories import make_case
 from tests.test_hotels_queries import REPLAY_AT, build_known_hotels

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from components.i18n import CATALOGUE, set_language, t
+from i18n import CATALOGUE, set_language, t
 
 
 def test_every_string_has_chinese_and_english_with_the_same_placeholders() -> None:

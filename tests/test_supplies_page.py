@@ -12,9 +12,9 @@ from sqlmodel import Session
 from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 from streamlit.testing.v1 import AppTest
 
-from components.i18n import set_language
 from components.supplies_tables import lines_csv, lines_csv_later
 from data.queries.supplies import list_stock_lines
+from i18n import set_language
 from tests.conftest import page_path
 from tests.factories import make_facility
 from tests.test_supplies_queries import TODAY, KnownStock, build_known_stock

@@ -7,7 +7,6 @@ from datetime import UTC, datetime
 import pandas as pd
 import pytest
 
-from components.i18n import set_language
 from components.testing_tables import round_alerts
 from data.measures.testing import (
     combined_percent,
@@ -21,6 +20,7 @@ from data.measures.testing import (
     throughput_per_hour,
     throughput_window_start,
 )
+from i18n import set_language
 from tests.factories import at
 
 NOON = at("2021-06-10 12:00")

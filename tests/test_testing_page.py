@@ -9,10 +9,10 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 from streamlit.testing.v1 import AppTest
 
-from components.i18n import set_language
 from components.testing_charts import progress_series
 from components.testing_tables import csv_bytes
 from data.queries.testing import list_round_hourly, list_round_outlook
+from i18n import set_language
 from tests.conftest import page_path
 from tests.factories import at, make_facility, make_round
 from tests.test_testing_queries import KnownRounds, build_known_rounds

@@ -15,7 +15,6 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from components.banner import empty_database_notice, simulated_notice
-from components.i18n import LANGUAGES, set_language, t
 from data.bootstrap import prepare_database
 from data.db import DatabaseUnavailable, make_engine
 from data.queries.common import (
@@ -27,6 +26,7 @@ from data.queries.common import (
     has_any_data,
 )
 from data.settings import get_settings
+from i18n import LANGUAGES, set_language, t
 
 T = TypeVar("T")
 

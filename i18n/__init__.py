@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from contextvars import ContextVar
 
-from components.i18n import audits, cases, common, hotels, overview, supplies, testing
+from i18n import audits, cases, common, hotels, overview, supplies, testing
 
 LANGUAGES = ("zh", "en")
 DEFAULT_LANGUAGE = "zh"
