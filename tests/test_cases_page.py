@@ -78,8 +78,9 @@ def test_case_map_shows_the_data_layers_figures_offline(outbreak: None) -> None:
     assert {"districts", "cases", "links", "zones", "facilities"} <= set(ids)
     assert ids.index("districts") == 0  # the basemap is drawn first
     assert len(_layer(deck, "districts")["data"]["features"]) == 11
-    # No map provider, no style, and no address of any server in what goes to the browser.
-    assert "mapProvider" not in deck and "mapStyle" not in deck
+    # No map provider, the style Streamlit reads as "no basemap" (with no style at all it
+    # draws Carto's), and no address of any server in what goes to the browser.
+    assert "mapProvider" not in deck and deck["mapStyle"] == "__MAP_STYLE__"
     assert "http" not in app.get("deck_gl_json_chart")[0].proto.json
     assert _case_numbers(deck) == ["GZ-A", "GZ-B", "GZ-C", "GZ-D", "GZ-E", "GZ-F", "GZ-I"]
     newest = next(p for p in _layer(deck, "cases")["data"] if p["tooltip"].startswith("GZ-F"))
