@@ -30,7 +30,7 @@ from components.maps import (
     offline_deck,
     parsed_geometry,
 )
-from data.models import CASE_STATUSES
+from data.codes import CASE_STATUSES, MAP_FACILITY_KINDS
 from data.timeutil import format_local
 from i18n import both_names, name, t
 
@@ -77,7 +77,6 @@ DISTRICT_STEPS: tuple[tuple[int, list[int]], ...] = (
     (1, [249, 231, 226, 255]),
     (0, BASE_FILL),
 )
-FACILITY_KINDS = ("designated_hospital", "quarantine_hotel", "testing_site")
 ICON_SIZE = 64
 # Cases fade from full opacity (reported on the day shown) to this over FADE_DAYS.
 OLDEST_ALPHA = 70
@@ -424,9 +423,9 @@ def icon_atlas() -> tuple[str, str]:
     """The facility icons as one PNG data URI and its mapping (JSON): nothing is fetched."""
     from PIL import Image
 
-    atlas = Image.new("RGBA", (ICON_SIZE * len(FACILITY_KINDS), ICON_SIZE), (0, 0, 0, 0))
+    atlas = Image.new("RGBA", (ICON_SIZE * len(MAP_FACILITY_KINDS), ICON_SIZE), (0, 0, 0, 0))
     mapping = {}
-    for index, kind in enumerate(FACILITY_KINDS):
+    for index, kind in enumerate(MAP_FACILITY_KINDS):
         atlas.paste(_icon_image(kind), (index * ICON_SIZE, 0))
         mapping[kind] = {
             "x": index * ICON_SIZE,
@@ -438,7 +437,7 @@ def icon_atlas() -> tuple[str, str]:
     return _png_uri(atlas), json.dumps(mapping)
 
 
-@lru_cache(maxsize=len(FACILITY_KINDS))
+@lru_cache(maxsize=len(MAP_FACILITY_KINDS))
 def icon_uri(kind: str) -> str:
     """One facility icon as a PNG data URI (for the legend)."""
     return _png_uri(_icon_image(kind, 32))
@@ -446,7 +445,7 @@ def icon_uri(kind: str) -> str:
 
 def facilities_layer(facilities: pd.DataFrame) -> pdk.Layer:
     """Designated hospitals, quarantine hotels and testing sites as icons."""
-    kinds = {kind: t(f"cases.facility.{kind}") for kind in FACILITY_KINDS}
+    kinds = {kind: t(f"cases.facility.{kind}") for kind in MAP_FACILITY_KINDS}
     data = []
     for row in facilities.to_dict("records"):
         lines = [both_names(row, "name"), f"{kinds[row['kind']]} · {both_names(row, 'district')}"]
@@ -522,7 +521,7 @@ def legend_html() -> str:
     items += [
         f'<img src="{icon_uri(kind)}" width="16" height="16" '
         f'style="margin-right:6px;vertical-align:-3px" alt="">{t(f"cases.facility.{kind}")}'
-        for kind in FACILITY_KINDS
+        for kind in MAP_FACILITY_KINDS
     ]
     rows = "".join(f'<div style="margin:2px 0;white-space:nowrap">{item}</div>' for item in items)
     return f'<div style="font-size:0.9rem;line-height:1.5">{rows}</div>'

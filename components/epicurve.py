@@ -14,7 +14,7 @@ import altair as alt
 import pandas as pd
 
 from components.case_map import KIND_COLOURS
-from data.models import CASE_KINDS
+from data.codes import CASE_KINDS
 from i18n import current_language, t
 
 AVERAGE_COLOUR = "#1f2d3d"

@@ -12,6 +12,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
 from data import models
+from data.codes import DEMO_SCALES
 from data.db import (
     DatabaseUnavailable,
     check_connection,
@@ -22,8 +23,6 @@ from data.db import (
 )
 from data.queries.common import count_rows
 from data.settings import get_settings
-
-SCALES = ("demo", "city")
 
 
 def _anchor_date(text: str) -> date:
@@ -62,7 +61,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     seed.add_argument(
         "--scale",
-        choices=SCALES,
+        choices=DEMO_SCALES,
         default="demo",
         help="demo (default, a few seconds) or city (benchmark size: 2 million reports)",
     )

@@ -26,32 +26,26 @@ from sqlalchemy import (
 )
 from sqlmodel import Field, SQLModel
 
-# Allowed values of the coded columns; the database enforces them with CHECK constraints.
-FACILITY_KINDS = (
-    "designated_hospital",
-    "general_hospital",
-    "fever_clinic",
-    "quarantine_hotel",
-    "testing_site",
-    "warehouse",
+from data.codes import (
+    AUDIT_RESULTS,
+    CASE_KINDS,
+    CASE_SEVERITIES,
+    CASE_SOURCES,
+    CASE_STATUSES,
+    CHANGE_ACTIONS,
+    FACILITY_KINDS,
+    FACILITY_STATUSES,
+    HOTEL_COHORTS,
+    ROUND_SCOPES,
+    SUPPLY_CATEGORIES,
+    USER_ROLES,
+    ZONE_LEVELS,
+    sql_list,
 )
-FACILITY_STATUSES = ("active", "standby", "closed")
-HOTEL_COHORTS = ("inbound", "close_contact", "secondary_contact")
-CASE_KINDS = ("confirmed", "asymptomatic")
-CASE_SOURCES = ("local", "imported")
-CASE_SEVERITIES = ("none", "mild", "moderate", "severe", "critical")
-CASE_STATUSES = ("admitted", "discharged", "died")
-ZONE_LEVELS = ("sealed", "controlled", "prevention")
-ROUND_SCOPES = ("whole", "partial")
-AUDIT_RESULTS = ("pass", "partial", "fail", "na")
-SUPPLY_CATEGORIES = ("ppe", "test_kit", "reagent", "disinfectant", "living")
-USER_ROLES = ("leadership", "duty_officer", "auditor", "admin")
-CHANGE_ACTIONS = ("insert", "update", "delete")
 
 
 def _one_of(column: str, values: tuple[str, ...], name: str) -> CheckConstraint:
-    listed = ", ".join(f"'{value}'" for value in values)
-    return CheckConstraint(f"{column} IN ({listed})", name=name)
+    return CheckConstraint(f"{column} IN ({sql_list(values)})", name=name)
 
 
 def _fk(target: str, *, nullable: bool = False, index: bool = True) -> Column:
@@ -98,7 +92,7 @@ class Facility(SQLModel, table=True):
         _one_of("kind", FACILITY_KINDS, "ck_facility_kind"),
         _one_of("status", FACILITY_STATUSES, "ck_facility_status"),
         CheckConstraint(
-            "cohort IS NULL OR cohort IN ('inbound', 'close_contact', 'secondary_contact')",
+            f"cohort IS NULL OR cohort IN ({sql_list(HOTEL_COHORTS)})",
             name="ck_facility_cohort",
         ),
         CheckConstraint("capacity IS NULL OR capacity >= 0", name="ck_facility_capacity"),

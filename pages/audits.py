@@ -20,7 +20,8 @@ from components.audits_tables import (
 from components.export import excel_csv
 from components.format import fmt_int
 from components.kpi import Kpi, render_kpis
-from data.measures.audits import ACTION_STATUSES, AUDITABLE_KINDS
+from data.codes import AUDITABLE_KINDS
+from data.measures.audits import ACTION_STATUSES
 from data.queries.audits import (
     get_action_totals,
     list_audit_items,

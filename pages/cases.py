@@ -11,7 +11,7 @@ from components.case_tables import render_chain_table, render_district_table, re
 from components.epicurve import local_case_curve
 from components.format import fmt_int
 from components.kpi import Kpi, render_kpis
-from data.models import CASE_KINDS, ZONE_LEVELS
+from data.codes import CASE_KINDS, ZONE_LEVELS
 from data.queries.cases import (
     CaseExtent,
     count_active_zones,

@@ -20,8 +20,8 @@ from components.hotels_view import (
 )
 from components.kpi import Kpi, render_kpis
 from components.maps import basemap_layer, offline_deck
+from data.codes import HOTEL_COHORTS
 from data.measures.hotels import NET_INTAKE_WINDOW_DAYS
-from data.models import HOTEL_COHORTS
 from data.queries.common import list_districts
 from data.queries.hotels import (
     TREND_DAYS,

@@ -16,8 +16,8 @@ from components.supplies_tables import (
     render_line_table,
     render_stock_out_table,
 )
+from data.codes import SUPPLY_CATEGORIES
 from data.measures.supplies import STOCK_OUT_WINDOW_DAYS
-from data.models import SUPPLY_CATEGORIES
 from data.queries.common import Clock
 from data.queries.supplies import (
     list_district_options,

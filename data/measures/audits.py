@@ -17,14 +17,6 @@ LEVEL_BANDS: tuple[tuple[float, str], ...] = (
     (800.0, "advanced"),
 )
 LEVELS: tuple[str, ...] = tuple(level for _, level in LEVEL_BANDS)
-# The facilities inspectors audit: hospitals, fever clinics and quarantine hotels, while
-# active (a hotel on standby or a closed clinic has no practice to audit).
-AUDITABLE_KINDS: tuple[str, ...] = (
-    "designated_hospital",
-    "general_hospital",
-    "fever_clinic",
-    "quarantine_hotel",
-)
 # A facility is due for audit when it has not been audited within this many days.
 AUDIT_INTERVAL_DAYS = 14
 # A corrective action is open (not yet due), overdue, or closed; exactly one of them.

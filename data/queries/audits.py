@@ -15,10 +15,10 @@ from sqlalchemy import ColumnElement, and_, case, func, not_, or_, select
 from sqlmodel import Session
 
 from data import models
+from data.codes import AUDITABLE_KINDS
 from data.measures.audits import (
     ACTION_STATUSES,
     AUDIT_INTERVAL_DAYS,
-    AUDITABLE_KINDS,
     RESULT_VALUE,
     audit_status,
     compliance_percent,

@@ -16,13 +16,12 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
 from data import models
+from data.codes import MAP_FACILITY_KINDS, ZONE_LEVELS
 from data.measures.cases import SEVEN_DAYS, daily_series, trailing_average, transmission_chains
-from data.models import ZONE_LEVELS
 
 # Severities counted as "severe" on the case map (severe and critical cases).
 SEVERE = ("severe", "critical")
 # Facilities drawn on the case map.
-MAP_FACILITY_KINDS = ("designated_hospital", "quarantine_hotel", "testing_site")
 # Case positions are grouped to this many decimals of a degree (about 100 m) for density.
 DENSITY_DECIMALS = 3
 

@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from data import models
+from data.codes import FACILITY_STATUSES, HOTEL_COHORTS
 from data.measures.hotels import (
     NET_INTAKE_WINDOW_DAYS,
     available_rooms,
@@ -27,7 +28,6 @@ from data.measures.hotels import (
     report_status,
     rooms_short,
 )
-from data.models import FACILITY_STATUSES, HOTEL_COHORTS
 from data.queries.cases import get_contact_totals
 from data.queries.common import Clock
 from data.timeutil import as_utc, day_bounds_utc

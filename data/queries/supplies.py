@@ -18,6 +18,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
 from data import models
+from data.codes import FACILITY_KINDS
 from data.measures.supplies import (
     BURN_WINDOW_DAYS,
     STOCK_OUT_WINDOW_DAYS,
@@ -438,4 +439,4 @@ def list_stocked_kinds(*, session: Session) -> list[str]:
         .distinct()
     )
     present = set(session.execute(query).scalars())
-    return [kind for kind in models.FACILITY_KINDS if kind in present]
+    return [kind for kind in FACILITY_KINDS if kind in present]
