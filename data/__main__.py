@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from collections.abc import Sequence
@@ -23,6 +24,8 @@ from data.db import (
 )
 from data.queries.common import count_rows
 from data.settings import get_settings
+from data.writes import WriteError
+from i18n import LANGUAGES, describe_error, set_language
 
 
 def _anchor_date(text: str) -> date:
@@ -43,6 +46,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--database-url", help="use this database instead of DATABASE_URL for this command"
+    )
+    parser.add_argument(
+        "--lang",
+        choices=LANGUAGES,
+        default="zh" if os.environ.get("LANG", "").startswith("zh") else "en",
+        help="language of messages (default: from LANG, else en)",
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -94,22 +103,26 @@ def _init(engine) -> int:  # noqa: ANN001
 
 
 def _seed(engine, args: argparse.Namespace) -> int:  # noqa: ANN001
-    from data.demo import clear_operational_data, seed_demo
+    from data.demo import seed_demo
     from data.queries.common import has_any_data
 
     upgrade_schema(engine)
     with Session(engine) as session:
-        if has_any_data(session=session):
-            if not args.replace:
-                print(
-                    "error: the database already holds data; use --replace to delete it and "
-                    "load the demo scenario",
-                    file=sys.stderr,
-                )
-                return 1
-            clear_operational_data(session)
+        if has_any_data(session=session) and not args.replace:
+            print(
+                "error: the database already holds data; use --replace to delete it and "
+                "load the demo scenario",
+                file=sys.stderr,
+            )
+            return 1
     started = time.perf_counter()
-    summary = seed_demo(engine, scale=args.scale, anchor_date=args.anchor_date, seed=args.seed)
+    summary = seed_demo(
+        engine,
+        scale=args.scale,
+        anchor_date=args.anchor_date,
+        seed=args.seed,
+        replace=args.replace,
+    )
     elapsed = time.perf_counter() - started
     print(f"seeded the {args.scale} scenario in {elapsed:.1f} s:")
     for table, count in summary.items():
@@ -118,12 +131,10 @@ def _seed(engine, args: argparse.Namespace) -> int:  # noqa: ANN001
 
 
 def _rebuild(engine) -> int:  # noqa: ANN001
-    from data.rollups import rebuild_derived_state
-    from data.writes import SYSTEM, log_bulk_load
+    from data.writes import SYSTEM, rebuild_state
 
     with Session(engine) as session:
-        rebuild_derived_state(session)
-        log_bulk_load(session, actor=SYSTEM, description="rebuild-state", summary={})
+        rebuild_state(session, actor=SYSTEM)
     print("current-state and rollup tables rebuilt from history")
     return 0
 
@@ -140,6 +151,11 @@ def _status(engine) -> int:  # noqa: ANN001
         for table, count in sorted(count_rows(session=session).items()):
             print(f"  {table:<24} {count:>12,}")
     return 0
+
+
+def _in_language(lang: str, function, *args) -> str:  # noqa: ANN001
+    set_language(lang)
+    return function(*args)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -163,6 +179,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except DatabaseUnavailable as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
+    except WriteError as error:
+        print(f"error: {_in_language(args.lang, describe_error, error)}", file=sys.stderr)
+        return 1
     except (SQLAlchemyError, ValueError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1

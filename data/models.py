@@ -23,6 +23,7 @@ from sqlalchemy import (
     Integer,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlmodel import Field, SQLModel
 
@@ -471,6 +472,10 @@ class StockState(SQLModel, table=True):
     on_hand: int
     on_order: int = Field(default=0)
     reorder_level: int = Field(default=0)
+    # Raised by each edit of the reorder level (a setting of the line, not derived).
+    version: int = Field(
+        default=1, sa_column=Column(Integer, nullable=False, server_default=text("1"))
+    )
 
 
 class StockDaily(SQLModel, table=True):

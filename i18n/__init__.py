@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from contextvars import ContextVar
+from datetime import date, datetime
+from typing import Any
 
-from i18n import audits, cases, common, hotels, overview, supplies, testing
+from i18n import audits, cases, common, hotels, overview, supplies, testing, writes
 
 LANGUAGES = ("zh", "en")
 DEFAULT_LANGUAGE = "zh"
-_MODULES = (common, overview, cases, testing, hotels, audits, supplies)
+_MODULES = (common, overview, cases, testing, hotels, audits, supplies, writes)
 
 
 def _merge() -> dict[str, tuple[str, str]]:
@@ -59,3 +61,54 @@ def both_names(record: Mapping[str, object], field: str = "name") -> str:
     """A place's name in both languages, for readers of either: 荔湾区 Liwan."""
     zh, en = str(record[f"{field}_zh"]), str(record[f"{field}_en"])
     return zh if zh == en else f"{zh} {en}"
+
+
+# --- Why a write was refused ------------------------------------------------------------
+
+# Parameters whose values are codes, and the catalogue prefix that names them.
+_CODE_PARAMS = {"entity": "entity", "role": "role", "action": "action", "kind": "facility"}
+
+
+def _param_text(name: str, value: object) -> str:
+    prefix = _CODE_PARAMS.get(name)
+    if prefix is not None and f"{prefix}.{value}" in CATALOGUE:
+        return t(f"{prefix}.{value}")
+    if name == "expected" and isinstance(value, str):
+        return "、".join(_param_text("kind", kind) for kind in value.split(", "))
+    if isinstance(value, datetime):
+        from data.timeutil import format_local  # the command's zone
+
+        return format_local(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float):
+        return f"{value:g}"
+    if name == "district":
+        from data.reference.districts import DISTRICT_TABLE
+
+        names = {code: (zh, en) for code, zh, en, _ in DISTRICT_TABLE}
+        if value in names:
+            return names[value][1 if _language.get() == "en" else 0]
+    return str(value)
+
+
+def describe_problem(problem: Any) -> str:
+    """One problem of a refused write (data.writes.Problem) in the current language."""
+    field = problem.field or ""
+    if field and f"field.{field}" in CATALOGUE:
+        field = t(f"field.{field}")
+    params = {name: _param_text(name, value) for name, value in problem.params.items()}
+    template = CATALOGUE[f"error.{problem.code}"][1]
+    if template.startswith("{field}"):  # a sentence opens with a capital, in English
+        field = field[:1].upper() + field[1:]
+    message = t(f"error.{problem.code}", **{**params, "field": field})
+    return message if problem.row is None else t("error.at_row", row=problem.row, message=message)
+
+
+def describe_error(error: Any, *, limit: int = 20) -> str:
+    """Why a write was refused (data.writes.WriteError): its problems, the first `limit`."""
+    problems = list(error.problems)
+    lines = [describe_problem(problem) for problem in problems[:limit]]
+    if len(problems) > limit:
+        lines.append(t("error.more", count=len(problems) - limit))
+    return "\n".join(lines)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from itertools import count
 from typing import Any
@@ -11,14 +12,29 @@ from sqlmodel import Session
 from data import models
 from data.writes import (
     SYSTEM,
+    create_case,
+    create_facility,
+    create_round,
+    create_supply_item,
+    create_zone,
     record_audit,
     record_hotel_report,
     record_site_report,
     record_stock_report,
-    save_record,
 )
+from i18n import current_language, set_language
 
 _numbers = count(1)
+
+
+def in_language(lang: str, function: Callable[..., str], *args: Any) -> str:
+    """What `function` says in `lang` (the catalogue's language is per script run)."""
+    previous = current_language()
+    set_language(lang)
+    try:
+        return function(*args)
+    finally:
+        set_language(previous)
 
 
 def at(text: str) -> datetime:
@@ -40,7 +56,7 @@ def make_facility(
         "lon": 113.24,
         "lat": 23.12,
     }
-    return save_record(session, actor=SYSTEM, model=models.Facility, values={**defaults, **values})
+    return create_facility(session, actor=SYSTEM, values={**defaults, **values})
 
 
 def make_case(
@@ -58,7 +74,7 @@ def make_case(
         "lon": 113.24,
         "lat": 23.08,
     }
-    return save_record(session, actor=SYSTEM, model=models.Case, values={**defaults, **values})
+    return create_case(session, actor=SYSTEM, values={**defaults, **values})
 
 
 def make_zone(
@@ -83,9 +99,7 @@ def make_zone(
         "population": 1000,
         "imposed_at": imposed_at,
     }
-    return save_record(
-        session, actor=SYSTEM, model=models.ControlZone, values={**defaults, **values}
-    )
+    return create_zone(session, actor=SYSTEM, values={**defaults, **values})
 
 
 def make_round(
@@ -100,9 +114,7 @@ def make_round(
         "start_at": at("2021-05-26 00:00"),
         "deadline_at": at("2021-05-28 00:00"),
     }
-    return save_record(
-        session, actor=SYSTEM, model=models.TestingRound, values={**defaults, **values}
-    )
+    return create_round(session, actor=SYSTEM, values={**defaults, **values})
 
 
 def make_site_report(session: Session, **values: Any) -> models.TestingSiteReport:
@@ -132,9 +144,7 @@ def make_supply_item(session: Session, **values: Any) -> models.SupplyItem:
         "unit_zh": "个",
         "unit_en": "pieces",
     }
-    return save_record(
-        session, actor=SYSTEM, model=models.SupplyItem, values={**defaults, **values}
-    )
+    return create_supply_item(session, actor=SYSTEM, values={**defaults, **values})
 
 
 def make_checklist(

@@ -6,23 +6,29 @@ import json
 from datetime import date
 
 import pytest
-from sqlalchemy import func
+from sqlalchemy import func, insert
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from data import models
-from data.rollups import rebuild_derived_state
 from data.writes import (
     SYSTEM,
     Actor,
     InvalidRecord,
     PermissionDenied,
     StaleEdit,
-    save_record,
+    create_facility,
+    edit_case,
+    edit_facility,
+    edit_zone,
 )
+from data.writes.state import rebuild_derived_state
+from data.writes.unit import unit_of_work
+from i18n import describe_error
 from tests.factories import (
     at,
+    in_language,
     make_audit,
     make_case,
     make_checklist,
@@ -107,16 +113,11 @@ def test_database_rejects_invalid_rows(session: Session, model: type, values: di
         session.commit()
 
 
-def test_save_record_writes_one_change_log_row_and_bumps_the_counter(session: Session) -> None:
+def test_an_edit_writes_one_change_log_row_and_bumps_the_counter(session: Session) -> None:
     site = make_facility(session, kind="testing_site")
     assert site.version == 1
-    updated = save_record(
-        session,
-        actor=SYSTEM,
-        model=models.Facility,
-        key=site.id,
-        expected_version=1,
-        values={"status": "closed"},
+    updated = edit_facility(
+        session, actor=SYSTEM, facility_id=site.id, expected_version=1, changes={"status": "closed"}
     )
     assert (updated.status, updated.version) == ("closed", 2)
     log = session.exec(select(models.ChangeLog).order_by(models.ChangeLog.id)).all()
@@ -132,24 +133,23 @@ def test_save_record_writes_one_change_log_row_and_bumps_the_counter(session: Se
 
 def test_stale_edit_is_refused_and_nothing_is_written(session: Session) -> None:
     site = make_facility(session)
-    save_record(
-        session,
-        actor=SYSTEM,
-        model=models.Facility,
-        key=site.id,
-        expected_version=1,
-        values={"name_en": "Renamed"},
+    edit_facility(
+        session, actor=SYSTEM, facility_id=site.id, expected_version=1, changes={"name_en": "New"}
     )
     with pytest.raises(StaleEdit) as refused:
-        save_record(
+        edit_facility(
             session,
             actor=SYSTEM,
-            model=models.Facility,
-            key=site.id,
+            facility_id=site.id,
             expected_version=1,
-            values={"status": "closed"},
+            changes={"status": "closed"},
         )
-    assert "version 2" in refused.value.message_en
+    assert refused.value.problem.params == {
+        "entity": "facility",
+        "key": site.id,
+        "current": 2,
+        "expected": 1,
+    }
     session.expire_all()
     assert session.get(models.Facility, site.id).status == "active"
     assert _count(session, models.ChangeLog) == 2
@@ -158,7 +158,7 @@ def test_stale_edit_is_refused_and_nothing_is_written(session: Session) -> None:
 def test_invalid_values_are_refused_with_a_message(session: Session) -> None:
     with pytest.raises(InvalidRecord) as refused:
         make_facility(session, lon="east")
-    assert "lon" in refused.value.message_en
+    assert (refused.value.code, refused.value.field) == ("not_number", "lon")
     assert _count(session, models.Facility) == 0
 
 
@@ -173,20 +173,29 @@ def test_duty_officers_write_only_in_their_districts(session: Session) -> None:
         lon=113.2,
         lat=23.1,
     )
+    site = create_facility(session, actor=SYSTEM, values=values)
+    change = {"status": "closed"}
     with pytest.raises(PermissionDenied):
-        save_record(session, actor=officer, model=models.Facility, values=values)
+        edit_facility(
+            session, actor=officer, facility_id=site.id, expected_version=1, changes=change
+        )
     with pytest.raises(PermissionDenied):
-        save_record(
+        edit_facility(
             session,
             actor=Actor(name="boss", role="leadership"),
-            model=models.Facility,
-            values=values,
+            facility_id=site.id,
+            expected_version=1,
+            changes=change,
         )
-    created = save_record(
-        session, actor=officer, model=models.Facility, values={**values, "district_code": "440104"}
+    in_yuexiu = create_facility(
+        session, actor=SYSTEM, values={**values, "code": "X3", "district_code": "440104"}
     )
-    assert created.district_code == "440104"
-    assert _count(session, models.Facility) == 1
+    edited = edit_facility(
+        session, actor=officer, facility_id=in_yuexiu.id, expected_version=1, changes=change
+    )
+    assert (edited.status, edited.version) == ("closed", 2)
+    session.expire_all()
+    assert session.get(models.Facility, site.id).status == "active"
 
 
 def test_site_reports_keep_current_state_and_hourly_totals(session: Session) -> None:
@@ -303,22 +312,12 @@ def test_a_stale_edit_is_refused_even_when_the_editor_still_holds_the_record(
     with Session(engine) as first, Session(engine) as second:
         zone_id = make_zone(first, level="sealed", imposed_at=at("2021-05-31 00:00")).id
         first.get(models.ControlZone, zone_id)  # the editor's screen shows version 1
-        save_record(
-            second,
-            actor=SYSTEM,
-            model=models.ControlZone,
-            key=zone_id,
-            expected_version=1,
-            values={"population": 9},
+        edit_zone(
+            second, actor=SYSTEM, zone_id=zone_id, expected_version=1, changes={"population": 9}
         )
         with pytest.raises(StaleEdit):
-            save_record(
-                first,
-                actor=SYSTEM,
-                model=models.ControlZone,
-                key=zone_id,
-                expected_version=1,
-                values={"population": 11},
+            edit_zone(
+                first, actor=SYSTEM, zone_id=zone_id, expected_version=1, changes={"population": 11}
             )
     with Session(engine) as check:
         stored = check.get(models.ControlZone, zone_id)
@@ -326,15 +325,26 @@ def test_a_stale_edit_is_refused_even_when_the_editor_still_holds_the_record(
         assert _count(check, models.ChangeLog) == 2
 
 
-def test_an_update_cannot_move_a_record_to_another_key(session: Session) -> None:
+def test_an_edit_changes_only_editable_fields(session: Session) -> None:
     case_row = make_case(session, report_date=date(2021, 5, 21))
-    updated = save_record(
+    with pytest.raises(InvalidRecord) as refused:
+        edit_case(
+            session,
+            actor=SYSTEM,
+            case_id=case_row.id,
+            expected_version=1,
+            changes={"id": 999, "district_code": "440104", "severity": "severe"},
+        )
+    assert [(p.code, p.field) for p in refused.value.problems] == [
+        ("not_editable", "id"),
+        ("not_editable", "district_code"),
+    ]
+    updated = edit_case(
         session,
         actor=SYSTEM,
-        model=models.Case,
-        key=case_row.id,
+        case_id=case_row.id,
         expected_version=1,
-        values={"id": 999, "severity": "severe"},
+        changes={"severity": "severe"},
     )
     assert (updated.id, updated.severity, updated.version) == (case_row.id, "severe", 2)
 
@@ -411,36 +421,64 @@ def test_a_testing_site_cannot_be_audited(session: Session) -> None:
 
 
 @pytest.mark.parametrize(
-    "values",
+    ("values", "code", "field"),
     [
-        {"district_code": "999999"},
-        {"status": "discharged"},
-        {"status": "discharged", "discharged_date": date(2021, 5, 20)},
+        ({"district_code": "999999"}, "not_a_choice", "district_code"),
+        ({"status": "discharged"}, "discharge_needs_date", "discharged_date"),
+        (
+            {"status": "discharged", "discharged_date": date(2021, 5, 20)},
+            "discharged_before_report",
+            "discharged_date",
+        ),
     ],
 )
-def test_database_refusals_come_back_as_invalid_record(session: Session, values: dict) -> None:
+def test_cases_that_cannot_be_true_are_refused_before_the_database_sees_them(
+    session: Session, values: dict, code: str, field: str
+) -> None:
     with pytest.raises(InvalidRecord) as refused:
         make_case(session, report_date=date(2021, 5, 21), **values)
-    assert refused.value.message_en.startswith("the database refused the record:")
+    assert (refused.value.code, refused.value.field) == (code, field)
     assert _count(session, models.Case) == 0
     assert session.get(models.ChangeCounter, 1).value == 0
 
 
+def test_what_only_the_database_refuses_comes_back_as_invalid_record(session: Session) -> None:
+    row = dict(
+        case_no="C1",
+        kind="probable",
+        report_date=date(2021, 5, 21),
+        district_code="440103",
+        community_zh="街",
+        community_en="Street",
+        lon=113.2,
+        lat=23.1,
+    )
+    with pytest.raises(InvalidRecord) as refused, unit_of_work(session):
+        session.execute(insert(models.Case.__table__).values(**row))
+    assert refused.value.code == "db_refused"
+    assert "ck_case_kind" in refused.value.problem.params["reason"].lower() or (
+        "check" in refused.value.problem.params["reason"].lower()
+    )
+    assert _count(session, models.Case) == 0
+
+
 @pytest.mark.parametrize(
-    ("rooms", "message"),
+    ("rooms", "message_zh", "message_en"),
     [
         (
             dict(rooms_occupied=8, rooms_cleaning=3),
-            "occupied (8) plus cleaning (3) rooms exceed the 10 rooms in total",
+            "在住（8）加清洁中（3）房间超过总房间数 10",
+            "Occupied (8) plus cleaning (3) rooms exceed the 10 rooms in total",
         ),
         (
             dict(rooms_occupied=4, occupied_inbound=5),
-            "occupancy by cohort (5) exceeds the 4 rooms occupied",
+            "各类人员在住合计（5）超过在住房间数 4",
+            "Occupancy by cohort (5) exceeds the 4 rooms occupied",
         ),
     ],
 )
 def test_hotel_reports_with_more_rooms_than_possible_are_refused(
-    session: Session, rooms: dict, message: str
+    session: Session, rooms: dict, message_zh: str, message_en: str
 ) -> None:
     hotel = make_facility(session, kind="quarantine_hotel", cohort="inbound", capacity=10)
     with pytest.raises(InvalidRecord) as refused:
@@ -451,6 +489,7 @@ def test_hotel_reports_with_more_rooms_than_possible_are_refused(
             rooms_total=10,
             **rooms,
         )
-    assert refused.value.message_en == message
+    assert in_language("zh", describe_error, refused.value) == message_zh
+    assert in_language("en", describe_error, refused.value) == message_en
     assert _count(session, models.HotelReport) == 0
     assert _count(session, models.HotelState) == 0

@@ -14,12 +14,13 @@ from sqlmodel import Session, SQLModel
 
 from data import models
 from data.db import make_engine, upgrade_schema
-from data.demo import SCENARIO_KEY, clear_operational_data, seed_demo
+from data.demo import SCENARIO_KEY, seed_demo
 from data.demo.places import in_district
 from data.measures.audits import audit_level, audit_score
 from data.queries.common import has_any_data
 from data.reference.checklist import checklist_in_force
 from data.timeutil import as_utc, local_day, to_local, to_utc
+from data.writes import SYSTEM, clear_operational_data
 
 ANCHOR = date(2021, 6, 10)
 # A "now" long after the anchor: "as of" is then 20:00 local on the anchor day.
@@ -416,7 +417,7 @@ def test_today_scenario_stops_at_now_and_refuses_a_second_seed(tmp_path: Path) -
         seed_demo(engine, now=now)
     with Session(engine) as session:
         assert has_any_data(session=session)
-        deleted = clear_operational_data(session)
+        deleted = clear_operational_data(session, actor=SYSTEM)
         assert deleted["facility"] > 0
         assert not has_any_data(session=session)
         assert session.execute(select(func.count()).select_from(models.District)).scalar_one() == 11

@@ -4,16 +4,11 @@ Every figure it writes is invented and says so (DatasetInfo "scenario"); it foll
 shape of the publicly reported outbreak, not its records.
 """
 
-from data.demo.seed import (
-    SCENARIO_KEY,
-    clear_operational_data,
-    seed_demo,
-)
+from data.demo.seed import SCENARIO_KEY, seed_demo
 from data.demo.timeline import SCALES
 
 __all__ = [
     "SCALES",
     "SCENARIO_KEY",
-    "clear_operational_data",
     "seed_demo",
 ]

@@ -434,7 +434,6 @@ def _one_audit(
                     "owner": _owner(facility, item),
                     "due_date": due,
                     "closed_date": _closed_date(rng, audit_day, due, timeline.anchor),
-                    "version": 1,
                 }
             )
     return AuditPlan(
@@ -447,7 +446,6 @@ def _one_audit(
             "auditor": auditor,
             "score": score,
             "level": audit_level(score),
-            "version": 1,
         },
         results=results,
         findings=findings,

@@ -122,7 +122,6 @@ class CasePlan:
             "secondary_contacts_identified": self.secondary_identified,
             "secondary_contacts_controlled": self.secondary_controlled,
             "discharged_date": self.discharged_date,
-            "version": 1,
         }
 
 

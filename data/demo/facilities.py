@@ -115,7 +115,6 @@ class FacilityPlan:
             "cohort": self.cohort,
             "capacity": self.capacity,
             "report_interval_minutes": self.report_interval_minutes,
-            "version": 1,
         }
 
 

@@ -2,62 +2,24 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date, datetime
 
-from sqlalchemy import bindparam, delete, select, update
+from sqlalchemy import select
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, SQLModel
+from sqlmodel import Session
 
-from data import models
+from data import models, writes
 from data.demo import audits, cases, facilities, hotels, supplies, testing, zones
-from data.demo.bulk import insert_returning_ids, insert_rows
 from data.demo.timeline import SCALES, Scale, Timeline, make_timeline, stream
 from data.queries.common import count_rows, has_any_data
 from data.reference.checklist import ensure_checklists
-from data.rollups import rebuild_derived_state
 from data.timeutil import as_utc, command_zone, utc_now
-from data.writes import SYSTEM, Actor, log_bulk_load
+from data.writes import SYSTEM
+from data.writes.unit import unit_of_work
 
 SCENARIO_KEY = "scenario"
-# Children before parents, so that deleting never breaks a foreign key.
-OPERATIONAL_TABLES: tuple[type[SQLModel], ...] = (
-    models.AuditFinding,
-    models.AuditItemResult,
-    models.FacilityAuditState,
-    models.Audit,
-    models.StockDaily,
-    models.StockState,
-    models.StockReport,
-    models.SupplyItem,
-    models.HotelDaily,
-    models.HotelState,
-    models.HotelReport,
-    models.TestingHourly,
-    models.TestingSiteState,
-    models.TestingSiteReport,
-    models.TestingRound,
-    models.Case,
-    models.ControlZone,
-    models.Facility,
-    models.DatasetInfo,
-)
-
-
-def clear_operational_data(session: Session, *, actor: Actor = SYSTEM) -> dict[str, int]:
-    """Delete every operational row (keeping districts, checklists, users, the change log)."""
-    deleted: dict[str, int] = {}
-    session.execute(update(models.Case).values(infector_case_id=None))
-    for model in OPERATIONAL_TABLES:
-        deleted[model.__tablename__] = session.execute(delete(model)).rowcount
-    log_bulk_load(
-        session,
-        actor=actor,
-        description="clear operational data",
-        summary=deleted,
-        action="delete",
-    )
-    return deleted
+# The audit fields the generator decides; score and level the write side computes.
+AUDIT_FIELDS = ("facility_id", "checklist_version_id", "audited_at", "auditor")
 
 
 def seed_demo(
@@ -67,8 +29,13 @@ def seed_demo(
     anchor_date: date | None = None,
     now: datetime | None = None,
     seed: int = 20210521,
+    replace: bool = False,
 ) -> dict[str, int]:
-    """Generate the simulated outbreak ending on `anchor_date` into an empty database."""
+    """Generate the simulated outbreak ending on `anchor_date` into an empty database.
+
+    With `replace`, the operational data is deleted first, in the same transaction: the
+    database holds either the old data or the new scenario, never neither.
+    """
     # Returns rows per table. The same seed, anchor and now always give the same rows.
     if scale not in SCALES:
         raise ValueError(f"unknown scale {scale!r}: choose one of {', '.join(SCALES)}")
@@ -76,15 +43,28 @@ def seed_demo(
     timeline = make_timeline(anchor_date, now, command_zone())
     # No schema lock here: data.bootstrap holds it around "is it empty? then seed", and an
     # advisory lock taken again on another connection would wait for itself.
-    with Session(engine) as session:
+    # One transaction: every part goes through the write side, and a failure leaves nothing.
+    with Session(engine) as session, unit_of_work(session):
+        if replace:
+            writes.clear_operational_data(session, actor=SYSTEM)
         if has_any_data(session=session):
             raise ValueError(
                 "the database already holds operational data (facilities or cases); "
                 "the demo scenario is only generated into an empty database"
             )
         lines = _generate(session, timeline, SCALES[scale], seed)
-        rebuild_derived_state(session)
-        _set_reorder_levels(session, lines)
+        writes.set_reorder_levels(
+            session,
+            actor=SYSTEM,
+            rows=(
+                {
+                    "item_id": line.item_id,
+                    "location_id": line.location.id,
+                    "reorder_level": line.reorder_level,
+                }
+                for line in lines
+            ),
+        )
         info = {
             "simulated": True,
             "scale": scale,
@@ -92,15 +72,9 @@ def seed_demo(
             "anchor_date": timeline.anchor.isoformat(),
             "as_of": timeline.as_of.isoformat(),
         }
-        session.add(models.DatasetInfo(key=SCENARIO_KEY, value=json.dumps(info), updated_at=now))
+        writes.set_dataset_info(session, actor=SYSTEM, key=SCENARIO_KEY, value=info, at=now)
         session.flush()
         counts = count_rows(session=session)
-        log_bulk_load(
-            session,
-            actor=SYSTEM,
-            description=f"demo scenario ({scale})",
-            summary={**info, "rows": counts},
-        )
     return counts
 
 
@@ -112,7 +86,7 @@ def _generate(
     plan = facilities.plan_facilities(stream(seed, "facilities"), scale)
     schedules = hotels.plan_hotels(stream(seed, "hotel-plan"), plan.hotels)
     everything = plan.all()
-    ids = insert_returning_ids(session, models.Facility, [item.row() for item in everything])
+    ids = writes.create_facilities(session, actor=SYSTEM, rows=[item.row() for item in everything])
     for item, new_id in zip(everything, ids, strict=True):
         item.id = new_id
 
@@ -121,27 +95,27 @@ def _generate(
         stream(seed, "imported"), timeline, scale.imported_cases, plan.hotels
     )
     _insert_cases(session, timeline, case_plans, plan.eighth_hospital.id)
-    insert_rows(
+    writes.create_zones(
         session,
-        models.ControlZone,
-        zones.plan_zones(stream(seed, "zones"), timeline, case_plans, scale.case_factor),
+        actor=SYSTEM,
+        rows=zones.plan_zones(stream(seed, "zones"), timeline, case_plans, scale.case_factor),
     )
 
     rounds = testing.plan_rounds(stream(seed, "rounds"), timeline, plan.sites)
-    round_ids = insert_returning_ids(session, models.TestingRound, [r.row() for r in rounds])
+    round_ids = writes.create_rounds(session, actor=SYSTEM, rows=[r.row() for r in rounds])
     for round_plan, new_id in zip(rounds, round_ids, strict=True):
         round_plan.id = new_id
-    insert_rows(
+    writes.record_site_reports(
         session,
-        models.TestingSiteReport,
-        testing.site_reports(
+        actor=SYSTEM,
+        rows=testing.site_reports(
             stream(seed, "sites"), timeline, scale, rounds, plan.sites, case_plans
         ),
     )
-    insert_rows(
+    writes.record_hotel_reports(
         session,
-        models.HotelReport,
-        hotels.hotel_reports(stream(seed, "hotels"), timeline, plan.hotels, schedules),
+        actor=SYSTEM,
+        rows=hotels.hotel_reports(stream(seed, "hotels"), timeline, plan.hotels, schedules),
     )
     _insert_audits(session, timeline, everything, versions, schedules, seed)
     return _insert_supplies(session, timeline, scale, everything, rounds, schedules, seed)
@@ -151,21 +125,14 @@ def _insert_cases(
     session: Session, timeline: Timeline, plans: list[cases.CasePlan], hospital_id: int
 ) -> None:
     """Insert cases, then link each to its infector by the new ids."""
-    ids = insert_returning_ids(session, models.Case, [p.row(timeline, hospital_id) for p in plans])
+    ids = writes.create_cases(
+        session, actor=SYSTEM, rows=[p.row(timeline, hospital_id) for p in plans]
+    )
     id_of = {id(plan): new_id for plan, new_id in zip(plans, ids, strict=True)}
     links = [
-        {"case_key": id_of[id(plan)], "infector_key": id_of[id(plan.infector)]}
-        for plan in plans
-        if plan.infector is not None
+        (id_of[id(plan)], id_of[id(plan.infector)]) for plan in plans if plan.infector is not None
     ]
-    if links:
-        table = models.Case.__table__
-        session.execute(
-            update(table)
-            .where(table.c.id == bindparam("case_key"))
-            .values(infector_case_id=bindparam("infector_key")),
-            links,
-        )
+    writes.link_infectors(session, actor=SYSTEM, links=links)
 
 
 def _insert_audits(
@@ -193,23 +160,22 @@ def _insert_audits(
     plans = list(
         audits.plan_audits(stream(seed, "audits"), timeline, everything, items, versions, schedules)
     )
-    ids = insert_returning_ids(session, models.Audit, [plan.row for plan in plans])
-    insert_rows(
+    writes.record_audits(
         session,
-        models.AuditItemResult,
-        (
-            row
-            for plan, new_id in zip(plans, ids, strict=True)
-            for row in audits.item_results(plan, new_id)
-        ),
-    )
-    insert_rows(
-        session,
-        models.AuditFinding,
-        (
-            {**finding, "audit_id": new_id}
-            for plan, new_id in zip(plans, ids, strict=True)
-            for finding in plan.findings
+        actor=SYSTEM,
+        audits=(
+            {
+                "values": {name: plan.row[name] for name in AUDIT_FIELDS},
+                "results": {
+                    row["item_id"]: (row["result"], row["note"])
+                    for row in audits.item_results(plan, 0)
+                },
+                "findings": [
+                    {name: value for name, value in finding.items() if name != "facility_id"}
+                    for finding in plan.findings
+                ],
+            }
+            for plan in plans
         ),
     )
 
@@ -224,8 +190,8 @@ def _insert_supplies(
     seed: int,
 ) -> list[supplies.StockLine]:
     """Insert the supply catalogue and every stock count."""
-    ids = insert_returning_ids(
-        session, models.SupplyItem, [item.row() for item in supplies.SUPPLIES]
+    ids = writes.create_supply_items(
+        session, actor=SYSTEM, rows=[item.row() for item in supplies.SUPPLIES]
     )
     item_ids = {item.code: new_id for item, new_id in zip(supplies.SUPPLIES, ids, strict=True)}
     lines = supplies.plan_stock_lines(
@@ -237,26 +203,9 @@ def _insert_supplies(
         schedules,
         scale,
     )
-    insert_rows(
+    writes.record_stock_reports(
         session,
-        models.StockReport,
-        supplies.stock_reports(stream(seed, "stock-counts"), timeline, lines),
+        actor=SYSTEM,
+        rows=supplies.stock_reports(stream(seed, "stock-counts"), timeline, lines),
     )
     return lines
-
-
-def _set_reorder_levels(session: Session, lines: list[supplies.StockLine]) -> None:
-    """Set each line's reorder level (about a week of its typical use) after the rebuild."""
-    table = models.StockState.__table__
-    statement = (
-        update(table)
-        .where(table.c.item_id == bindparam("line_item"))
-        .where(table.c.location_id == bindparam("line_location"))
-        .values(reorder_level=bindparam("level"))
-    )
-    rows = [
-        {"line_item": line.item_id, "line_location": line.location.id, "level": line.reorder_level}
-        for line in lines
-    ]
-    for start in range(0, len(rows), 10_000):
-        session.execute(statement, rows[start : start + 10_000])

@@ -50,7 +50,6 @@ class SupplySpec:
             "name_en": self.name_en,
             "unit_zh": self.unit_zh,
             "unit_en": self.unit_en,
-            "version": 1,
         }
 
 

@@ -117,7 +117,6 @@ class RoundPlan:
             "target_population": self.target,
             "start_at": self.start_at,
             "deadline_at": self.deadline_at,
-            "version": 1,
         }
 
 

@@ -188,7 +188,6 @@ def plan_zones(
                 "population": spec.population,
                 "imposed_at": imposed_at,
                 "lifted_at": lifted_at,
-                "version": 1,
             }
         )
     return rows

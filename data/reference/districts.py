@@ -7,6 +7,7 @@ scripts/build_district_boundaries.py; coordinates are GCJ-02, as Chinese map ser
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -64,3 +65,22 @@ def load_districts() -> tuple[DistrictReference, ...]:
             )
         )
     return tuple(districts)
+
+
+def _points(coordinates: list) -> Iterator[tuple[float, float]]:
+    if coordinates and isinstance(coordinates[0], int | float):
+        yield coordinates[0], coordinates[1]
+        return
+    for part in coordinates:
+        yield from _points(part)
+
+
+@lru_cache(maxsize=1)
+def city_bounds(margin: float = 0.05) -> tuple[float, float, float, float]:
+    """(west, south, east, north) of the city's districts, widened by `margin` degrees."""
+    lons, lats = [], []
+    for district in load_districts():
+        for lon, lat in _points(json.loads(district.boundary_geojson)["coordinates"]):
+            lons.append(lon)
+            lats.append(lat)
+    return min(lons) - margin, min(lats) - margin, max(lons) + margin, max(lats) + margin

@@ -1,4 +1,7 @@
-"""Bulk inserts in chunks through SQLAlchemy Core: never one ORM object per row."""
+"""Bulk inserts in chunks through SQLAlchemy Core: never one ORM object per row.
+
+Only the write side calls these, after it has checked every row.
+"""
 
 from __future__ import annotations
 

@@ -1,8 +1,12 @@
-"""Current-state and rollup tables kept beside the history tables.
+"""Current-state and rollup tables kept beside the history tables (write side only).
 
 Each report is folded into the state tables in one of two ways, sharing the same rules:
 `apply_*` updates them for one new report (the write path), `rebuild_derived_state` recomputes
 them all from history (after a bulk load, or to repair). Tests check both give the same rows.
+
+Rows of the state tables are created with an upsert (INSERT ... ON CONFLICT DO NOTHING) and
+then locked and folded, so that concurrent writers of the same site, hotel, hour or day never
+collide on a duplicate key: the second waits for the first and folds into its row.
 """
 
 from __future__ import annotations
@@ -13,7 +17,8 @@ from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, insert, select
-from sqlmodel import Session
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Session, SQLModel
 
 from data import models
 from data.timeutil import as_utc, command_zone, local_day
@@ -23,6 +28,22 @@ BULK_CHUNK = 5_000
 
 class _Row(SimpleNamespace):
     """A derived row while rebuilding: plain attributes, no ORM or validation cost."""
+
+
+def _locked_row(session: Session, model: type[SQLModel], values: dict) -> SQLModel:
+    """The row of `model` with the primary key in `values`, created from `values` if absent,
+    and locked for this transaction."""
+    table = model.__table__
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    keys = [column.name for column in table.primary_key]
+    session.flush()  # rows this session changed are in the database before the upsert
+    session.execute(
+        dialect.insert(table).values(**values).on_conflict_do_nothing(index_elements=keys)
+    )
+    key = tuple(values[name] for name in keys)
+    return session.get(
+        model, key if len(key) > 1 else key[0], with_for_update=True, populate_existing=True
+    )
 
 
 def hour_of(moment: datetime) -> datetime:
@@ -37,23 +58,34 @@ def apply_site_report(session: Session, report: models.TestingSiteReport, distri
     """Fold one new testing-site report into the site's state and the hourly totals."""
     zone = command_zone()
     day = local_day(report.reported_at, zone)
-    state = session.get(models.TestingSiteState, report.site_id, with_for_update=True)
-    if state is None:
-        state = models.TestingSiteState(
-            site_id=report.site_id,
-            last_reported_at=report.reported_at,
-            is_open=report.is_open,
-            queue_wait_minutes=report.queue_wait_minutes,
-            day=day,
-        )
-        session.add(state)
+    state = _locked_row(
+        session,
+        models.TestingSiteState,
+        {
+            "site_id": report.site_id,
+            "last_reported_at": report.reported_at,
+            "is_open": report.is_open,
+            "queue_wait_minutes": report.queue_wait_minutes,
+            "day": day,
+            "sampled_day": 0,
+            "resulted_day": 0,
+        },
+    )
     _fold_site_state(state, report, day)
     if report.round_id is not None:
-        key = {"round_id": report.round_id, "hour": hour_of(report.reported_at)}
-        hourly = session.get(models.TestingHourly, key, with_for_update=True)
-        if hourly is None:
-            hourly = models.TestingHourly(**key, district_code=district)
-            session.add(hourly)
+        hourly = _locked_row(
+            session,
+            models.TestingHourly,
+            {
+                "round_id": report.round_id,
+                "hour": hour_of(report.reported_at),
+                "district_code": district,
+                "sampled": 0,
+                "resulted": 0,
+                "positive": 0,
+                "pools_positive": 0,
+            },
+        )
         _fold_hourly(hourly, report)
 
 
@@ -145,21 +177,32 @@ _HOTEL_SNAPSHOT = (
 def apply_hotel_report(session: Session, report: models.HotelReport) -> None:
     """Fold one new hotel report into the hotel's state and its daily row."""
     day = local_day(report.reported_at, command_zone())
-    state = session.get(models.HotelState, report.hotel_id, with_for_update=True)
-    if state is None:
-        state = models.HotelState(
-            hotel_id=report.hotel_id,
-            last_reported_at=report.reported_at,
-            day=day,
+    state = _locked_row(
+        session,
+        models.HotelState,
+        {
+            "hotel_id": report.hotel_id,
+            "last_reported_at": report.reported_at,
+            "day": day,
             **_hotel_snapshot(report),
-            staff_on_duty=report.staff_on_duty,
-        )
-        session.add(state)
+            "staff_on_duty": report.staff_on_duty,
+            "intake_day": 0,
+            "discharges_day": 0,
+        },
+    )
     _fold_hotel_state(state, report, day)
-    daily = session.get(models.HotelDaily, (report.hotel_id, day), with_for_update=True)
-    if daily is None:
-        daily = models.HotelDaily(hotel_id=report.hotel_id, day=day, **_hotel_snapshot(report))
-        session.add(daily)
+    daily = _locked_row(
+        session,
+        models.HotelDaily,
+        {
+            "hotel_id": report.hotel_id,
+            "day": day,
+            **_hotel_snapshot(report),
+            "intake": 0,
+            "discharges": 0,
+            "last_reported_at": None,
+        },
+    )
     _fold_hotel_daily(daily, report)
 
 
@@ -237,26 +280,33 @@ def apply_stock_report(session: Session, report: models.StockReport) -> None:
     """Fold one new stock count into the line's state and its daily row."""
     day = local_day(report.reported_at, command_zone())
     key = (report.item_id, report.location_id)
-    state = session.get(models.StockState, key, with_for_update=True)
-    if state is None:
-        state = models.StockState(
-            item_id=report.item_id,
-            location_id=report.location_id,
-            last_reported_at=report.reported_at,
-            on_hand=report.on_hand,
-            on_order=report.on_order,
-        )
-        session.add(state)
+    state = _locked_row(
+        session,
+        models.StockState,
+        {
+            "item_id": key[0],
+            "location_id": key[1],
+            "last_reported_at": report.reported_at,
+            "on_hand": report.on_hand,
+            "on_order": report.on_order,
+            "reorder_level": 0,
+            "version": 1,
+        },
+    )
     _fold_stock_state(state, report)
-    daily = session.get(models.StockDaily, (*key, day), with_for_update=True)
-    if daily is None:
-        daily = models.StockDaily(
-            item_id=report.item_id,
-            location_id=report.location_id,
-            day=day,
-            on_hand=report.on_hand,
-        )
-        session.add(daily)
+    daily = _locked_row(
+        session,
+        models.StockDaily,
+        {
+            "item_id": key[0],
+            "location_id": key[1],
+            "day": day,
+            "on_hand": report.on_hand,
+            "consumed": 0,
+            "received": 0,
+            "last_reported_at": None,
+        },
+    )
     _fold_stock_daily(daily, report)
 
 
@@ -279,14 +329,16 @@ def _fold_stock_daily(daily: models.StockDaily, report: models.StockReport) -> N
 
 
 def _rebuild_stock(session: Session, zone: ZoneInfo) -> None:
-    # Reorder levels are settings of a line, not derived from history: keep them.
-    reorder = {
-        (item, location): level
-        for item, location, level in session.execute(
+    # Reorder levels are settings of a line, not derived from history: keep them (and the
+    # version an editor of the level compares).
+    settings = {
+        (item, location): (level, version)
+        for item, location, level, version in session.execute(
             select(
                 models.StockState.item_id,
                 models.StockState.location_id,
                 models.StockState.reorder_level,
+                models.StockState.version,
             )
         )
     }
@@ -305,7 +357,8 @@ def _rebuild_stock(session: Session, zone: ZoneInfo) -> None:
                 last_reported_at=report.reported_at,
                 on_hand=report.on_hand,
                 on_order=report.on_order,
-                reorder_level=reorder.get(key, 0),
+                reorder_level=settings.get(key, (0, 1))[0],
+                version=settings.get(key, (0, 1))[1],
             )
         _fold_stock_state(state, report)
         day = local_day(report.reported_at, zone)
@@ -330,18 +383,19 @@ def _rebuild_stock(session: Session, zone: ZoneInfo) -> None:
 
 def apply_audit(session: Session, audit: models.Audit) -> None:
     """Make `audit` the facility's latest one unless a later audit is already recorded."""
-    state = session.get(models.FacilityAuditState, audit.facility_id, with_for_update=True)
-    if state is not None and as_utc(state.audited_at) > as_utc(audit.audited_at):
+    state = _locked_row(
+        session,
+        models.FacilityAuditState,
+        {
+            "facility_id": audit.facility_id,
+            "audit_id": audit.id,
+            "audited_at": audit.audited_at,
+            "score": audit.score,
+            "level": audit.level,
+        },
+    )
+    if as_utc(state.audited_at) > as_utc(audit.audited_at):
         return
-    if state is None:
-        state = models.FacilityAuditState(
-            facility_id=audit.facility_id,
-            audit_id=audit.id,
-            audited_at=audit.audited_at,
-            score=audit.score,
-            level=audit.level,
-        )
-        session.add(state)
     state.audit_id, state.audited_at = audit.id, audit.audited_at
     state.score, state.level = audit.score, audit.level
 
@@ -381,6 +435,55 @@ def _replace(session: Session, table: type, rows: Iterable) -> None:
             batch = []
     if batch:
         session.execute(insert(table), batch)
+
+
+def rebuild_testing(session: Session) -> None:
+    """Recompute testing-site state and hourly totals from history."""
+    _rebuild_testing(session, command_zone())
+
+
+def rebuild_hotels(session: Session) -> None:
+    """Recompute hotel state and daily rows from history."""
+    _rebuild_hotels(session, command_zone())
+
+
+def rebuild_stock(session: Session) -> None:
+    """Recompute stock-line state and daily rows from history (keeping reorder levels)."""
+    _rebuild_stock(session, command_zone())
+
+
+def rebuild_audits(session: Session) -> None:
+    """Recompute each facility's latest audit."""
+    _rebuild_audits(session)
+
+
+def refresh_audit_state(session: Session, facility_id: int) -> None:
+    """Make the facility's latest-audit row follow its audits after one was changed."""
+    a = models.Audit
+    latest = session.execute(
+        select(a.id, a.audited_at, a.score, a.level)
+        .where(a.facility_id == facility_id)
+        .order_by(a.audited_at.desc(), a.id.desc())
+        .limit(1)
+    ).first()
+    session.execute(
+        delete(models.FacilityAuditState).where(
+            models.FacilityAuditState.facility_id == facility_id
+        )
+    )
+    if latest is not None:
+        session.execute(
+            insert(models.FacilityAuditState),
+            [
+                {
+                    "facility_id": facility_id,
+                    "audit_id": latest.id,
+                    "audited_at": latest.audited_at,
+                    "score": latest.score,
+                    "level": latest.level,
+                }
+            ],
+        )
 
 
 def rebuild_derived_state(session: Session) -> None:

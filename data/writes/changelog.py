@@ -1,0 +1,114 @@
+"""The change log and the database-wide change counter that live screens compare."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import update
+from sqlmodel import Session, SQLModel
+
+from data import models
+from data.timeutil import utc_now
+from data.writes.actor import Actor
+
+
+def bump_change_counter(session: Session) -> int:
+    """Raise the database-wide change counter by one and return its new value."""
+    session.execute(
+        update(models.ChangeCounter)
+        .where(models.ChangeCounter.id == 1)
+        .values(value=models.ChangeCounter.value + 1, changed_at=utc_now())
+    )
+    counter = session.get(models.ChangeCounter, 1, populate_existing=True)
+    if counter is None:
+        counter = models.ChangeCounter(id=1, value=1, changed_at=utc_now())
+        session.add(counter)
+        session.flush()
+    return counter.value
+
+
+def as_json(value: SQLModel | dict | None) -> str | None:
+    """A record (or a summary) as the JSON the change log keeps."""
+    if value is None:
+        return None
+    data = value.model_dump() if isinstance(value, SQLModel) else value
+    return json.dumps(data, default=_json_default, ensure_ascii=False)
+
+
+def _json_default(value: Any) -> str:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+
+
+def record_key(record: SQLModel) -> str:
+    """A record's primary key as the change log writes it (parts joined by '/')."""
+    mapper = record.__mapper__
+    return "/".join(str(getattr(record, column.key)) for column in mapper.primary_key)
+
+
+def log_change(
+    session: Session,
+    *,
+    actor: Actor,
+    table_name: str,
+    record_key: str,
+    action: str,
+    before: str | None,
+    after: str | None,
+) -> models.ChangeLog:
+    """Raise the change counter and write the change-log row for one change."""
+    counter = bump_change_counter(session)
+    entry = models.ChangeLog(
+        changed_at=utc_now(),
+        user_id=actor.user_id,
+        actor=actor.name,
+        table_name=table_name,
+        record_key=record_key[:60],
+        action=action,
+        before_json=before,
+        after_json=after,
+        counter=counter,
+    )
+    session.add(entry)
+    return entry
+
+
+def log_record(
+    session: Session, actor: Actor, record: SQLModel, action: str, *, before: str | None
+) -> None:
+    """The change-log row of one record written by a form or a single report."""
+    log_change(
+        session,
+        actor=actor,
+        table_name=record.__tablename__,
+        record_key=record_key(record),
+        action=action,
+        before=before,
+        after=as_json(record),
+    )
+
+
+def log_batch(
+    session: Session,
+    *,
+    actor: Actor,
+    table_name: str,
+    ids: list[int],
+    summary: dict[str, Any] | None = None,
+    action: str = "insert",
+) -> None:
+    """One change-log row for a batch of inserted rows: how many, and their id range."""
+    first, last = (min(ids), max(ids)) if ids else (None, None)
+    detail = {"rows": len(ids), "first_id": first, "last_id": last, **(summary or {})}
+    log_change(
+        session,
+        actor=actor,
+        table_name=table_name,
+        record_key=f"{first}..{last}" if ids else "-",
+        action=action,
+        before=None,
+        after=as_json(detail),
+    )
