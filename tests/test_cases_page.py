@@ -10,6 +10,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 from streamlit.testing.v1 import AppTest
 
+from data.settings import get_settings
 from tests.conftest import page_path
 from tests.factories import make_facility
 from tests.test_cases_data import LIWAN, build_outbreak
@@ -211,6 +212,7 @@ def test_an_intranet_tile_server_is_used_only_when_named(
     outbreak: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("MAP_STYLE_URL", "http://tiles.gz.intranet/style.json")
+    get_settings.cache_clear()  # settings are read once per process; the outbreak read them
     deck = _deck(_open())
     assert deck["mapStyle"] == "http://tiles.gz.intranet/style.json"
     assert deck["layers"][0]["id"] == "districts"  # the district basemap is still drawn
