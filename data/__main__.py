@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import getpass
 import os
 import sys
 import time
@@ -13,7 +14,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
 from data import models
-from data.codes import DEMO_SCALES
+from data.codes import DEMO_SCALES, USER_ROLES
 from data.db import (
     DatabaseUnavailable,
     check_connection,
@@ -23,9 +24,11 @@ from data.db import (
     upgrade_schema,
 )
 from data.queries.common import count_rows
+from data.security import MIN_PASSWORD_LENGTH
 from data.settings import get_settings
 from data.writes import WriteError
-from i18n import LANGUAGES, describe_error, set_language
+from data.writes.users import password_problem
+from i18n import LANGUAGES, describe_error, describe_problem, set_language
 
 
 def _anchor_date(text: str) -> date:
@@ -93,7 +96,81 @@ def build_parser() -> argparse.ArgumentParser:
         help="show the schema revision, change counter and row counts",
         description="Show the database, its migration revision, change counter and row counts.",
     )
+    _users_parser(commands)
     return parser
+
+
+_PASSWORD_INPUT = (
+    "The password is prompted for twice on a terminal, or read from the first line of "
+    "standard input (e.g. a pipe) when that is not a terminal."
+)
+
+
+def _users_parser(commands) -> None:  # noqa: ANN001 - argparse's private subparsers type
+    users = commands.add_parser(
+        "users",
+        help="add, list, disable or enable accounts; reset passwords; wall-screen tokens",
+        description="Accounts that sign in to the dashboard, and read-only tokens for wall "
+        "screens. The command line acts as the system administrator (create the first admin "
+        "here).",
+    )
+    actions = users.add_subparsers(dest="users_command", required=True, metavar="ACTION")
+    add = actions.add_parser(
+        "add",
+        help="add an account",
+        description=f"Add an account. {_PASSWORD_INPUT} A duty officer needs at least one "
+        f"--district or --facility; passwords have at least {MIN_PASSWORD_LENGTH} characters.",
+    )
+    add.add_argument("name", help="user name: 3-40 letters, digits or . _ - (case-insensitive)")
+    add.add_argument("--role", required=True, choices=USER_ROLES, help="the account's role")
+    add.add_argument(
+        "--district",
+        action="append",
+        default=[],
+        metavar="CODE",
+        help="a district a duty officer looks after, e.g. 440103 (Liwan); repeat for more",
+    )
+    add.add_argument(
+        "--facility",
+        action="append",
+        default=[],
+        metavar="CODE",
+        help="a facility (by code) a duty officer looks after; repeat for more",
+    )
+    add.add_argument("--display-name", help="the name shown (default: the user name)")
+    actions.add_parser(
+        "list", help="list the accounts", description="List every account with its scope."
+    )
+    for action, text in (
+        ("disable", "disable an account: it cannot sign in, and its sessions end at once"),
+        ("enable", "let a disabled account sign in again"),
+    ):
+        command = actions.add_parser(action, help=text, description=text[:1].upper() + text[1:])
+        command.add_argument("name", help="user name")
+    reset = actions.add_parser(
+        "reset-password",
+        help="set a new password (the account's sessions end)",
+        description=f"Set a new password; the account's sessions end. {_PASSWORD_INPUT}",
+    )
+    reset.add_argument("name", help="user name")
+    screen = actions.add_parser(
+        "screen-token",
+        help="issue, revoke or list read-only wall-screen tokens",
+        description="Read-only tokens for wall screens: a token is printed once, when issued.",
+    )
+    tokens = screen.add_subparsers(dest="token_command", required=True, metavar="ACTION")
+    issue = tokens.add_parser(
+        "issue",
+        help="issue a token for a screen (printed once)",
+        description="Issue a token for the named screen and print it (the only time it is "
+        "shown; the database keeps only its hash). A revoked name can be issued again.",
+    )
+    issue.add_argument("name", help="the screen's name, e.g. hall-1")
+    revoke = tokens.add_parser(
+        "revoke", help="revoke a screen's token", description="Revoke a screen's token at once."
+    )
+    revoke.add_argument("name", help="the screen's name")
+    tokens.add_parser("list", help="list the screen tokens", description="List every screen token.")
 
 
 def _init(engine) -> int:  # noqa: ANN001
@@ -127,7 +204,23 @@ def _seed(engine, args: argparse.Namespace) -> int:  # noqa: ANN001
     print(f"seeded the {args.scale} scenario in {elapsed:.1f} s:")
     for table, count in summary.items():
         print(f"  {table:<24} {count:>12,}")
+    _print_demo_accounts(engine)
     return 0
+
+
+def _print_demo_accounts(engine) -> None:  # noqa: ANN001
+    from data.accounts import demo_accounts
+
+    with Session(engine) as session:
+        listed = demo_accounts(session) or []
+    if listed:
+        print("demo accounts (shown on the sign-in page while the data is the demo):")
+        for account in listed:
+            scope = account["scope"] or "whole city"
+            print(
+                f"  {account['username']:<14} {account['password']:<14} "
+                f"{account['role']:<13} {scope}"
+            )
 
 
 def _rebuild(engine) -> int:  # noqa: ANN001
@@ -153,6 +246,102 @@ def _status(engine) -> int:  # noqa: ANN001
     return 0
 
 
+class BadInput(Exception):
+    """The command's input is unusable (a password that cannot be read or is refused)."""
+
+
+def _read_password(lang: str) -> str:
+    """The new password: asked twice on a terminal, else the first line of standard input."""
+    if sys.stdin.isatty():
+        password = getpass.getpass("new password: ")
+        if getpass.getpass("the same again: ") != password:
+            raise BadInput("the two passwords differ")
+    else:
+        password = sys.stdin.readline().rstrip("\r\n")
+        if not password:
+            raise BadInput("no password on standard input (its first line is the password)")
+    problem = password_problem(password)
+    if problem is not None:
+        raise BadInput(_in_language(lang, describe_problem, problem))
+    return password
+
+
+def _when(moment) -> str:  # noqa: ANN001
+    from data.timeutil import format_local
+
+    return format_local(moment) if moment is not None else "-"
+
+
+def _users(engine, args: argparse.Namespace) -> int:  # noqa: ANN001
+    from data import accounts, writes
+
+    action = args.users_command
+    password = _read_password(args.lang) if action in ("add", "reset-password") else None
+    upgrade_schema(engine)
+    with Session(engine) as session:
+        if action == "add":
+            user = writes.create_user(
+                session,
+                actor=writes.SYSTEM,
+                username=args.name,
+                role=args.role,
+                password=password,
+                display_name=args.display_name,
+                district_codes=args.district,
+                facility_codes=args.facility,
+            )
+            print(f"user {user.username} added ({user.role})")
+        elif action == "list":
+            _print_users(accounts.list_users(session))
+        elif action in ("disable", "enable"):
+            change = writes.disable_user if action == "disable" else writes.enable_user
+            user = change(session, actor=writes.SYSTEM, username=args.name)
+            print(f"user {user.username} {action}d")
+        elif action == "reset-password":
+            user = writes.reset_password(
+                session, actor=writes.SYSTEM, username=args.name, password=password
+            )
+            print(f"password of {user.username} reset; their sessions have ended")
+        elif args.token_command == "issue":
+            token = accounts.issue_screen_token(session, actor=writes.SYSTEM, name=args.name)
+            print(f"screen token for {args.name.strip()} (shown this once):", file=sys.stderr)
+            print(token)
+        elif args.token_command == "revoke":
+            accounts.revoke_screen_token(session, actor=writes.SYSTEM, name=args.name)
+            print(f"screen token {args.name.strip()} revoked")
+        else:
+            _print_tokens(accounts.list_screen_tokens(session))
+    return 0
+
+
+def _print_users(users: list[dict]) -> None:
+    if not users:
+        print("no accounts (add one: python -m data users add NAME --role admin)")
+        return
+    print(f"{'user':<24} {'role':<13} {'active':<7} {'scope':<30} {'last seen':<17} name")
+    for user in users:
+        scope = ",".join([*user["districts"], *user["facilities"]]) or "city"
+        active = "yes" if user["is_active"] else "no"
+        print(
+            f"{user['username']:<24} {user['role']:<13} {active:<7} {scope:<30} "
+            f"{_when(user['last_seen_at']):<17} {user['display_name']}"
+        )
+
+
+def _print_tokens(tokens: list[dict]) -> None:
+    if not tokens:
+        print("no screen tokens (issue one: python -m data users screen-token issue NAME)")
+        return
+    print(f"{'screen':<24} {'active':<7} {'issued':<17} {'by':<16} {'last seen':<17} revoked")
+    for token in tokens:
+        active = "yes" if token["active"] else "no"
+        print(
+            f"{token['name']:<24} {active:<7} {_when(token['created_at']):<17} "
+            f"{token['created_by']:<16} {_when(token['last_seen_at']):<17} "
+            f"{_when(token['revoked_at'])}"
+        )
+
+
 def _in_language(lang: str, function, *args) -> str:  # noqa: ANN001
     set_language(lang)
     return function(*args)
@@ -175,8 +364,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _seed(engine, args)
         if args.command == "rebuild-state":
             return _rebuild(engine)
+        if args.command == "users":
+            return _users(engine, args)
         return _status(engine)
-    except DatabaseUnavailable as error:
+    except (DatabaseUnavailable, BadInput) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     except WriteError as error:

@@ -50,6 +50,8 @@ SUPPLY_CATEGORIES: tuple[str, ...] = ("ppe", "test_kit", "reagent", "disinfectan
 USER_ROLES: tuple[str, ...] = ("leadership", "duty_officer", "auditor", "admin")
 ROLES: tuple[str, ...] = (*USER_ROLES, "screen")
 CHANGE_ACTIONS: tuple[str, ...] = ("insert", "update", "delete")
+# Failed sign-ins are counted per account (the user name as typed) and per client (address).
+SIGN_IN_KEY_KINDS: tuple[str, ...] = ("account", "client")
 
 # --- The demo scenario -----------------------------------------------------------------------
 DEMO_SCALES: tuple[str, ...] = ("demo", "city")

@@ -25,7 +25,7 @@ from sqlalchemy import (
     UniqueConstraint,
     text,
 )
-from sqlmodel import Field, SQLModel
+from sqlmodel import AutoString, Field, SQLModel
 
 from data.codes import (
     AUDIT_RESULTS,
@@ -38,6 +38,7 @@ from data.codes import (
     FACILITY_STATUSES,
     HOTEL_COHORTS,
     ROUND_SCOPES,
+    SIGN_IN_KEY_KINDS,
     SUPPLY_CATEGORIES,
     USER_ROLES,
     ZONE_LEVELS,
@@ -491,11 +492,11 @@ class StockDaily(SQLModel, table=True):
     last_reported_at: datetime | None = Field(default=None)
 
 
-# --- Users, change log, change counter ---------------------------------------------------------
+# --- Users, sign-ins, change log, change counter -------------------------------------------
 
 
 class User(SQLModel, table=True):
-    """A person who signs in: leadership, duty officer, auditor or admin."""
+    """A person who signs in: leadership, duty officer, auditor or admin (data.accounts)."""
 
     id: int | None = Field(default=None, primary_key=True)
     username: str = Field(max_length=40, unique=True)
@@ -503,12 +504,65 @@ class User(SQLModel, table=True):
     role: str = Field(max_length=14)
     # Districts a duty officer may write in, as comma-separated codes; empty = none.
     district_codes: str = Field(default="", max_length=200)
+    # Facilities a duty officer may write for, as comma-separated facility codes (codes, not
+    # ids, so that a scope outlives the demo data being replaced); empty = none.
+    facility_codes: str = Field(
+        default="",
+        sa_column=Column(AutoString(400), nullable=False, server_default=text("''")),
+    )
+    # An argon2 hash (data.security); never written to the change log.
     password_hash: str | None = Field(default=None, max_length=200)
     is_active: bool = Field(default=True)
     created_at: datetime
     version: int = Field(default=1)
 
     __table_args__ = (_one_of("role", USER_ROLES, "ck_user_role"),)
+
+
+class AuthSession(SQLModel, table=True):
+    """A sign-in: the browser holds a random token, the database only its SHA-256.
+
+    Signing out or disabling the user revokes it; it ends by itself at `expires_at`.
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(max_length=64, unique=True)
+    user_id: int = Field(sa_column=_fk("user.id"))
+    created_at: datetime
+    expires_at: datetime = Field(index=True)
+    revoked_at: datetime | None = Field(default=None)
+    # When the session was last used (refreshed at most every few minutes).
+    last_seen_at: datetime
+
+
+class ScreenToken(SQLModel, table=True):
+    """A read-only sign-in for a wall screen: a named token an admin issues and revokes."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=40, unique=True)
+    token_hash: str = Field(max_length=64, unique=True)
+    created_at: datetime
+    created_by: str = Field(max_length=60)
+    revoked_at: datetime | None = Field(default=None)
+    last_seen_at: datetime | None = Field(default=None)
+
+
+class SignInFailure(SQLModel, table=True):
+    """Failed sign-ins of one account (user name as typed) or one client (its address).
+
+    Shared by every app server: after a few failures in a row the key waits (data.security).
+    """
+
+    kind: str = Field(primary_key=True, max_length=8)
+    key: str = Field(primary_key=True, max_length=100)
+    failures: int = Field(default=0)
+    last_failed_at: datetime = Field(index=True)
+    blocked_until: datetime | None = Field(default=None)
+
+    __table_args__ = (
+        _one_of("kind", SIGN_IN_KEY_KINDS, "ck_signinfailure_kind"),
+        CheckConstraint("failures >= 0", name="ck_signinfailure_failures"),
+    )
 
 
 class ChangeLog(SQLModel, table=True):

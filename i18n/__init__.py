@@ -11,11 +11,11 @@ from contextvars import ContextVar
 from datetime import date, datetime
 from typing import Any
 
-from i18n import audits, cases, common, hotels, overview, supplies, testing, writes
+from i18n import audits, cases, common, hotels, overview, signin, supplies, testing, writes
 
 LANGUAGES = ("zh", "en")
 DEFAULT_LANGUAGE = "zh"
-_MODULES = (common, overview, cases, testing, hotels, audits, supplies, writes)
+_MODULES = (common, overview, cases, testing, hotels, audits, supplies, writes, signin)
 
 
 def _merge() -> dict[str, tuple[str, str]]:
@@ -45,7 +45,7 @@ def current_language() -> str:
     return _language.get()
 
 
-def t(key: str, **values: object) -> str:
+def t(key: str, /, **values: object) -> str:
     """The string `key` in the current language, with `{placeholders}` filled in."""
     zh, en = CATALOGUE[key]
     text = en if _language.get() == "en" else zh

@@ -134,6 +134,48 @@ STRINGS: dict[str, tuple[str, str]] = {
         "检查项 {key} 不属于该检查表版本",
         "Item {key} is not in this checklist version",
     ),
+    # Accounts and wall-screen tokens
+    "error.bad_username": (
+        "{field}应为 3 至 40 个字符，只能包含字母、数字和 . _ -（收到 {value}）",
+        "{field} must be 3 to 40 letters, digits or . _ - (got {value})",
+    ),
+    "error.unknown_district": (
+        "{field}：{value} 不是本市的区划代码",
+        "{field}: {value} is not a district code of the city",
+    ),
+    "error.unknown_facility": (
+        "{field}：没有编码为 {value} 的设施",
+        "{field}: no facility has the code {value}",
+    ),
+    "error.scope_required": (
+        "值班员需至少负责一个区或一个设施",
+        "A duty officer needs at least one district or facility",
+    ),
+    "error.scope_not_for_role": (
+        "只有值班员需要设置{field}（该账号的角色为{role}）",
+        "{field} are only for duty officers (not for the role {role})",
+    ),
+    "error.password_too_short": (
+        "{field}至少需要 {minimum} 个字符",
+        "{field} must be at least {minimum} characters long",
+    ),
+    "error.password_too_long": (
+        "{field}最多 {maximum} 个字符",
+        "{field} must be at most {maximum} characters long",
+    ),
+    "error.unknown_user": ("没有用户名为 {key} 的用户", "There is no user named {key}"),
+    "error.cannot_disable_self": (
+        "不能停用自己正在使用的账号",
+        "You cannot disable the account you are signed in with",
+    ),
+    "error.user_disabled": (
+        "账号 {user} 已停用或不存在，无法登录",
+        "The account {user} is disabled or does not exist; it cannot sign in",
+    ),
+    "error.unknown_screen_token": (
+        "没有名为 {key} 的大屏令牌",
+        "There is no wall-screen token named {key}",
+    ),
     # Permission, versions, the database
     "error.not_permitted": (
         "{role}无权{action}{entity}",
@@ -181,6 +223,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "entity.corrective_action": ("整改措施", "corrective actions"),
     "entity.dataset": ("数据集", "the data set"),
     "entity.checklist": ("检查表版本", "checklist version"),
+    "entity.user": ("用户账号", "user accounts"),
+    "entity.screen_token": ("大屏令牌", "wall-screen tokens"),
     # Facility kinds
     "facility.designated_hospital": ("定点医院", "designated hospital"),
     "facility.general_hospital": ("综合医院", "general hospital"),
@@ -271,4 +315,11 @@ STRINGS: dict[str, tuple[str, str]] = {
     "field.due_date": ("整改期限", "due date"),
     "field.closed_date": ("完成日期", "closed on"),
     "field.audit_id": ("督查", "audit"),
+    "field.username": ("用户名", "user name"),
+    "field.display_name": ("显示名称", "display name"),
+    "field.role": ("角色", "role"),
+    "field.district_codes": ("负责的区", "districts"),
+    "field.facility_codes": ("负责的设施", "facilities"),
+    "field.password": ("密码", "password"),
+    "field.name": ("名称", "name"),
 }

@@ -7,10 +7,16 @@ import subprocess
 import sys
 from pathlib import Path
 
+from sqlmodel import Session
+
+from data import accounts
+from data.db import make_engine
 from tests.conftest import ROOT
 
 
-def run_cli(*args: str, database_url: str | None = None) -> subprocess.CompletedProcess:
+def run_cli(
+    *args: str, database_url: str | None = None, stdin: str = ""
+) -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     if database_url is not None:
         env["DATABASE_URL"] = database_url
@@ -18,6 +24,7 @@ def run_cli(*args: str, database_url: str | None = None) -> subprocess.Completed
         [sys.executable, "-m", "data", *args],
         cwd=ROOT,
         env=env,
+        input=stdin,  # a pipe, not a terminal: the password is its first line
         capture_output=True,
         text=True,
         timeout=300,
@@ -28,10 +35,10 @@ def test_init_creates_the_schema_and_status_reports_it(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'cli.db'}"
     result = run_cli("init", database_url=url)
     assert result.returncode == 0, result.stderr
-    assert "schema ready at revision 0003" in result.stdout
+    assert "schema ready at revision 0004" in result.stdout
     status = run_cli("status", database_url=url)
     assert status.returncode == 0
-    assert "revision: 0003" in status.stdout
+    assert "revision: 0004" in status.stdout
     assert "district                           11" in status.stdout
 
 
@@ -45,6 +52,18 @@ def test_seed_loads_the_demo_and_refuses_to_load_it_twice(tmp_path: Path) -> Non
     assert "already holds data; use --replace" in again.stderr
     replaced = run_cli("seed", "--replace", "--anchor-date", "2021-06-10", database_url=url)
     assert replaced.returncode == 0, replaced.stderr
+    # The demo's accounts and their (new) passwords are printed after seeding.
+    assert "demo accounts (shown on the sign-in page while the data is the demo):" in (
+        replaced.stdout
+    )
+    lines = {
+        line.split()[0]: line.split() for line in replaced.stdout.splitlines() if "demo-" in line
+    }
+    assert set(lines) == {"demo-leader", "demo-officer", "demo-auditor", "demo-admin"}
+    assert lines["demo-officer"][2:] == ["duty_officer", "荔湾区", "Liwan"]
+    assert lines["demo-leader"][2:] == ["leadership", "whole", "city"]
+    first_passwords = {line.split()[1] for line in first.stdout.splitlines() if "demo-" in line}
+    assert first_passwords.isdisjoint(line[1] for line in lines.values())
 
 
 def test_bad_arguments_get_a_clear_message_and_a_non_zero_exit(tmp_path: Path) -> None:
@@ -68,7 +87,162 @@ def test_unreachable_database_is_reported_without_a_traceback() -> None:
 
 
 def test_every_command_has_help() -> None:
-    for command in ("init", "seed", "rebuild-state", "status"):
+    for command in ("init", "seed", "rebuild-state", "status", "users"):
         result = run_cli(command, "--help")
         assert result.returncode == 0
         assert f"usage: python -m data {command}" in result.stdout
+    for action in ("add", "list", "disable", "enable", "reset-password", "screen-token"):
+        result = run_cli("users", action, "--help")
+        assert result.returncode == 0
+        assert f"usage: python -m data users {action}" in result.stdout
+
+
+# --- Accounts ------------------------------------------------------------------------------
+
+PASSWORD = "correct horse battery\n"
+
+
+def test_the_first_admin_is_created_on_the_command_line_and_can_sign_in(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'users.db'}"
+    added = run_cli("users", "add", "Root", "--role", "admin", database_url=url, stdin=PASSWORD)
+    assert added.returncode == 0, added.stderr
+    assert added.stdout == "user root added (admin)\n"
+    officer = run_cli(
+        "users",
+        "add",
+        "wang",
+        "--role",
+        "duty_officer",
+        "--district",
+        "440103",
+        "--district",
+        "440104",
+        "--display-name",
+        "王芳",
+        database_url=url,
+        stdin="another password\nignored second line\n",
+    )
+    assert officer.returncode == 0, officer.stderr
+    listed = run_cli("users", "list", database_url=url)
+    assert listed.returncode == 0
+    rows = [line.split() for line in listed.stdout.splitlines()[1:]]
+    assert rows == [
+        ["root", "admin", "yes", "city", "-", "Root"],  # shown as typed
+        ["wang", "duty_officer", "yes", "440103,440104", "-", "王芳"],
+    ]
+    engine = make_engine(url)
+    with Session(engine) as session:
+        signed_in = accounts.authenticate(
+            session, username="wang", password="another password", client="local"
+        )
+        assert signed_in.actor is not None
+        assert signed_in.actor.district_codes == {"440103", "440104"}
+    engine.dispose()
+
+
+def test_bad_input_to_users_add_gets_one_line_and_exit_2(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'bad-users.db'}"
+    bad_role = run_cli("users", "add", "li-wei", "--role", "boss", database_url=url, stdin=PASSWORD)
+    assert bad_role.returncode == 2
+    assert bad_role.stderr.splitlines()[-1] == (
+        "python -m data users add: error: argument --role: invalid choice: 'boss' (choose from "
+        "'leadership', 'duty_officer', 'auditor', 'admin')"
+    )
+    short = run_cli("users", "add", "li-wei", "--role", "admin", database_url=url, stdin="short\n")
+    assert (short.returncode, short.stderr) == (
+        2,
+        "error: Password must be at least 10 characters long\n",
+    )
+    short_zh = run_cli(
+        "--lang", "zh", "users", "add", "li-wei", "--role", "admin", database_url=url, stdin="x\n"
+    )
+    assert (short_zh.returncode, short_zh.stderr) == (2, "error: 密码至少需要 10 个字符\n")
+    empty = run_cli("users", "add", "li-wei", "--role", "admin", database_url=url)
+    assert empty.returncode == 2
+    assert empty.stderr.startswith("error: no password on standard input")
+    listed = run_cli("users", "list", database_url=url)
+    assert "no accounts" in listed.stdout
+
+
+def test_refused_account_writes_say_why_and_exit_1(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'refused.db'}"
+    assert (
+        run_cli(
+            "users", "add", "li-wei", "--role", "leadership", database_url=url, stdin=PASSWORD
+        ).returncode
+        == 0
+    )
+    again = run_cli("users", "add", "LI-WEI", "--role", "admin", database_url=url, stdin=PASSWORD)
+    assert (again.returncode, again.stderr) == (1, "error: User name li-wei already exists\n")
+    unscoped = run_cli(
+        "users", "add", "wang", "--role", "duty_officer", database_url=url, stdin=PASSWORD
+    )
+    assert (unscoped.returncode, unscoped.stderr) == (
+        1,
+        "error: A duty officer needs at least one district or facility\n",
+    )
+    no_hotel = run_cli(
+        "users",
+        "add",
+        "wang",
+        "--role",
+        "duty_officer",
+        "--facility",
+        "H-1",
+        database_url=url,
+        stdin=PASSWORD,
+    )
+    assert (no_hotel.returncode, no_hotel.stderr) == (
+        1,
+        "error: Facilities: no facility has the code H-1\n",
+    )
+    nobody = run_cli("users", "disable", "nobody", database_url=url)
+    assert (nobody.returncode, nobody.stderr) == (1, "error: There is no user named nobody\n")
+
+
+def test_disable_enable_and_reset_password(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'manage.db'}"
+    run_cli("users", "add", "li-wei", "--role", "leadership", database_url=url, stdin=PASSWORD)
+    engine = make_engine(url)
+
+    def sign_in(password: str) -> str | None:
+        with Session(engine) as session:
+            return accounts.authenticate(
+                session, username="li-wei", password=password, client="local"
+            ).problem
+
+    disabled = run_cli("users", "disable", "li-wei", database_url=url)
+    assert (disabled.returncode, disabled.stdout) == (0, "user li-wei disabled\n")
+    assert sign_in("correct horse battery") == "disabled"
+    assert "li-wei" in run_cli("users", "list", database_url=url).stdout.split("\n")[1]
+    assert run_cli("users", "enable", "li-wei", database_url=url).returncode == 0
+    reset = run_cli("users", "reset-password", "li-wei", database_url=url, stdin="a new password\n")
+    assert reset.returncode == 0, reset.stderr
+    assert sign_in("correct horse battery") == "bad_credentials"
+    assert sign_in("a new password") is None
+    engine.dispose()
+
+
+def test_screen_tokens_are_printed_once_listed_and_revoked(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'screens.db'}"
+    issued = run_cli("users", "screen-token", "issue", "hall-1", database_url=url)
+    assert issued.returncode == 0, issued.stderr
+    token = issued.stdout.strip()
+    assert len(token) >= 40 and "\n" not in token
+    assert "shown this once" in issued.stderr
+    listed = run_cli("users", "screen-token", "list", database_url=url)
+    assert listed.stdout.splitlines()[1].split()[:2] == ["hall-1", "yes"]
+    assert token not in listed.stdout
+    engine = make_engine(url)
+    with Session(engine) as session:
+        assert accounts.resolve_screen_token(session, token).name == "screen:hall-1"
+    revoked = run_cli("users", "screen-token", "revoke", "hall-1", database_url=url)
+    assert (revoked.returncode, revoked.stdout) == (0, "screen token hall-1 revoked\n")
+    with Session(engine) as session:
+        assert accounts.resolve_screen_token(session, token) is None
+    engine.dispose()
+    unknown = run_cli("users", "screen-token", "revoke", "hall-9", database_url=url)
+    assert (unknown.returncode, unknown.stderr) == (
+        1,
+        "error: There is no wall-screen token named hall-9\n",
+    )

@@ -12,7 +12,7 @@ from sqlalchemy import Date, DateTime, func, select
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel
 
-from data import models
+from data import accounts, models, writes
 from data.db import make_engine, upgrade_schema
 from data.demo import SCENARIO_KEY, seed_demo
 from data.demo.places import in_district
@@ -21,6 +21,7 @@ from data.queries.common import has_any_data
 from data.reference.checklist import checklist_in_force
 from data.timeutil import as_utc, local_day, to_local, to_utc
 from data.writes import SYSTEM, clear_operational_data
+from data.writes.users import DEMO_ACCOUNTS_KEY
 
 ANCHOR = date(2021, 6, 10)
 # A "now" long after the anchor: "as of" is then 20:00 local on the anchor day.
@@ -34,7 +35,12 @@ NOT_EVENTS = {
     ("datasetinfo", "updated_at"),
     ("changelog", "changed_at"),
     ("changecounter", "changed_at"),
+    ("user", "created_at"),
 }
+# Accounts are made with random passwords (salted hashes), so the digest of "the same rows"
+# leaves them out: the user and sign-in tables, and the data set's list of demo accounts.
+NOT_DETERMINISTIC = {"changelog", "changecounter", "user", "authsession", "screentoken"}
+NOT_DETERMINISTIC |= {"signinfailure"}
 
 
 def _seeded(path: Path, **options: object) -> Engine:
@@ -65,13 +71,16 @@ def _counts(engine: Engine) -> dict[str, int]:
 
 
 def _digest(engine: Engine) -> str:
-    """A hash of every row of every table except the change log and counter (wall-clock)."""
+    """A hash of every row of every table except the change log and counter (wall-clock) and
+    the accounts (random passwords)."""
     digest = hashlib.sha256()
     with engine.connect() as connection:
         for table in SQLModel.metadata.sorted_tables:
-            if table.name in ("changelog", "changecounter"):
+            if table.name in NOT_DETERMINISTIC:
                 continue
             for row in connection.execute(select(table).order_by(*table.primary_key.columns)):
+                if table.name == "datasetinfo" and row.key == DEMO_ACCOUNTS_KEY:
+                    continue
                 digest.update(repr(tuple(row)).encode())
     return digest.hexdigest()
 
@@ -434,3 +443,59 @@ def test_unknown_scale_is_refused(tmp_path: Path) -> None:
     engine = make_engine(f"sqlite:///{tmp_path}/x.db")
     with pytest.raises(ValueError, match="unknown scale"):
         seed_demo(engine, scale="country")
+
+
+# --- The demo's accounts -----------------------------------------------------------------------
+
+
+def test_one_demo_account_per_role_signs_in_with_its_listed_password(session: Session) -> None:
+    listed = accounts.demo_accounts(session)
+    assert [(a["username"], a["role"], a["scope"]) for a in listed] == [
+        ("demo-leader", "leadership", None),
+        ("demo-officer", "duty_officer", "荔湾区 Liwan"),
+        ("demo-auditor", "auditor", None),
+        ("demo-admin", "admin", None),
+    ]
+    for account in listed:
+        assert len(account["password"]) >= accounts.MIN_PASSWORD_LENGTH
+        user = session.execute(
+            select(models.User).where(models.User.username == account["username"])
+        ).scalar_one()
+        assert accounts.verify_password(user.password_hash, account["password"])
+        assert accounts.actor_for(session, user).role == account["role"]
+    officer = session.execute(
+        select(models.User).where(models.User.username == "demo-officer")
+    ).scalar_one()
+    assert accounts.actor_for(session, officer).district_codes == {LIWAN}
+    logged = " ".join(
+        (entry.before_json or "") + (entry.after_json or "")
+        for entry in session.execute(select(models.ChangeLog)).scalars()
+    )
+    assert [a["password"] for a in listed if a["password"] in logged] == []
+    assert "demo-officer" in logged  # the log says which accounts were made
+
+
+def test_replacing_or_clearing_the_demo_replaces_its_accounts_and_keeps_an_admins(
+    tmp_path: Path,
+) -> None:
+    engine = _seeded(tmp_path / "accounts.db", anchor_date=ANCHOR, now=LATER)
+    with Session(engine) as session:
+        writes.create_user(
+            session, actor=SYSTEM, username="root", role="admin", password="a long password"
+        )
+        before = {a["username"]: a["password"] for a in accounts.demo_accounts(session)}
+        officer = session.execute(select(models.User).where(models.User.username == "demo-officer"))
+        token = accounts.start_session(
+            session, user_id=officer.scalar_one().id, lifetime=timedelta(hours=1)
+        )
+    seed_demo(engine, anchor_date=ANCHOR, now=LATER, replace=True)
+    with Session(engine) as session:
+        after = {a["username"]: a["password"] for a in accounts.demo_accounts(session)}
+        assert set(after) == set(before) and after != before
+        assert accounts.resolve_session(session, token) is None
+        clear_operational_data(session, actor=SYSTEM)
+        assert accounts.demo_accounts(session) is None
+        assert [user["username"] for user in accounts.list_users(session)] == ["root"]
+        assert (
+            session.execute(select(func.count()).select_from(models.AuthSession)).scalar_one() == 0
+        )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import date, datetime
 
 from sqlalchemy import select
@@ -13,11 +14,21 @@ from data.demo import audits, cases, facilities, hotels, supplies, testing, zone
 from data.demo.timeline import SCALES, Scale, Timeline, make_timeline, stream
 from data.queries.common import count_rows, has_any_data
 from data.reference.checklist import ensure_checklists
+from data.reference.districts import DISTRICT_TABLE
 from data.timeutil import as_utc, command_zone, utc_now
 from data.writes import SYSTEM
 from data.writes.unit import unit_of_work
+from data.writes.users import DEMO_ACCOUNTS_KEY
 
 SCENARIO_KEY = "scenario"
+LIWAN = "440103"
+# (user name, role, districts): one demo account per role; the duty officer keeps Liwan.
+DEMO_ACCOUNTS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("demo-leader", "leadership", ()),
+    ("demo-officer", "duty_officer", (LIWAN,)),
+    ("demo-auditor", "auditor", ()),
+    ("demo-admin", "admin", ()),
+)
 # The audit fields the generator decides; score and level the write side computes.
 AUDIT_FIELDS = ("facility_id", "checklist_version_id", "audited_at", "auditor")
 
@@ -73,9 +84,39 @@ def seed_demo(
             "as_of": timeline.as_of.isoformat(),
         }
         writes.set_dataset_info(session, actor=SYSTEM, key=SCENARIO_KEY, value=info, at=now)
+        accounts = _demo_accounts(session)
+        writes.set_dataset_info(
+            session,
+            actor=SYSTEM,
+            key=DEMO_ACCOUNTS_KEY,
+            value={"accounts": accounts},
+            at=now,
+            logged={"accounts": [{**a, "password": "(not logged)"} for a in accounts]},
+        )
         session.flush()
         counts = count_rows(session=session)
     return counts
+
+
+def _demo_accounts(session: Session) -> list[dict]:
+    """One account per role, each with a new random password (listed on the sign-in page
+    while the data is the demo, and printed by `python -m data seed`)."""
+    names = {code: (zh, en) for code, zh, en, _ in DISTRICT_TABLE}
+    accounts = []
+    for username, role, districts in DEMO_ACCOUNTS:
+        password = secrets.token_urlsafe(9)  # 12 characters
+        writes.create_user(
+            session,
+            actor=SYSTEM,
+            username=username,
+            role=role,
+            password=password,
+            display_name=f"Demo {role.replace('_', ' ')}",
+            district_codes=districts,
+        )
+        scope = "、".join(" ".join(names[code]) for code in districts) or None
+        accounts.append({"username": username, "role": role, "password": password, "scope": scope})
+    return accounts
 
 
 def _generate(

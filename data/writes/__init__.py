@@ -47,6 +47,7 @@ from data.writes.testing import (
     record_site_report,
     record_site_reports,
 )
+from data.writes.users import create_user, disable_user, enable_user, reset_password
 
 __all__ = [
     "PERMISSIONS",
@@ -71,8 +72,10 @@ __all__ = [
     "create_rounds",
     "create_supply_item",
     "create_supply_items",
+    "create_user",
     "create_zone",
     "create_zones",
+    "disable_user",
     "edit_action",
     "edit_audit",
     "edit_case",
@@ -80,6 +83,7 @@ __all__ = [
     "edit_reorder_level",
     "edit_round",
     "edit_zone",
+    "enable_user",
     "link_infectors",
     "rebuild_state",
     "record_audit",
@@ -90,6 +94,7 @@ __all__ = [
     "record_site_reports",
     "record_stock_report",
     "record_stock_reports",
+    "reset_password",
     "set_dataset_info",
     "set_reorder_levels",
 ]

@@ -29,11 +29,17 @@ def bump_change_counter(session: Session) -> int:
     return counter.value
 
 
+# Secrets never reach the change log, whatever record is logged: password hashes, hashes of
+# session and screen tokens (the tokens themselves are never stored at all).
+NEVER_LOGGED = frozenset({"password_hash", "token_hash", "password"})
+
+
 def as_json(value: SQLModel | dict | None) -> str | None:
-    """A record (or a summary) as the JSON the change log keeps."""
+    """A record (or a summary) as the JSON the change log keeps, without secrets."""
     if value is None:
         return None
     data = value.model_dump() if isinstance(value, SQLModel) else value
+    data = {name: item for name, item in data.items() if name not in NEVER_LOGGED}
     return json.dumps(data, default=_json_default, ensure_ascii=False)
 
 

@@ -16,6 +16,7 @@ from data.writes.changelog import as_json, log_change
 from data.writes.permissions import authorize_role
 from data.writes.state import rebuild_derived_state
 from data.writes.unit import unit_of_work
+from data.writes.users import remove_demo_accounts
 
 # Children before parents, so that deleting never breaks a foreign key.
 OPERATIONAL_TABLES: tuple[type[SQLModel], ...] = (
@@ -48,15 +49,19 @@ def set_dataset_info(
     key: str,
     value: dict[str, Any],
     at: datetime | None = None,
+    logged: dict[str, Any] | None = None,
 ) -> None:
     """Record a fact about the data set (e.g. that it is the simulated demo scenario) as of
-    `at` (default: now)."""
+    `at` (default: now). `logged` is what the change log keeps instead of the value (and
+    of the value before), when values hold a secret (the demo accounts' passwords)."""
     authorize_role(actor, "maintain", "dataset")
     with unit_of_work(session):
         text = json.dumps(value, ensure_ascii=False)
         at = at or utc_now()
         stored = session.get(models.DatasetInfo, key)
         before = None if stored is None else stored.value
+        if logged is not None:
+            before = None  # the old value may hold a secret, too
         if stored is None:
             session.add(models.DatasetInfo(key=key, value=text, updated_at=at))
         else:
@@ -67,17 +72,20 @@ def set_dataset_info(
             actor=actor,
             table_name="datasetinfo",
             record_key=key,
-            action="insert" if before is None else "update",
+            action="insert" if stored is None else "update",
             before=before,
-            after=text,
+            after=text if logged is None else json.dumps(logged, ensure_ascii=False),
         )
 
 
 def clear_operational_data(session: Session, *, actor: Actor) -> dict[str, int]:
-    """Delete every operational row (keeping districts, checklists, users, the change log)."""
+    """Delete every operational row and the demo's accounts (keeping districts, checklists,
+    the accounts an admin added, the change log)."""
     authorize_role(actor, "maintain", "dataset")
     deleted: dict[str, int] = {}
     with unit_of_work(session):
+        # Before the data set's description goes: it lists the demo's accounts.
+        deleted["user"] = remove_demo_accounts(session, actor=actor)
         session.execute(update(models.Case).values(infector_case_id=None))
         for model in OPERATIONAL_TABLES:
             deleted[model.__tablename__] = session.execute(delete(model)).rowcount

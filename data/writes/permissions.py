@@ -26,6 +26,8 @@ ENTITIES: tuple[str, ...] = (
     "audit",
     "corrective_action",
     "dataset",
+    "user",  # accounts: create, edit (disable, enable, reset the password)
+    "screen_token",  # wall screens' read-only tokens: create (issue), edit (revoke)
 )
 CITY, OWN = "city", "own"
 _REPORTS = ("site_report", "hotel_report", "stock_report")
