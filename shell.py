@@ -6,7 +6,8 @@ query function from `data.queries`, and hand the result to `components`.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from datetime import datetime
 from typing import Any, TypeVar
 
 import streamlit as st
@@ -15,6 +16,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from components.banner import empty_database_notice, simulated_notice
+from components.forms import forget_problems, remember_problems
 from data.bootstrap import prepare_database
 from data.db import DatabaseUnavailable, make_engine
 from data.queries.common import (
@@ -26,9 +28,15 @@ from data.queries.common import (
     has_any_data,
 )
 from data.settings import get_settings
-from i18n import LANGUAGES, set_language, t
+from data.timeutil import to_local, utc_now
+from data.writes import Actor, StaleEdit, WriteError, allowed, authorize
+from i18n import LANGUAGES, describe_problem, set_language, t
 
 T = TypeVar("T")
+# The signed-in user of this run (an Actor), set by start_page for the page's update panels.
+ACTOR = "_actor"
+# The form saved in the last run, so that the next run says so.
+SAVED = "_saved_form"
 
 
 @st.cache_resource(show_spinner="正在准备数据库… / Preparing the database…")
@@ -107,7 +115,7 @@ def settings_problem() -> str | None:
 
 
 def start_page(title_key: str) -> Clock | None:
-    """Set up a page: language, database, counter, title, simulated notice.
+    """Set up a page: language, database, counter, sign-in, title, simulated notice.
 
     Returns the clock, or None (after saying why) when there is nothing to show.
     """
@@ -125,6 +133,21 @@ def start_page(title_key: str) -> Clock | None:
     except Exception as error:  # noqa: BLE001 - a broken database must not show a traceback
         st.error(t("error.database", reason=type(error).__name__), icon=":material/error:")
         return None
+    from signin import (
+        clear_cookie_if_signed_out,
+        current_actor,
+        set_cookie_if_pending,
+        sign_in_panel,
+    )
+
+    actor = current_actor()
+    if actor is None:
+        clear_cookie_if_signed_out()
+        sign_in_panel()
+        return None
+    set_cookie_if_pending()
+    st.session_state[ACTOR] = actor
+    saved_notice()
     st.title(t(title_key))
     current = scenario()
     if current is not None and current.simulated:
@@ -133,3 +156,60 @@ def start_page(title_key: str) -> Clock | None:
         empty_database_notice()
         return None
     return clock()
+
+
+def current_user() -> Actor:
+    """The signed-in user of this page run (start_page has checked there is one)."""
+    return st.session_state[ACTOR]
+
+
+def may(action: str, entity: str) -> bool:
+    """Whether the signed-in user's role may ever take this action (to show its panel)."""
+    actor = st.session_state.get(ACTOR)
+    return actor is not None and allowed(actor, action, entity)
+
+
+def save(form: str, write: Callable[[Session, Actor], Any], *, fields: Sequence[str]) -> str:
+    """Run one write for a form as the signed-in user; on refusal keep its messages by field.
+
+    Returns "saved", "stale" (someone else saved first) or "refused". Nothing half-written
+    stays: the write side commits all of it or nothing.
+    """
+    try:
+        with Session(get_engine()) as session:
+            write(session, current_user())
+    except WriteError as error:
+        problems: dict[str | None, list[str]] = {}
+        for problem in error.problems:
+            place = problem.field if problem.field in fields else None
+            problems.setdefault(place, []).append(describe_problem(problem))
+        remember_problems(form, problems)
+        return "stale" if isinstance(error, StaleEdit) else "refused"
+    except Exception as error:  # noqa: BLE001 - a user sees a message, never a traceback
+        remember_problems(form, {None: [t("form.failed", reason=type(error).__name__)]})
+        return "refused"
+    forget_problems(form)
+    st.session_state[SAVED] = form
+    return "saved"
+
+
+def saved_notice() -> None:
+    """Say once, after the rerun that shows the new figures, that the last save worked."""
+    if st.session_state.pop(SAVED, None) is not None:
+        st.toast(t("form.saved"), icon=":material/check_circle:")
+
+
+def in_scope(action: str, entity: str, *, district_code: str, facility_id: int | None) -> bool:
+    """Whether the signed-in user may take this action on this district's (facility's) record."""
+    try:
+        authorize(
+            current_user(), action, entity, district_code=district_code, facility_id=facility_id
+        )
+    except WriteError:
+        return False
+    return True
+
+
+def local_now() -> datetime:
+    """Now on the command's wall clock, to the minute (a form's default report time)."""
+    return to_local(utc_now()).replace(tzinfo=None, second=0, microsecond=0)

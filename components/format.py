@@ -29,3 +29,12 @@ def fmt_days(value: float | None) -> str:
         return "∞"
     unit = "days" if current_language() == "en" else "天"
     return f"{value:.1f} {unit}"
+
+
+_MARKDOWN = "\\`*_{}[]()#+-.!|<>~$:"
+
+
+def plain(text: object) -> str:
+    """Text from the database or a user, escaped so that Markdown shows it as typed: a
+    hotel named `**x** [link](http://y) ![i](http://z.png)` draws no bold, link or image."""
+    return "".join(f"\\{char}" if char in _MARKDOWN else char for char in str(text))

@@ -29,6 +29,11 @@ class Settings(BaseSettings):
     # A MapLibre style on an intranet tile server, drawn under the district basemap; unset:
     # no tiles at all (the district polygons are the basemap).
     map_style_url: str | None = None
+    # Signs the sign-in cookie; set the same value on every app server. Unset: the embedded
+    # setup makes one in var/secret_key.
+    secret_key: str | None = None
+    # How long a sign-in lasts (a reload or a new tab keeps it): a working day.
+    session_hours: float = 12.0
 
     @field_validator("timezone")
     @classmethod

@@ -11,11 +11,11 @@ from contextvars import ContextVar
 from datetime import date, datetime
 from typing import Any
 
-from i18n import audits, cases, common, hotels, overview, signin, supplies, testing, writes
+from i18n import audits, cases, common, hotels, overview, panels, signin, supplies, testing, writes
 
 LANGUAGES = ("zh", "en")
 DEFAULT_LANGUAGE = "zh"
-_MODULES = (common, overview, cases, testing, hotels, audits, supplies, writes, signin)
+_MODULES = (common, overview, cases, testing, hotels, audits, supplies, writes, signin, panels)
 
 
 def _merge() -> dict[str, tuple[str, str]]:

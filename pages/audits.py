@@ -1,5 +1,6 @@
 """Infection-control audits: latest score per facility, compliance grid, actions, trend, detail."""
 
+import pandas as pd
 import streamlit as st
 
 from components.audits_charts import (
@@ -19,11 +20,13 @@ from components.audits_tables import (
 )
 from components.export import excel_csv
 from components.format import fmt_int
+from components.forms import FormField
 from components.kpi import Kpi, render_kpis
 from data.codes import AUDITABLE_KINDS
 from data.measures.audits import ACTION_STATUSES
 from data.queries.audits import (
     get_action_totals,
+    get_finding,
     list_audit_items,
     list_component_compliance,
     list_facility_audit_status,
@@ -34,12 +37,58 @@ from data.queries.common import list_districts
 from data.reference.checklist import COMPONENTS
 from data.settings import get_settings
 from data.timeutil import format_local
+from data.writes import close_action
 from i18n import current_language, t
+from panels import Panel, label, render_panel
 from shell import read, start_page
 
 # The heat grid shows at most this many facilities (the lowest-scoring): beyond that a grid
 # is too tall to read, and the filters narrow it down.
 GRID_MAX_FACILITIES = 50
+
+
+def render_close_panel(findings: pd.DataFrame, lang: str) -> None:
+    """An auditor closes a corrective action that is still open."""
+    still_open = findings[findings["closed_date"].isna()]
+
+    def fields(finding_id: int) -> list[FormField]:
+        finding = read(get_finding, finding_id=int(finding_id)) or {}
+        return [
+            FormField("closed_date", label("closed_date"), "date", now.today),
+            FormField("version", "", "hidden", finding.get("version", 1)),
+        ]
+
+    def write(session, actor, finding_id, values):  # noqa: ANN001, ANN202
+        return close_action(
+            session,
+            actor=actor,
+            finding_id=int(finding_id),
+            expected_version=int(values["version"]),
+            closed_date=values["closed_date"],
+        )
+
+    render_panel(
+        Panel(
+            key="close_action",
+            title=t("audits.update.title"),
+            action="close",
+            entity="corrective_action",
+            choices=pd.DataFrame(
+                {
+                    "key": still_open["finding_id"],
+                    "label": still_open[f"facility_{lang}"] + " · " + still_open[f"action_{lang}"],
+                    "district_code": still_open["district_code"],
+                    "facility_id": still_open["facility_id"],
+                }
+            ),
+            choice_label=t("audits.update.action"),
+            fields=fields,
+            write=write,
+            submit_label=t("audits.update.submit"),
+            none_in_scope=t("audits.update.none_open"),
+        )
+    )
+
 
 now = start_page("audits.title")
 if now is not None:
@@ -166,6 +215,7 @@ if now is not None:
         if findings.empty:
             st.info(t("empty.filter"))
         else:
+            render_close_panel(findings, current_language())
             overdue = findings["status"] == "overdue"
             st.caption(
                 t(

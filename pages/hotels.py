@@ -6,7 +6,8 @@ import pandas as pd
 import streamlit as st
 
 from components.export import excel_csv
-from components.format import fmt_int, fmt_percent
+from components.format import fmt_int, fmt_percent, plain
+from components.forms import FormField
 from components.hotels_view import (
     SORT_ORDERS,
     days_until_full_text,
@@ -26,14 +27,17 @@ from data.queries.common import list_districts
 from data.queries.hotels import (
     TREND_DAYS,
     count_hotels_by_status,
+    get_hotel_state,
     list_capacity_outlook,
     list_daily_rooms,
     list_hotels,
 )
 from data.settings import get_settings
-from data.timeutil import format_local
+from data.timeutil import format_local, to_utc
+from data.writes import record_hotel_report
 from i18n import current_language, t
-from shell import read, start_page
+from panels import Panel, count_fields, render_panel
+from shell import local_now, read, start_page
 
 # Alerts name this many hotels, then say how many more.
 NAMES_IN_ALERT = 8
@@ -41,7 +45,7 @@ NAMES_IN_ALERT = 8
 
 def _names(frame: pd.DataFrame, lang: str) -> str:
     """Hotel names for an alert, the first few then a count of the rest."""
-    names = list(frame[f"name_{lang}"])
+    names = [plain(name) for name in frame[f"name_{lang}"]]
     shown = "、".join(names[:NAMES_IN_ALERT]) if lang == "zh" else ", ".join(names[:NAMES_IN_ALERT])
     if len(names) > NAMES_IN_ALERT:
         shown += " " + t("hotels.alert.more", count=len(names) - NAMES_IN_ALERT)
@@ -51,6 +55,58 @@ def _names(frame: pd.DataFrame, lang: str) -> str:
 def _rate(value: float | None) -> str:
     """A rate per day with one decimal; an em dash when unknown."""
     return "—" if value is None or math.isnan(value) else f"{value:.1f}"
+
+
+# The fields of a hotel's status report, in the order of the form.
+REPORT_FIELDS = (
+    "rooms_total",
+    "rooms_occupied",
+    "occupied_inbound",
+    "occupied_close_contact",
+    "occupied_secondary_contact",
+    "rooms_cleaning",
+    "intake",
+    "discharges",
+    "staff_on_duty",
+)
+
+
+def _update_panel(hotels: pd.DataFrame, lang: str) -> None:
+    """A duty officer's status report for one hotel of their scope."""
+
+    def fields(hotel_id: int) -> list[FormField]:
+        latest = read(get_hotel_state, hotel_id=int(hotel_id)) or {}
+        return [
+            FormField("reported_at", t("hotels.update.reported_at"), "moment", local_now()),
+            *count_fields(REPORT_FIELDS, latest),
+        ]
+
+    def write(session, actor, hotel_id, values):  # noqa: ANN001, ANN202
+        report = {**values, "hotel_id": int(hotel_id), "reported_at": to_utc(values["reported_at"])}
+        return record_hotel_report(session, actor=actor, values=report)
+
+    choices = pd.DataFrame(
+        {
+            "key": hotels["hotel_id"],
+            "label": hotels[f"name_{lang}"],
+            "district_code": hotels["district_code"],
+            "facility_id": hotels["hotel_id"],
+        }
+    )
+    render_panel(
+        Panel(
+            key="hotel_report",
+            title=t("hotels.update.title"),
+            action="create",
+            entity="hotel_report",
+            choices=choices,
+            choice_label=t("hotels.update.hotel"),
+            fields=fields,
+            write=write,
+            submit_label=t("hotels.update.submit"),
+            none_in_scope=t("hotels.update.none_in_scope"),
+        )
+    )
 
 
 now = start_page("hotels.title")
@@ -63,6 +119,7 @@ if now is not None:
     else:
         outlook = read(list_capacity_outlook, clock=now)
         every_hotel = read(list_hotels, clock=now)
+        _update_panel(every_hotel, lang)
         city = outlook.set_index("scope").loc["all"]
         close = outlook.set_index("scope").loc["close_contact"]
 

@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from components.format import fmt_int
+from components.forms import FormField
 from components.kpi import Kpi, render_kpis
 from components.supplies_charts import consumption_chart, on_hand_chart
 from components.supplies_tables import (
@@ -20,6 +21,7 @@ from data.codes import SUPPLY_CATEGORIES
 from data.measures.supplies import STOCK_OUT_WINDOW_DAYS
 from data.queries.common import Clock
 from data.queries.supplies import (
+    get_stock_line,
     list_district_options,
     list_line_history,
     list_stock_lines,
@@ -28,9 +30,11 @@ from data.queries.supplies import (
     total_by_item,
 )
 from data.settings import get_settings
-from data.timeutil import format_local
+from data.timeutil import format_local, to_utc
+from data.writes import edit_reorder_level, record_stock_report
 from i18n import current_language, t
-from shell import read, start_page
+from panels import Panel, count_fields, render_panel
+from shell import local_now, read, start_page
 
 
 def render_trends(lines: pd.DataFrame, now: Clock) -> None:
@@ -86,6 +90,95 @@ def render_trends(lines: pd.DataFrame, now: Clock) -> None:
         st.altair_chart(consumption_chart(history, start=start, end=now.today), width="stretch")
 
 
+STOCK_FIELDS = ("on_hand", "received", "consumed", "on_order")
+
+
+def render_update_panels(lines: pd.DataFrame, lang: str) -> None:
+    """A duty officer's stock count of a line of their scope, and its reorder level."""
+    keys = lines["item_id"].astype(str) + ":" + lines["location_id"].astype(str)
+    choices = pd.DataFrame(
+        {
+            "key": keys,
+            "label": lines[f"item_name_{lang}"] + " · " + lines[f"location_name_{lang}"],
+            "district_code": lines["district_code"],
+            "facility_id": lines["location_id"],
+        }
+    )
+
+    def line_of(key: str) -> tuple[int, int]:
+        item_id, location_id = key.split(":")
+        return int(item_id), int(location_id)
+
+    def latest(key: str) -> dict:
+        item_id, location_id = line_of(key)
+        return read(get_stock_line, item_id=item_id, location_id=location_id) or {}
+
+    def count_form(key: str) -> list[FormField]:
+        start = {**latest(key), "received": 0, "consumed": 0}
+        return [
+            FormField("reported_at", t("supplies.update.reported_at"), "moment", local_now()),
+            *count_fields(STOCK_FIELDS, start),
+        ]
+
+    def record_count(session, actor, key, values):  # noqa: ANN001, ANN202
+        item_id, location_id = line_of(key)
+        report = {
+            **values,
+            "item_id": item_id,
+            "location_id": location_id,
+            "reported_at": to_utc(values["reported_at"]),
+        }
+        return record_stock_report(session, actor=actor, values=report)
+
+    def set_level(session, actor, key, values):  # noqa: ANN001, ANN202
+        item_id, location_id = line_of(key)
+        return edit_reorder_level(
+            session,
+            actor=actor,
+            item_id=item_id,
+            location_id=location_id,
+            expected_version=int(values["version"]),
+            reorder_level=values["reorder_level"],
+        )
+
+    def level_form(key: str) -> list[FormField]:
+        line = latest(key)
+        return [
+            *count_fields(("reorder_level",), line),
+            FormField("version", "", "hidden", line.get("version", 1)),
+        ]
+
+    common = {
+        "choices": choices,
+        "choice_label": t("supplies.update.line"),
+        "none_in_scope": t("supplies.update.none_in_scope"),
+    }
+    render_panel(
+        Panel(
+            key="stock_count",
+            title=t("supplies.update.count_title"),
+            action="create",
+            entity="stock_report",
+            fields=count_form,
+            write=record_count,
+            submit_label=t("supplies.update.count_submit"),
+            **common,
+        )
+    )
+    render_panel(
+        Panel(
+            key="reorder_level",
+            title=t("supplies.update.level_title"),
+            action="edit",
+            entity="stock_line",
+            fields=level_form,
+            write=set_level,
+            submit_label=t("supplies.update.level_submit"),
+            **common,
+        )
+    )
+
+
 def render(now: Clock) -> None:
     """The page below its title, at the clock's moment."""
     lang = current_language()
@@ -132,6 +225,7 @@ def render(now: Clock) -> None:
     if lines.empty:
         st.info(t("empty.filter"))
         return
+    render_update_panels(lines, current_language())
 
     levels = lines["level"]
     render_kpis(

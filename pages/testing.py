@@ -7,6 +7,7 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from components.format import fmt_int, fmt_percent
+from components.forms import FormField
 from components.kpi import Kpi, render_kpis
 from components.testing_charts import backlog_chart, progress_chart, progress_series
 from components.testing_maps import completion_deck, sites_deck
@@ -22,15 +23,19 @@ from components.testing_tables import (
 from data.measures.testing import DEFAULT_WINDOW_HOURS, combined_percent, default_round_ids
 from data.queries.common import Clock, list_districts
 from data.queries.testing import (
+    get_site_state,
     list_backlog_by_district,
+    list_district_rounds,
     list_round_hourly,
     list_round_outlook,
     list_site_status,
 )
 from data.settings import get_settings
-from data.timeutil import format_local
-from i18n import t
-from shell import read, start_page
+from data.timeutil import format_local, to_utc
+from data.writes import record_site_report
+from i18n import current_language, t
+from panels import Panel, count_fields, label, render_panel
+from shell import local_now, read, start_page
 
 WINDOW_CHOICES = (3, 6, 12, 24)
 # The sites table lists this many sites, worst queue first (a city runs thousands).
@@ -176,6 +181,61 @@ def render_backlog(chosen: pd.DataFrame, now: Clock) -> None:
         st.caption(t("testing.backlog_caption"))
 
 
+SITE_FIELDS = ("sampled", "resulted", "positive", "pools_positive", "queue_wait_minutes")
+
+
+def render_site_panel(sites: pd.DataFrame, lang: str) -> None:
+    """A duty officer's report for one testing site of their scope."""
+    district_of = dict(zip(sites["site_id"], sites["district_code"], strict=True))
+
+    def fields(site_id: int) -> list[FormField]:
+        latest = read(get_site_state, site_id=int(site_id)) or {}
+        rounds = read(list_district_rounds, district_code=district_of[site_id])
+        names = {
+            None: t("testing.update.no_round"),
+            **{rid: t("testing.update.round", number=no) for rid, no in rounds},
+        }
+        return [
+            FormField("reported_at", t("testing.update.reported_at"), "moment", local_now()),
+            FormField("is_open", label("is_open"), "flag", latest.get("is_open", True)),
+            FormField(
+                "round_id",
+                label("round_id"),
+                "choice",
+                latest.get("round_id"),
+                options=list(names),
+                format_func=names.__getitem__,
+            ),
+            *count_fields(SITE_FIELDS, {"queue_wait_minutes": latest.get("queue_wait_minutes", 0)}),
+        ]
+
+    def write(session, actor, site_id, values):  # noqa: ANN001, ANN202
+        report = {**values, "site_id": int(site_id), "reported_at": to_utc(values["reported_at"])}
+        return record_site_report(session, actor=actor, values=report)
+
+    render_panel(
+        Panel(
+            key="site_report",
+            title=t("testing.update.title"),
+            action="create",
+            entity="site_report",
+            choices=pd.DataFrame(
+                {
+                    "key": sites["site_id"],
+                    "label": sites[f"name_{lang}"],
+                    "district_code": sites["district_code"],
+                    "facility_id": sites["site_id"],
+                }
+            ),
+            choice_label=t("testing.update.site"),
+            fields=fields,
+            write=write,
+            submit_label=t("testing.update.submit"),
+            none_in_scope=t("testing.update.none_in_scope"),
+        )
+    )
+
+
 def render_sites(chosen: pd.DataFrame, now: Clock) -> None:
     """Testing sites: open, queues, staleness; the worst first, in a table and on a map."""
     st.subheader(t("testing.sites"))
@@ -187,6 +247,7 @@ def render_sites(chosen: pd.DataFrame, now: Clock) -> None:
     if sites.empty:
         st.info(t("testing.no_sites"))
         return
+    render_site_panel(sites, current_language())
     bands = sites["band"].value_counts()
     render_kpis(
         [

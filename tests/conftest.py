@@ -7,13 +7,15 @@ import os
 import shutil
 import uuid
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 import streamlit as st
 from sqlalchemy import text
 from sqlalchemy.engine import Engine, make_url
-from sqlmodel import Session, SQLModel
+from sqlmodel import Session, SQLModel, select
+from streamlit.testing.v1 import AppTest
 
 from data.db import load_reference_data, make_engine, upgrade_schema
 from data.settings import get_settings
@@ -25,6 +27,55 @@ ROOT = Path(__file__).resolve().parent.parent
 def page_path(name: str) -> str:
     """The absolute path of a page script, for AppTest.from_file."""
     return str(ROOT / name)
+
+
+def sign_in_token(
+    role: str = "leadership",
+    *,
+    district_codes: tuple[str, ...] = (),
+    facility_codes: tuple[str, ...] = (),
+) -> str:
+    """A live session of a user of `role` (made once per scope) on the app's database."""
+    from data import accounts, models, writes
+
+    engine = make_engine(get_settings().database_url)
+    try:
+        upgrade_schema(engine)
+        scope = "-".join((*district_codes, *facility_codes)) or "city"
+        username = f"test-{role.replace('_', '-')}-{scope}"[:40]
+        with Session(engine) as session:
+            user = session.exec(
+                select(models.User).where(models.User.username == username)
+            ).first() or writes.create_user(
+                session,
+                actor=writes.SYSTEM,
+                username=username,
+                role=role,
+                password="correct horse battery",
+                district_codes=district_codes,
+                facility_codes=facility_codes,
+            )
+            return accounts.start_session(session, user_id=user.id, lifetime=timedelta(hours=2))
+    finally:
+        engine.dispose()
+
+
+def open_app(
+    script: str,
+    *,
+    role: str = "leadership",
+    timeout: float = 30,
+    district_codes: tuple[str, ...] = (),
+    facility_codes: tuple[str, ...] = (),
+) -> AppTest:
+    """A page (or app.py) as a signed-in user, as after the sign-in form (AppTest)."""
+    from signin import TOKEN
+
+    app = AppTest.from_file(page_path(script), default_timeout=timeout)
+    app.session_state[TOKEN] = sign_in_token(
+        role, district_codes=district_codes, facility_codes=facility_codes
+    )
+    return app
 
 
 @pytest.fixture(scope="session")

@@ -8,7 +8,7 @@ from sqlmodel import Session
 from streamlit.testing.v1 import AppTest
 
 from data.settings import get_settings
-from tests.conftest import page_path
+from tests.conftest import open_app, page_path
 from tests.factories import at, make_facility, make_hotel_report
 
 
@@ -30,7 +30,7 @@ def test_app_opens_on_the_overview_with_the_data_as_of_time(
     app_database: str, engine: Engine
 ) -> None:
     _one_hotel_reporting_at_1430_local(engine)
-    app = AppTest.from_file(page_path("app.py"), default_timeout=30)
+    app = open_app("app.py", timeout=30)
     app.query_params["lang"] = "en"
     app.run()
     assert not app.exception
@@ -43,7 +43,7 @@ def test_app_opens_on_the_overview_with_the_data_as_of_time(
 
 
 def test_app_in_chinese_by_default(app_database: str) -> None:
-    app = AppTest.from_file(page_path("app.py"), default_timeout=30)
+    app = open_app("app.py", timeout=30)
     app.run()
     assert not app.exception
     assert app.title[0].value == "总览"
@@ -54,7 +54,7 @@ def test_live_sidebar_shows_the_newest_report_in_guangzhou_time(
     app_database: str, engine: Engine
 ) -> None:
     _one_hotel_reporting_at_1430_local(engine)
-    app = AppTest.from_file(page_path("app.py"), default_timeout=30)
+    app = open_app("app.py", timeout=30)
     app.run()
     assert not app.exception
     assert "最新上报：2021-06-10 14:30" in [caption.value for caption in app.sidebar.caption]

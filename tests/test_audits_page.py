@@ -20,7 +20,7 @@ from components.audits_charts import (
 )
 from components.export import excel_csv
 from data.reference.checklist import COMPONENTS
-from tests.conftest import page_path
+from tests.conftest import open_app
 from tests.factories import at, make_facility
 from tests.test_audits_data import HAIZHU, YUEXIU, build_known_audits
 
@@ -32,7 +32,7 @@ def _run(engine: Engine, lang: str = "en", *, known: bool = True) -> AppTest:
     if known:
         with Session(engine) as session:
             build_known_audits(session)
-    app = AppTest.from_file(page_path("pages/audits.py"), default_timeout=30)
+    app = open_app("pages/audits.py", timeout=30)
     app.query_params["lang"] = lang
     app.run()
     assert not app.exception
@@ -113,7 +113,7 @@ def test_known_audits_scores_levels_and_overdue_actions(app_database: str, engin
     assert findings_tab.get("download_button")[0].proto.label == "Download findings (CSV)"
 
     # The Overview counts the same overdue actions.
-    overview = AppTest.from_file(page_path("pages/overview.py"), default_timeout=30)
+    overview = open_app("pages/overview.py", timeout=30)
     overview.query_params["lang"] = "en"
     overview.run()
     assert not overview.exception

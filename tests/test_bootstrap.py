@@ -7,12 +7,11 @@ import streamlit as st
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
-from streamlit.testing.v1 import AppTest
 
 from data import models
 from data.bootstrap import prepare_database
 from data.settings import get_settings
-from tests.conftest import page_path
+from tests.conftest import open_app
 
 
 def _cases(engine: Engine) -> int:
@@ -42,7 +41,7 @@ def test_app_on_first_start_shows_the_simulated_scenario(
     st.cache_resource.clear()
     st.cache_data.clear()
     try:
-        app = AppTest.from_file(page_path("app.py"), default_timeout=60)
+        app = open_app("app.py", timeout=60)
         app.query_params["lang"] = "en"
         app.run()
         assert not app.exception

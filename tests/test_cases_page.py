@@ -11,7 +11,7 @@ from sqlmodel import Session
 from streamlit.testing.v1 import AppTest
 
 from data.settings import get_settings
-from tests.conftest import page_path
+from tests.conftest import open_app
 from tests.factories import make_facility
 from tests.test_cases_data import LIWAN, build_outbreak
 
@@ -19,7 +19,7 @@ REPLAY_AT = "2021-06-10 20:00"
 
 
 def _open(lang: str = "en") -> AppTest:
-    app = AppTest.from_file(page_path("pages/cases.py"), default_timeout=60)
+    app = open_app("pages/cases.py", timeout=60)
     app.query_params["lang"] = lang
     app.run()
     assert not app.exception

@@ -14,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 
 from components.hotels_view import BAND_BACKGROUND, days_until_full_text, style_occupancy
 from i18n import set_language
-from tests.conftest import page_path
+from tests.conftest import open_app
 from tests.factories import make_case
 from tests.test_hotels_queries import REPLAY_AT, build_known_hotels
 
@@ -22,7 +22,7 @@ PAGE = "pages/hotels.py"
 
 
 def _open(lang: str = "en") -> AppTest:
-    app = AppTest.from_file(page_path(PAGE), default_timeout=30)
+    app = open_app(PAGE, timeout=30)
     app.query_params["lang"] = lang
     app.run()
     assert not app.exception

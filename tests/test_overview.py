@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from data.queries.common import Clock
 from data.queries.overview import get_headline
-from tests.conftest import page_path
+from tests.conftest import open_app
 from tests.factories import (
     at,
     make_audit,
@@ -246,7 +246,7 @@ def test_overview_page_shows_the_data_layers_figures(
 ) -> None:
     with Session(engine) as session:
         build_known_city(session)
-    app = AppTest.from_file(page_path("pages/overview.py"), default_timeout=30)
+    app = open_app("pages/overview.py", timeout=30)
     app.query_params["lang"] = lang
     app.run()
     assert not app.exception
@@ -258,7 +258,7 @@ def test_overview_page_shows_the_data_layers_figures(
 
 
 def test_overview_says_when_the_database_is_empty(app_database: str) -> None:
-    app = AppTest.from_file(page_path("pages/overview.py"), default_timeout=30)
+    app = open_app("pages/overview.py", timeout=30)
     app.query_params["lang"] = "en"
     app.run()
     assert not app.exception

@@ -15,7 +15,7 @@ from streamlit.testing.v1 import AppTest
 from components.supplies_tables import lines_csv, lines_csv_later
 from data.queries.supplies import list_stock_lines
 from i18n import set_language
-from tests.conftest import page_path
+from tests.conftest import open_app
 from tests.factories import make_facility
 from tests.test_supplies_queries import TODAY, KnownStock, build_known_stock
 
@@ -23,7 +23,7 @@ REPLAY_AT = "2021-06-10 20:00"
 
 
 def _open(lang: str = "en") -> AppTest:
-    app = AppTest.from_file(page_path("pages/supplies.py"), default_timeout=30)
+    app = open_app("pages/supplies.py", timeout=30)
     app.query_params["lang"] = lang
     app.run()
     assert not app.exception

@@ -13,7 +13,7 @@ from components.testing_charts import progress_series
 from components.testing_tables import csv_bytes
 from data.queries.testing import list_round_hourly, list_round_outlook
 from i18n import set_language
-from tests.conftest import page_path
+from tests.conftest import open_app
 from tests.factories import at, make_facility, make_round
 from tests.test_testing_queries import KnownRounds, build_known_rounds
 
@@ -22,7 +22,7 @@ REPLAY_AT = "2021-06-10 20:00"
 
 
 def _open_page(lang: str = "en") -> AppTest:
-    app = AppTest.from_file(page_path("pages/testing.py"), default_timeout=30)
+    app = open_app("pages/testing.py", timeout=30)
     app.query_params["lang"] = lang
     app.run()
     assert not app.exception

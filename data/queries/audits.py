@@ -418,3 +418,9 @@ def list_audit_items(*, session: Session, audit_id: int) -> pd.DataFrame:
         .order_by(i.position, i.code)
     )
     return pd.DataFrame(session.execute(query).mappings().all(), columns=ITEM_COLUMNS)
+
+
+def get_finding(*, session: Session, finding_id: int) -> dict | None:
+    """A finding's corrective action as stored, with its version (for the closing form)."""
+    finding = session.get(models.AuditFinding, finding_id)
+    return None if finding is None else finding.model_dump()

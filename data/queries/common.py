@@ -119,3 +119,20 @@ def list_districts(*, session: Session) -> pd.DataFrame:
     d = models.District
     query = select(*(getattr(d, name) for name in DISTRICT_COLUMNS)).order_by(d.code)
     return pd.DataFrame(session.execute(query).all(), columns=DISTRICT_COLUMNS)
+
+
+def get_scope_names(
+    *, session: Session, district_codes: tuple[str, ...], facility_ids: tuple[int, ...]
+) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
+    """The names (name_zh, name_en) of a user's districts and facilities, in code order."""
+    districts = session.execute(
+        select(models.District.name_zh, models.District.name_en)
+        .where(models.District.code.in_(district_codes))
+        .order_by(models.District.code)
+    ).all()
+    facilities = session.execute(
+        select(models.Facility.name_zh, models.Facility.name_en)
+        .where(models.Facility.id.in_(facility_ids))
+        .order_by(models.Facility.code)
+    ).all()
+    return [dict(row._mapping) for row in districts], [dict(row._mapping) for row in facilities]

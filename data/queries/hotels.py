@@ -353,3 +353,9 @@ def list_daily_rooms(*, session: Session, clock: Clock, days: int = TREND_DAYS) 
     for name in TREND_COLUMNS[2:]:
         frame[name] = frame[name].astype("int64")
     return frame
+
+
+def get_hotel_state(*, session: Session, hotel_id: int) -> dict | None:
+    """A hotel's latest report as stored in its current state (for an update form)."""
+    state = session.get(models.HotelState, hotel_id)
+    return None if state is None else state.model_dump()

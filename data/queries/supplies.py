@@ -440,3 +440,9 @@ def list_stocked_kinds(*, session: Session) -> list[str]:
     )
     present = set(session.execute(query).scalars())
     return [kind for kind in FACILITY_KINDS if kind in present]
+
+
+def get_stock_line(*, session: Session, item_id: int, location_id: int) -> dict | None:
+    """A stock line's latest count and reorder level, with its version (for update forms)."""
+    line = session.get(models.StockState, (item_id, location_id))
+    return None if line is None else line.model_dump()

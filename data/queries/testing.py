@@ -338,3 +338,16 @@ def list_site_status(
         .drop(columns="band_order")
         .reset_index(drop=True)
     )
+
+
+def get_site_state(*, session: Session, site_id: int) -> dict | None:
+    """A testing site's latest report as kept in its current state (for an update form)."""
+    state = session.get(models.TestingSiteState, site_id)
+    return None if state is None else state.model_dump()
+
+
+def list_district_rounds(*, session: Session, district_code: str) -> list[tuple[int, int]]:
+    """(round id, round number) of a district's testing rounds, newest first."""
+    r = models.TestingRound
+    query = select(r.id, r.round_no).where(r.district_code == district_code)
+    return [tuple(row) for row in session.execute(query.order_by(r.round_no.desc()))]

@@ -1,0 +1,68 @@
+"""Strings of the sign-in page, the sidebar's account, and the update panels."""
+
+STRINGS: dict[str, tuple[str, str]] = {
+    # Sign-in page and the sidebar's account
+    "signin.title": ("登录", "Sign in"),
+    "signin.intro": (
+        "请使用指挥部分配的账号登录。登录后，本浏览器在一个工作日内保持登录状态。",
+        "Sign in with the account the command gave you. This browser stays signed in for a "
+        "working day.",
+    ),
+    "signin.username": ("用户名", "User name"),
+    "signin.password": ("密码", "Password"),
+    "signin.submit": ("登录", "Sign in"),
+    "signin.role": ("角色", "Role"),
+    "signin.scope": ("负责范围", "Scope"),
+    "signin.city_wide": ("全市", "Whole city"),
+    "signin.demo_intro": (
+        "当前为模拟演示数据，可使用以下演示账号登录（真实数据下不显示）。",
+        "The data is the simulated demo: sign in with one of these demo accounts (never "
+        "shown with real data).",
+    ),
+    "signin.signed_in_as": ("当前用户：", "Signed in:"),
+    "signin.role_scope": ("{role} · {scope}", "{role} · {scope}"),
+    "signin.sign_out": ("退出登录", "Sign out"),
+    # Update forms
+    "form.time": ("时刻", "Time"),
+    "form.saved": ("已保存", "Saved"),
+    "form.failed": (
+        "保存失败（{reason}），未写入任何数据，请重试。",
+        "Saving failed ({reason}); nothing was written. Try again.",
+    ),
+    # Hotels
+    "hotels.update.title": ("更新隔离酒店状态", "Update a hotel's status"),
+    "hotels.update.none_in_scope": (
+        "您负责的范围内没有隔离酒店。",
+        "There is no quarantine hotel in your scope.",
+    ),
+    "hotels.update.hotel": ("酒店", "Hotel"),
+    "hotels.update.reported_at": ("上报日期", "Report date"),
+    "hotels.update.submit": ("提交状态", "Submit status"),
+    # Testing sites
+    "testing.update.title": ("上报采样点情况", "Report a testing site"),
+    "testing.update.site": ("采样点", "Testing site"),
+    "testing.update.reported_at": ("上报日期", "Report date"),
+    "testing.update.round": ("第 {number} 轮", "Round {number}"),
+    "testing.update.no_round": ("不属于任何轮次", "No round"),
+    "testing.update.submit": ("提交报告", "Submit report"),
+    "testing.update.none_in_scope": (
+        "您负责的范围内没有采样点。",
+        "There is no testing site in your scope.",
+    ),
+    # Supplies
+    "supplies.update.count_title": ("上报库存盘点", "Report a stock count"),
+    "supplies.update.level_title": ("修改补货线", "Change a reorder level"),
+    "supplies.update.line": ("物资 · 地点", "Item · location"),
+    "supplies.update.reported_at": ("盘点日期", "Count date"),
+    "supplies.update.count_submit": ("提交盘点", "Submit count"),
+    "supplies.update.level_submit": ("保存补货线", "Save reorder level"),
+    "supplies.update.none_in_scope": (
+        "您负责的范围内没有库存项。",
+        "There is no stock line in your scope.",
+    ),
+    # Audits
+    "audits.update.title": ("关闭整改措施", "Close a corrective action"),
+    "audits.update.action": ("整改措施", "Corrective action"),
+    "audits.update.submit": ("确认已完成整改", "Close the action"),
+    "audits.update.none_open": ("没有未完成的整改措施。", "No corrective action is open."),
+}

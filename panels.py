@@ -1,0 +1,95 @@
+"""The shape every view's update panel shares: pick a record of your scope, fill the form,
+save through the write side; a refusal is shown next to its field, a success at once.
+
+Pages say what to pick from, which fields, and which write; this module does the rest.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+from sqlmodel import Session
+
+from components.forms import FormField, problems_of, remember_problems, render_form, reset
+from data.writes import Actor
+from i18n import t
+from shell import in_scope, may, save
+
+
+@dataclass(frozen=True)
+class Panel:
+    """One update panel: what it writes, what it picks from, its fields, and the write."""
+
+    key: str
+    title: str
+    action: str
+    entity: str
+    # Records to pick from: columns `key` (the record's id), `label`, `district_code` and
+    # `facility_id` (None when the record is not a facility's).
+    choices: pd.DataFrame
+    choice_label: str
+    fields: Callable[[Any], Sequence[FormField]]
+    write: Callable[[Session, Actor, Any, dict[str, Any]], object]
+    submit_label: str
+    none_in_scope: str
+
+
+def render_panel(panel: Panel) -> None:
+    """The panel in an expander, shown only to roles that may take its action at all."""
+    if not may(panel.action, panel.entity):
+        return
+    mine = panel.choices[
+        [
+            in_scope(
+                panel.action,
+                panel.entity,
+                district_code=row.district_code,
+                facility_id=None if pd.isna(row.facility_id) else int(row.facility_id),
+            )
+            for row in panel.choices.itertuples()
+        ]
+    ]
+    with st.expander(panel.title, icon=":material/edit_note:"):
+        if mine.empty:
+            st.info(panel.none_in_scope, icon=":material/info:")
+            return
+        labels = dict(zip(mine["key"], mine["label"], strict=True))
+        chosen = st.selectbox(
+            panel.choice_label,
+            list(labels),
+            format_func=lambda key: labels[key],
+            key=f"{panel.key}_choice",
+        )
+        form = f"{panel.key}_{chosen}"
+        fields = panel.fields(chosen)
+        values = render_form(form, fields, submit_label=panel.submit_label)
+        if values is None:
+            return
+        outcome = save(
+            form,
+            lambda session, actor: panel.write(session, actor, chosen, values),
+            fields=[field.name for field in fields],
+        )
+        if outcome == "saved":
+            reset(form)
+        elif outcome == "stale":
+            # Someone saved first: show their values (and say so), not the stale ones.
+            refused = problems_of(form)
+            reset(form)
+            remember_problems(form, refused)
+        st.rerun()
+
+
+def count_fields(names: Sequence[str], latest: dict[str, Any]) -> list[FormField]:
+    """Whole-number fields named as the write side names them, starting from `latest`."""
+    return [FormField(name, label(name), "count", latest.get(name, 0)) for name in names]
+
+
+def label(name: str) -> str:
+    """A field's name as a form label (a capital first letter in English)."""
+    text = t(f"field.{name}")
+    return text[:1].upper() + text[1:]

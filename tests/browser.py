@@ -1,0 +1,248 @@
+"""What the browser tests share: `streamlit run app.py` on a fresh database, Debian's
+Chromium behind a dead-end proxy, waiting for a page to be drawn, and signing in.
+
+Needs `apt-get install chromium fonts-noto-cjk` and the `playwright` package (it drives
+/usr/bin/chromium; no browser download); tests using it are skipped when either is missing.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+import warnings
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = Path("/usr/bin/chromium")
+# Playwright already passes --disable-component-update, --disable-sync, --no-first-run and
+# --disable-features=<its list>; a second --disable-features replaces the first, so this one
+# repeats Playwright 1.65's list and adds Chromium's autofill queries (content-autofill).
+PLAYWRIGHT_DISABLED_FEATURES = [
+    "AvoidUnnecessaryBeforeUnloadCheckSync",
+    "DestroyProfileOnBrowserClose",
+    "HttpsUpgrades",
+    "HttpsFirstBalancedModeAutoEnable",
+    "LensOverlay",
+    "MediaRouter",
+    "PaintHolding",
+    "ThirdPartyStoragePartitioning",
+    "AvoidCorsURLLoaderRestartOnRedirect",
+    "TcpPortRandomizationWin",
+    "OptimizationHints",
+    "NetworkTimeServiceQuerying",
+    "AimEnabled",
+    "PreconnectToSearch",
+]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--use-angle=swiftshader",
+    "--enable-unsafe-swiftshader",
+    "--disable-background-networking",
+    "--disable-features="
+    + ",".join(PLAYWRIGHT_DISABLED_FEATURES + ["AutofillServerCommunication"]),
+]
+PAGES = ["/overview", "/cases", "/testing", "/hotels", "/supplies", "/audits"]
+MAP_PAGES = {"/cases", "/testing", "/hotels"}
+LANGUAGES = ["zh", "en"]
+LOCAL_SCHEMES = {"data", "blob", "about"}
+FIRST_START_SECONDS = 180  # the first page seeds the demo scenario
+PAGE_SECONDS = 60
+
+try:
+    from playwright.sync_api import Browser, Page, sync_playwright
+except ImportError:  # pragma: no cover - depends on the machine
+    sync_playwright = Browser = Page = None
+
+BROWSER_MARKS = [
+    pytest.mark.skipif(
+        not CHROMIUM.exists(),
+        reason="Debian's Chromium is not installed (apt-get install chromium fonts-noto-cjk)",
+    ),
+    pytest.mark.skipif(
+        sync_playwright is None, reason="playwright is not installed (requirements-dev.txt)"
+    ),
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _wait_until_healthy(base: str, server: subprocess.Popen, log: Path) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            pytest.fail(f"streamlit exited with {server.returncode}:\n{log.read_text()}")
+        try:
+            with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as answer:
+                if answer.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    pytest.fail(f"streamlit did not answer {base}/_stcore/health in 60 s:\n{log.read_text()}")
+
+
+@contextmanager
+def running_app(folder: Path) -> Iterator[str]:
+    """The base URL of `streamlit run app.py` on a fresh SQLite database with the demo."""
+    port = _free_port()
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"MAP_STYLE_URL", "REPLAY_AT", "DEMO_SCALE"}
+    }
+    env.update(
+        DATABASE_URL=f"sqlite:///{folder / 'browser.db'}",
+        DEMO_DATA="1",
+        PYTHONUNBUFFERED="1",
+    )
+    command = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        "app.py",
+        "--server.address=127.0.0.1",
+        f"--server.port={port}",
+        "--server.headless=true",
+        "--server.fileWatcherType=none",
+        "--browser.gatherUsageStats=false",
+    ]
+    log = folder / "streamlit.log"
+    with log.open("w") as output:
+        process = subprocess.Popen(
+            command, cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT
+        )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        _wait_until_healthy(base, process, log)
+        yield base
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+class DeadEndProxy:
+    """A proxy that answers nothing and records where each request was going: what Chromium
+    itself (not a page) sends to an outside host ends here. Loopback addresses bypass a
+    proxy, so the app's own server is reached directly."""
+
+    def __init__(self) -> None:
+        self.hosts: Counter[str] = Counter()
+        self._socket = socket.socket()
+        self._socket.bind(("127.0.0.1", 0))
+        self._socket.listen()
+        self.address = f"http://127.0.0.1:{self._socket.getsockname()[1]}"
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self) -> None:
+        while True:
+            try:
+                connection, _ = self._socket.accept()
+            except OSError:  # closed
+                return
+            with connection:
+                connection.settimeout(2)
+                try:
+                    # "CONNECT host:443 HTTP/1.1" or "POST http://host/path HTTP/1.1"
+                    target = connection.recv(4096).split(b"\r\n", 1)[0].split(b" ")[1]
+                    target = target.decode("latin-1")
+                    host = urlsplit(target if "//" in target else f"//{target}").hostname
+                except (OSError, IndexError):
+                    host = "(unreadable request)"
+                self.hosts[host or target] += 1
+
+    def close(self) -> None:
+        self._socket.close()
+
+
+@contextmanager
+def chromium_browser() -> Iterator[Browser]:
+    """Debian's Chromium; what it sends to outside hosts on its own ends at a dead end."""
+    proxy = DeadEndProxy()
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=[*CHROMIUM_ARGS, f"--proxy-server={proxy.address}"]
+        )
+        yield chromium
+        chromium.close()
+    proxy.close()
+    if proxy.hosts:
+        # Chromium's own traffic (it happens on about:blank too), not the pages': those are
+        # checked request by request. It never left the machine; say what it was.
+        warnings.warn(
+            "Chromium itself (not a page) tried to reach, and was stopped at the test's "
+            "dead-end proxy: " + ", ".join(f"{host} ({n}x)" for host, n in proxy.hosts.items()),
+            stacklevel=1,
+        )
+
+
+def is_own(url: str, base: str) -> bool:
+    """Whether `url` is served by the app's own server (or needs no server at all)."""
+    parts, own = urlsplit(url), urlsplit(base)
+    if parts.scheme in LOCAL_SCHEMES:
+        return True
+    if parts.scheme not in {"http", "https", "ws", "wss"}:
+        return False
+    return parts.hostname in {"127.0.0.1", "localhost"} and parts.port == own.port
+
+
+def wait_until_drawn(page: Page, path: str, timeout_ms: float) -> None:
+    """Wait until the script has run and, on a map page, every deck has its canvas."""
+    page.wait_for_selector("[data-testid='stMain'] h1", timeout=timeout_ms)
+    page.wait_for_selector(
+        "[data-testid='stApp'][data-test-script-state='notRunning']", timeout=timeout_ms
+    )
+    if path in MAP_PAGES:
+        decks = page.locator("[data-testid='stDeckGlJsonChart']")
+        decks.first.wait_for(state="attached", timeout=timeout_ms)
+        for index in range(decks.count()):
+            decks.nth(index).locator("canvas").first.wait_for(state="attached", timeout=timeout_ms)
+    page.wait_for_load_state("networkidle", timeout=timeout_ms)
+    page.wait_for_timeout(1500)  # a basemap style or font would be asked for by now
+
+
+def demo_password(folder: Path, username: str) -> str:
+    """A demo account's password, as the sign-in page shows it (from the app's database)."""
+    from sqlmodel import Session
+
+    from data import accounts
+    from data.db import make_engine
+
+    engine = make_engine(f"sqlite:///{folder / 'browser.db'}")
+    try:
+        with Session(engine) as session:
+            listed = {account["username"]: account for account in accounts.demo_accounts(session)}
+    finally:
+        engine.dispose()
+    return listed[username]["password"]
+
+
+def sign_in(
+    page: Page, base: str, username: str, password: str, *, path: str = "/overview"
+) -> None:
+    """Sign in through the form, as a person would, and wait for the page behind it."""
+    page.goto(f"{base}{path}?lang=en")
+    page.get_by_label("User name").fill(username)
+    page.get_by_label("Password", exact=True).fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_selector("[data-testid='stSidebar'] >> text=Signed in:", timeout=60_000)
+    # The cookie is set by a request the page makes right after signing in.
+    page.wait_for_load_state("networkidle", timeout=30_000)

@@ -1,0 +1,166 @@
+"""Sign-in as a person meets it, in Debian's Chromium: it survives a reload and a new tab,
+signing out ends it, wrong passwords are throttled, a leader finds no update panel, and a
+duty officer updates a hotel of their district and sees the new figure.
+
+Screenshots of what the test saw go to a folder it prints (kept for a look afterwards).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from data.cookies import COOKIE_NAME
+from tests.browser import (
+    BROWSER_MARKS,
+    FIRST_START_SECONDS,
+    Browser,
+    Page,
+    chromium_browser,
+    demo_password,
+    running_app,
+    sign_in,
+)
+
+pytestmark = BROWSER_MARKS
+VIEWPORT = {"width": 1366, "height": 768}
+
+
+@pytest.fixture(scope="module")
+def app_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("signin")
+
+
+@pytest.fixture(scope="module")
+def server(app_folder: Path) -> Iterator[str]:
+    with running_app(app_folder) as base:
+        yield base
+
+
+@pytest.fixture(scope="module")
+def browser(server: str) -> Iterator[Browser]:
+    with chromium_browser() as chromium:
+        page = chromium.new_page()
+        page.goto(f"{server}/overview?lang=en")  # the first start seeds the demo
+        page.wait_for_selector("[data-testid='stMain'] h1", timeout=FIRST_START_SECONDS * 1000)
+        page.close()
+        yield chromium
+
+
+@pytest.fixture(scope="module")
+def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("screenshots")
+    print(f"\nscreenshots of the sign-in browser tests: {folder}")
+    return folder
+
+
+def _hotel_names(folder: Path, district_code: str) -> list[str]:
+    """The English names of a district's quarantine hotels, from the app's database."""
+    from sqlmodel import Session, select
+
+    from data import models
+    from data.db import make_engine
+
+    engine = make_engine(f"sqlite:///{folder / 'browser.db'}")
+    f = models.Facility
+    try:
+        with Session(engine) as session:
+            query = select(f.name_en).where(
+                f.kind == "quarantine_hotel", f.district_code == district_code
+            )
+            return sorted(session.exec(query).all())
+    finally:
+        engine.dispose()
+
+
+def _drawn(page: Page) -> None:
+    page.wait_for_selector(
+        "[data-testid='stApp'][data-test-script-state='notRunning']", timeout=60_000
+    )
+    page.wait_for_timeout(500)
+
+
+def _title(page: Page) -> str:
+    _drawn(page)
+    return page.locator("[data-testid='stMain'] h1").first.inner_text()
+
+
+def test_sign_in_survives_a_reload_and_a_new_tab_and_sign_out_ends_it(
+    server: str, browser: Browser, app_folder: Path, shots: Path
+) -> None:
+    context = browser.new_context(viewport=VIEWPORT)
+    page = context.new_page()
+    page.goto(f"{server}/hotels?lang=en")
+    assert _title(page) == "Sign in"
+    page.screenshot(path=shots / "signin-en.png")
+    sign_in(page, server, "demo-leader", demo_password(app_folder, "demo-leader"), path="/hotels")
+    assert _title(page) == "Quarantine hotels"
+    (cookie,) = [c for c in context.cookies() if c["name"] == COOKIE_NAME]
+    assert cookie["httpOnly"] and cookie["sameSite"] == "Strict"
+    assert cookie["expires"] > 0  # it expires (a working day), it is not a session cookie
+    page.reload()
+    assert _title(page) == "Quarantine hotels"
+    other = context.new_page()
+    other.goto(f"{server}/testing?lang=en")
+    assert _title(other) == "Testing progress"
+    other.screenshot(path=shots / "new-tab-testing-en.png")
+    page.get_by_role("button", name="Sign out").click()
+    page.wait_for_timeout(1000)  # the run the click starts
+    assert _title(page) == "Sign in"
+    other.reload()
+    assert _title(other) == "Sign in"  # the session ended on the server, not just here
+    context.close()
+
+
+def test_a_leader_finds_no_update_panel_and_a_duty_officer_updates_a_hotel(
+    server: str, browser: Browser, app_folder: Path, shots: Path
+) -> None:
+    context = browser.new_context(viewport=VIEWPORT)
+    page = context.new_page()
+    sign_in(page, server, "demo-leader", demo_password(app_folder, "demo-leader"), path="/hotels")
+    _drawn(page)
+    assert page.get_by_text("Update a hotel's status").count() == 0
+    context.close()
+
+    context = browser.new_context(viewport=VIEWPORT)
+    page = context.new_page()
+    sign_in(page, server, "demo-officer", demo_password(app_folder, "demo-officer"), path="/hotels")
+    _drawn(page)
+    page.get_by_text("Update a hotel's status").click()
+    panel = page.locator("[data-testid='stExpander']").filter(has_text="Update a hotel's status")
+    panel.get_by_label("Hotel").click()
+    options = page.locator("[role='option']").all_inner_texts()
+    page.keyboard.press("Escape")
+    assert sorted(options) == _hotel_names(app_folder, "440103")  # Liwan's, no other
+    occupied = panel.get_by_label("Rooms occupied", exact=True)
+    before = int(occupied.input_value())
+    total = int(panel.get_by_label("Rooms in total", exact=True).input_value())
+    cleaning = int(panel.get_by_label("Rooms being cleaned", exact=True).input_value())
+    target = min(before + 1, total - cleaning)
+    occupied.fill(str(target))
+    panel.get_by_role("button", name="Submit status").click()
+    _drawn(page)
+    page.screenshot(path=shots / "officer-hotel-update-en.png", full_page=True)
+    assert page.get_by_text("Saved").count() >= 1
+    reopened = page.locator("[data-testid='stExpander']").filter(has_text="Update a hotel's status")
+    assert int(reopened.get_by_label("Rooms occupied", exact=True).input_value()) == target
+    context.close()
+
+
+# Last: it throttles this client (127.0.0.1) for every account for a while.
+def test_repeated_wrong_passwords_are_throttled(server: str, browser: Browser, shots: Path) -> None:
+    context = browser.new_context(viewport=VIEWPORT)
+    page = context.new_page()
+    page.goto(f"{server}/overview?lang=zh")
+    _drawn(page)
+    for _ in range(6):
+        page.get_by_label("用户名").fill("demo-auditor")
+        page.get_by_label("密码", exact=True).fill("not the password")
+        page.get_by_role("button", name="登录").click()
+        page.wait_for_timeout(1000)  # the run the click starts
+        _drawn(page)
+    page.screenshot(path=shots / "throttled-zh.png")
+    assert page.get_by_text("登录失败次数过多").count() == 1
+    context.close()
