@@ -83,6 +83,8 @@ def _param_text(name: str, value: object) -> str:
         return value.isoformat()
     if isinstance(value, float):
         return f"{value:g}"
+    if isinstance(value, tuple):  # a record of several keys (item and location)
+        return "/".join(str(part) for part in value)
     if name == "district":
         from data.reference.districts import DISTRICT_TABLE
 
@@ -99,8 +101,11 @@ def describe_problem(problem: Any) -> str:
         field = t(f"field.{field}")
     params = {name: _param_text(name, value) for name, value in problem.params.items()}
     template = CATALOGUE[f"error.{problem.code}"][1]
-    if template.startswith("{field}"):  # a sentence opens with a capital, in English
-        field = field[:1].upper() + field[1:]
+    for name in ("field", "entity"):  # a sentence opens with a capital, in English
+        if template.startswith(f"{{{name}}}"):
+            value = field if name == "field" else params[name]
+            value = value[:1].upper() + value[1:]
+            field, params = (value, params) if name == "field" else (field, {**params, name: value})
     message = t(f"error.{problem.code}", **{**params, "field": field})
     return message if problem.row is None else t("error.at_row", row=problem.row, message=message)
 

@@ -119,7 +119,10 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Only quarantine hotels have a {field} (this is a {kind})",
     ),
     # References
-    "error.not_found": ("{entity} {key} 不存在", "{entity} {key} does not exist"),
+    "error.not_found": (
+        "{entity}中没有编号为 {key} 的记录",
+        "There is no record {key} among {entity}",
+    ),
     "error.wrong_kind": (
         "{field}应为{expected}（该设施为{kind}）",
         "{field} must be a {expected} (this is a {kind})",
@@ -186,10 +189,10 @@ STRINGS: dict[str, tuple[str, str]] = {
         "{user} may change data only within their own scope ({district} is outside it)",
     ),
     "error.stale": (
-        "{entity} {key} 已被他人修改（当前版本 {current}，你编辑的是版本 {expected}），"
-        "请刷新后重试",
-        "{entity} {key} was changed by someone else (now version {current}, you edited "
-        "version {expected}); reload and try again",
+        "{entity}中编号为 {key} 的记录已被他人修改（当前版本 {current}，你编辑的是版本 "
+        "{expected}），请刷新后重试",
+        "Record {key} of {entity} was changed by someone else (now version {current}, you "
+        "edited version {expected}); reload and try again",
     ),
     "error.busy": (
         "数据库正忙（另一写入尚未完成），请稍后重试",

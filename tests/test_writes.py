@@ -608,3 +608,124 @@ def test_the_data_layer_imports_no_streamlit_and_components_no_database() -> Non
 
 def test_the_demo_scales_are_the_code_list() -> None:
     assert tuple(SCALES) == DEMO_SCALES
+
+
+# --- The other entities' rules, each with its field and both languages --------------------
+
+
+@pytest.mark.parametrize(
+    ("make", "values", "field", "message_zh", "message_en"),
+    [
+        (
+            "case",
+            {"close_contacts_identified": 3, "close_contacts_controlled": 5},
+            "close_contacts_controlled",
+            "已管控密接（5）超过已排查人数（3）",
+            "Close contacts under control (5) exceeds those identified (3)",
+        ),
+        (
+            "case",
+            {"report_date": "2021-13-01"},
+            "report_date",
+            "报告日期不是日期（2021-13-01），应为 YYYY-MM-DD",
+            "Report date is not a date (2021-13-01); use YYYY-MM-DD",
+        ),
+        (
+            "case",
+            {"hospital_id": 999_999},
+            "hospital_id",
+            "收治医院 999999 不是医院",
+            "Hospital 999999 is not a hospital",
+        ),
+        (
+            "zone",
+            {"radius_m": None},
+            "radius_m",
+            "管控区域需有边界或半径",
+            "A control zone needs a boundary or a radius",
+        ),
+        (
+            "zone",
+            {"lifted_at": at("2021-05-30 00:00")},
+            "lifted_at",
+            "解除时间 2021-05-30 08:00 早于划定时间 2021-05-31 08:00",
+            "Lifted at 2021-05-30 08:00 is before the zone was imposed (2021-05-31 08:00)",
+        ),
+        (
+            "zone",
+            {"radius_m": -5.0},
+            "radius_m",
+            "半径（米）应大于 0（收到 -5）",
+            "Radius (m) must be above 0 (got -5)",
+        ),
+        (
+            "round",
+            {"deadline_at": at("2021-05-25 00:00")},
+            "deadline_at",
+            "截止时间 2021-05-25 08:00 不晚于开始时间 2021-05-26 08:00",
+            "Deadline 2021-05-25 08:00 is not after the start (2021-05-26 08:00)",
+        ),
+        (
+            "round",
+            {"round_no": 0},
+            "round_no",
+            "轮次至少为 1（收到 0）",
+            "Round number must be at least 1 (got 0)",
+        ),
+        (
+            "stock",
+            {"location_id": 999_999},
+            "location_id",
+            "设施中没有编号为 999999 的记录",
+            "There is no record 999999 among facilities",
+        ),
+        ("stock", {"on_hand": None}, "on_hand", "缺少库存", "On hand is missing"),
+        (
+            "hotel_at_site",
+            {},
+            "hotel_id",
+            "隔离酒店应为隔离酒店（该设施为核酸采样点）",
+            "Hotel must be a quarantine hotel (this is a testing site)",
+        ),
+        (
+            "site_report",
+            {"weather": "rain"},
+            "weather",
+            "不认识的字段：weather",
+            "Unknown field: weather",
+        ),
+    ],
+)
+def test_each_rule_names_its_field_in_both_languages(
+    session: Session, make: str, values: dict, field: str, message_zh: str, message_en: str
+) -> None:
+    from tests.factories import make_case, make_zone
+
+    with pytest.raises(InvalidRecord) as refused:
+        if make == "case":
+            make_case(session, **{"report_date": date(2021, 5, 21), **values})
+        elif make == "zone":
+            make_zone(session, level="sealed", imposed_at=at("2021-05-31 00:00"), **values)
+        elif make == "round":
+            make_round(session, **values)
+        elif make == "stock":
+            item = make_supply_item(session)
+            row = {"item_id": item.id, "location_id": 999_999, "on_hand": 1, **values}
+            writes.record_stock_report(
+                session, actor=SYSTEM, values={**row, "reported_at": at("2021-06-01 02:00")}
+            )
+        elif make == "hotel_at_site":
+            site = make_facility(session, kind="testing_site")
+            make_hotel_report(
+                session,
+                hotel_id=site.id,
+                reported_at=at("2021-06-01 02:00"),
+                rooms_total=10,
+                rooms_occupied=1,
+            )
+        else:
+            site = make_facility(session, kind="testing_site")
+            make_site_report(session, site_id=site.id, reported_at=at("2021-06-01 02:00"), **values)
+    assert refused.value.field == field
+    assert in_language("zh", describe_error, refused.value) == message_zh
+    assert in_language("en", describe_error, refused.value) == message_en

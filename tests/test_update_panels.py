@@ -1,0 +1,223 @@
+"""The update panels of the testing, supplies and audits views, as their users see them
+(AppTest): a valid save, a refused field, a stale edit; who sees which panel."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import func
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+from streamlit.testing.v1 import AppTest
+
+from data import models
+from data.timeutil import local_today, utc_now
+from tests.conftest import open_app
+from tests.factories import (
+    at,
+    make_audit,
+    make_checklist,
+    make_facility,
+    make_round,
+    make_site_report,
+    make_stock_report,
+    make_supply_item,
+)
+
+LIWAN = "440103"
+OFFICER = {"role": "duty_officer", "district_codes": (LIWAN,)}
+
+
+def _page(script: str, *, lang: str = "en", **who: object) -> AppTest:
+    app = open_app(script, **who)
+    app.query_params["lang"] = lang
+    app.run()
+    assert not app.exception
+    return app
+
+
+def _errors(app: AppTest) -> list[str]:
+    """The error messages as the user reads them (the Markdown source escapes punctuation)."""
+    return [error.value.replace("\\", "") for error in app.error]
+
+
+def _count(engine: Engine, table: type) -> int:
+    with Session(engine) as session:
+        return session.exec(select(func.count()).select_from(table)).one()
+
+
+# --- Testing sites ---------------------------------------------------------------------------
+
+
+def _site(engine: Engine) -> int:
+    with Session(engine) as session:
+        site = make_facility(session, kind="testing_site", district_code=LIWAN, name_en="Site A")
+        start = utc_now() - timedelta(days=1)
+        testing_round = make_round(
+            session,
+            district_code=LIWAN,
+            target_population=1000,
+            start_at=start,
+            deadline_at=start + timedelta(days=3),
+        )
+        make_site_report(
+            session,
+            site_id=site.id,
+            round_id=testing_round.id,
+            reported_at=start + timedelta(hours=1),
+            sampled=100,
+            resulted=50,
+        )
+        return site.id
+
+
+def test_a_duty_officer_reports_a_testing_site(app_database: str, engine: Engine) -> None:
+    site_id = _site(engine)
+    app = _page("pages/testing.py", **OFFICER)
+    form = f"site_report_{site_id}"
+    app.number_input(key=f"{form}.sampled").set_value(30)
+    app.number_input(key=f"{form}.resulted").set_value(20)
+    app.button(key=f"{form}.submit").click().run()
+    assert not app.exception and not app.error
+    with Session(engine) as session:
+        state = session.get(models.TestingSiteState, site_id)
+        assert (state.sampled_day, state.resulted_day) == (30, 20)
+
+
+def test_more_positives_than_results_are_refused_next_to_the_field_in_chinese(
+    app_database: str, engine: Engine
+) -> None:
+    site_id = _site(engine)
+    app = _page("pages/testing.py", lang="zh", **OFFICER)
+    form = f"site_report_{site_id}"
+    app.number_input(key=f"{form}.resulted").set_value(2)
+    app.number_input(key=f"{form}.positive").set_value(3)
+    app.button(key=f"{form}.submit").click().run()
+    assert _errors(app) == ["阳性数（3）超过出结果数（2）"]
+    assert app.number_input(key=f"{form}.positive").value == 3
+    assert _count(engine, models.TestingSiteReport) == 1
+
+
+def test_leadership_sees_no_testing_panel(app_database: str, engine: Engine) -> None:
+    _site(engine)
+    app = _page("pages/testing.py")
+    assert "Report a testing site" not in [expander.label for expander in app.expander]
+
+
+# --- Supplies ---------------------------------------------------------------------------------
+
+
+def _line(engine: Engine) -> tuple[int, int]:
+    with Session(engine) as session:
+        item = make_supply_item(session, name_en="N95 respirators")
+        warehouse = make_facility(
+            session, kind="warehouse", district_code=LIWAN, name_en="Liwan warehouse"
+        )
+        yesterday = local_today() - timedelta(days=1)
+        for days, on_hand in ((2, 500), (1, 450)):
+            make_stock_report(
+                session,
+                item_id=item.id,
+                location_id=warehouse.id,
+                reported_at=at(f"{local_today() - timedelta(days=days)} 02:00"),
+                on_hand=on_hand,
+                consumed=50,
+            )
+        assert yesterday  # counts on the two days before today
+        return item.id, warehouse.id
+
+
+def test_a_stock_count_in_the_future_is_refused(app_database: str, engine: Engine) -> None:
+    item_id, location_id = _line(engine)
+    app = _page("pages/supplies.py", **OFFICER)
+    form = f"stock_count_{item_id}:{location_id}"
+    app.date_input(key=f"{form}.reported_at").set_value(date.today() + timedelta(days=3))
+    app.number_input(key=f"{form}.on_hand").set_value(400)
+    app.button(key=f"{form}.submit").click().run()
+    (message,) = _errors(app)
+    assert message.startswith("Report time ") and " is in the future (now " in message
+    assert _count(engine, models.StockReport) == 2
+
+
+def test_a_stock_count_is_saved_and_shown(app_database: str, engine: Engine) -> None:
+    item_id, location_id = _line(engine)
+    app = _page("pages/supplies.py", **OFFICER)
+    form = f"stock_count_{item_id}:{location_id}"
+    app.number_input(key=f"{form}.on_hand").set_value(321)
+    app.button(key=f"{form}.submit").click().run()
+    assert not app.exception and not app.error
+    with Session(engine) as session:
+        assert session.get(models.StockState, (item_id, location_id)).on_hand == 321
+
+
+def test_a_stale_reorder_level_is_refused_and_the_newer_value_shown(
+    app_database: str, engine: Engine
+) -> None:
+    item_id, location_id = _line(engine)
+    form = f"reorder_level_{item_id}:{location_id}"
+    first = _page("pages/supplies.py", **OFFICER)
+    second = _page("pages/supplies.py", role="admin")  # both opened version 1
+    first.number_input(key=f"{form}.reorder_level").set_value(200)
+    first.button(key=f"{form}.submit").click().run()
+    assert not first.error
+    second.number_input(key=f"{form}.reorder_level").set_value(50)
+    second.button(key=f"{form}.submit").click().run()
+    (message,) = _errors(second)
+    assert (
+        message.startswith(f"Record {item_id}/{location_id} of stock lines ")
+        and "was changed by someone else (now version 2" in message
+    )
+    assert second.number_input(key=f"{form}.reorder_level").value == 200
+    with Session(engine) as session:
+        line = session.get(models.StockState, (item_id, location_id))
+        assert (line.reorder_level, line.version) == (200, 2)
+
+
+# --- Audits -------------------------------------------------------------------------------------
+
+
+def _open_action(engine: Engine) -> int:
+    with Session(engine) as session:
+        hospital = make_facility(session, kind="general_hospital", name_en="Hospital A")
+        version, items = make_checklist(session)
+        make_audit(
+            session,
+            facility=hospital,
+            version=version,
+            results=[(items["a"], "fail"), (items["b"], "pass")],
+            audited_at=at("2021-06-01 02:00"),
+            findings=[
+                {
+                    "item_id": items["a"].id,
+                    "finding_zh": "未分区",
+                    "finding_en": "No zoning",
+                    "action_zh": "病区分区",
+                    "action_en": "Zone the ward",
+                    "owner": "院感科",
+                    "due_date": date(2021, 6, 5),
+                }
+            ],
+        )
+        return session.exec(select(models.AuditFinding.id)).one()
+
+
+@pytest.mark.parametrize(("role", "sees"), [("auditor", True), ("leadership", False)])
+def test_only_auditors_and_admins_close_actions(
+    app_database: str, engine: Engine, role: str, sees: bool
+) -> None:
+    _open_action(engine)
+    app = _page("pages/audits.py", role=role)
+    assert ("Close a corrective action" in [e.label for e in app.expander]) is sees
+
+
+def test_an_auditor_closes_a_corrective_action(app_database: str, engine: Engine) -> None:
+    finding_id = _open_action(engine)
+    app = _page("pages/audits.py", role="auditor")
+    form = f"close_action_{finding_id}"
+    app.date_input(key=f"{form}.closed_date").set_value(date(2021, 6, 4))
+    app.button(key=f"{form}.submit").click().run()
+    assert not app.exception and not app.error
+    with Session(engine) as session:
+        finding = session.get(models.AuditFinding, finding_id)
+        assert (finding.closed_date, finding.version) == (date(2021, 6, 4), 2)
