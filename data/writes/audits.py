@@ -20,7 +20,7 @@ from data.writes import state
 from data.writes.actor import Actor
 from data.writes.batch import FOLD_AT_MOST, Entity, edit_record, single_record
 from data.writes.bulk import insert_returning_ids, insert_rows
-from data.writes.changelog import as_json, log_batch, log_record
+from data.writes.changelog import as_json, log_inserted, log_record
 from data.writes.errors import InvalidRecord, MissingVersion, PermissionDenied, Problem, StaleEdit
 from data.writes.lookups import by_facility
 from data.writes.permissions import authorize, authorize_role
@@ -170,16 +170,13 @@ def record_audits(
                 state.apply_audit(session, session.get(models.Audit, audit_id))
         else:
             state.rebuild_audits(session)
-        if len(ids) == 1:
-            log_record(session, actor, session.get(models.Audit, ids[0]), "insert", before=None)
-        elif ids:
-            log_batch(
-                session,
-                actor=actor,
-                table_name="audit",
-                ids=ids,
-                summary={"item_results": len(results), "findings": len(findings)},
-            )
+        log_inserted(
+            session,
+            actor=actor,
+            model=models.Audit,
+            ids=ids,
+            summary={"item_results": len(results), "findings": len(findings)},
+        )
     return ids
 
 

@@ -20,7 +20,7 @@ from sqlmodel import Session, SQLModel
 
 from data.writes.actor import Actor
 from data.writes.bulk import CHUNK, insert_returning_ids
-from data.writes.changelog import as_json, log_batch, log_record
+from data.writes.changelog import as_json, log_inserted, log_record
 from data.writes.errors import (
     InvalidRecord,
     MissingVersion,
@@ -179,16 +179,7 @@ def create_batch(
                 entity.fold(session, kept)
         elif entity.rebuild is not None:
             entity.rebuild(session)
-        if len(ids) == 1:
-            log_record(session, actor, session.get(entity.model, ids[0]), "insert", before=None)
-        elif ids:
-            log_batch(
-                session,
-                actor=actor,
-                table_name=entity.model.__tablename__,
-                ids=ids,
-                summary=summary,
-            )
+        log_inserted(session, actor=actor, model=entity.model, ids=ids, summary=summary)
     return ids
 
 

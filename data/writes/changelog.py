@@ -118,3 +118,18 @@ def log_batch(
         before=None,
         after=as_json(detail),
     )
+
+
+def log_inserted(
+    session: Session,
+    *,
+    actor: Actor,
+    model: type[SQLModel],
+    ids: list[int],
+    summary: dict[str, Any] | None = None,
+) -> None:
+    """Log new records: one with its values (a form save), many as one batch row."""
+    if len(ids) == 1:
+        log_record(session, actor, session.get(model, ids[0]), "insert", before=None)
+    elif ids:
+        log_batch(session, actor=actor, table_name=model.__tablename__, ids=ids, summary=summary)
