@@ -65,4 +65,24 @@ STRINGS: dict[str, tuple[str, str]] = {
     "audits.update.action": ("整改措施", "Corrective action"),
     "audits.update.submit": ("确认已完成整改", "Close the action"),
     "audits.update.none_open": ("没有未完成的整改措施。", "No corrective action is open."),
+    # Case map
+    "cases.update.case_title": ("更新病例情况", "Update a case"),
+    "cases.update.case": ("病例（住院治疗中）", "Case (in hospital)"),
+    "cases.update.case_submit": ("保存病例", "Save case"),
+    "cases.update.no_case": (
+        "您负责的范围内没有住院治疗中的病例。",
+        "No case in hospital in your scope.",
+    ),
+    "cases.update.lift_title": ("解除管控区域", "Lift a control zone"),
+    "cases.update.zone": ("管控区域（执行中）", "Control zone (in force)"),
+    "cases.update.lift_submit": ("解除", "Lift the zone"),
+    "cases.update.no_zone": (
+        "您负责的范围内没有执行中的管控区域。",
+        "No control zone in force in your scope.",
+    ),
+    "cases.severity.none": ("无症状", "No symptoms"),
+    "cases.severity.mild": ("轻型", "Mild"),
+    "cases.severity.moderate": ("普通型", "Moderate"),
+    "cases.severity.severe": ("重型", "Severe"),
+    "cases.severity.critical": ("危重型", "Critical"),
 }

@@ -10,8 +10,9 @@ from components import case_map
 from components.case_tables import render_chain_table, render_district_table, render_zone_table
 from components.epicurve import local_case_curve
 from components.format import fmt_int
+from components.forms import FormField
 from components.kpi import Kpi, render_kpis
-from data.codes import CASE_KINDS, ZONE_LEVELS
+from data.codes import CASE_KINDS, CASE_SEVERITIES, CASE_STATUSES, ZONE_LEVELS
 from data.queries.cases import (
     CaseExtent,
     count_active_zones,
@@ -21,16 +22,21 @@ from data.queries.cases import (
     get_epidemic_curve,
     get_local_case_totals,
     list_case_points,
+    list_cases_in_hospital,
+    list_hospitals,
     list_map_facilities,
     list_transmission_chains,
     list_transmission_links,
     list_zones,
+    list_zones_in_force,
 )
 from data.queries.common import Clock, list_districts
 from data.settings import get_settings
-from data.timeutil import day_bounds_utc, format_local
+from data.timeutil import day_bounds_utc, format_local, to_utc
+from data.writes import edit_case, edit_zone
 from i18n import current_language, t
-from shell import read, start_page
+from panels import Panel, label, render_panel
+from shell import local_now, read, start_page
 
 # At most this many cases (the newest) and links go to the browser; density covers them all.
 POINT_LIMIT = 2000
@@ -309,6 +315,128 @@ def _zones(chosen: Filters, counts: dict[str, int]) -> None:
         render_zone_table(listed, key="cases_zones_table")
 
 
+def _case_panel(lang: str) -> None:
+    """A duty officer changes a case's status, severity or hospital (cases in hospital)."""
+    cases = read(list_cases_in_hospital)
+    hospitals = read(list_hospitals)
+    hospital_names = dict(zip(hospitals["id"], hospitals[f"name_{lang}"], strict=True))
+    by_id = cases.set_index("id")
+
+    def fields(case_id: int) -> list[FormField]:
+        case = by_id.loc[case_id]
+        hospital = None if pd.isna(case["hospital_id"]) else int(case["hospital_id"])
+        return [
+            FormField(
+                "status",
+                label("status"),
+                "choice",
+                case["status"],
+                options=list(CASE_STATUSES),
+                format_func=lambda code: t(f"cases.status.{code}"),
+            ),
+            FormField(
+                "severity",
+                label("severity"),
+                "choice",
+                case["severity"],
+                options=list(CASE_SEVERITIES),
+                format_func=lambda code: t(f"cases.severity.{code}"),
+            ),
+            FormField(
+                "hospital_id",
+                label("hospital_id"),
+                "choice",
+                hospital,
+                options=list(hospital_names),
+                format_func=lambda key: hospital_names.get(key, "—"),
+            ),
+            FormField("discharged_date", label("discharged_date"), "date", now.today),
+            FormField("version", "", "hidden", int(case["version"])),
+        ]
+
+    def write(session, actor, case_id, values):  # noqa: ANN001, ANN202
+        discharged = values["discharged_date"] if values["status"] == "discharged" else None
+        changes = {
+            "status": values["status"],
+            "severity": values["severity"],
+            "hospital_id": values["hospital_id"],
+            "discharged_date": discharged,
+        }
+        return edit_case(
+            session,
+            actor=actor,
+            case_id=int(case_id),
+            expected_version=int(values["version"]),
+            changes=changes,
+        )
+
+    render_panel(
+        Panel(
+            key="case_edit",
+            title=t("cases.update.case_title"),
+            action="edit",
+            entity="case",
+            choices=pd.DataFrame(
+                {
+                    "key": cases["id"],
+                    "label": cases["case_no"] + " · " + cases[f"community_{lang}"],
+                    "district_code": cases["district_code"],
+                    "facility_id": None,
+                }
+            ),
+            choice_label=t("cases.update.case"),
+            fields=fields,
+            write=write,
+            submit_label=t("cases.update.case_submit"),
+            none_in_scope=t("cases.update.no_case"),
+        )
+    )
+
+
+def _lift_panel(lang: str) -> None:
+    """A duty officer lifts a control zone in force in their district."""
+    zones = read(list_zones_in_force, at=now.now)
+    versions = dict(zip(zones["id"], zones["version"], strict=True))
+
+    def fields(zone_id: int) -> list[FormField]:
+        return [
+            FormField("lifted_at", label("lifted_at"), "moment", local_now()),
+            FormField("version", "", "hidden", int(versions[zone_id])),
+        ]
+
+    def write(session, actor, zone_id, values):  # noqa: ANN001, ANN202
+        return edit_zone(
+            session,
+            actor=actor,
+            zone_id=int(zone_id),
+            expected_version=int(values["version"]),
+            changes={"lifted_at": to_utc(values["lifted_at"])},
+        )
+
+    levels = zones["level"].map(lambda level: t(f"zone.{level}"))
+    render_panel(
+        Panel(
+            key="zone_lift",
+            title=t("cases.update.lift_title"),
+            action="edit",
+            entity="zone",
+            choices=pd.DataFrame(
+                {
+                    "key": zones["id"],
+                    "label": levels + " · " + zones[f"name_{lang}"],
+                    "district_code": zones["district_code"],
+                    "facility_id": None,
+                }
+            ),
+            choice_label=t("cases.update.zone"),
+            fields=fields,
+            write=write,
+            submit_label=t("cases.update.lift_submit"),
+            none_in_scope=t("cases.update.no_zone"),
+        )
+    )
+
+
 def _chains(chosen: Filters) -> None:
     """The largest transmission chains touching the chosen cases."""
     st.subheader(t("cases.chains.title"))
@@ -357,12 +485,14 @@ if now is not None:
     elif total == 0:
         st.info(t("empty.filter"))
     _curve(chosen)
+    _case_panel(current_language())
     st.subheader(t("cases.table.title", day=chosen.day.isoformat()))
     render_district_table(
         figures, key="cases_district_table", file_name=f"cases_by_district_{chosen.day}.csv"
     )
     st.caption(t("cases.table.help", start=chosen.start.isoformat(), day=chosen.day.isoformat()))
     _zones(chosen, zone_counts)
+    _lift_panel(current_language())
     chains_column, _ = st.columns([3, 2])  # a narrow table: it need not span the page
     with chains_column:
         _chains(chosen)

@@ -16,6 +16,7 @@ from data.timeutil import local_today, utc_now
 from tests.conftest import open_app
 from tests.factories import (
     at,
+    in_language,
     make_audit,
     make_checklist,
     make_facility,
@@ -221,3 +222,37 @@ def test_an_auditor_closes_a_corrective_action(app_database: str, engine: Engine
     with Session(engine) as session:
         finding = session.get(models.AuditFinding, finding_id)
         assert (finding.closed_date, finding.version) == (date(2021, 6, 4), 2)
+
+
+# --- Case map ----------------------------------------------------------------------------------
+
+
+def test_a_duty_officer_changes_a_cases_severity_and_lifts_a_zone(
+    app_database: str, engine: Engine
+) -> None:
+    from tests.factories import make_case, make_zone
+
+    with Session(engine) as session:
+        hospital = make_facility(session, kind="designated_hospital", name_en="8th Hospital")
+        case = make_case(
+            session, report_date=local_today(), district_code=LIWAN, hospital_id=hospital.id
+        )
+        zone = make_zone(
+            session, level="sealed", imposed_at=utc_now() - timedelta(days=2), district_code=LIWAN
+        )
+        case_id, zone_id, hospital_id = case.id, zone.id, hospital.id
+    app = _page("pages/cases.py", **OFFICER)
+    form = f"case_edit_{case_id}"
+    assert in_language("en", lambda: app.selectbox(key=f"{form}.hospital_id").value) == hospital_id
+    app.selectbox(key=f"{form}.severity").set_value("severe")
+    app.button(key=f"{form}.submit").click()
+    # AppTest formats every select box's value in the test's thread: in the page's language.
+    in_language("en", app.run)
+    assert not app.exception and not _errors(app)
+    lift = f"zone_lift_{zone_id}"
+    app.button(key=f"{lift}.submit").click()
+    in_language("en", app.run)
+    assert not app.exception and not _errors(app)
+    with Session(engine) as session:
+        assert session.get(models.Case, case_id).severity == "severe"
+        assert session.get(models.ControlZone, zone_id).lifted_at is not None

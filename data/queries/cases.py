@@ -16,7 +16,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
 from data import models
-from data.codes import MAP_FACILITY_KINDS, ZONE_LEVELS
+from data.codes import DESIGNATED_HOSPITAL, GENERAL_HOSPITAL, MAP_FACILITY_KINDS, ZONE_LEVELS
 from data.measures.cases import SEVEN_DAYS, daily_series, trailing_average, transmission_chains
 
 # Severities counted as "severe" on the case map (severe and critical cases).
@@ -675,3 +675,39 @@ def list_map_facilities(
         .limit(limit)
     )
     return pd.DataFrame(session.execute(query).mappings().all(), columns=FACILITY_COLUMNS)
+
+
+def list_zones_in_force(*, session: Session, at: datetime) -> pd.DataFrame:
+    """Zones in force at `at`, with their ids and versions (to lift one from a form)."""
+    z = models.ControlZone
+    query = (
+        select(z.id, z.code, z.level, z.name_zh, z.name_en, z.district_code, z.version)
+        .where(zone_active_at(at))
+        .order_by(z.district_code, z.code)
+    )
+    rows = session.execute(query).all()
+    columns = ["id", "code", "level", "name_zh", "name_en", "district_code", "version"]
+    return pd.DataFrame([tuple(row) for row in rows], columns=columns)
+
+
+def list_cases_in_hospital(*, session: Session) -> pd.DataFrame:
+    """Cases still admitted, newest first, with what a form changes and their versions."""
+    c = models.Case
+    columns = ["id", "case_no", "district_code", "community_zh", "community_en"]
+    columns += ["severity", "status", "hospital_id", "discharged_date", "version"]
+    query = select(*(getattr(c, name) for name in columns)).where(c.status == "admitted")
+    rows = session.execute(query.order_by(c.report_date.desc(), c.case_no)).all()
+    return pd.DataFrame([tuple(row) for row in rows], columns=columns)
+
+
+def list_hospitals(*, session: Session) -> pd.DataFrame:
+    """Hospitals that take cases (designated first), for a case's hospital."""
+    f = models.Facility
+    kinds = (DESIGNATED_HOSPITAL, GENERAL_HOSPITAL)
+    query = (
+        select(f.id, f.name_zh, f.name_en)
+        .where(f.kind.in_(kinds))
+        .order_by(case((f.kind == DESIGNATED_HOSPITAL, 0), else_=1), f.code)
+    )
+    rows = session.execute(query).all()
+    return pd.DataFrame([tuple(row) for row in rows], columns=["id", "name_zh", "name_en"])
