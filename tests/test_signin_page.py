@@ -190,3 +190,14 @@ def test_a_hotel_name_from_the_database_is_shown_as_text_not_markdown(
     (alert,) = [error.value for error in app.error if "95" in error.value]
     assert r"\*\*bold\*\* \[link\]\(http\://x\) \!\[i\]\(http\://host/t\.png\)" in alert
     assert "**bold**" not in alert and "](http" not in alert
+
+
+def test_a_hotel_that_never_reported_starts_from_its_registered_rooms(
+    app_database: str, engine: Engine
+) -> None:
+    with Session(engine) as session:
+        hotel_id = make_hotel(session, rooms=350, district_code=LIWAN).id
+    app = _hotels_page("duty_officer", district_codes=(LIWAN,))
+    form = f"hotel_report_{hotel_id}"
+    assert app.number_input(key=f"{form}.rooms_total").value == 350
+    assert app.number_input(key=f"{form}.rooms_occupied").value == 0

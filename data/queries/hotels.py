@@ -356,6 +356,10 @@ def list_daily_rooms(*, session: Session, clock: Clock, days: int = TREND_DAYS) 
 
 
 def get_hotel_state(*, session: Session, hotel_id: int) -> dict | None:
-    """A hotel's latest report as stored in its current state (for an update form)."""
+    """A hotel's latest report as stored in its current state (for an update form); a hotel
+    that has never reported starts from its rooms as registered."""
     state = session.get(models.HotelState, hotel_id)
-    return None if state is None else state.model_dump()
+    if state is not None:
+        return state.model_dump()
+    hotel = session.get(models.Facility, hotel_id)
+    return None if hotel is None else {"rooms_total": hotel.capacity or 0}
