@@ -64,7 +64,7 @@ def render_panel(panel: Panel) -> None:
             format_func=lambda key: labels[key],
             key=f"{panel.key}_choice",
         )
-        form = f"{panel.key}_{chosen}"
+        form = _form_key(panel.key, chosen)
         fields = panel.fields(chosen)
         values = render_form(form, fields, submit_label=panel.submit_label)
         if values is None:
@@ -74,14 +74,23 @@ def render_panel(panel: Panel) -> None:
             lambda session, actor: panel.write(session, actor, chosen, values),
             fields=[field.name for field in fields],
         )
-        if outcome == "saved":
-            reset(form)
-        elif outcome == "stale":
-            # Someone saved first: show their values (and say so), not the stale ones.
+        if outcome in ("saved", "stale"):
+            # A new form (new widget keys: the browser keeps a widget's value under its key)
+            # starts from the stored values: after a save nothing is sent twice, and after
+            # someone else saved first the newer values show, with the refusal.
             refused = problems_of(form)
             reset(form)
-            remember_problems(form, refused)
+            generation = f"{panel.key}_{chosen}~"
+            st.session_state[generation] = st.session_state.get(generation, 0) + 1
+            if outcome == "stale":
+                remember_problems(_form_key(panel.key, chosen), refused)
         st.rerun()
+
+
+def _form_key(panel_key: str, chosen: Any) -> str:
+    """The form's key for a record: a new one after each save of it."""
+    generation = st.session_state.get(f"{panel_key}_{chosen}~", 0)
+    return f"{panel_key}_{chosen}" + (f"~{generation}" if generation else "")
 
 
 def count_fields(names: Sequence[str], latest: dict[str, Any]) -> list[FormField]:

@@ -169,7 +169,7 @@ def test_a_stale_reorder_level_is_refused_and_the_newer_value_shown(
         message.startswith(f"Record {item_id}/{location_id} of stock lines ")
         and "was changed by someone else (now version 2" in message
     )
-    assert second.number_input(key=f"{form}.reorder_level").value == 200
+    assert second.number_input(key=f"{form}~1.reorder_level").value == 200
     with Session(engine) as session:
         line = session.get(models.StockState, (item_id, location_id))
         assert (line.reorder_level, line.version) == (200, 2)
@@ -256,3 +256,14 @@ def test_a_duty_officer_changes_a_cases_severity_and_lifts_a_zone(
     with Session(engine) as session:
         assert session.get(models.Case, case_id).severity == "severe"
         assert session.get(models.ControlZone, zone_id).lifted_at is not None
+
+
+def test_after_a_save_the_form_starts_again_so_a_second_click_saves_nothing_twice(
+    app_database: str, engine: Engine
+) -> None:
+    site_id = _site(engine)
+    app = _page("pages/testing.py", **OFFICER)
+    form = f"site_report_{site_id}"
+    app.number_input(key=f"{form}.sampled").set_value(30)
+    app.button(key=f"{form}.submit").click().run()
+    assert app.number_input(key=f"{form}~1.sampled").value == 0
