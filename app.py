@@ -59,8 +59,8 @@ def pages() -> dict:
 
 def main() -> None:
     """One run of the app: navigation (shown once signed in), the sidebar, the page."""
-    st.set_page_config(page_title="疫情防控指挥中心", page_icon=ICON, layout="wide")
     lang = choose_language()
+    st.set_page_config(page_title=t("app.title"), page_icon=ICON, layout="wide")
     actor = signed_in()
     navigation = st.navigation(pages(), position="sidebar" if actor else "hidden")
     with st.sidebar:
