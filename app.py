@@ -93,10 +93,10 @@ def sidebar(lang: str, actor) -> None:  # noqa: ANN001
         default=lang,
         format_func=lambda code: {"zh": "中文", "en": "English"}[code],
     )
-    # Nothing of the data before sign-in; with a wrong setting the page says which.
-    if actor is not None and settings_problem() is None:
+    # Nothing of the data before sign-in (signed_in has read the settings and the change
+    # counter for this run already).
+    if actor is not None:
         try:
-            refresh_counter()
             latest = read(get_latest_report_time)
             now = clock()
         except Exception:  # noqa: BLE001 - the page itself says what is wrong with the database
