@@ -53,7 +53,12 @@ def render_panel(panel: Panel) -> None:
             for row in panel.choices.itertuples()
         ]
     ]
-    with st.expander(panel.title, icon=":material/edit_note:"):
+    # Keyed and tracked on the server: the panel stays open through the reruns that choosing a
+    # record or saving causes (an untracked expander is drawn anew, closed, when anything
+    # above it changes).
+    with st.expander(
+        panel.title, icon=":material/edit_note:", key=f"{panel.key}_open", on_change="rerun"
+    ):
         if mine.empty:
             st.info(panel.none_in_scope, icon=":material/info:")
             return
@@ -73,6 +78,7 @@ def render_panel(panel: Panel) -> None:
             form,
             lambda session, actor: panel.write(session, actor, chosen, values),
             fields=[field.name for field in fields],
+            record_label=labels[chosen],
         )
         if outcome in ("saved", "stale"):
             # A new form (new widget keys: the browser keeps a widget's value under its key)

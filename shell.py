@@ -7,6 +7,7 @@ query function from `data.queries`, and hand the result to `components`.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import datetime
 from typing import Any, TypeVar
 
@@ -169,11 +170,18 @@ def may(action: str, entity: str) -> bool:
     return actor is not None and allowed(actor, action, entity)
 
 
-def save(form: str, write: Callable[[Session, Actor], Any], *, fields: Sequence[str]) -> str:
+def save(
+    form: str,
+    write: Callable[[Session, Actor], Any],
+    *,
+    fields: Sequence[str],
+    record_label: str | None = None,
+) -> str:
     """Run one write for a form as the signed-in user; on refusal keep its messages by field.
 
     Returns "saved", "stale" (someone else saved first) or "refused". Nothing half-written
-    stays: the write side commits all of it or nothing.
+    stays: the write side commits all of it or nothing. A refusal that names the record by
+    its key (someone else saved first) names it by `record_label`, as the form listed it.
     """
     try:
         with Session(get_engine()) as session:
@@ -181,6 +189,8 @@ def save(form: str, write: Callable[[Session, Actor], Any], *, fields: Sequence[
     except WriteError as error:
         problems: dict[str | None, list[str]] = {}
         for problem in error.problems:
+            if record_label is not None and "key" in problem.params:
+                problem = replace(problem, params={**problem.params, "key": record_label})
             place = problem.field if problem.field in fields else None
             problems.setdefault(place, []).append(describe_problem(problem))
         remember_problems(form, problems)

@@ -57,6 +57,16 @@ def new_token() -> str:
     return secrets.token_urlsafe(32)
 
 
+# Letters and digits that cannot be mistaken for one another when read off a screen or paper
+# (no 0/O/o, 1/l/I/i, 5/S/s, 2/Z/z, 8/B, 9/g/q, U/V, m/rn): for passwords a person types.
+READABLE_ALPHABET = "34679ACDEFGHJKLMNPQRTWXYacdefhjknprtwxy"
+
+
+def readable_password(length: int = 14) -> str:
+    """A random password a person can read and type without misreading (about 74 bits)."""
+    return "".join(secrets.choice(READABLE_ALPHABET) for _ in range(length))
+
+
 def token_hash(token: str) -> str:
     """What the database keeps of a token: its SHA-256, in hex."""
     return hashlib.sha256(token.encode("utf-8")).hexdigest()

@@ -78,6 +78,11 @@ STRINGS: dict[str, tuple[str, str]] = {
         "{field}（{value}）超过出结果数（{limit}）",
         "{field} ({value}) exceeds the results out ({limit})",
     ),
+    "error.pools_exceed_results": (
+        "{field}（{value}）超过出结果数（{limit}）：阳性混管不会多于已出结果的样本",
+        "{field} ({value}) exceeds the results out ({limit}): there cannot be more positive "
+        "pools than samples with results",
+    ),
     "error.results_exceed_samples": (
         "采样点 {site} 第 {round} 轮累计出结果数（{value}）超过累计采样数（{limit}）",
         "Results out at site {site} in round {round} ({value} in all) exceed its samples ({limit})",
@@ -189,10 +194,11 @@ STRINGS: dict[str, tuple[str, str]] = {
         "{user} may change data only within their own scope ({district} is outside it)",
     ),
     "error.stale": (
-        "{entity}中编号为 {key} 的记录已被他人修改（当前版本 {current}，你编辑的是版本 "
-        "{expected}），请刷新后重试",
-        "Record {key} of {entity} was changed by someone else (now version {current}, you "
-        "edited version {expected}); reload and try again",
+        "“{key}”（{entity}）在您打开后已被他人修改（当前版本 {current}，您编辑的是版本 "
+        "{expected}）；表单已显示最新数据，请核对后重新提交",
+        "Someone else changed “{key}” ({entity}) after you opened it (now version {current}; "
+        "you edited version {expected}); the form now shows the newer values: check them and "
+        "submit again",
     ),
     "error.busy": (
         "数据库正忙（另一写入尚未完成），请稍后重试",

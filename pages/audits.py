@@ -168,7 +168,10 @@ if now is not None:
             t("audits.tab.grid"),
             t("audits.tab.findings"),
             t("audits.tab.history"),
-        ]
+        ],
+        # Tracked on the server: the open tab stays open through the rerun after a save.
+        key="audits_tab",
+        on_change="rerun",
     )
 
     with tab_facilities:

@@ -64,6 +64,10 @@ def test_seed_loads_the_demo_and_refuses_to_load_it_twice(tmp_path: Path) -> Non
     assert lines["demo-leader"][2:] == ["leadership", "whole", "city"]
     first_passwords = {line.split()[1] for line in first.stdout.splitlines() if "demo-" in line}
     assert first_passwords.isdisjoint(line[1] for line in lines.values())
+    # Read off a screen and typed: 14 characters, none that looks like another (0/O, 1/l/I).
+    for _, password, *_rest in lines.values():
+        assert len(password) == 14
+        assert not set(password) & set("0Oo1lIi5Ss2Zz8BgqUVmuv_-")
 
 
 def test_bad_arguments_get_a_clear_message_and_a_non_zero_exit(tmp_path: Path) -> None:

@@ -54,13 +54,14 @@ def _count(engine: Engine, table: type) -> int:
 def _site(engine: Engine) -> int:
     with Session(engine) as session:
         site = make_facility(session, kind="testing_site", district_code=LIWAN, name_en="Site A")
-        start = utc_now() - timedelta(days=1)
+        # Two days back: the earlier report is never of today, whatever the hour.
+        start = utc_now() - timedelta(days=2)
         testing_round = make_round(
             session,
             district_code=LIWAN,
             target_population=1000,
             start_at=start,
-            deadline_at=start + timedelta(days=3),
+            deadline_at=start + timedelta(days=4),
         )
         make_site_report(
             session,
@@ -165,9 +166,10 @@ def test_a_stale_reorder_level_is_refused_and_the_newer_value_shown(
     second.number_input(key=f"{form}.reorder_level").set_value(50)
     second.button(key=f"{form}.submit").click().run()
     (message,) = _errors(second)
-    assert (
-        message.startswith(f"Record {item_id}/{location_id} of stock lines ")
-        and "was changed by someone else (now version 2" in message
+    assert message == (
+        "Someone else changed “N95 respirators · Liwan warehouse” (stock lines) after you "
+        "opened it (now version 2; you edited version 1); the form now shows the newer values: "
+        "check them and submit again"
     )
     assert second.number_input(key=f"{form}~1.reorder_level").value == 200
     with Session(engine) as session:

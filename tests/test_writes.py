@@ -270,6 +270,13 @@ def test_read_only_roles_write_nothing(session: Session, role: str) -> None:
             "阳性数（4）超过出结果数（3）",
             "Positives (4) exceeds the results out (3)",
         ),
+        (
+            {"resulted": 3, "pools_positive": 4},
+            "pools_positive",
+            "阳性混管数（4）超过出结果数（3）：阳性混管不会多于已出结果的样本",
+            "Positive pools (4) exceeds the results out (3): there cannot be more positive pools "
+            "than samples with results",
+        ),
     ],
 )
 def test_site_report_rules_name_the_field_in_both_languages(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 from datetime import date, datetime
 
 from sqlalchemy import select
@@ -15,6 +14,7 @@ from data.demo.timeline import SCALES, Scale, Timeline, make_timeline, stream
 from data.queries.common import count_rows, has_any_data
 from data.reference.checklist import ensure_checklists
 from data.reference.districts import DISTRICT_TABLE
+from data.security import readable_password
 from data.timeutil import as_utc, command_zone, utc_now
 from data.writes import SYSTEM
 from data.writes.unit import unit_of_work
@@ -104,7 +104,7 @@ def _demo_accounts(session: Session) -> list[dict]:
     names = {code: (zh, en) for code, zh, en, _ in DISTRICT_TABLE}
     accounts = []
     for username, role, districts in DEMO_ACCOUNTS:
-        password = secrets.token_urlsafe(9)  # 12 characters
+        password = readable_password()
         writes.create_user(
             session,
             actor=SYSTEM,

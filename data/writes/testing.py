@@ -184,7 +184,11 @@ SITE_REPORT = Entity(
             "pools_positive": optional(count, 0),
             "queue_wait_minutes": optional(count, 0),
         },
-        rules=(not_above("positive", "resulted", "positive_exceeds_results"),),
+        rules=(
+            not_above("positive", "resulted", "positive_exceeds_results"),
+            # A positive pool is a tube of results out: there cannot be more of them.
+            not_above("pools_positive", "resulted", "pools_exceed_results"),
+        ),
     ),
     scope=by_facility("site_id", (TESTING_SITE,)),
     check=_check_rounds,
