@@ -24,8 +24,8 @@ class FormField:
 
     name: str
     label: str
-    # count | choice | text | date | moment | flag | hidden (kept as the form opened it,
-    # e.g. the version an edit started from)
+    # count | number (decimals; `extra` may give step and format) | choice | text | date |
+    # moment | flag | hidden (kept as the form opened it, e.g. the version an edit started from)
     kind: str = "count"
     default: Any = None
     options: Sequence[Any] = ()
@@ -73,6 +73,15 @@ def _widget(form: str, item: FormField) -> Any:
     if item.kind == "count":
         return st.number_input(
             item.label, min_value=0, step=1, value=int(item.default or 0), key=key, help=item.help
+        )
+    if item.kind == "number":
+        return st.number_input(
+            item.label,
+            value=float(item.default or 0),
+            step=item.extra.get("step", 1.0),
+            format=item.extra.get("format", "%.2f"),
+            key=key,
+            help=item.help,
         )
     if item.kind == "choice":
         options = list(item.options)

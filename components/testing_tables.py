@@ -198,7 +198,8 @@ def round_alerts(
             "round": round_label(row),
             "deadline": time_text(row["deadline_at"]),
             "remaining": fmt_int(max(0, int(row["target_population"]) - int(row["sampled"]))),
-            "window": f"{(now - start).total_seconds() / 3600:g}",
+            # Hours to one decimal, "6" rather than "6.0" (a live clock gives 6.20639...).
+            "window": f"{round((now - start).total_seconds() / 3600, 1):g}",
         }
         if not row["never_finishes"]:
             values |= {

@@ -45,6 +45,16 @@ STRINGS: dict[str, tuple[str, str]] = {
     "testing.update.round": ("第 {number} 轮", "Round {number}"),
     "testing.update.no_round": ("不属于任何轮次", "No round"),
     "testing.update.submit": ("提交报告", "Submit report"),
+    "testing.update.round_title": (
+        "调整检测轮次的目标人数和截止时间",
+        "Change a round's target and deadline",
+    ),
+    "testing.update.round_choice": ("检测轮次", "Testing round"),
+    "testing.update.round_submit": ("保存轮次", "Save round"),
+    "testing.update.no_round_in_scope": (
+        "您负责的范围内没有检测轮次。",
+        "There is no testing round in your scope.",
+    ),
     "testing.update.none_in_scope": (
         "您负责的范围内没有采样点。",
         "There is no testing site in your scope.",
@@ -72,6 +82,22 @@ STRINGS: dict[str, tuple[str, str]] = {
     "cases.update.no_case": (
         "您负责的范围内没有住院治疗中的病例。",
         "No case in hospital in your scope.",
+    ),
+    "cases.update.impose_title": ("划定管控区域", "Impose a control zone"),
+    "cases.update.zone_district": ("所在区", "District"),
+    "cases.update.zone_code_help": (
+        "全市唯一的区域编码，已按区和时间预填，可修改",
+        "A code unique in the city; filled in from the district and the time, change it if "
+        "you like",
+    ),
+    "cases.update.zone_name_en_help": (
+        "可不填：英文界面将显示中文名称",
+        "May be left blank: the English screens then show the Chinese name",
+    ),
+    "cases.update.impose_submit": ("划定", "Impose the zone"),
+    "cases.update.no_district": (
+        "您负责的范围内没有可划定管控区域的区。",
+        "There is no district in your scope to impose a zone in.",
     ),
     "cases.update.lift_title": ("解除管控区域", "Lift a control zone"),
     "cases.update.zone": ("管控区域（执行中）", "Control zone (in force)"),

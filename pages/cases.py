@@ -33,7 +33,7 @@ from data.queries.cases import (
 from data.queries.common import Clock, list_districts
 from data.settings import get_settings
 from data.timeutil import day_bounds_utc, format_local, to_utc
-from data.writes import edit_case, edit_zone
+from data.writes import create_zone, edit_case, edit_zone
 from i18n import current_language, t
 from panels import Panel, label, render_panel
 from shell import local_now, read, start_page
@@ -437,6 +437,92 @@ def _lift_panel(lang: str) -> None:
     )
 
 
+def _impose_panel(districts: pd.DataFrame, lang: str) -> None:
+    """A duty officer imposes a control zone in their district: a centre and a radius."""
+    by_code = districts.set_index("code")
+
+    def fields(code: str) -> list[FormField]:
+        district = by_code.loc[code]
+        opened = local_now()
+        return [
+            FormField(
+                "level",
+                label("level"),
+                "choice",
+                "sealed",
+                options=list(ZONE_LEVELS),
+                format_func=lambda level: t(f"zone.{level}"),
+            ),
+            FormField(
+                "code",
+                label("code"),
+                "text",
+                f"{code}-{opened:%Y%m%d%H%M}",
+                help=t("cases.update.zone_code_help"),
+            ),
+            FormField("name_zh", label("name_zh"), "text", ""),
+            FormField(
+                "name_en", label("name_en"), "text", "", help=t("cases.update.zone_name_en_help")
+            ),
+            FormField("population", label("population"), "count", 0),
+            FormField(
+                "center_lon",
+                label("center_lon"),
+                "number",
+                round(float(district["centroid_lon"]), 5),
+                extra={"step": 0.001, "format": "%.5f"},
+            ),
+            FormField(
+                "center_lat",
+                label("center_lat"),
+                "number",
+                round(float(district["centroid_lat"]), 5),
+                extra={"step": 0.001, "format": "%.5f"},
+            ),
+            FormField(
+                "radius_m",
+                label("radius_m"),
+                "number",
+                500.0,
+                extra={"step": 50.0, "format": "%.0f"},
+            ),
+            FormField("imposed_at", label("imposed_at"), "moment", opened),
+        ]
+
+    def write(session, actor, code, values):  # noqa: ANN001, ANN202
+        zone = {
+            **values,
+            "district_code": code,
+            "code": values["code"].strip(),
+            # No English name typed: English readers see the Chinese one.
+            "name_en": values["name_en"].strip() or values["name_zh"],
+            "imposed_at": to_utc(values["imposed_at"]),
+        }
+        return create_zone(session, actor=actor, values=zone)
+
+    render_panel(
+        Panel(
+            key="zone_impose",
+            title=t("cases.update.impose_title"),
+            action="create",
+            entity="zone",
+            choices=pd.DataFrame(
+                {
+                    "key": districts["code"],
+                    "label": districts[f"name_{lang}"],
+                    "district_code": districts["code"],
+                    "facility_id": None,
+                }
+            ),
+            choice_label=t("cases.update.zone_district"),
+            fields=fields,
+            write=write,
+            submit_label=t("cases.update.impose_submit"),
+            none_in_scope=t("cases.update.no_district"),
+        )
+    )
+
+
 def _chains(chosen: Filters) -> None:
     """The largest transmission chains touching the chosen cases."""
     st.subheader(t("cases.chains.title"))
@@ -492,6 +578,7 @@ if now is not None:
     )
     st.caption(t("cases.table.help", start=chosen.start.isoformat(), day=chosen.day.isoformat()))
     _zones(chosen, zone_counts)
+    _impose_panel(districts, current_language())
     _lift_panel(current_language())
     chains_column, _ = st.columns([3, 2])  # a narrow table: it need not span the page
     with chains_column:

@@ -1,6 +1,6 @@
 """Testing progress: will each whole-population round finish by its deadline? Sites, backlog."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pandas as pd
 import streamlit as st
@@ -23,6 +23,7 @@ from components.testing_tables import (
 from data.measures.testing import DEFAULT_WINDOW_HOURS, combined_percent, default_round_ids
 from data.queries.common import Clock, list_districts
 from data.queries.testing import (
+    get_round,
     get_site_state,
     list_backlog_by_district,
     list_district_rounds,
@@ -31,8 +32,8 @@ from data.queries.testing import (
     list_site_status,
 )
 from data.settings import get_settings
-from data.timeutil import format_local, to_utc
-from data.writes import record_site_report
+from data.timeutil import format_local, to_local, to_utc
+from data.writes import edit_round, record_site_report
 from i18n import current_language, t
 from panels import Panel, count_fields, label, render_panel
 from shell import local_now, read, start_page
@@ -236,6 +237,67 @@ def render_site_panel(sites: pd.DataFrame, lang: str) -> None:
     )
 
 
+def _wall_clock(moment: datetime) -> datetime:
+    """A stored time as the command's wall clock shows it (what a form's time fields take)."""
+    return to_local(moment).replace(tzinfo=None)
+
+
+def render_round_panel(rounds: pd.DataFrame) -> None:
+    """An admin changes a round's target population, start or deadline."""
+
+    def fields(round_id: int) -> list[FormField]:
+        stored = read(get_round, round_id=int(round_id)) or {}
+        return [
+            FormField(
+                "target_population",
+                label("target_population"),
+                "count",
+                stored.get("target_population", 0),
+            ),
+            FormField("start_at", label("start_at"), "moment", _wall_clock(stored["start_at"])),
+            FormField(
+                "deadline_at", label("deadline_at"), "moment", _wall_clock(stored["deadline_at"])
+            ),
+            FormField("version", "", "hidden", stored.get("version", 1)),
+        ]
+
+    def write(session, actor, round_id, values):  # noqa: ANN001, ANN202
+        return edit_round(
+            session,
+            actor=actor,
+            round_id=int(round_id),
+            expected_version=int(values["version"]),
+            changes={
+                "target_population": values["target_population"],
+                "start_at": to_utc(values["start_at"]),
+                "deadline_at": to_utc(values["deadline_at"]),
+            },
+        )
+
+    ordered = rounds.sort_values(["district_code", "round_no"])
+    render_panel(
+        Panel(
+            key="round_edit",
+            title=t("testing.update.round_title"),
+            action="edit",
+            entity="round",
+            choices=pd.DataFrame(
+                {
+                    "key": ordered["round_id"].astype(int),
+                    "label": [round_option(row) for row in ordered.to_dict("records")],
+                    "district_code": ordered["district_code"],
+                    "facility_id": None,
+                }
+            ),
+            choice_label=t("testing.update.round_choice"),
+            fields=fields,
+            write=write,
+            submit_label=t("testing.update.round_submit"),
+            none_in_scope=t("testing.update.no_round_in_scope"),
+        )
+    )
+
+
 def render_sites(chosen: pd.DataFrame, now: Clock) -> None:
     """Testing sites: open, queues, staleness; the worst first, in a table and on a map."""
     st.subheader(t("testing.sites"))
@@ -314,6 +376,7 @@ if now is not None:
         st.info(t("testing.no_rounds"), icon=":material/biotech:")
     else:
         chosen = choose_rounds(rounds, now, choose_column)
+        render_round_panel(rounds)
         if chosen.empty:
             st.info(t("testing.choose_round"))
         else:

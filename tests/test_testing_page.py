@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 
+import pandas as pd
 import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
@@ -14,7 +16,7 @@ from components.testing_tables import csv_bytes
 from data.queries.testing import list_round_hourly, list_round_outlook
 from i18n import set_language
 from tests.conftest import open_app
-from tests.factories import at, make_facility, make_round
+from tests.factories import at, in_language, make_facility, make_round
 from tests.test_testing_queries import KnownRounds, build_known_rounds
 
 # 2021-06-10 20:00 in Guangzhou is 12:00 UTC, the clock of `build_known_rounds`.
@@ -301,3 +303,30 @@ def test_cumulative_chart_points_run_to_now_then_project_to_the_target(session: 
     ]
     assert set(points["target"]) == {1000}
     assert {deadline.strftime("%m-%d %H:%M") for deadline in points["deadline"]} == {"06-11 08:00"}
+
+
+def test_a_stalled_rounds_alert_gives_the_watched_hours_to_one_decimal() -> None:
+    from components.testing_tables import round_alerts
+
+    now = datetime(2021, 6, 10, 12, 12, 23)
+    row = {
+        "status": "missed",
+        "never_finishes": True,
+        "scope": "whole",
+        "name_zh": "荔湾区",
+        "name_en": "Liwan",
+        "round_no": 2,
+        # Began 6 h 12 min 23 s before now: shorter than the 12-hour window.
+        "start_at": datetime(2021, 6, 10, 6, 0),
+        "deadline_at": datetime(2021, 6, 10, 10, 0),
+        "target_population": 1000,
+        "sampled": 0,
+    }
+    ((level, text),) = in_language(
+        "en", round_alerts, pd.DataFrame([row]), window_hours=12, now=now
+    )
+    assert (level, text) == (
+        "error",
+        "Liwan round 2 missed its deadline of 06-10 18:00 with 1,000 still to sample, and "
+        "nothing sampled in the last 6.2 h.",
+    )

@@ -12,7 +12,7 @@ from sqlmodel import Session, select
 from streamlit.testing.v1 import AppTest
 
 from data import models
-from data.timeutil import local_today, utc_now
+from data.timeutil import as_utc, local_today, utc_now
 from tests.conftest import open_app
 from tests.factories import (
     at,
@@ -269,3 +269,114 @@ def test_after_a_save_the_form_starts_again_so_a_second_click_saves_nothing_twic
     app.number_input(key=f"{form}.sampled").set_value(30)
     app.button(key=f"{form}.submit").click().run()
     assert app.number_input(key=f"{form}~1.sampled").value == 0
+
+
+# --- Testing rounds (admins) and control zones (duty officers) --------------------------------
+
+
+# A round announced for the days ahead (nothing on the page is in alarm): 08:00 local on both.
+START = local_today() + timedelta(days=10)
+DEADLINE = START + timedelta(days=2)
+
+
+def _round(engine: Engine) -> int:
+    with Session(engine) as session:
+        make_facility(session, kind="testing_site", district_code=LIWAN, name_en="Site A")
+        testing_round = make_round(
+            session,
+            district_code=LIWAN,
+            round_no=2,
+            target_population=1000,
+            start_at=at(f"{START} 00:00"),
+            deadline_at=at(f"{DEADLINE} 00:00"),
+        )
+        return testing_round.id
+
+
+@pytest.mark.parametrize(("role", "sees"), [("admin", True), ("duty_officer", False)])
+def test_only_admins_change_a_rounds_target_and_deadline(
+    app_database: str, engine: Engine, role: str, sees: bool
+) -> None:
+    _round(engine)
+    app = _page("pages/testing.py", role=role, district_codes=(LIWAN,) if role != "admin" else ())
+    titles = [expander.label for expander in app.expander]
+    assert ("Change a round's target and deadline" in titles) is sees
+
+
+def test_an_admin_moves_a_rounds_deadline_and_target(app_database: str, engine: Engine) -> None:
+    round_id = _round(engine)
+    app = _page("pages/testing.py", role="admin")
+    form = f"round_edit_{round_id}"
+    # The form opens on the stored values, on the command's wall clock (UTC+8).
+    assert app.number_input(key=f"{form}.target_population").value == 1000
+    assert app.date_input(key=f"{form}.deadline_at").value == DEADLINE
+    # A deadline before the start is refused under the deadline, and nothing is written.
+    app.date_input(key=f"{form}.deadline_at").set_value(START - timedelta(days=1))
+    app.button(key=f"{form}.submit").click().run()
+    assert _errors(app) == [
+        f"Deadline {START - timedelta(days=1)} 08:00 is not after the start ({START} 08:00)"
+    ]
+    app.date_input(key=f"{form}.deadline_at").set_value(DEADLINE + timedelta(days=1))
+    app.number_input(key=f"{form}.target_population").set_value(2500)
+    app.button(key=f"{form}.submit").click().run()
+    assert not app.exception and not _errors(app)
+    with Session(engine) as session:
+        stored = session.get(models.TestingRound, round_id)
+        assert (stored.target_population, as_utc(stored.deadline_at), stored.version) == (
+            2500,
+            at(f"{DEADLINE + timedelta(days=1)} 00:00"),
+            2,
+        )
+    # The new form starts from the new values.
+    assert app.number_input(key=f"{form}~1.target_population").value == 2500
+
+
+def _zone_page(engine: Engine) -> AppTest:
+    from tests.factories import make_case, make_zone
+
+    with Session(engine) as session:
+        make_case(session, report_date=local_today(), district_code=LIWAN)
+        make_zone(session, level="controlled", imposed_at=utc_now() - timedelta(days=1), code="Z-1")
+    return _page("pages/cases.py", **OFFICER)
+
+
+def test_a_duty_officer_imposes_a_zone_only_in_their_district(
+    app_database: str, engine: Engine
+) -> None:
+    app = _zone_page(engine)
+    # The district to impose in lists only the officer's own.
+    (choice,) = [box for box in app.selectbox if box.key == "zone_impose_choice"]
+    assert choice.options == ["荔湾区"] or choice.options == ["Liwan"]
+    form = f"zone_impose_{LIWAN}"
+    app.text_input(key=f"{form}.name_zh").input("海龙街")
+    app.number_input(key=f"{form}.population").set_value(52000)
+    app.number_input(key=f"{form}.radius_m").set_value(800.0)
+    app.button(key=f"{form}.submit").click()
+    in_language("en", app.run)
+    assert not app.exception and not _errors(app)
+    with Session(engine) as session:
+        zone = session.exec(
+            select(models.ControlZone).where(models.ControlZone.name_zh == "海龙街")
+        ).one()
+        assert (zone.district_code, zone.level, zone.population, zone.radius_m) == (
+            LIWAN,
+            "sealed",
+            52000,
+            800.0,
+        )
+        assert zone.name_en == "海龙街"  # no English name typed: the Chinese one
+        assert zone.code.startswith(f"{LIWAN}-")
+
+
+def test_a_zone_code_already_used_is_refused_under_the_code(
+    app_database: str, engine: Engine
+) -> None:
+    app = _zone_page(engine)
+    form = f"zone_impose_{LIWAN}"
+    app.text_input(key=f"{form}.code").input("Z-1")
+    app.text_input(key=f"{form}.name_zh").input("中南街")
+    app.button(key=f"{form}.submit").click()
+    in_language("en", app.run)
+    assert _errors(app) == ["Code Z-1 already exists"]
+    assert app.text_input(key=f"{form}.name_zh").value == "中南街"  # what was typed stays
+    assert _count(engine, models.ControlZone) == 1

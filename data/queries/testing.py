@@ -351,3 +351,9 @@ def list_district_rounds(*, session: Session, district_code: str) -> list[tuple[
     r = models.TestingRound
     query = select(r.id, r.round_no).where(r.district_code == district_code)
     return [tuple(row) for row in session.execute(query.order_by(r.round_no.desc()))]
+
+
+def get_round(*, session: Session, round_id: int) -> dict | None:
+    """A testing round as stored (for its update form: target, start, deadline, version)."""
+    testing_round = session.get(models.TestingRound, round_id)
+    return None if testing_round is None else testing_round.model_dump()
