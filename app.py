@@ -1,7 +1,8 @@
 """Epidemic-control command center: routes to the pages and draws the shared sidebar.
 
 `streamlit run app.py` finds the `st.App` below and serves this script behind the routes
-that set and clear the sign-in cookie (auth_routes.py); each run of the script itself
+that set and clear the sign-in cookie (auth_routes.py), with nested addresses sent to their
+page (addresses.py); each run of the script itself
 (`__main__`) routes to the pages.
 """
 
@@ -83,9 +84,13 @@ def signed_in():  # noqa: ANN201 - an Actor or None
 
 
 def sidebar(lang: str, actor) -> None:  # noqa: ANN001
-    """The app's name, the language switch, the "as of" time, who is signed in."""
-    st.markdown(f"### {t('app.title')}")
-    st.caption(t("app.city"))
+    """Who is signed in (first: sign-out stays in view on a laptop), the language switch, the
+    "as of" time, and the app's name."""
+    if actor is not None:
+        from signin import sidebar_account
+
+        sidebar_account(actor)
+        st.divider()
     st.segmented_control(
         t("sidebar.language"),
         LANGUAGES,
@@ -109,11 +114,7 @@ def sidebar(lang: str, actor) -> None:  # noqa: ANN001
         elif now is not None:
             st.caption(t("sidebar.no_data"))
         st.caption(t("sidebar.timezone", zone=get_settings().timezone))
-    if actor is not None:
-        from signin import sidebar_account
-
-        st.divider()
-        sidebar_account(actor)
+    st.caption(f"**{t('app.title')}** · {t('app.city')}")
 
 
 if __name__ == "__main__":
@@ -121,6 +122,9 @@ if __name__ == "__main__":
 else:
     # `streamlit run app.py` imports this module to serve it: Streamlit behind the routes
     # that set and clear the sign-in cookie.
+    from starlette.middleware import Middleware
+
+    from addresses import NestedPathRedirect
     from auth_routes import ROUTES
 
-    app = st.App(__file__, routes=ROUTES)
+    app = st.App(__file__, routes=ROUTES, middleware=[Middleware(NestedPathRedirect)])

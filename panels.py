@@ -6,7 +6,7 @@ Pages say what to pick from, which fields, and which write; this module does the
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -36,6 +36,8 @@ class Panel:
     write: Callable[[Session, Actor, Any, dict[str, Any]], object]
     submit_label: str
     none_in_scope: str
+    # Write-side fields shown in a table of the form -> (that field, the name messages use).
+    aliases: Mapping[str, tuple[str, str]] | None = None
 
 
 def render_panel(panel: Panel) -> None:
@@ -79,6 +81,7 @@ def render_panel(panel: Panel) -> None:
             lambda session, actor: panel.write(session, actor, chosen, values),
             fields=[field.name for field in fields],
             record_label=labels[chosen],
+            aliases=panel.aliases,
         )
         if outcome in ("saved", "stale"):
             # A new form (new widget keys: the browser keeps a widget's value under its key)

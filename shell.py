@@ -6,7 +6,7 @@ query function from `data.queries`, and hand the result to `components`.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
 from typing import Any, TypeVar
@@ -176,12 +176,15 @@ def save(
     *,
     fields: Sequence[str],
     record_label: str | None = None,
+    aliases: Mapping[str, tuple[str, str]] | None = None,
 ) -> str:
     """Run one write for a form as the signed-in user; on refusal keep its messages by field.
 
     Returns "saved", "stale" (someone else saved first) or "refused". Nothing half-written
     stays: the write side commits all of it or nothing. A refusal that names the record by
     its key (someone else saved first) names it by `record_label`, as the form listed it.
+    `aliases` maps a write-side field the form does not show as such (a table's column) to
+    (the form field to show its message under, the field name the message uses).
     """
     try:
         with Session(get_engine()) as session:
@@ -192,7 +195,12 @@ def save(
             if record_label is not None and "key" in problem.params:
                 problem = replace(problem, params={**problem.params, "key": record_label})
             place = problem.field if problem.field in fields else None
-            problems.setdefault(place, []).append(describe_problem(problem))
+            if aliases and problem.field in aliases:
+                place, named = aliases[problem.field]
+                problem = replace(problem, field=named)
+            message = describe_problem(problem)
+            if message not in problems.setdefault(place, []):  # two aliases, one message
+                problems[place].append(message)
         remember_problems(form, problems)
         return "stale" if isinstance(error, StaleEdit) else "refused"
     except Exception as error:  # noqa: BLE001 - a user sees a message, never a traceback

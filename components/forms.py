@@ -25,7 +25,9 @@ class FormField:
     name: str
     label: str
     # count | number (decimals; `extra` may give step and format) | choice | text | date |
-    # moment | flag | hidden (kept as the form opened it, e.g. the version an edit started from)
+    # moment | flag | table (a DataFrame edited in place, full width; `extra` gives its
+    # column_config and num_rows) | hidden (kept as the form opened it, e.g. the version an
+    # edit started from)
     kind: str = "count"
     default: Any = None
     options: Sequence[Any] = ()
@@ -74,6 +76,16 @@ def _widget(form: str, item: FormField) -> Any:
         return st.number_input(
             item.label, min_value=0, step=1, value=int(item.default or 0), key=key, help=item.help
         )
+    if item.kind == "table":
+        return st.data_editor(
+            item.default,
+            column_config=item.extra.get("columns"),
+            num_rows=item.extra.get("num_rows", "fixed"),
+            disabled=item.extra.get("disabled", False),
+            hide_index=True,
+            width="stretch",
+            key=key,
+        )
     if item.kind == "number":
         return st.number_input(
             item.label,
@@ -111,15 +123,30 @@ def render_form(
     _clear_if_reset(form, fields)
     problems = problems_of(form)
     with st.form(form, border=True):
-        for message in problems.get(None, []):
-            st.error(plain(message), icon=":material/error:")
+        _messages(problems.get(None, []))
         slots = st.columns(columns)
         values = {item.name: _widget(form, item) for item in fields if item.kind == "hidden"}
-        shown = [item for item in fields if item.kind != "hidden"]
+        shown = [item for item in fields if item.kind not in ("hidden", "table")]
         for index, item in enumerate(shown):
             with slots[index % columns]:
                 values[item.name] = _widget(form, item)
-                for message in problems.get(item.name, []):
-                    st.error(plain(message), icon=":material/error:")
+                _messages(problems.get(item.name, []))
+        for item in fields:  # tables below, full width
+            if item.kind == "table":
+                st.markdown(f"**{plain(item.label)}**", help=item.help)
+                values[item.name] = _widget(form, item)
+                _messages(problems.get(item.name, []))
         submitted = st.form_submit_button(submit_label, key=_key(form, "submit"), type="primary")
     return values if submitted else None
+
+
+# A field with more refusals than this (a table's rows) lists the first ones and a count.
+MESSAGES_SHOWN = 8
+
+
+def _messages(messages: Sequence[str]) -> None:
+    """A field's refusals, one box each; a long list is cut short with a count of the rest."""
+    for message in messages[:MESSAGES_SHOWN]:
+        st.error(plain(message), icon=":material/error:")
+    if len(messages) > MESSAGES_SHOWN:
+        st.error(t("error.more", count=len(messages) - MESSAGES_SHOWN), icon=":material/error:")

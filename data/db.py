@@ -105,12 +105,17 @@ def current_revision(engine: Engine) -> str | None:
 
 
 def load_reference_data(engine: Engine) -> int:
-    """Insert the districts that are missing (reference data, not demo data); returns how many."""
+    """Insert the districts and audit checklist versions that are missing (reference data,
+    not demo data: auditors need the checklist with real data too); returns how many
+    districts were added."""
+    from data.reference.checklist import ensure_checklists
+
     with Session(engine) as session:
         present = set(session.exec(select(models.District.code)).all())
         missing = [d for d in load_districts() if d.code not in present]
         for district in missing:
             session.add(models.District(**district.__dict__))
+        ensure_checklists(session)
         if not session.get(models.ChangeCounter, 1):
             from data.timeutil import utc_now
 

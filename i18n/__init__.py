@@ -107,6 +107,9 @@ def describe_problem(problem: Any) -> str:
             value = value[:1].upper() + value[1:]
             field, params = (value, params) if name == "field" else (field, {**params, name: value})
     message = t(f"error.{problem.code}", **{**params, "field": field})
+    part = problem.params.get("part")
+    if part is not None:  # one of a record's parts: an audit's item result or finding
+        message = t(f"error.in_{part}", position=problem.params["position"], message=message)
     return message if problem.row is None else t("error.at_row", row=problem.row, message=message)
 
 

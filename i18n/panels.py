@@ -71,6 +71,36 @@ STRINGS: dict[str, tuple[str, str]] = {
         "There is no stock line in your scope.",
     ),
     # Audits
+    "audits.new.title": ("录入院感督查", "Enter an audit"),
+    "audits.new.facility": ("受检机构", "Facility audited"),
+    "audits.new.results": (
+        "检查结果（检查表 {checklist}）",
+        "Item results (checklist {checklist})",
+    ),
+    "audits.new.results_help": (
+        "每一项都需选择结果；不涉及的项选“不适用”，不计入得分。",
+        "Choose a result for every item; an item that does not apply is 'Not applicable' and "
+        "does not count towards the score.",
+    ),
+    "audits.new.findings": ("发现的问题与整改措施", "Findings and corrective actions"),
+    "audits.new.findings_help": (
+        "每个问题一行：问题、整改措施、责任人和整改期限必填；可关联到检查项。",
+        "One row per finding: the finding, its corrective action, owner and due date are "
+        "required; it may name the checklist item.",
+    ),
+    "audits.new.col.component": ("类别", "Component"),
+    "audits.new.col.item": ("检查项", "Item"),
+    "audits.new.col.result": ("结果", "Result"),
+    "audits.new.col.note": ("备注", "Note"),
+    "audits.new.col.finding": ("问题", "Finding"),
+    "audits.new.col.action": ("整改措施", "Corrective action"),
+    "audits.new.col.owner": ("责任人", "Owner"),
+    "audits.new.col.due_date": ("整改期限", "Due date"),
+    "audits.new.submit": ("保存督查", "Save the audit"),
+    "audits.new.none_in_scope": (
+        "您负责的范围内没有需督查的机构。",
+        "There is no facility to audit in your scope.",
+    ),
     "audits.update.title": ("关闭整改措施", "Close a corrective action"),
     "audits.update.action": ("整改措施", "Corrective action"),
     "audits.update.submit": ("确认已完成整改", "Close the action"),

@@ -4,6 +4,11 @@ data.writes; `{field}` is the field's name in the reader's language."""
 
 STRINGS: dict[str, tuple[str, str]] = {
     "error.at_row": ("第 {row} 行：{message}", "Row {row}: {message}"),
+    "error.in_result": (
+        "检查项第 {position} 项：{message}",
+        "Checklist item {position}: {message}",
+    ),
+    "error.in_finding": ("第 {position} 条问题：{message}", "Finding {position}: {message}"),
     "error.more": ("……另有 {count} 处问题", "… and {count} more problems"),
     # Field rules
     "error.required": ("缺少{field}", "{field} is missing"),
@@ -320,6 +325,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     "field.finding_en": ("问题（英文）", "finding (English)"),
     "field.action_zh": ("整改措施（中文）", "corrective action (Chinese)"),
     "field.action_en": ("整改措施（英文）", "corrective action (English)"),
+    "field.item": ("检查项", "checklist item"),
+    "field.finding": ("问题", "finding"),
+    "field.action": ("整改措施", "corrective action"),
     "field.owner": ("责任人", "owner"),
     "field.due_date": ("整改期限", "due date"),
     "field.closed_date": ("完成日期", "closed on"),

@@ -22,10 +22,11 @@ from components.export import excel_csv
 from components.format import fmt_int
 from components.forms import FormField
 from components.kpi import Kpi, render_kpis
-from data.codes import AUDITABLE_KINDS
+from data.codes import AUDIT_RESULTS, AUDITABLE_KINDS
 from data.measures.audits import ACTION_STATUSES
 from data.queries.audits import (
     get_action_totals,
+    get_checklist_in_force,
     get_finding,
     list_audit_items,
     list_component_compliance,
@@ -36,11 +37,11 @@ from data.queries.audits import (
 from data.queries.common import list_districts
 from data.reference.checklist import COMPONENTS
 from data.settings import get_settings
-from data.timeutil import format_local
-from data.writes import close_action
+from data.timeutil import format_local, to_utc
+from data.writes import close_action, record_audit
 from i18n import current_language, t
 from panels import Panel, label, render_panel
-from shell import read, start_page
+from shell import current_user, local_now, read, start_page
 
 # The heat grid shows at most this many facilities (the lowest-scoring): beyond that a grid
 # is too tall to read, and the filters narrow it down.
@@ -86,6 +87,176 @@ def render_close_panel(findings: pd.DataFrame, lang: str) -> None:
             write=write,
             submit_label=t("audits.update.submit"),
             none_in_scope=t("audits.update.none_open"),
+        )
+    )
+
+
+# What the write side calls an item result's or a finding's fields -> (the table the form
+# shows the message under, the name the message uses).
+AUDIT_ALIASES = {
+    "result": ("results", "result"),
+    "note": ("results", "note"),
+    "item_id": ("results", "item"),
+    "finding_zh": ("findings", "finding"),
+    "finding_en": ("findings", "finding"),
+    "action_zh": ("findings", "action"),
+    "action_en": ("findings", "action"),
+    "owner": ("findings", "owner"),
+    "due_date": ("findings", "due_date"),
+}
+
+
+def _text(value: object) -> str | None:
+    """A table cell as text, None when blank (a data editor gives NaN, None or '')."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    return str(value).strip() or None
+
+
+def render_audit_panel(facilities: pd.DataFrame, lang: str) -> None:
+    """An auditor enters a new audit: every checklist item's result, findings and actions."""
+    checklist = read(get_checklist_in_force, day=now.today)
+    if checklist is None or facilities.empty:
+        return
+    version_id, version_label, items = checklist
+    results = pd.DataFrame(
+        {
+            "item_id": items["item_id"],
+            "component": [COMPONENTS[code][lang == "en"] for code in items["component"]],
+            # Numbered as the messages number them ("Checklist item 3: ...").
+            "item": [f"{n}. {text}" for n, text in enumerate(items[f"text_{lang}"], start=1)],
+            "result": pd.Series([None] * len(items), dtype="object"),
+            "note": pd.Series([None] * len(items), dtype="object"),
+        }
+    )
+    item_names = {
+        item_id: f"{n}. {text[:24]}"
+        for n, (item_id, text) in enumerate(
+            zip(items["item_id"], items[f"text_{lang}"], strict=True), start=1
+        )
+    }
+    result_names = {code: t(f"audits.result.{code}") for code in AUDIT_RESULTS}
+    findings = pd.DataFrame(
+        {
+            "item_id": pd.Series(dtype="object"),
+            "finding": pd.Series(dtype="object"),
+            "action": pd.Series(dtype="object"),
+            "owner": pd.Series(dtype="object"),
+            "due_date": pd.Series(dtype="object"),
+        }
+    )
+
+    def fields(facility_id: int) -> list[FormField]:
+        return [
+            FormField("audited_at", label("audited_at"), "moment", local_now()),
+            FormField("auditor", label("auditor"), "text", current_user().name),
+            FormField(
+                "results",
+                t("audits.new.results", checklist=version_label),
+                "table",
+                results,
+                help=t("audits.new.results_help"),
+                extra={
+                    "columns": {
+                        "item_id": None,
+                        "component": st.column_config.TextColumn(
+                            t("audits.new.col.component"), disabled=True
+                        ),
+                        "item": st.column_config.TextColumn(
+                            t("audits.new.col.item"), disabled=True, width="large"
+                        ),
+                        "result": st.column_config.SelectboxColumn(
+                            t("audits.new.col.result"),
+                            options=list(AUDIT_RESULTS),
+                            format_func=result_names.__getitem__,
+                            required=True,
+                        ),
+                        "note": st.column_config.TextColumn(t("audits.new.col.note")),
+                    }
+                },
+            ),
+            FormField(
+                "findings",
+                t("audits.new.findings"),
+                "table",
+                findings,
+                help=t("audits.new.findings_help"),
+                extra={
+                    "num_rows": "dynamic",
+                    "columns": {
+                        "item_id": st.column_config.SelectboxColumn(
+                            t("audits.new.col.item"),
+                            options=list(item_names),
+                            format_func=lambda key: item_names.get(key, "—"),
+                        ),
+                        "finding": st.column_config.TextColumn(
+                            t("audits.new.col.finding"), width="medium"
+                        ),
+                        "action": st.column_config.TextColumn(
+                            t("audits.new.col.action"), width="medium"
+                        ),
+                        "owner": st.column_config.TextColumn(t("audits.new.col.owner")),
+                        "due_date": st.column_config.DateColumn(
+                            t("audits.new.col.due_date"), format="YYYY-MM-DD"
+                        ),
+                    },
+                },
+            ),
+        ]
+
+    def write(session, actor, facility_id, values):  # noqa: ANN001, ANN202
+        entered = values["results"]
+        typed = [
+            row for row in values["findings"].to_dict("records") if any(map(_text, row.values()))
+        ]
+        return record_audit(
+            session,
+            actor=actor,
+            values={
+                "facility_id": int(facility_id),
+                "checklist_version_id": version_id,
+                "audited_at": to_utc(values["audited_at"]),
+                "auditor": values["auditor"],
+            },
+            results={
+                int(row["item_id"]): (_text(row["result"]), _text(row["note"]))
+                for row in entered.to_dict("records")
+            },
+            # One text as typed, for readers of either language.
+            findings=[
+                {
+                    "item_id": None if _text(row["item_id"]) is None else int(row["item_id"]),
+                    "finding_zh": _text(row["finding"]),
+                    "finding_en": _text(row["finding"]),
+                    "action_zh": _text(row["action"]),
+                    "action_en": _text(row["action"]),
+                    "owner": _text(row["owner"]),
+                    "due_date": None if pd.isna(row["due_date"]) else row["due_date"],
+                }
+                for row in typed
+            ],
+        )
+
+    render_panel(
+        Panel(
+            key="audit_new",
+            title=t("audits.new.title"),
+            action="create",
+            entity="audit",
+            choices=pd.DataFrame(
+                {
+                    "key": facilities["facility_id"].astype(int),
+                    "label": facilities[f"name_{lang}"] + " · " + facilities[f"district_{lang}"],
+                    "district_code": facilities["district_code"],
+                    "facility_id": facilities["facility_id"].astype(int),
+                }
+            ),
+            choice_label=t("audits.new.facility"),
+            fields=fields,
+            write=write,
+            submit_label=t("audits.new.submit"),
+            none_in_scope=t("audits.new.none_in_scope"),
+            aliases=AUDIT_ALIASES,
         )
     )
 
@@ -161,6 +332,7 @@ if now is not None:
         per_row=5,
     )
 
+    render_audit_panel(facilities, lang)
     audited = facilities[facilities["audit_id"].notna()]
     tab_facilities, tab_grid, tab_findings, tab_history = st.tabs(
         [

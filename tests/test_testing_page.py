@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import UTC, datetime
 
 import pandas as pd
 import pytest
@@ -308,7 +308,7 @@ def test_cumulative_chart_points_run_to_now_then_project_to_the_target(session: 
 def test_a_stalled_rounds_alert_gives_the_watched_hours_to_one_decimal() -> None:
     from components.testing_tables import round_alerts
 
-    now = datetime(2021, 6, 10, 12, 12, 23)
+    now = datetime(2021, 6, 10, 12, 12, 23, tzinfo=UTC)
     row = {
         "status": "missed",
         "never_finishes": True,
@@ -323,7 +323,7 @@ def test_a_stalled_rounds_alert_gives_the_watched_hours_to_one_decimal() -> None
         "sampled": 0,
     }
     ((level, text),) = in_language(
-        "en", round_alerts, pd.DataFrame([row]), window_hours=12, now=now
+        "en", lambda: round_alerts(pd.DataFrame([row]), window_hours=12, now=now)
     )
     assert (level, text) == (
         "error",

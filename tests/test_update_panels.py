@@ -380,3 +380,99 @@ def test_a_zone_code_already_used_is_refused_under_the_code(
     assert _errors(app) == ["Code Z-1 already exists"]
     assert app.text_input(key=f"{form}.name_zh").value == "中南街"  # what was typed stays
     assert _count(engine, models.ControlZone) == 1
+
+
+# --- A new audit (auditors, admins) -----------------------------------------------------------
+
+
+def _auditable(engine: Engine) -> tuple[int, list[int]]:
+    """A hospital to audit, and the items (ids, in order) of the checklist in force today."""
+    from data.queries.audits import get_checklist_in_force
+
+    with Session(engine) as session:
+        hospital = make_facility(session, kind="general_hospital", name_en="Hospital A")
+        _, label, items = get_checklist_in_force(session=session, day=local_today())
+        assert label == "v2021.2"  # shipped as reference data, with real data too
+        return hospital.id, [int(item) for item in items["item_id"]]
+
+
+def _edits(rows: dict[int, dict]) -> dict:
+    """A data editor's state after the user edited these rows (AppTest cannot type in one)."""
+    return {"edited_rows": rows, "added_rows": [], "deleted_rows": []}
+
+
+@pytest.mark.parametrize(("role", "sees"), [("auditor", True), ("leadership", False)])
+def test_only_auditors_and_admins_enter_audits(
+    app_database: str, engine: Engine, role: str, sees: bool
+) -> None:
+    _auditable(engine)
+    app = _page("pages/audits.py", role=role)
+    assert ("Enter an audit" in [e.label for e in app.expander]) is sees
+
+
+def test_an_audit_with_items_left_blank_is_refused_naming_them(
+    app_database: str, engine: Engine
+) -> None:
+    hospital_id, items = _auditable(engine)
+    app = _page("pages/audits.py", role="auditor")
+    form = f"audit_new_{hospital_id}"
+    # Only the first two of the checklist's items answered.
+    app.session_state[f"{form}.results"] = _edits({0: {"result": "pass"}, 1: {"result": "fail"}})
+    app.run()
+    app.button(key=f"{form}.submit").click().run()
+    messages = _errors(app)
+    missing = len(items) - 2
+    assert messages == [
+        *(f"Checklist item {position}: Result is missing" for position in range(3, 11)),
+        f"… and {missing - 8} more problems",
+    ]
+    assert _count(engine, models.Audit) == 0
+
+
+def test_an_auditor_enters_an_audit_with_a_finding(app_database: str, engine: Engine) -> None:
+    hospital_id, items = _auditable(engine)
+    app = _page("pages/audits.py", role="auditor")
+    form = f"audit_new_{hospital_id}"
+    results = {row: {"result": "pass"} for row in range(len(items))}
+    results[0] = {"result": "fail", "note": "无专职人员"}
+    app.session_state[f"{form}.results"] = _edits(results)
+    finding = {
+        "item_id": items[0],
+        "finding": "院感科无专职人员",
+        "action": "配备专职院感人员",
+        "owner": "医务科",
+        "due_date": "2099-01-31",
+    }
+    # A finding with no owner is refused under the findings, nothing written ...
+    app.session_state[f"{form}.findings"] = {
+        "edited_rows": {},
+        "added_rows": [{**finding, "owner": None}],
+        "deleted_rows": [],
+    }
+    app.run()
+    app.button(key=f"{form}.submit").click().run()
+    assert _errors(app) == ["Finding 1: Owner is missing"]
+    assert _count(engine, models.Audit) == 0
+    # ... and saved once it has one.
+    app.session_state[f"{form}.findings"] = {
+        "edited_rows": {},
+        "added_rows": [finding],
+        "deleted_rows": [],
+    }
+    app.run()
+    app.button(key=f"{form}.submit").click().run()
+    assert not app.exception and not _errors(app)
+    with Session(engine) as session:
+        audit = session.exec(select(models.Audit)).one()
+        assert (audit.facility_id, audit.auditor) == (hospital_id, "test-auditor-city")
+        assert session.exec(select(func.count()).select_from(models.AuditItemResult)).one() == len(
+            items
+        )
+        stored = session.exec(select(models.AuditFinding)).one()
+        assert (stored.finding_zh, stored.finding_en, stored.owner, stored.due_date) == (
+            "院感科无专职人员",
+            "院感科无专职人员",
+            "医务科",
+            date(2099, 1, 31),
+        )
+        assert session.get(models.FacilityAuditState, hospital_id).audit_id == audit.id

@@ -424,3 +424,29 @@ def get_finding(*, session: Session, finding_id: int) -> dict | None:
     """A finding's corrective action as stored, with its version (for the closing form)."""
     finding = session.get(models.AuditFinding, finding_id)
     return None if finding is None else finding.model_dump()
+
+
+CHECKLIST_ITEM_COLUMNS = ["item_id", "component", "code", "text_zh", "text_en", "position"]
+
+
+def get_checklist_in_force(*, session: Session, day: date) -> tuple[int, str, pd.DataFrame] | None:
+    """The checklist version in force on `day` (the first one for earlier days): its id,
+    label and items in order; None when no checklist is loaded."""
+    v, i = models.ChecklistVersion, models.ChecklistItem
+    version = (
+        session.execute(
+            select(v.id, v.label).where(v.effective_from <= day).order_by(v.effective_from.desc())
+        ).first()
+        or session.execute(select(v.id, v.label).order_by(v.effective_from)).first()
+    )
+    if version is None:
+        return None
+    query = (
+        select(
+            *(getattr(i, "id" if name == "item_id" else name) for name in CHECKLIST_ITEM_COLUMNS)
+        )
+        .where(i.version_id == version.id)
+        .order_by(i.position, i.code)
+    )
+    items = pd.DataFrame(session.execute(query).all(), columns=CHECKLIST_ITEM_COLUMNS)
+    return int(version.id), str(version.label), items

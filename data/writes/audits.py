@@ -7,6 +7,7 @@ audit keeps the facility's latest-audit state in step.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -81,6 +82,14 @@ def _checklist_items(session: Session, version_ids: set[int]) -> dict[int, dict[
     return items
 
 
+def _within(part: str, position: int, problems: list[Problem]) -> list[Problem]:
+    """Problems of one item result or finding, naming which (1-based, in the order given)."""
+    return [
+        replace(problem, params={**problem.params, "part": part, "position": position})
+        for problem in problems
+    ]
+
+
 def _check_audit(
     number: int,
     audit: Mapping[str, Any],
@@ -99,20 +108,22 @@ def _check_audit(
             )
         )
     results = []
-    for item_id, (result, note) in dict(audit.get("results", {})).items():
+    for position, (item_id, (result, note)) in enumerate(
+        dict(audit.get("results", {})).items(), start=1
+    ):
         clean, found = check_row(
             RESULT_SPEC, {"item_id": item_id, "result": result, "note": note}, context
         )
-        problems.extend(found)
         if not found and version_items and item_id not in version_items:
-            problems.append(Problem("item_not_in_checklist", "item_id", params={"key": item_id}))
+            found.append(Problem("item_not_in_checklist", "item_id", params={"key": item_id}))
+        problems.extend(_within("result", position, found))
         results.append(clean)
     if not results and not problems:
         problems.append(Problem("required", "results"))
     findings = []
-    for finding in audit.get("findings", ()):
+    for position, finding in enumerate(audit.get("findings", ()), start=1):
         clean, found = check_row(FINDING_SPEC, finding, context)
-        problems.extend(found)
+        problems.extend(_within("finding", position, found))
         findings.append(clean)
     if not problems:
         score = audit_score((version_items[r["item_id"]], r["result"]) for r in results)
