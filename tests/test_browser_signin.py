@@ -157,6 +157,15 @@ def test_a_leader_finds_no_update_panel_and_a_duty_officer_updates_a_hotel(
     options = page.locator("[role='option']").all_inner_texts()
     page.keyboard.press("Escape")
     assert sorted(options) == _hotel_names(app_folder, "440103")  # Liwan's, no other
+    # Choosing another hotel keeps the panel open (it is tracked on the server), then back.
+    if len(options) > 1:
+        panel.get_by_label("Hotel").click()
+        page.get_by_role("option", name=options[1], exact=True).click()
+        _drawn(page)
+        assert panel.get_by_label("Rooms occupied", exact=True).is_visible()
+        panel.get_by_label("Hotel").click()
+        page.get_by_role("option", name=options[0], exact=True).click()
+        _drawn(page)
     occupied = panel.get_by_label("Rooms occupied", exact=True)
     before = int(occupied.input_value())
     total = int(panel.get_by_label("Rooms in total", exact=True).input_value())
@@ -169,6 +178,51 @@ def test_a_leader_finds_no_update_panel_and_a_duty_officer_updates_a_hotel(
     assert _last_report_by(app_folder, "demo-officer") == target
     reopened = page.locator("[data-testid='stExpander']").filter(has_text="Update a hotel's status")
     assert int(reopened.get_by_label("Rooms occupied", exact=True).input_value()) == target
+    context.close()
+
+
+def _expire_sessions(folder: Path, username: str) -> None:
+    """End a user's sessions as the clock would at the end of a working day."""
+    from datetime import timedelta
+
+    from sqlalchemy import update
+    from sqlmodel import Session, select
+
+    from data import models
+    from data.db import make_engine
+    from data.timeutil import utc_now
+
+    engine = make_engine(f"sqlite:///{folder / 'browser.db'}")
+    try:
+        with Session(engine) as session:
+            user_id = session.exec(
+                select(models.User.id).where(models.User.username == username)
+            ).one()
+            session.execute(
+                update(models.AuthSession)
+                .where(models.AuthSession.user_id == user_id)
+                .values(expires_at=utc_now() - timedelta(minutes=1))
+            )
+            session.commit()
+    finally:
+        engine.dispose()
+
+
+def test_an_expired_session_asks_for_sign_in_again_and_a_nested_address_opens_its_page(
+    server: str, browser: Browser, app_folder: Path, shots: Path
+) -> None:
+    context = browser.new_context(viewport=VIEWPORT)
+    page = context.new_page()
+    sign_in(page, server, "demo-auditor", demo_password(app_folder, "demo-auditor"))
+    # A mistyped or old bookmark below a page opens that page, not a blank screen.
+    page.goto(f"{server}/audits/x?lang=en")
+    assert _title(page) == "Infection-control audits"
+    assert page.url == f"{server}/audits?lang=en"
+    # The browser still holds its cookie, but the session ended on the server.
+    _expire_sessions(app_folder, "demo-auditor")
+    page.reload()
+    assert _title(page) == "Sign in"
+    page.screenshot(path=shots / "expired-en.png")
     context.close()
 
 
