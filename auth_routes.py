@@ -36,26 +36,35 @@ def _same_origin(request: Request) -> bool:
     return origin is None or urlsplit(origin).netloc == request.headers.get("host")
 
 
-def _live(token: str) -> bool:
+# A wall screen stays signed in until an admin revokes its token (or this long untouched).
+SCREEN_COOKIE_DAYS = 90
+
+
+def _role(token: str) -> str | None:
+    """The role a live session or screen token signs in as, or None."""
     with Session(_engine()) as session:
-        return accounts.resolve_session(session, token) is not None
+        actor = accounts.resolve(session, token)
+    return None if actor is None else actor.role
 
 
 async def start_session(request: Request) -> Response:
-    """Set the cookie for a session the sign-in form has just started."""
+    """Set the cookie for a session the sign-in form has just started (or a wall screen's
+    token it has just checked)."""
     try:
         token = (await request.json()).get("token")
     except ValueError:
         token = None
     if not isinstance(token, str) or not _same_origin(request):
         return JSONResponse({"ok": False}, status_code=400)
-    if not await run_in_threadpool(_live, token):
+    role = await run_in_threadpool(_role, token)
+    if role is None:
         return JSONResponse({"ok": False}, status_code=403)
     response = JSONResponse({"ok": True})
+    hours = SCREEN_COOKIE_DAYS * 24 if role == "screen" else get_settings().session_hours
     response.set_cookie(
         COOKIE_NAME,
         sign(token),
-        max_age=int(get_settings().session_hours * 3600),
+        max_age=int(hours * 3600),
         httponly=True,
         samesite="strict",
         secure=request.url.scheme == "https",

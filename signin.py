@@ -14,7 +14,12 @@ from datetime import timedelta
 import streamlit as st
 from sqlmodel import Session
 
-from components.signin import demo_accounts_table, sign_in_form, signed_in_caption
+from components.signin import (
+    demo_accounts_table,
+    screen_token_form,
+    sign_in_form,
+    signed_in_caption,
+)
 from data import accounts
 from data.cookies import COOKIE_NAME, unsign
 from data.queries.common import get_scope_names
@@ -36,12 +41,13 @@ def _token() -> str | None:
 
 
 def current_actor() -> Actor | None:
-    """The signed-in user (from this session, or the browser's cookie), or None."""
+    """The signed-in user or wall screen (from this session, or the browser's cookie), or
+    None."""
     token = _token()
     if token is None:
         return None
     with Session(get_engine()) as session:
-        actor = accounts.resolve_session(session, token)
+        actor = accounts.resolve(session, token)
     if actor is None:
         st.session_state.pop(TOKEN, None)
     else:
@@ -76,6 +82,19 @@ def _submit() -> None:
     st.session_state[_COOKIE_PENDING] = True
 
 
+def _submit_screen() -> None:
+    token = st.session_state.get("screen_token", "").strip()
+    with Session(get_engine()) as session:
+        actor = accounts.resolve_screen_token(session, token) if token else None
+    if actor is None:
+        st.session_state[_PROBLEM] = ("bad_screen_token", 0)
+        return
+    st.session_state.pop(_PROBLEM, None)
+    st.session_state["screen_token"] = ""
+    st.session_state[TOKEN] = token
+    st.session_state[_COOKIE_PENDING] = True
+
+
 def sign_in_panel() -> None:
     """The sign-in page: the form, why a sign-in failed, and the demo's accounts."""
     st.title(t("signin.title"))
@@ -85,7 +104,9 @@ def sign_in_panel() -> None:
     if problem is not None:
         code, wait = problem
         message = t(f"signin.{code}", seconds=wait)
-    sign_in_form(on_submit=_submit, problem=message)
+    screen_problem = message if problem is not None and problem[0] == "bad_screen_token" else None
+    sign_in_form(on_submit=_submit, problem=None if screen_problem else message)
+    screen_token_form(on_submit=_submit_screen, problem=screen_problem)
     with Session(get_engine()) as session:
         demo = accounts.demo_accounts(session)
     if demo:

@@ -26,6 +26,21 @@ def sign_in_form(*, on_submit: Callable[[], None], problem: str | None) -> None:
         st.form_submit_button(t("signin.submit"), key="login_submit", on_click=on_submit)
 
 
+def screen_token_form(*, on_submit: Callable[[], None], problem: str | None) -> None:
+    """A wall screen signs in with the read-only token an admin issued for it."""
+    with st.expander(t("signin.screen_title"), icon=":material/tv:", expanded=problem is not None):
+        st.caption(t("signin.screen_intro"))
+        with st.form("screen_login", border=False, width=420):
+            st.text_input(
+                t("signin.screen_token"), key="screen_token", type="password", autocomplete="off"
+            )
+            if problem is not None:
+                st.error(problem, icon=":material/lock:")
+            st.form_submit_button(
+                t("signin.screen_submit"), key="screen_submit", on_click=on_submit
+            )
+
+
 def demo_accounts_table(accounts: Sequence[dict]) -> None:
     """The demo scenario's accounts and passwords (shown only while the data is the demo)."""
     st.info(t("signin.demo_intro"), icon=":material/info:")

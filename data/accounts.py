@@ -53,6 +53,7 @@ __all__ = [
     "issue_screen_token",
     "list_screen_tokens",
     "list_users",
+    "resolve",
     "resolve_screen_token",
     "resolve_session",
     "revoke_screen_token",
@@ -236,6 +237,11 @@ def resolve_screen_token(session: Session, token: str, now: datetime | None = No
     if last_seen is None or now - as_utc(last_seen) >= TOUCH_EVERY:
         _touch(lambda: user_writes.touch_screen_token(session, token_id=record.id, now=now))
     return actor
+
+
+def resolve(session: Session, token: str, now: datetime | None = None) -> Actor | None:
+    """Whoever a browser's token stands for: a user's session, or a wall screen's token."""
+    return resolve_session(session, token, now) or resolve_screen_token(session, token, now)
 
 
 def list_screen_tokens(session: Session) -> list[dict]:

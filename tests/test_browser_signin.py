@@ -226,6 +226,54 @@ def test_an_expired_session_asks_for_sign_in_again_and_a_nested_address_opens_it
     context.close()
 
 
+def _screen_token(folder: Path, name: str, *, revoke: bool = False) -> str | None:
+    """Issue (or revoke) a wall screen's token on the app's database, as an admin would."""
+    from sqlmodel import Session
+
+    from data import accounts
+    from data.db import make_engine
+    from data.writes import SYSTEM
+
+    engine = make_engine(f"sqlite:///{folder / 'browser.db'}")
+    try:
+        with Session(engine) as session:
+            if revoke:
+                accounts.revoke_screen_token(session, actor=SYSTEM, name=name)
+                return None
+            return accounts.issue_screen_token(session, actor=SYSTEM, name=name)
+    finally:
+        engine.dispose()
+
+
+def test_a_wall_screen_signs_in_with_its_token_until_it_is_revoked(
+    server: str, browser: Browser, app_folder: Path, shots: Path
+) -> None:
+    import time
+
+    token = _screen_token(app_folder, "hall-1")
+    context = browser.new_context(viewport={"width": 1920, "height": 1080})
+    page = context.new_page()
+    page.goto(f"{server}/cases?lang=en")
+    _drawn(page)
+    page.get_by_text("Wall screen: sign in with its token").click()
+    page.get_by_label("Screen token").fill(token)
+    page.get_by_role("button", name="Sign in the screen").click()
+    page.wait_for_selector("[data-testid='stSidebar'] >> text=Signed in:", timeout=60_000)
+    page.wait_for_load_state("networkidle", timeout=30_000)
+    assert _title(page) == "Case map"
+    (cookie,) = [c for c in context.cookies() if c["name"] == COOKIE_NAME]
+    assert cookie["httpOnly"] and token not in page.url
+    days = (cookie["expires"] - time.time()) / 86_400
+    assert 89 < days <= 90  # a screen stays signed in until its token is revoked
+    page.reload()
+    assert _title(page) == "Case map"
+    page.screenshot(path=shots / "screen-cases-en-1920.png")
+    _screen_token(app_folder, "hall-1", revoke=True)
+    page.reload()
+    assert _title(page) == "Sign in"
+    context.close()
+
+
 # Last: it throttles this client (127.0.0.1) for every account for a while.
 def test_repeated_wrong_passwords_are_throttled(server: str, browser: Browser, shots: Path) -> None:
     context = browser.new_context(viewport=VIEWPORT)

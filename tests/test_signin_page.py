@@ -96,6 +96,41 @@ def test_signing_out_ends_the_session_on_the_server(app_database: str, engine: E
         assert accounts.resolve_session(session, token) is None
 
 
+def _screen_sign_in(app: AppTest, token: str) -> AppTest:
+    app.text_input(key="screen_token").input(token)
+    app.button(key="screen_submit").click().run()
+    assert not app.exception
+    return app
+
+
+def test_a_wall_screen_signs_in_with_its_token_until_it_is_revoked(
+    app_database: str, engine: Engine
+) -> None:
+    with Session(engine) as session:
+        make_hotel(session, rooms=10)
+        token = accounts.issue_screen_token(session, actor=writes.SYSTEM, name="hall-1")
+    app = _screen_sign_in(_signed_out(), token)
+    assert app.title[0].value == "Overview"
+    assert "**Signed in:** screen\\:hall\\-1" in [m.value for m in app.sidebar.markdown]
+    assert "Wall screen · Whole city" in [caption.value for caption in app.sidebar.caption]
+    app.switch_page("pages/hotels.py").run()
+    assert app.title[0].value == "Quarantine hotels"
+    assert "Update a hotel's status" not in [expander.label for expander in app.expander]
+    with Session(engine) as session:
+        accounts.revoke_screen_token(session, actor=writes.SYSTEM, name="hall-1")
+    app.run()  # the next run (a refresh, a reload) finds the token revoked
+    assert [title.value for title in app.title] == ["Sign in"]
+
+
+@pytest.mark.parametrize("token", ["not-a-token", ""])
+def test_an_unknown_screen_token_is_refused(app_database: str, engine: Engine, token: str) -> None:
+    app = _screen_sign_in(_signed_out(), token)
+    assert [title.value for title in app.title] == ["Sign in"]
+    assert [error.value for error in app.error] == [
+        "This wall-screen token is unknown or has been revoked"
+    ]
+
+
 # --- The hotels' update panel --------------------------------------------------------------
 
 
