@@ -87,8 +87,11 @@ def sidebar(lang: str, actor) -> None:  # noqa: ANN001
     """Who is signed in (first: sign-out stays in view on a laptop), the language switch, the
     "as of" time, and the app's name."""
     if actor is not None:
-        from signin import sidebar_account
+        from signin import set_cookie_if_pending, sidebar_account
 
+        # Right after a sign-in, the browser asks for its cookie before the page is drawn:
+        # a new tab opened at once is already signed in.
+        set_cookie_if_pending()
         sidebar_account(actor)
         st.divider()
     st.segmented_control(

@@ -274,7 +274,8 @@ def render_round_panel(rounds: pd.DataFrame) -> None:
             },
         )
 
-    ordered = rounds.sort_values(["district_code", "round_no"])
+    # The newest first: the rounds under way are the ones whose deadline moves.
+    ordered = rounds.sort_values(["start_at", "district_code"], ascending=[False, True])
     render_panel(
         Panel(
             key="round_edit",

@@ -244,5 +244,16 @@ def sign_in(
     page.get_by_label("Password", exact=True).fill(password)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_selector("[data-testid='stSidebar'] >> text=Signed in:", timeout=60_000)
-    # The cookie is set by a request the page makes right after signing in.
-    page.wait_for_load_state("networkidle", timeout=30_000)
+    wait_for_cookie(page)
+
+
+def wait_for_cookie(page: Page, timeout_s: float = 30) -> None:
+    """Wait for the sign-in cookie, which a request the page makes right after signing in
+    sets (a navigation before it would find the browser signed out)."""
+    from data.cookies import COOKIE_NAME
+
+    deadline = time.monotonic() + timeout_s
+    while not any(c["name"] == COOKIE_NAME for c in page.context.cookies()):
+        if time.monotonic() > deadline:
+            pytest.fail(f"no sign-in cookie {timeout_s:.0f} s after signing in")
+        page.wait_for_timeout(200)

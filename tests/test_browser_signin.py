@@ -22,6 +22,7 @@ from tests.browser import (
     demo_password,
     running_app,
     sign_in,
+    wait_for_cookie,
 )
 
 pytestmark = BROWSER_MARKS
@@ -259,7 +260,7 @@ def test_a_wall_screen_signs_in_with_its_token_until_it_is_revoked(
     page.get_by_label("Screen token").fill(token)
     page.get_by_role("button", name="Sign in the screen").click()
     page.wait_for_selector("[data-testid='stSidebar'] >> text=Signed in:", timeout=60_000)
-    page.wait_for_load_state("networkidle", timeout=30_000)
+    wait_for_cookie(page)
     assert _title(page) == "Case map"
     (cookie,) = [c for c in context.cookies() if c["name"] == COOKIE_NAME]
     assert cookie["httpOnly"] and token not in page.url
