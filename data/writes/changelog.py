@@ -6,7 +6,7 @@ import json
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import insert, update
 from sqlmodel import Session, SQLModel
 
 from data import models
@@ -105,11 +105,11 @@ def log_batch(
     ids: list[int],
     summary: dict[str, Any] | None = None,
     action: str = "insert",
-) -> None:
+) -> models.ChangeLog:
     """One change-log row for a batch of inserted rows: how many, and their id range."""
     first, last = (min(ids), max(ids)) if ids else (None, None)
     detail = {"rows": len(ids), "first_id": first, "last_id": last, **(summary or {})}
-    log_change(
+    return log_change(
         session,
         actor=actor,
         table_name=table_name,
@@ -118,6 +118,36 @@ def log_batch(
         before=None,
         after=as_json(detail),
     )
+
+
+def log_updates(
+    session: Session,
+    *,
+    actor: Actor,
+    table_name: str,
+    pairs: list[tuple[dict[str, Any], dict[str, Any]]],
+    batch: models.ChangeLog,
+) -> None:
+    """The change-log rows of records a batch replaced (before, after), pointing at the
+    batch's own row: they share its change counter and time, and are written in bulk."""
+    session.flush()  # the batch's row has its id
+    rows = [
+        {
+            "changed_at": batch.changed_at,
+            "user_id": actor.user_id,
+            "actor": actor.name,
+            "table_name": table_name,
+            "record_key": str(after.get("id", "-"))[:60],
+            "action": "update",
+            "before_json": as_json(before),
+            "after_json": as_json(after),
+            "counter": batch.counter,
+            "batch_id": batch.id,
+        }
+        for before, after in pairs
+    ]
+    for start in range(0, len(rows), 5_000):
+        session.execute(insert(models.ChangeLog), rows[start : start + 5_000])
 
 
 def log_inserted(
