@@ -147,7 +147,7 @@ def readers(cells: dict[str, str], zone: ZoneInfo) -> dict[str, Callable[[Any], 
 
 def write_cell(value: Any, cell: str, lang: str) -> Any:
     """A stored value as a file's cell: local times, 是/否 (yes/no), empty for None."""
-    if value is None:
+    if value is None or value == "":
         return ""
     if cell == TIME:
         local = to_local(value)

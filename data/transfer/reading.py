@@ -71,6 +71,8 @@ def open_table(stream: IO[bytes], filename: str, kind: Kind) -> Table:
         return _xlsx_table(stream, kind)
     if head.startswith(_ZIP):
         raise UnreadableFile("xlsx_named_csv", name=filename)
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise UnreadableFile("encoding")  # UTF-16 ("Unicode text" in Excel): not accepted
     return _csv_table(stream, kind)
 
 
