@@ -96,14 +96,18 @@ def _scope_problems(
     action: str,
     rows: list[dict],
     numbers: list[int],
+    districts: set[str] | None = None,
 ) -> tuple[list[Problem], list[Problem]]:
-    """(problems of references, problems of permission) of clean rows."""
+    """(problems of references, problems of permission) of clean rows; adds the rows'
+    districts to `districts`."""
     invalid: list[Problem] = []
     denied: list[Problem] = []
     for number, scope in zip(numbers, entity.scope(session, rows), strict=True):
         if isinstance(scope, Problem):
             invalid.append(scope.at_row(number))
             continue
+        if districts is not None and scope[0]:
+            districts.add(scope[0])
         try:
             authorize(actor, action, entity.name, district_code=scope[0], facility_id=scope[1])
         except PermissionDenied as error:
@@ -226,6 +230,7 @@ def _write_batch(
         denied: list[Problem] = []
         seen: dict = {}
         keys_seen: dict = {}
+        districts: set[str] = set()
         first_row = 1
         done = 0
         for chunk in _chunks(rows, CHUNK):
@@ -243,7 +248,7 @@ def _write_batch(
             stored: dict = {}
             if clean:
                 references, permissions = _scope_problems(
-                    session, actor, entity, "create", clean, numbers
+                    session, actor, entity, "create", clean, numbers, districts
                 )
                 invalid.extend(references)
                 denied.extend(permissions)
@@ -311,9 +316,18 @@ def _write_batch(
         if replaced_old and entity.refresh is not None and not rebuilt:
             entity.refresh(session, replaced_old + replaced_new)
         if upsert:
-            _log_upsert(session, actor, entity, outcome, replaced_old, replaced_new, summary)
+            _log_upsert(
+                session, actor, entity, outcome, (replaced_old, replaced_new), summary, districts
+            )
         else:
-            log_inserted(session, actor=actor, model=entity.model, ids=outcome.ids, summary=summary)
+            log_inserted(
+                session,
+                actor=actor,
+                model=entity.model,
+                ids=outcome.ids,
+                summary=summary,
+                districts=districts,
+            )
     return outcome
 
 
@@ -404,10 +418,11 @@ def _log_upsert(
     actor: Actor,
     entity: Entity,
     outcome: BatchOutcome,
-    olds: list[dict],
-    news: list[dict],
+    replaced: tuple[list[dict], list[dict]],
     summary: dict[str, Any] | None,
+    districts: set[str],
 ) -> None:
+    olds, news = replaced
     if not outcome.ids and not outcome.updated:
         return  # the same file twice: nothing changed, nothing to log
     detail = {
@@ -417,7 +432,14 @@ def _log_upsert(
         "unchanged": outcome.unchanged,
     }
     table_name = entity.model.__tablename__
-    entry = log_batch(session, actor=actor, table_name=table_name, ids=outcome.ids, summary=detail)
+    entry = log_batch(
+        session,
+        actor=actor,
+        table_name=table_name,
+        ids=outcome.ids,
+        summary=detail,
+        districts=districts,
+    )
     if olds:
         pairs = []
         for old, new in zip(olds, news, strict=True):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
@@ -64,6 +65,7 @@ def log_change(
     action: str,
     before: str | None,
     after: str | None,
+    districts: Iterable[str] | None = None,
 ) -> models.ChangeLog:
     """Raise the change counter and write the change-log row for one change."""
     counter = bump_change_counter(session)
@@ -77,9 +79,32 @@ def log_change(
         before_json=before,
         after_json=after,
         counter=counter,
+        districts=_joined(districts),
     )
     session.add(entry)
     return entry
+
+
+def _joined(districts: Iterable[str] | None) -> str | None:
+    codes = sorted({code for code in districts or () if code})
+    return ",".join(codes)[:80] or None
+
+
+# Fields that name a facility, whose district a change is in.
+_FACILITY_FIELDS = ("site_id", "hotel_id", "location_id", "facility_id")
+
+
+def districts_of(session: Session, record: SQLModel) -> list[str]:
+    """The district a record is in: its own, or its facility's."""
+    own = getattr(record, "district_code", None)
+    if own:
+        return [own]
+    for name in _FACILITY_FIELDS:
+        facility_id = getattr(record, name, None)
+        if facility_id is not None:
+            facility = session.get(models.Facility, facility_id)
+            return [facility.district_code] if facility is not None else []
+    return []
 
 
 def log_record(
@@ -94,6 +119,7 @@ def log_record(
         action=action,
         before=before,
         after=as_json(record),
+        districts=districts_of(session, record),
     )
 
 
@@ -105,6 +131,7 @@ def log_batch(
     ids: list[int],
     summary: dict[str, Any] | None = None,
     action: str = "insert",
+    districts: Iterable[str] | None = None,
 ) -> models.ChangeLog:
     """One change-log row for a batch of inserted rows: how many, and their id range."""
     first, last = (min(ids), max(ids)) if ids else (None, None)
@@ -117,6 +144,7 @@ def log_batch(
         action=action,
         before=None,
         after=as_json(detail),
+        districts=districts,
     )
 
 
@@ -143,6 +171,7 @@ def log_updates(
             "after_json": as_json(after),
             "counter": batch.counter,
             "batch_id": batch.id,
+            "districts": batch.districts,
         }
         for before, after in pairs
     ]
@@ -157,9 +186,17 @@ def log_inserted(
     model: type[SQLModel],
     ids: list[int],
     summary: dict[str, Any] | None = None,
+    districts: Iterable[str] | None = None,
 ) -> None:
     """Log new records: one with its values (a form save), many as one batch row."""
     if len(ids) == 1:
         log_record(session, actor, session.get(model, ids[0]), "insert", before=None)
     elif ids:
-        log_batch(session, actor=actor, table_name=model.__tablename__, ids=ids, summary=summary)
+        log_batch(
+            session,
+            actor=actor,
+            table_name=model.__tablename__,
+            ids=ids,
+            summary=summary,
+            districts=districts,
+        )
