@@ -87,4 +87,77 @@ STRINGS: dict[str, tuple[str, str]] = {
         "该行比表头多出 {count} 个单元格",
         "The row has {count} more cells than the header",
     ),
+    # The admin page
+    "admin.title": ("数据管理", "Data admin"),
+    "admin.refused_role": (
+        "只有管理员和值班员可以使用数据管理页面。",
+        "Only admins and duty officers may use the data admin page.",
+    ),
+    "admin.tab_import": ("导入", "Import"),
+    "admin.tab_export": ("导出与模板", "Export & templates"),
+    "admin.kind": ("数据类型", "Kind of data"),
+    "admin.file": ("CSV 或 Excel（.xlsx）文件", "CSV or Excel (.xlsx) file"),
+    "admin.file_help": (
+        "表头可用中文或英文（见模板），列的顺序不限；编码可为 UTF-8 或 GBK。"
+        "整个文件先检查，有任何一行有误则不写入任何数据；同一文件导入两次不会产生重复。",
+        "Headers in Chinese or English (see the template), in any order; UTF-8 or GBK. The "
+        "whole file is checked first: if any row is wrong nothing is written; importing a file "
+        "twice makes no duplicates.",
+    ),
+    "admin.scope_note": (
+        "你只能导入本人负责范围内的数据：{scope}",
+        "You may import data only within your scope: {scope}",
+    ),
+    "admin.import": ("导入", "Import"),
+    "admin.progress": ("正在检查并写入：{done} 行", "Checking and writing: {done} rows"),
+    "admin.problems": ("问题列表", "Problems"),
+    "admin.col_row": ("行", "Row"),
+    "admin.col_column": ("列", "Column"),
+    "admin.col_reason": ("原因", "Reason"),
+    "admin.format": ("格式", "Format"),
+    "admin.template": ("下载空白模板", "Download an empty template"),
+    "admin.template_help": (
+        "中英双语表头和一行示例，示例行本身可以直接导入。",
+        "Headers in both languages and one example row that itself imports cleanly.",
+    ),
+    "admin.prepare_export": ("生成导出文件", "Prepare the export"),
+    "admin.export": ("下载导出文件（{count} 条）", "Download the export ({count} records)"),
+    "admin.export_help": (
+        "导出当前记录，格式与导入相同：在表格软件中修改后可直接导回。",
+        "The current records in the import format: edit them in a spreadsheet and import "
+        "them back.",
+    ),
+    "admin.failed": ("导入失败：{reason}", "The import failed: {reason}"),
+    # The change log page
+    "changelog.title": ("变更记录", "Change log"),
+    "changelog.refused_role": (
+        "只有管理员和领导可以查看变更记录。",
+        "Only admins and leadership may see the change log.",
+    ),
+    "changelog.user": ("用户", "User"),
+    "changelog.table": ("记录类型", "Kind of record"),
+    "changelog.district": ("区", "District"),
+    "changelog.since": ("起始日期", "From"),
+    "changelog.until": ("截止日期", "To"),
+    "changelog.any": ("全部", "All"),
+    "changelog.count": ("共 {count} 条记录", "{count} entries"),
+    "changelog.page": ("页码", "Page"),
+    "changelog.col_when": ("时间", "When"),
+    "changelog.col_who": ("用户", "Who"),
+    "changelog.col_what": ("内容", "What"),
+    "changelog.col_action": ("操作", "Action"),
+    "changelog.col_changes": ("修改前 → 修改后", "Before → after"),
+    "changelog.batch": (
+        "批量导入 {rows} 行：新增 {inserted}，更新 {updated}，未变 {unchanged}{file}",
+        "Bulk import of {rows} rows: {inserted} added, {updated} updated, {unchanged} "
+        "unchanged{file}",
+    ),
+    "changelog.batch_plain": ("批量写入 {rows} 行", "Batch of {rows} rows"),
+    "changelog.open_batch": ("打开批量导入", "Open a bulk import"),
+    "changelog.batch_rows": ("该批次的 {count} 行", "The batch's {count} rows"),
+    "changelog.download": ("下载 CSV", "Download CSV"),
+    "changelog.action.insert": ("新增", "added"),
+    "changelog.action.update": ("修改", "changed"),
+    "changelog.action.delete": ("删除", "deleted"),
+    "changelog.none": ("（无）", "(none)"),
 }
