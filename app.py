@@ -31,6 +31,26 @@ VIEWS = (
     ("pages/audits.py", "audits.title", ":material/health_and_safety:", "audits"),
 )
 OVERVIEW = VIEWS[0]
+# Pages for some roles only: (script, title key, icon, address, who may use it).
+ADMIN_VIEWS = (
+    ("pages/admin.py", "admin.title", ":material/upload_file:", "admin", "may_import"),
+    ("pages/changelog.py", "changelog.title", ":material/history:", "changelog", "log_reader"),
+)
+
+
+def may_use(actor, rule: str) -> bool:  # noqa: ANN001 - an Actor or None
+    """Whether the signed-in user may use a page of ADMIN_VIEWS (else it is not listed, and
+    its address opens the Overview; the page itself refuses too)."""
+    if actor is None:
+        return False
+    if rule == "log_reader":
+        from data.writes.permissions import may_read_change_log
+
+        return may_read_change_log(actor)
+    from data.transfer import KINDS
+    from data.writes import allowed
+
+    return any(allowed(actor, "create", kind.entity.name) for kind in KINDS.values())
 
 
 def _requested_path() -> str:
@@ -41,7 +61,7 @@ def _requested_path() -> str:
     return urlsplit(url).path.strip("/").split("/")[-1]
 
 
-def pages() -> dict:
+def pages(actor=None) -> dict:  # noqa: ANN001 - an Actor or None
     """Every view, by section; each page shows only the sign-in form until one signs in.
 
     The Overview answers at the root, at /overview (the address it declares) and at any
@@ -50,12 +70,20 @@ def pages() -> dict:
     """
     script, title, icon, address = OVERVIEW
     views = [st.Page(s, title=t(k), icon=i, url_path=a) for s, k, i, a in VIEWS]
-    known = {a for *_, a in VIEWS}
+    admin = [
+        st.Page(s, title=t(k), icon=i, url_path=a)
+        for s, k, i, a, rule in ADMIN_VIEWS
+        if may_use(actor, rule)
+    ]
+    known = {a for *_, a in VIEWS} | {page.url_path for page in admin}
     asked = _requested_path()
     aliases = [st.Page(script, title=t(title), default=True, visibility="hidden", url_path="home")]
     if asked and asked not in known | {"home"}:
         aliases.append(st.Page(script, title=t(title), visibility="hidden", url_path=asked))
-    return {t("nav.command"): [*aliases, views[0]], t("nav.views"): views[1:]}
+    sections = {t("nav.command"): [*aliases, views[0]], t("nav.views"): views[1:]}
+    if admin:
+        sections[t("nav.admin")] = admin
+    return sections
 
 
 def main() -> None:
@@ -63,7 +91,7 @@ def main() -> None:
     lang = choose_language()
     st.set_page_config(page_title=t("app.title"), page_icon=ICON, layout="wide")
     actor = signed_in()
-    navigation = st.navigation(pages(), position="sidebar" if actor else "hidden")
+    navigation = st.navigation(pages(actor), position="sidebar" if actor else "hidden")
     with st.sidebar:
         sidebar(lang, actor)
     navigation.run()

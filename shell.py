@@ -115,10 +115,11 @@ def settings_problem() -> str | None:
     return None
 
 
-def start_page(title_key: str) -> Clock | None:
+def start_page(title_key: str, *, require_data: bool = True) -> Clock | None:
     """Set up a page: language, database, counter, sign-in, title, simulated notice.
 
-    Returns the clock, or None (after saying why) when there is nothing to show.
+    Returns the clock, or None (after saying why) when there is nothing to show (no data,
+    unless the page works on an empty database too: `require_data=False`).
     """
     _route_through_app()
     choose_language()
@@ -153,7 +154,7 @@ def start_page(title_key: str) -> Clock | None:
     current = scenario()
     if current is not None and current.simulated:
         simulated_notice()
-    if not read(has_any_data):
+    if require_data and not read(has_any_data):
         empty_database_notice()
         return None
     return clock()

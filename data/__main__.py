@@ -26,9 +26,10 @@ from data.db import (
 from data.queries.common import count_rows
 from data.security import MIN_PASSWORD_LENGTH
 from data.settings import get_settings
+from data.transfer import UnreadableFile
 from data.writes import WriteError
 from data.writes.users import password_problem
-from i18n import LANGUAGES, describe_error, describe_problem, set_language
+from i18n import LANGUAGES, describe_error, describe_problem, set_language, t
 
 
 def _anchor_date(text: str) -> date:
@@ -97,7 +98,42 @@ def build_parser() -> argparse.ArgumentParser:
         description="Show the database, its migration revision, change counter and row counts.",
     )
     _users_parser(commands)
+    _transfer_parsers(commands)
     return parser
+
+
+def _transfer_parsers(commands) -> None:  # noqa: ANN001 - argparse's private subparsers type
+    from data.transfer import FORMATS, KINDS
+
+    kinds = ", ".join(KINDS)
+    importer = commands.add_parser(
+        "import",
+        help="import a CSV or Excel file of reports, cases or zones",
+        description=f"Import a CSV (UTF-8, with or without BOM, or GBK/GB18030) or .xlsx "
+        f"file as a user: the whole file is checked first, and nothing is written if any "
+        f"row is refused (each is listed with its row and column). Rows are matched to "
+        f"stored records by their natural keys, so importing a file twice changes nothing. "
+        f"Kinds: {kinds}.",
+    )
+    importer.add_argument("kind", choices=list(KINDS), metavar="KIND", help=f"one of: {kinds}")
+    importer.add_argument("file", help="the .csv or .xlsx file")
+    importer.add_argument(
+        "--user", required=True, help="the account the import is made as (its role and scope)"
+    )
+    for name, text in (
+        ("export", "write the current records of a kind in the import format"),
+        ("template", "write an empty template (both-language headers, one example row)"),
+    ):
+        command = commands.add_parser(
+            name, help=text, description=text[:1].upper() + text[1:] + f". Kinds: {kinds}."
+        )
+        command.add_argument("kind", choices=list(KINDS), metavar="KIND", help=f"one of: {kinds}")
+        command.add_argument(
+            "--format", choices=FORMATS, default="csv", help="csv (default) or xlsx"
+        )
+        command.add_argument(
+            "--output", "-o", help="the file to write (default: standard output for csv)"
+        )
 
 
 _PASSWORD_INPUT = (
@@ -342,6 +378,106 @@ def _print_tokens(tokens: list[dict]) -> None:
         )
 
 
+def _import(engine, args: argparse.Namespace) -> int:  # noqa: ANN001
+    from data.accounts import actor_named
+    from data.transfer import import_file
+
+    try:
+        stream = open(args.file, "rb")  # noqa: SIM115 - closed below
+    except OSError as error:
+        raise BadInput(f"cannot open {args.file}: {error.strerror}") from None
+    upgrade_schema(engine)
+    progress = _ProgressBar(sys.stderr)
+    with stream, Session(engine) as session:
+        actor = actor_named(session, args.user)
+        try:
+            result = import_file(
+                session,
+                actor=actor,
+                kind=args.kind,
+                stream=stream,
+                filename=os.path.basename(args.file),
+                progress=progress,
+            )
+        except WriteError as error:
+            progress.close()
+            set_language(args.lang)
+            print(t("import.refused", count=len(error.problems)), file=sys.stderr)
+            print(describe_error(error, limit=len(error.problems)), file=sys.stderr)
+            return 1
+        finally:
+            progress.close()
+    set_language(args.lang)
+    print(
+        t(
+            "import.done",
+            kind=t(f"transfer.kind.{args.kind}"),
+            rows=result.rows,
+            inserted=result.inserted,
+            updated=result.updated,
+            unchanged=result.unchanged,
+        )
+    )
+    return 0
+
+
+class _ProgressBar:
+    """A one-line progress bar on a terminal (nothing when standard error is a pipe)."""
+
+    def __init__(self, out) -> None:  # noqa: ANN001
+        self.out = out
+        self.shown = False
+        self.last = 0.0
+
+    def __call__(self, done: int, total: int | None) -> None:
+        if not self.out.isatty() or time.monotonic() - self.last < 0.2:
+            return
+        self.last = time.monotonic()
+        if total:
+            share = min(done / total, 1.0)
+            bar = "#" * int(share * 30)
+            self.out.write(f"\r[{bar:<30}] {done:>10,} / {total:,} rows")
+        else:
+            self.out.write(f"\r{done:>10,} rows")
+        self.out.flush()
+        self.shown = True
+
+    def close(self) -> None:
+        if self.shown:
+            self.out.write("\n")
+            self.out.flush()
+
+
+def _export(engine, args: argparse.Namespace) -> int:  # noqa: ANN001
+    from data.transfer import export_kind, template_bytes
+
+    if args.output is None and args.format == "xlsx":
+        raise BadInput("an xlsx file needs --output FILE")
+    upgrade_schema(engine)
+    with Session(engine) as session:
+        if args.output is None:
+            out = sys.stdout.buffer
+        else:
+            try:
+                out = open(args.output, "wb")  # noqa: SIM115 - closed below
+            except OSError as error:
+                raise BadInput(f"cannot write {args.output}: {error.strerror}") from None
+        try:
+            if args.command == "template":
+                out.write(template_bytes(session, args.kind, args.format, args.lang))
+                count = None
+            else:
+                count = export_kind(session, args.kind, out, args.format, args.lang)
+            out.flush()
+        finally:
+            if out is not sys.stdout.buffer:
+                out.close()
+    if args.output is not None:
+        what = "template" if count is None else f"{count:,} records"
+        print(f"wrote {what} to {args.output}", file=sys.stderr)
+    return 0
+
+
 def _in_language(lang: str, function, *args) -> str:  # noqa: ANN001
     set_language(lang)
     return function(*args)
@@ -366,9 +502,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _rebuild(engine)
         if args.command == "users":
             return _users(engine, args)
+        if args.command == "import":
+            return _import(engine, args)
+        if args.command in ("export", "template"):
+            return _export(engine, args)
         return _status(engine)
     except (DatabaseUnavailable, BadInput) as error:
         print(f"error: {error}", file=sys.stderr)
+        return 2
+    except UnreadableFile as error:
+        print(f"error: {_in_language(args.lang, describe_problem, error.problem)}", file=sys.stderr)
         return 2
     except WriteError as error:
         print(f"error: {_in_language(args.lang, describe_error, error)}", file=sys.stderr)

@@ -38,7 +38,7 @@ from data.security import (
 from data.timeutil import as_utc, utc_now
 from data.writes import users as user_writes
 from data.writes.actor import Actor
-from data.writes.errors import WriteError
+from data.writes.errors import InvalidRecord, PermissionDenied, Problem, WriteError
 from data.writes.users import DEMO_ACCOUNTS_KEY, normalize_username, split_codes
 
 __all__ = [
@@ -145,6 +145,18 @@ def actor_for(session: Session, user: models.User) -> Actor:
         district_codes=frozenset(split_codes(user.district_codes)),
         facility_ids=facility_ids,
     )
+
+
+def actor_named(session: Session, username: str) -> Actor:
+    """The actor of an active account, by user name (the command line's `--user`)."""
+    user = session.execute(
+        select(models.User).where(models.User.username == normalize_username(username))
+    ).scalar_one_or_none()
+    if user is None:
+        raise InvalidRecord(Problem("unknown_user", "username", params={"key": username}))
+    if not user.is_active:
+        raise PermissionDenied(Problem("user_disabled", params={"user": user.username}))
+    return actor_for(session, user)
 
 
 # --- Sessions ------------------------------------------------------------------------------

@@ -578,6 +578,12 @@ class ChangeLog(SQLModel, table=True):
     before_json: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     after_json: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     counter: int = Field(sa_column=Column(BigInteger, nullable=False))
+    # A record replaced by a batch (an import) points at the batch's own row, which opens
+    # to it; None for everything else.
+    batch_id: int | None = Field(default=None, index=True)
+    # The districts the change is in (comma-separated codes), for filtering the log; None
+    # when the record has none (accounts, settings) or for rows logged before 0005.
+    districts: str | None = Field(default=None, max_length=80)
 
     __table_args__ = (
         _one_of("action", CHANGE_ACTIONS, "ck_change_action"),

@@ -11,11 +11,35 @@ from contextvars import ContextVar
 from datetime import date, datetime
 from typing import Any
 
-from i18n import audits, cases, common, hotels, overview, panels, signin, supplies, testing, writes
+from i18n import (
+    audits,
+    cases,
+    common,
+    hotels,
+    overview,
+    panels,
+    signin,
+    supplies,
+    testing,
+    transfer,
+    writes,
+)
 
 LANGUAGES = ("zh", "en")
 DEFAULT_LANGUAGE = "zh"
-_MODULES = (common, overview, cases, testing, hotels, audits, supplies, writes, signin, panels)
+_MODULES = (
+    common,
+    overview,
+    cases,
+    testing,
+    hotels,
+    audits,
+    supplies,
+    writes,
+    signin,
+    panels,
+    transfer,
+)
 
 
 def _merge() -> dict[str, tuple[str, str]]:
@@ -83,6 +107,8 @@ def _param_text(name: str, value: object) -> str:
         return value.isoformat()
     if isinstance(value, float):
         return f"{value:g}"
+    if name == "columns" and isinstance(value, list):  # columns of a file, by name
+        return "、".join(t(f"field.{column}") for column in value)
     if isinstance(value, tuple):  # a record of several keys (item and location)
         return "/".join(str(part) for part in value)
     if name == "district":

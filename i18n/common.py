@@ -5,6 +5,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "app.city": ("广州市", "Guangzhou"),
     "nav.command": ("指挥", "Command"),
     "nav.views": ("专题", "Views"),
+    "nav.admin": ("管理", "Admin"),
     "sidebar.language": ("语言 / Language", "语言 / Language"),
     "sidebar.as_of": ("最新上报：{time}", "Latest report: {time}"),
     "sidebar.no_data": ("数据库暂无数据", "The database holds no data yet"),

@@ -78,6 +78,14 @@ STRINGS: dict[str, tuple[str, str]] = {
         "{field} {value} is before the outbreak could begin ({earliest})",
     ),
     "error.duplicate": ("{field} {value} 已存在", "{field} {value} already exists"),
+    "error.repeated_key": (
+        "与第 {first} 行是同一条记录（{field} {value}）",
+        "The same record as row {first} ({field} {value})",
+    ),
+    "error.not_replaceable": (
+        "{field}不能通过导入修改（已存为 {stored}，文件中为 {value}）",
+        "{field} cannot be changed by an import (stored: {stored}; the file has {value})",
+    ),
     # Row rules
     "error.positive_exceeds_results": (
         "{field}（{value}）超过出结果数（{limit}）",

@@ -35,10 +35,10 @@ def test_init_creates_the_schema_and_status_reports_it(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'cli.db'}"
     result = run_cli("init", database_url=url)
     assert result.returncode == 0, result.stderr
-    assert "schema ready at revision 0004" in result.stdout
+    assert "schema ready at revision 0005" in result.stdout
     status = run_cli("status", database_url=url)
     assert status.returncode == 0
-    assert "revision: 0004" in status.stdout
+    assert "revision: 0005" in status.stdout
     assert "district                           11" in status.stdout
 
 
@@ -250,3 +250,78 @@ def test_screen_tokens_are_printed_once_listed_and_revoked(tmp_path: Path) -> No
         1,
         "error: There is no wall-screen token named hall-9\n",
     )
+
+
+def _officer_and_site(url: str) -> None:
+    from data.db import upgrade_schema
+    from data.writes import SYSTEM, create_user
+    from tests.factories import make_facility
+
+    engine = make_engine(url)
+    upgrade_schema(engine)
+    with Session(engine) as session:
+        make_facility(session, code="LW-001", district_code="440103")
+        make_facility(session, code="YX-001", district_code="440104")
+        create_user(
+            session,
+            actor=SYSTEM,
+            username="wang",
+            role="duty_officer",
+            password="correct horse battery",
+            district_codes=["440103"],
+        )
+    engine.dispose()
+
+
+def test_import_help_lists_the_kinds() -> None:
+    result = run_cli("import", "--help")
+    assert result.returncode == 0
+    assert "Kinds: site-reports, hotel-reports, stock-counts, cases, zones." in " ".join(
+        result.stdout.split()
+    )
+
+
+def test_import_export_and_template_on_the_command_line(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'transfer.db'}"
+    _officer_and_site(url)
+    good = tmp_path / "reports.csv"
+    good.write_text("采样点编码,上报时间,采样数\nLW-001,2021-05-27 09:00,30\n", encoding="gbk")
+    imported = run_cli(
+        "--lang", "en", "import", "site-reports", str(good), "--user", "wang", database_url=url
+    )
+    assert imported.returncode == 0, imported.stderr
+    assert imported.stdout.strip() == (
+        "Imported Testing-site reports: 1 rows, 1 added, 0 updated, 0 unchanged"
+    )
+    again = run_cli(
+        "--lang", "zh", "import", "site-reports", str(good), "--user", "wang", database_url=url
+    )
+    assert again.stdout.strip() == "已导入采样点报告：共 1 行，新增 0，更新 0，未变 1"
+    outside = tmp_path / "outside.csv"
+    outside.write_text("site code,report time,sampled\nYX-001,2021-05-27 09:00,-3\n")
+    refused = run_cli(
+        "--lang", "en", "import", "site-reports", str(outside), "--user", "wang", database_url=url
+    )
+    assert refused.returncode == 1
+    assert refused.stderr.splitlines() == [
+        "Nothing was imported: the file has 1 problems",
+        "Row 2: Sampled cannot be negative (-3)",
+    ]
+    picture = tmp_path / "picture.csv"
+    picture.write_bytes(b"\x89PNG\r\n\x1a\n\x00")
+    bad = run_cli(
+        "--lang", "en", "import", "site-reports", str(picture), "--user", "wang", database_url=url
+    )
+    assert bad.returncode == 2
+    assert bad.stderr.strip() == "error: picture.csv is not a spreadsheet but a PNG file"
+    unknown = run_cli("import", "site-reports", str(good), "--user", "nobody", database_url=url)
+    assert unknown.returncode == 1
+    exported = run_cli("--lang", "en", "export", "site-reports", database_url=url)
+    assert exported.returncode == 0
+    assert exported.stdout.splitlines()[1] == "LW-001,,2021-05-27 09:00,yes,30,0,0,0,0"
+    target = tmp_path / "template.xlsx"
+    template = run_cli(
+        "template", "site-reports", "--format", "xlsx", "-o", str(target), database_url=url
+    )
+    assert template.returncode == 0, template.stderr
+    assert target.read_bytes().startswith(b"PK")

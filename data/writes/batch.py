@@ -2,9 +2,12 @@
 
 `create_batch` authorises and validates every row (field rules, row rules, the database's
 references) before it writes any, streaming in chunks so that memory stays bounded; a single
-form save is a batch of one. `edit_record` changes only an entity's editable fields, refuses
-a stale version, and keeps derived state in step. Both run in one unit of work and write the
-change log.
+form save is a batch of one. `upsert_batch` does the same for a file of records named by
+their natural keys: a row whose key is new is inserted, one equal to the stored record is
+left alone, one that differs replaces the stored values (each with its change-log row, and
+the derived state of what it touched recomputed). `edit_record` changes only an entity's
+editable fields, refuses a stale version, and keeps derived state in step. All run in one
+unit of work and write the change log.
 """
 
 from __future__ import annotations
@@ -15,12 +18,12 @@ from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlmodel import Session, SQLModel
 
 from data.writes.actor import Actor
 from data.writes.bulk import CHUNK, insert_returning_ids
-from data.writes.changelog import as_json, log_inserted, log_record
+from data.writes.changelog import as_json, log_batch, log_inserted, log_record, log_updates
 from data.writes.errors import (
     InvalidRecord,
     MissingVersion,
@@ -29,7 +32,7 @@ from data.writes.errors import (
     StaleEdit,
     WriteError,
 )
-from data.writes.permissions import authorize, authorize_role
+from data.writes.permissions import allowed, authorize, authorize_role
 from data.writes.rules import Context, Spec, check_row, check_rows
 from data.writes.unit import unit_of_work
 
@@ -40,6 +43,8 @@ FOLD_AT_MOST = 2_000
 MAX_PROBLEMS = 1_000
 
 Scope = tuple[str | None, int | None]
+# Told how many rows of the batch have been checked (and, when valid so far, written).
+Progress = Callable[[int], None]
 
 
 @dataclass(frozen=True)
@@ -64,6 +69,14 @@ class Entity:
     after_batch: Callable[[Session, list[int], dict[int, int]], list[Problem]] | None = None
     after_edit: Callable[[Session, SQLModel], None] | None = None
     computed: frozenset[str] = field(default_factory=frozenset)
+    # The fields that name a record in a file (site + report time, a case number): an
+    # upsert matches rows to stored records by them.
+    natural_key: tuple[str, ...] = ()
+    # The fields an upsert may change in a stored record (None: every field but the key).
+    replaceable: frozenset[str] | None = None
+    # After an upsert replaced stored records: recompute the derived state they touched,
+    # given the records' old and new values.
+    refresh: Callable[[Session, list[dict]], None] | None = None
 
     @property
     def versioned(self) -> bool:
@@ -83,14 +96,18 @@ def _scope_problems(
     action: str,
     rows: list[dict],
     numbers: list[int],
+    districts: set[str] | None = None,
 ) -> tuple[list[Problem], list[Problem]]:
-    """(problems of references, problems of permission) of clean rows."""
+    """(problems of references, problems of permission) of clean rows; adds the rows'
+    districts to `districts`."""
     invalid: list[Problem] = []
     denied: list[Problem] = []
     for number, scope in zip(numbers, entity.scope(session, rows), strict=True):
         if isinstance(scope, Problem):
             invalid.append(scope.at_row(number))
             continue
+        if districts is not None and scope[0]:
+            districts.add(scope[0])
         try:
             authorize(actor, action, entity.name, district_code=scope[0], facility_id=scope[1])
         except PermissionDenied as error:
@@ -99,10 +116,15 @@ def _scope_problems(
 
 
 def _duplicates(
-    session: Session, entity: Entity, rows: list[dict], numbers: list[int], seen: dict
+    session: Session,
+    entity: Entity,
+    unique: list[str],
+    rows: list[dict],
+    numbers: list[int],
+    seen: dict,
 ) -> list[Problem]:
     problems: list[Problem] = []
-    for name in entity.unique:
+    for name in unique:
         column = entity.model.__table__.c[name]
         values = [row[name] for row in rows]
         stored = set()
@@ -124,6 +146,19 @@ def _refuse(invalid: list[Problem], denied: list[Problem]) -> None:
         raise InvalidRecord(*invalid[:MAX_PROBLEMS])
 
 
+@dataclass
+class BatchOutcome:
+    """What a batch wrote: new ids, ids of replaced records, rows equal to the stored ones."""
+
+    ids: list[int] = field(default_factory=list)
+    updated: list[int] = field(default_factory=list)
+    unchanged: int = 0
+
+    @property
+    def rows(self) -> int:
+        return len(self.ids) + len(self.updated) + self.unchanged
+
+
 def create_batch(
     session: Session,
     *,
@@ -134,53 +169,285 @@ def create_batch(
     context: Context | None = None,
 ) -> list[int]:
     """Check every row, then insert them all (or nothing) and log; returns the new ids."""
+    return _write_batch(
+        session, actor=actor, entity=entity, rows=rows, summary=summary, context=context
+    ).ids
+
+
+def upsert_batch(
+    session: Session,
+    *,
+    actor: Actor,
+    entity: Entity,
+    rows: Iterable[tuple[int, Mapping[str, Any]]],
+    summary: dict[str, Any] | None = None,
+    context: Context | None = None,
+    progress: Progress | None = None,
+) -> BatchOutcome:
+    """Check every row (given with its own row number), then write all or nothing.
+
+    Rows are matched to stored records by the entity's natural key: new keys are inserted,
+    rows equal to the stored record change nothing, rows that differ replace its values
+    (only the `replaceable` fields may differ). One change-log row stands for the batch;
+    each replaced record has its own, pointing at it, with its values before and after.
+    Nothing at all is logged when nothing changed.
+    """
+    if not entity.natural_key:
+        raise ValueError(f"{entity.name} has no natural key to match stored records by")
+    return _write_batch(
+        session,
+        actor=actor,
+        entity=entity,
+        rows=rows,
+        summary=summary,
+        context=context,
+        upsert=True,
+        progress=progress,
+    )
+
+
+def _write_batch(
+    session: Session,
+    *,
+    actor: Actor,
+    entity: Entity,
+    rows: Iterable,
+    summary: dict[str, Any] | None,
+    context: Context | None,
+    upsert: bool = False,
+    progress: Progress | None = None,
+) -> BatchOutcome:
     authorize_role(actor, "create", entity.name)
     context = context or Context.current()
+    unique = [name for name in entity.unique if not (upsert and (name,) == entity.natural_key)]
+    outcome = BatchOutcome()
     with unit_of_work(session):
-        ids: list[int] = []
         number_of: dict[int, int] = {}
         kept: list[dict] = []
+        replaced_old: list[dict] = []
+        replaced_new: list[dict] = []
         invalid: list[Problem] = []
         denied: list[Problem] = []
         seen: dict = {}
+        keys_seen: dict = {}
+        districts: set[str] = set()
         first_row = 1
+        done = 0
         for chunk in _chunks(rows, CHUNK):
-            clean, numbers, found = check_rows(entity.spec, chunk, context, first_row=first_row)
+            if upsert:
+                given = [number for number, _ in chunk]
+                chunk = [row for _, row in chunk]
+            else:
+                given = None
+            clean, numbers, found = check_rows(
+                entity.spec, chunk, context, first_row=first_row, numbers=given
+            )
             first_row += len(chunk)
+            done += len(chunk)
             invalid.extend(found)
+            stored: dict = {}
             if clean:
                 references, permissions = _scope_problems(
-                    session, actor, entity, "create", clean, numbers
+                    session, actor, entity, "create", clean, numbers, districts
                 )
                 invalid.extend(references)
                 denied.extend(permissions)
-                if entity.unique:
-                    invalid.extend(_duplicates(session, entity, clean, numbers, seen))
+                if unique:
+                    invalid.extend(_duplicates(session, entity, unique, clean, numbers, seen))
+                if upsert:
+                    invalid.extend(_repeated_keys(entity, clean, numbers, keys_seen))
+                    stored = _stored_by_key(session, entity, clean)
+                    invalid.extend(_not_replaceable(entity, clean, numbers, stored))
                 if entity.check is not None and not references:
                     invalid.extend(entity.check(session, clean, numbers))
             if invalid or denied:
+                if progress is not None:
+                    progress(done)
                 if len(invalid) + len(denied) >= MAX_PROBLEMS:
                     break
                 continue  # keep checking the rest; nothing more is written
+            new_rows, new_numbers = clean, numbers
+            if upsert:
+                new_rows, new_numbers = [], []
+                changes: list[tuple[dict, dict, int]] = []
+                for row, number in zip(clean, numbers, strict=True):
+                    old = stored.get(_key(entity, row))
+                    if old is None:
+                        new_rows.append(row)
+                        new_numbers.append(number)
+                    elif any(old[name] != row[name] for name in entity.spec.names):
+                        changes.append((old, row, number))
+                    else:
+                        outcome.unchanged += 1
+                if changes and entity.editable and not allowed(actor, "edit", entity.name):
+                    params = {"user": actor.name, "role": actor.role, "action": "edit"}
+                    params["entity"] = entity.name
+                    denied.extend(Problem("not_permitted", None, n, params) for *_, n in changes)
+                    continue
+                if changes:
+                    _replace(session, entity, changes)
+                    for old, _row, number in changes:
+                        outcome.updated.append(old["id"])
+                        number_of[old["id"]] = number
+                    replaced_old.extend(old for old, _, _ in changes)
+                    replaced_new.extend({**row, "id": old["id"]} for old, row, _ in changes)
             if entity.versioned:
-                clean = [{**row, "version": 1} for row in clean]
-            new_ids = insert_returning_ids(session, entity.model, clean)
-            ids.extend(new_ids)
-            number_of.update(zip(new_ids, numbers, strict=True))
-            if len(ids) <= FOLD_AT_MOST:
+                new_rows = [{**row, "version": 1} for row in new_rows]
+            new_ids = insert_returning_ids(session, entity.model, new_rows)
+            outcome.ids.extend(new_ids)
+            number_of.update(zip(new_ids, new_numbers, strict=True))
+            if len(outcome.ids) <= FOLD_AT_MOST:
                 kept.extend(
-                    {**row, "id": new_id} for row, new_id in zip(clean, new_ids, strict=True)
+                    {**row, "id": new_id} for row, new_id in zip(new_rows, new_ids, strict=True)
                 )
+            if progress is not None:
+                progress(done)
         _refuse(invalid, denied)
-        if entity.after_batch is not None and ids:
-            _refuse(entity.after_batch(session, ids, number_of), [])
-        if len(ids) <= FOLD_AT_MOST:
+        written = outcome.ids + outcome.updated
+        if entity.after_batch is not None and written:
+            _refuse(entity.after_batch(session, written, number_of), [])
+        rebuilt = False
+        if len(outcome.ids) <= FOLD_AT_MOST:
             if entity.fold is not None and kept:
                 entity.fold(session, kept)
         elif entity.rebuild is not None:
             entity.rebuild(session)
-        log_inserted(session, actor=actor, model=entity.model, ids=ids, summary=summary)
-    return ids
+            rebuilt = True
+        if replaced_old and entity.refresh is not None and not rebuilt:
+            entity.refresh(session, replaced_old + replaced_new)
+        if upsert:
+            _log_upsert(
+                session, actor, entity, outcome, (replaced_old, replaced_new), summary, districts
+            )
+        else:
+            log_inserted(
+                session,
+                actor=actor,
+                model=entity.model,
+                ids=outcome.ids,
+                summary=summary,
+                districts=districts,
+            )
+    return outcome
+
+
+def _key(entity: Entity, row: Mapping[str, Any]) -> tuple:
+    return tuple(row[name] for name in entity.natural_key)
+
+
+def _repeated_keys(
+    entity: Entity, rows: list[dict], numbers: list[int], seen: dict
+) -> list[Problem]:
+    """A natural key given twice in one batch: which row gave it first."""
+    problems = []
+    first = entity.natural_key[0]
+    for row, number in zip(rows, numbers, strict=True):
+        key = _key(entity, row)
+        if key in seen:
+            params = {"value": row[first], "first": seen[key]}
+            problems.append(Problem("repeated_key", first, number, params))
+        else:
+            seen[key] = number
+    return problems
+
+
+def _stored_by_key(session: Session, entity: Entity, rows: list[dict]) -> dict[tuple, dict]:
+    """The stored records that share a natural key with `rows`: key -> values (with id)."""
+    table = entity.model.__table__
+    names = ["id", *sorted(entity.spec.names)]
+    if entity.versioned:
+        names.append("version")
+    columns = [table.c[name] for name in names]
+    first, *others = entity.natural_key
+    wanted = {_key(entity, row) for row in rows}
+    conditions = []
+    for name in others:
+        values = [row[name] for row in rows]
+        conditions.append(table.c[name].between(min(values), max(values)))
+    firsts = sorted({key[0] for key in wanted})
+    found: dict[tuple, dict] = {}
+    for start in range(0, len(firsts), 1_000):
+        part = firsts[start : start + 1_000]
+        query = select(*columns).where(table.c[first].in_(part), *conditions)
+        for record in session.execute(query).mappings():
+            key = _key(entity, record)
+            if key in wanted:
+                found[key] = dict(record)
+    return found
+
+
+def _not_replaceable(
+    entity: Entity, rows: list[dict], numbers: list[int], stored: dict[tuple, dict]
+) -> list[Problem]:
+    """Rows that would change a field an upsert may not change (a case's district)."""
+    if entity.replaceable is None:
+        return []
+    problems = []
+    for row, number in zip(rows, numbers, strict=True):
+        old = stored.get(_key(entity, row))
+        if old is None:
+            continue
+        for name in sorted(entity.spec.names - entity.replaceable - set(entity.natural_key)):
+            if old[name] != row[name]:
+                params = {"value": row[name], "stored": old[name]}
+                problems.append(Problem("not_replaceable", name, number, params))
+    return problems
+
+
+def _replace(session: Session, entity: Entity, changes: list[tuple[dict, dict, int]]) -> None:
+    """Write the new values of stored records (raising their versions)."""
+    table = entity.model.__table__
+    names = sorted(entity.spec.names - set(entity.natural_key))
+    values: dict[str, Any] = {name: bindparam(f"new_{name}") for name in names}
+    if entity.versioned:
+        values["version"] = table.c.version + 1
+    statement = update(table).where(table.c.id == bindparam("old_id")).values(**values)
+    parameters = [
+        {"old_id": old["id"], **{f"new_{name}": row[name] for name in names}}
+        for old, row, _ in changes
+    ]
+    for start in range(0, len(parameters), CHUNK):
+        session.execute(
+            statement.execution_options(synchronize_session=False),
+            parameters[start : start + CHUNK],
+        )
+
+
+def _log_upsert(
+    session: Session,
+    actor: Actor,
+    entity: Entity,
+    outcome: BatchOutcome,
+    replaced: tuple[list[dict], list[dict]],
+    summary: dict[str, Any] | None,
+    districts: set[str],
+) -> None:
+    olds, news = replaced
+    if not outcome.ids and not outcome.updated:
+        return  # the same file twice: nothing changed, nothing to log
+    detail = {
+        **(summary or {}),
+        "inserted": len(outcome.ids),
+        "updated": len(outcome.updated),
+        "unchanged": outcome.unchanged,
+    }
+    table_name = entity.model.__tablename__
+    entry = log_batch(
+        session,
+        actor=actor,
+        table_name=table_name,
+        ids=outcome.ids,
+        summary=detail,
+        districts=districts,
+    )
+    if olds:
+        pairs = []
+        for old, new in zip(olds, news, strict=True):
+            after = {**old, **new}
+            if entity.versioned:
+                after["version"] = old["version"] + 1
+            pairs.append((old, after))
+        log_updates(session, actor=actor, table_name=table_name, pairs=pairs, batch=entry)
 
 
 def create_one(session: Session, *, actor: Actor, entity: Entity, values: Mapping[str, Any]) -> Any:

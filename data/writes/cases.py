@@ -81,6 +81,19 @@ def _check_case_references(session: Session, rows: list[dict], numbers: list[int
     return problems
 
 
+_CASE_EDITABLE = frozenset(
+    {
+        "severity",
+        "status",
+        "hospital_id",
+        "discharged_date",
+        "close_contacts_identified",
+        "close_contacts_controlled",
+        "secondary_contacts_identified",
+        "secondary_contacts_controlled",
+    }
+)
+
 CASE = Entity(
     name="case",
     model=models.Case,
@@ -120,18 +133,9 @@ CASE = Entity(
     scope=by_district,
     unique=("case_no",),
     check=_check_case_references,
-    editable=frozenset(
-        {
-            "severity",
-            "status",
-            "hospital_id",
-            "discharged_date",
-            "close_contacts_identified",
-            "close_contacts_controlled",
-            "secondary_contacts_identified",
-            "secondary_contacts_controlled",
-        }
-    ),
+    editable=_CASE_EDITABLE,
+    natural_key=("case_no",),
+    replaceable=_CASE_EDITABLE,
 )
 
 
@@ -222,6 +226,8 @@ def _zone_shape(row: dict[str, Any]) -> Problem | None:
     return None
 
 
+_ZONE_EDITABLE = frozenset({"level", "name_zh", "name_en", "population", "radius_m", "lifted_at"})
+
 ZONE = Entity(
     name="zone",
     model=models.ControlZone,
@@ -244,7 +250,9 @@ ZONE = Entity(
     ),
     scope=by_district,
     unique=("code",),
-    editable=frozenset({"level", "name_zh", "name_en", "population", "radius_m", "lifted_at"}),
+    editable=_ZONE_EDITABLE,
+    natural_key=("code",),
+    replaceable=_ZONE_EDITABLE,
 )
 
 

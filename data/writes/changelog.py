@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import insert, update
 from sqlmodel import Session, SQLModel
 
 from data import models
@@ -64,6 +65,7 @@ def log_change(
     action: str,
     before: str | None,
     after: str | None,
+    districts: Iterable[str] | None = None,
 ) -> models.ChangeLog:
     """Raise the change counter and write the change-log row for one change."""
     counter = bump_change_counter(session)
@@ -77,9 +79,32 @@ def log_change(
         before_json=before,
         after_json=after,
         counter=counter,
+        districts=_joined(districts),
     )
     session.add(entry)
     return entry
+
+
+def _joined(districts: Iterable[str] | None) -> str | None:
+    codes = sorted({code for code in districts or () if code})
+    return ",".join(codes)[:80] or None
+
+
+# Fields that name a facility, whose district a change is in.
+_FACILITY_FIELDS = ("site_id", "hotel_id", "location_id", "facility_id")
+
+
+def districts_of(session: Session, record: SQLModel) -> list[str]:
+    """The district a record is in: its own, or its facility's."""
+    own = getattr(record, "district_code", None)
+    if own:
+        return [own]
+    for name in _FACILITY_FIELDS:
+        facility_id = getattr(record, name, None)
+        if facility_id is not None:
+            facility = session.get(models.Facility, facility_id)
+            return [facility.district_code] if facility is not None else []
+    return []
 
 
 def log_record(
@@ -94,6 +119,7 @@ def log_record(
         action=action,
         before=before,
         after=as_json(record),
+        districts=districts_of(session, record),
     )
 
 
@@ -105,11 +131,12 @@ def log_batch(
     ids: list[int],
     summary: dict[str, Any] | None = None,
     action: str = "insert",
-) -> None:
+    districts: Iterable[str] | None = None,
+) -> models.ChangeLog:
     """One change-log row for a batch of inserted rows: how many, and their id range."""
     first, last = (min(ids), max(ids)) if ids else (None, None)
     detail = {"rows": len(ids), "first_id": first, "last_id": last, **(summary or {})}
-    log_change(
+    return log_change(
         session,
         actor=actor,
         table_name=table_name,
@@ -117,7 +144,39 @@ def log_batch(
         action=action,
         before=None,
         after=as_json(detail),
+        districts=districts,
     )
+
+
+def log_updates(
+    session: Session,
+    *,
+    actor: Actor,
+    table_name: str,
+    pairs: list[tuple[dict[str, Any], dict[str, Any]]],
+    batch: models.ChangeLog,
+) -> None:
+    """The change-log rows of records a batch replaced (before, after), pointing at the
+    batch's own row: they share its change counter and time, and are written in bulk."""
+    session.flush()  # the batch's row has its id
+    rows = [
+        {
+            "changed_at": batch.changed_at,
+            "user_id": actor.user_id,
+            "actor": actor.name,
+            "table_name": table_name,
+            "record_key": str(after.get("id", "-"))[:60],
+            "action": "update",
+            "before_json": as_json(before),
+            "after_json": as_json(after),
+            "counter": batch.counter,
+            "batch_id": batch.id,
+            "districts": batch.districts,
+        }
+        for before, after in pairs
+    ]
+    for start in range(0, len(rows), 5_000):
+        session.execute(insert(models.ChangeLog), rows[start : start + 5_000])
 
 
 def log_inserted(
@@ -127,9 +186,17 @@ def log_inserted(
     model: type[SQLModel],
     ids: list[int],
     summary: dict[str, Any] | None = None,
+    districts: Iterable[str] | None = None,
 ) -> None:
     """Log new records: one with its values (a form save), many as one batch row."""
     if len(ids) == 1:
         log_record(session, actor, session.get(model, ids[0]), "insert", before=None)
     elif ids:
-        log_batch(session, actor=actor, table_name=model.__tablename__, ids=ids, summary=summary)
+        log_batch(
+            session,
+            actor=actor,
+            table_name=model.__tablename__,
+            ids=ids,
+            summary=summary,
+            districts=districts,
+        )

@@ -69,6 +69,8 @@ HOTEL_REPORT = Entity(
     scope=by_facility("hotel_id", (QUARANTINE_HOTEL,)),
     fold=_fold_hotel_reports,
     rebuild=state.rebuild_hotels,
+    natural_key=("hotel_id", "reported_at"),
+    refresh=state.refresh_hotels,
 )
 
 

@@ -52,6 +52,15 @@ PERMISSIONS: dict[str, dict[str, tuple[frozenset[str], str]]] = {
 assert set(PERMISSIONS) == set(ROLES), "every role has a row in the permission table"
 
 
+# Who reads the change log (every change, with its values before and after).
+CHANGE_LOG_READERS: tuple[str, ...] = ("admin", "leadership")
+
+
+def may_read_change_log(actor: Actor) -> bool:
+    """Whether the role may read the change log."""
+    return actor.role in CHANGE_LOG_READERS
+
+
 def allowed(actor: Actor, action: str, entity: str) -> bool:
     """Whether the role may take `action` on `entity` at all (scope aside): for the UI."""
     actions, _ = PERMISSIONS.get(actor.role, {}).get(entity, (frozenset(), CITY))

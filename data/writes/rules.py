@@ -276,17 +276,26 @@ def check_row(spec: Spec, row: Mapping[str, Any], context: Context) -> tuple[dic
 
 
 def check_rows(
-    spec: Spec, rows: Iterable[Mapping[str, Any]], context: Context, *, first_row: int = 1
+    spec: Spec,
+    rows: Iterable[Mapping[str, Any]],
+    context: Context,
+    *,
+    first_row: int = 1,
+    numbers: Iterable[int] | None = None,
 ) -> tuple[list[dict], list[int], list[Problem]]:
-    """Every row checked: (clean rows, their row numbers, problems with row numbers)."""
+    """Every row checked: (clean rows, their row numbers, problems with row numbers).
+
+    Rows are numbered from `first_row`, or by `numbers` (a file's own row numbers).
+    """
     clean_rows: list[dict] = []
-    numbers: list[int] = []
+    kept: list[int] = []
     problems: list[Problem] = []
-    for number, row in enumerate(rows, start=first_row):
+    numbered = zip(numbers, rows, strict=True) if numbers is not None else None
+    for number, row in numbered or enumerate(rows, start=first_row):
         clean, found = check_row(spec, row, context)
         if found:
             problems.extend(problem.at_row(number) for problem in found)
         else:
             clean_rows.append(clean)
-            numbers.append(number)
-    return clean_rows, numbers, problems
+            kept.append(number)
+    return clean_rows, kept, problems

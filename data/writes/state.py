@@ -12,11 +12,12 @@ collide on a duplicate key: the second waits for the first and folds into its ro
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from types import SimpleNamespace
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import bindparam, delete, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, SQLModel
 
@@ -116,7 +117,14 @@ def _fold_hourly(hourly: models.TestingHourly, report: models.TestingSiteReport)
     hourly.pools_positive = (hourly.pools_positive or 0) + report.pools_positive
 
 
-def _rebuild_testing(session: Session, zone: ZoneInfo) -> None:
+def _rebuild_testing(
+    session: Session,
+    zone: ZoneInfo,
+    sites: set[int] | None = None,
+    buckets: set[tuple[int, datetime]] | None = None,
+) -> None:
+    """Recompute site state (of `sites`, else all) and hourly totals (of `buckets`, else
+    all) from history."""
     district_of = dict(
         session.execute(
             select(models.Facility.id, models.Facility.district_code).where(
@@ -124,42 +132,90 @@ def _rebuild_testing(session: Session, zone: ZoneInfo) -> None:
             )
         ).all()
     )
-    states: dict[int, _Row] = {}
+    r = models.TestingSiteReport
+    states = _site_states(session, zone, select(*r.__table__.columns), sites)
+    if sites is None:
+        _replace(session, models.TestingSiteState, states.values())
+    else:
+        _replace_where(session, models.TestingSiteState, states.values(), site_id=sites)
+    if buckets is not None and not buckets:
+        return
+    query = select(*r.__table__.columns).where(r.round_id.is_not(None))
+    if buckets is not None:
+        hours = [hour for _, hour in buckets]
+        query = query.where(
+            r.round_id.in_(sorted({round_id for round_id, _ in buckets})),
+            r.reported_at >= min(hours),
+            r.reported_at < max(hours) + timedelta(hours=1),
+        )
     hourly: dict[tuple[int, datetime], _Row] = {}
-    columns = select(*models.TestingSiteReport.__table__.columns).order_by(
-        models.TestingSiteReport.reported_at, models.TestingSiteReport.id
-    )
-    for report in session.execute(columns.execution_options(yield_per=BULK_CHUNK)):
-        day = local_day(report.reported_at, zone)
-        state = states.get(report.site_id)
-        if state is None:
-            state = states[report.site_id] = _Row(
-                site_id=report.site_id,
-                last_reported_at=report.reported_at,
-                is_open=report.is_open,
-                queue_wait_minutes=report.queue_wait_minutes,
-                day=day,
-                round_id=None,
-                sampled_day=0,
-                resulted_day=0,
+    for report in session.execute(query.execution_options(yield_per=BULK_CHUNK)):
+        key = (report.round_id, hour_of(report.reported_at))
+        if buckets is not None and key not in buckets:
+            continue
+        bucket = hourly.get(key)
+        if bucket is None:
+            bucket = hourly[key] = _Row(
+                round_id=key[0],
+                hour=key[1],
+                district_code=district_of[report.site_id],
+                sampled=0,
+                resulted=0,
+                positive=0,
+                pools_positive=0,
             )
-        _fold_site_state(state, report, day)
-        if report.round_id is not None:
-            key = (report.round_id, hour_of(report.reported_at))
-            bucket = hourly.get(key)
-            if bucket is None:
-                bucket = hourly[key] = _Row(
-                    round_id=key[0],
-                    hour=key[1],
-                    district_code=district_of[report.site_id],
-                    sampled=0,
-                    resulted=0,
-                    positive=0,
-                    pools_positive=0,
-                )
-            _fold_hourly(bucket, report)
-    _replace(session, models.TestingSiteState, states.values())
-    _replace(session, models.TestingHourly, hourly.values())
+        _fold_hourly(bucket, report)
+    if buckets is None:
+        _replace(session, models.TestingHourly, hourly.values())
+        return
+    table = models.TestingHourly.__table__
+    session.execute(
+        delete(table).where(
+            table.c.round_id == bindparam("b_round"), table.c.hour == bindparam("b_hour")
+        ),
+        [{"b_round": round_id, "b_hour": hour} for round_id, hour in sorted(buckets)],
+    )
+    _insert(session, models.TestingHourly, hourly.values())
+
+
+def _site_states(session: Session, zone: ZoneInfo, query: Any, sites: set[int] | None) -> dict:
+    r = models.TestingSiteReport
+    states: dict[int, _Row] = {}
+    for part in _parts(sites):
+        chosen = query if part is None else query.where(r.site_id.in_(part))
+        chosen = chosen.order_by(r.reported_at, r.id).execution_options(yield_per=BULK_CHUNK)
+        for report in session.execute(chosen):
+            _fold_site(states, report, zone)
+    return states
+
+
+def _fold_site(states: dict, report, zone: ZoneInfo) -> None:  # noqa: ANN001
+    day = local_day(report.reported_at, zone)
+    state = states.get(report.site_id)
+    if state is None:
+        state = states[report.site_id] = _Row(
+            site_id=report.site_id,
+            last_reported_at=report.reported_at,
+            is_open=report.is_open,
+            queue_wait_minutes=report.queue_wait_minutes,
+            day=day,
+            round_id=None,
+            sampled_day=0,
+            resulted_day=0,
+        )
+    _fold_site_state(state, report, day)
+
+
+def refresh_testing(session: Session, rows: list[dict]) -> None:
+    """Recompute the state of the sites, and the hourly totals, that replaced reports
+    touched (their old and new values)."""
+    sites = {row["site_id"] for row in rows}
+    buckets = {
+        (row["round_id"], hour_of(row["reported_at"]))
+        for row in rows
+        if row["round_id"] is not None
+    }
+    _rebuild_testing(session, command_zone(), sites, buckets)
 
 
 # --- Quarantine hotels -------------------------------------------------------------------------
@@ -238,39 +294,55 @@ def _fold_hotel_daily(daily: models.HotelDaily, report: models.HotelReport) -> N
             setattr(daily, name, value)
 
 
-def _rebuild_hotels(session: Session, zone: ZoneInfo) -> None:
+def _rebuild_hotels(session: Session, zone: ZoneInfo, hotels: set[int] | None = None) -> None:
+    """Recompute hotel state and daily rows (of `hotels`, else all) from history."""
     states: dict[int, _Row] = {}
     daily: dict[tuple[int, date], _Row] = {}
-    query = select(*models.HotelReport.__table__.columns).order_by(
-        models.HotelReport.reported_at, models.HotelReport.id
-    )
-    for report in session.execute(query.execution_options(yield_per=BULK_CHUNK)):
-        day = local_day(report.reported_at, zone)
-        state = states.get(report.hotel_id)
-        if state is None:
-            state = states[report.hotel_id] = _Row(
-                hotel_id=report.hotel_id,
-                last_reported_at=report.reported_at,
-                day=day,
-                intake_day=0,
-                discharges_day=0,
-                **_hotel_snapshot(report),
-                staff_on_duty=report.staff_on_duty,
-            )
-        _fold_hotel_state(state, report, day)
-        row = daily.get((report.hotel_id, day))
-        if row is None:
-            row = daily[(report.hotel_id, day)] = _Row(
-                hotel_id=report.hotel_id,
-                day=day,
-                intake=0,
-                discharges=0,
-                last_reported_at=None,
-                **_hotel_snapshot(report),
-            )
-        _fold_hotel_daily(row, report)
-    _replace(session, models.HotelState, states.values())
-    _replace(session, models.HotelDaily, daily.values())
+    h = models.HotelReport
+    for part in _parts(hotels):
+        query = select(*h.__table__.columns).order_by(h.reported_at, h.id)
+        if part is not None:
+            query = query.where(h.hotel_id.in_(part))
+        for report in session.execute(query.execution_options(yield_per=BULK_CHUNK)):
+            _fold_hotel(states, daily, report, zone)
+    if hotels is None:
+        _replace(session, models.HotelState, states.values())
+        _replace(session, models.HotelDaily, daily.values())
+    else:
+        _replace_where(session, models.HotelState, states.values(), hotel_id=hotels)
+        _replace_where(session, models.HotelDaily, daily.values(), hotel_id=hotels)
+
+
+def refresh_hotels(session: Session, rows: list[dict]) -> None:
+    """Recompute the state and daily rows of the hotels whose reports were replaced."""
+    _rebuild_hotels(session, command_zone(), {row["hotel_id"] for row in rows})
+
+
+def _fold_hotel(states: dict, daily: dict, report, zone: ZoneInfo) -> None:  # noqa: ANN001
+    day = local_day(report.reported_at, zone)
+    state = states.get(report.hotel_id)
+    if state is None:
+        state = states[report.hotel_id] = _Row(
+            hotel_id=report.hotel_id,
+            last_reported_at=report.reported_at,
+            day=day,
+            intake_day=0,
+            discharges_day=0,
+            **_hotel_snapshot(report),
+            staff_on_duty=report.staff_on_duty,
+        )
+    _fold_hotel_state(state, report, day)
+    row = daily.get((report.hotel_id, day))
+    if row is None:
+        row = daily[(report.hotel_id, day)] = _Row(
+            hotel_id=report.hotel_id,
+            day=day,
+            intake=0,
+            discharges=0,
+            last_reported_at=None,
+            **_hotel_snapshot(report),
+        )
+    _fold_hotel_daily(row, report)
 
 
 # --- Supplies ----------------------------------------------------------------------------------
@@ -328,7 +400,10 @@ def _fold_stock_daily(daily: models.StockDaily, report: models.StockReport) -> N
         daily.on_hand = report.on_hand
 
 
-def _rebuild_stock(session: Session, zone: ZoneInfo) -> None:
+def _rebuild_stock(
+    session: Session, zone: ZoneInfo, lines: set[tuple[int, int]] | None = None
+) -> None:
+    """Recompute stock-line state and daily rows (of `lines`, else all) from history."""
     # Reorder levels are settings of a line, not derived from history: keep them (and the
     # version an editor of the level compares).
     settings = {
@@ -344,38 +419,65 @@ def _rebuild_stock(session: Session, zone: ZoneInfo) -> None:
     }
     states: dict[tuple[int, int], _Row] = {}
     daily: dict[tuple[int, int, date], _Row] = {}
-    query = select(*models.StockReport.__table__.columns).order_by(
-        models.StockReport.reported_at, models.StockReport.id
-    )
-    for report in session.execute(query.execution_options(yield_per=BULK_CHUNK)):
-        key = (report.item_id, report.location_id)
-        state = states.get(key)
-        if state is None:
-            state = states[key] = _Row(
-                item_id=key[0],
-                location_id=key[1],
-                last_reported_at=report.reported_at,
-                on_hand=report.on_hand,
-                on_order=report.on_order,
-                reorder_level=settings.get(key, (0, 1))[0],
-                version=settings.get(key, (0, 1))[1],
-            )
-        _fold_stock_state(state, report)
-        day = local_day(report.reported_at, zone)
-        row = daily.get((*key, day))
-        if row is None:
-            row = daily[(*key, day)] = _Row(
-                item_id=key[0],
-                location_id=key[1],
-                day=day,
-                on_hand=report.on_hand,
-                consumed=0,
-                received=0,
-                last_reported_at=None,
-            )
-        _fold_stock_daily(row, report)
-    _replace(session, models.StockState, states.values())
-    _replace(session, models.StockDaily, daily.values())
+    s = models.StockReport
+    locations = None if lines is None else {location for _, location in lines}
+    for part in _parts(locations):
+        query = select(*s.__table__.columns).order_by(s.reported_at, s.id)
+        if part is not None:
+            query = query.where(s.location_id.in_(part))
+        for report in session.execute(query.execution_options(yield_per=BULK_CHUNK)):
+            if lines is None or (report.item_id, report.location_id) in lines:
+                _fold_stock(states, daily, settings, report, zone)
+    if lines is None:
+        _replace(session, models.StockState, states.values())
+        _replace(session, models.StockDaily, daily.values())
+        return
+    for table in (models.StockState, models.StockDaily):
+        columns = table.__table__.c
+        session.execute(
+            delete(table.__table__).where(
+                columns.item_id == bindparam("l_item"),
+                columns.location_id == bindparam("l_location"),
+            ),
+            [{"l_item": item, "l_location": location} for item, location in sorted(lines)],
+        )
+    _insert(session, models.StockState, states.values())
+    _insert(session, models.StockDaily, daily.values())
+
+
+def refresh_stock(session: Session, rows: list[dict]) -> None:
+    """Recompute the state and daily rows of the stock lines whose counts were replaced."""
+    lines = {(row["item_id"], row["location_id"]) for row in rows}
+    _rebuild_stock(session, command_zone(), lines)
+
+
+def _fold_stock(states: dict, daily: dict, settings: dict, report, zone: ZoneInfo) -> None:  # noqa: ANN001
+    key = (report.item_id, report.location_id)
+    state = states.get(key)
+    if state is None:
+        state = states[key] = _Row(
+            item_id=key[0],
+            location_id=key[1],
+            last_reported_at=report.reported_at,
+            on_hand=report.on_hand,
+            on_order=report.on_order,
+            reorder_level=settings.get(key, (0, 1))[0],
+            version=settings.get(key, (0, 1))[1],
+        )
+    _fold_stock_state(state, report)
+    day = local_day(report.reported_at, zone)
+    row = daily.get((*key, day))
+    if row is None:
+        row = daily[(*key, day)] = _Row(
+            item_id=key[0],
+            location_id=key[1],
+            day=day,
+            on_hand=report.on_hand,
+            consumed=0,
+            received=0,
+            last_reported_at=None,
+        )
+    _fold_stock_daily(row, report)
 
 
 # --- Audits ------------------------------------------------------------------------------------
@@ -423,9 +525,32 @@ def _rebuild_audits(session: Session) -> None:
 # --- Whole rebuild -----------------------------------------------------------------------------
 
 
+def _parts(keys: set | None, size: int = 1_000) -> Iterable[list | None]:
+    """`keys` in sorted parts for IN lists; one None (no filter) when keys is None."""
+    if keys is None:
+        yield None
+        return
+    ordered = sorted(keys)
+    for start in range(0, len(ordered), size):
+        yield ordered[start : start + size]
+
+
+def _replace_where(session: Session, table: type, rows: Iterable, **keys: set) -> None:
+    """Swap the derived rows whose key column holds one of the given values for `rows`."""
+    ((name, values),) = keys.items()
+    column = table.__table__.c[name]
+    for part in _parts(values):
+        session.execute(delete(table).where(column.in_(part)))
+    _insert(session, table, rows)
+
+
 def _replace(session: Session, table: type, rows: Iterable) -> None:
     """Swap a derived table's rows for `rows`, in bulk."""
     session.execute(delete(table))
+    _insert(session, table, rows)
+
+
+def _insert(session: Session, table: type, rows: Iterable) -> None:
     columns = [column.name for column in table.__table__.columns]
     batch: list[dict] = []
     for row in rows:

@@ -97,6 +97,8 @@ STOCK_REPORT = Entity(
     check=_check_items,
     fold=_fold_stock_reports,
     rebuild=state.rebuild_stock,
+    natural_key=("item_id", "location_id", "reported_at"),
+    refresh=state.refresh_stock,
 )
 
 

@@ -195,6 +195,8 @@ SITE_REPORT = Entity(
     after_batch=_results_within_samples,
     fold=_fold_site_reports,
     rebuild=state.rebuild_testing,
+    natural_key=("site_id", "reported_at"),
+    refresh=state.refresh_testing,
 )
 
 

@@ -1,0 +1,150 @@
+"""Importing a file: read it, turn codes into ids, and hand every row to the write side.
+
+The write side authorises, validates and writes (`upsert_batch`): the whole file is checked
+in one transaction and nothing stays written when any row is refused. Every problem is
+named by the spreadsheet's row number and the file's column, in the user's language (the
+i18n catalogue renders them).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import IO, Any
+
+from sqlmodel import Session
+
+from data.timeutil import command_zone
+from data.transfer.cells import readers
+from data.transfer.kinds import KINDS, Kind, resolve
+from data.transfer.reading import open_table
+from data.writes.actor import Actor
+from data.writes.batch import MAX_PROBLEMS, upsert_batch
+from data.writes.errors import InvalidRecord, PermissionDenied, Problem, WriteError
+from data.writes.rules import Context
+from data.writes.unit import unit_of_work
+
+# Told (rows read so far, rows expected or None) as the file is checked and written.
+Progress = Callable[[int, int | None], None]
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """What an import wrote."""
+
+    kind: str
+    rows: int
+    inserted: int
+    updated: int
+    unchanged: int
+    encoding: str | None
+
+
+def import_file(
+    session: Session,
+    *,
+    actor: Actor,
+    kind: str,
+    stream: IO[bytes],
+    filename: str,
+    progress: Progress | None = None,
+    context: Context | None = None,
+) -> ImportResult:
+    """Import a CSV or .xlsx file of `kind` as `actor`: all of it, or (refused) nothing.
+
+    Raises UnreadableFile for a file that is not a readable table of this kind, and the
+    write side's WriteError (InvalidRecord, PermissionDenied) naming every bad row.
+    """
+    spec = KINDS[kind]
+    table = open_table(stream, filename, spec)
+    read = readers(
+        {c.name: c.cell for c in spec.columns if c.name in table.columns}, command_zone()
+    )
+    extra: list[Problem] = []
+    done = 0
+    cache: dict = {}
+
+    def rows() -> Iterator[tuple[int, dict[str, Any]]]:
+        nonlocal done
+        for chunk in table.rows:
+            values: list[tuple[int, dict[str, Any]]] = []
+            for number, cells in chunk:
+                problem = cells.get("_problem")
+                if problem is not None:
+                    extra.append(problem)
+                    continue
+                row = {}
+                for name, cell in cells.items():
+                    if cell is None or (isinstance(cell, str) and not cell.strip()):
+                        continue  # an empty cell: the write side's default
+                    row[name] = read[name](cell)
+                values.append((number, row))
+            resolved, problems = resolve(session, spec, values, cache)
+            extra.extend(problems)
+            done += len(chunk)
+            yield from (_as_fields(spec, number, row) for number, row in resolved)
+            if progress is not None:
+                progress(done, table.total)
+            if len(extra) >= MAX_PROBLEMS:
+                return
+
+    summary = {"kind": kind, "file": filename[-120:]}
+    with unit_of_work(session):
+        try:
+            outcome = upsert_batch(
+                session,
+                actor=actor,
+                entity=spec.entity,
+                rows=rows(),
+                summary=summary,
+                context=context,
+            )
+        except WriteError as error:
+            if not isinstance(error, InvalidRecord | PermissionDenied):
+                raise
+            problems = [_in_file_terms(spec, p, cache) for p in error.problems]
+            raise type(error)(*_ordered(problems + extra)) from None
+        if extra:
+            raise InvalidRecord(*_ordered(extra))
+    return ImportResult(
+        kind=kind,
+        rows=outcome.rows,
+        inserted=len(outcome.ids),
+        updated=len(outcome.updated),
+        unchanged=outcome.unchanged,
+        encoding=table.encoding,
+    )
+
+
+def _as_fields(spec: Kind, number: int, row: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+    """A row keyed by the write side's fields (zone_code -> code)."""
+    for column in spec.columns:
+        if column.field is not None and column.name in row:
+            row[column.field] = row.pop(column.name)
+    return number, row
+
+
+def _ordered(problems: list[Problem]) -> list[Problem]:
+    return sorted(problems, key=lambda p: p.row or 0)[:MAX_PROBLEMS]
+
+
+def _in_file_terms(spec: Kind, problem: Problem, cache: dict) -> Problem:
+    """A write-side problem said in the file's terms: its column, codes instead of ids."""
+    columns = {field: column for column, (field, _) in spec.references.items()}
+    columns.update({c.field: c.name for c in spec.columns if c.field is not None})
+    field = columns.get(problem.field, problem.field)
+    params = dict(problem.params)
+    if field in spec.references and "value" in params:
+        params["value"] = _code_of(cache.get(field, {}), params["value"])
+    if "site" in params:  # results exceeding samples: the site by its code
+        params["site"] = _code_of(cache.get("site_code", {}), params["site"])
+    if field == problem.field and params == problem.params:
+        return problem
+    return Problem(problem.code, field, problem.row, params)
+
+
+def _code_of(codes: dict, value: Any) -> Any:
+    for code, known in codes.items():
+        if known == value or (isinstance(known, tuple) and known[0] == value):
+            return code
+    return value
