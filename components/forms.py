@@ -24,7 +24,8 @@ class FormField:
 
     name: str
     label: str
-    # count | number (decimals; `extra` may give step and format) | choice | text | date |
+    # count | number (decimals; `extra` may give step and format) | choice | choices (several)
+    # | text (`extra` may make it a password) | date |
     # moment | flag | table (a DataFrame edited in place, full width; `extra` gives its
     # column_config and num_rows) | hidden (kept as the form opened it, e.g. the version an
     # edit started from)
@@ -95,6 +96,15 @@ def _widget(form: str, item: FormField) -> Any:
             key=key,
             help=item.help,
         )
+    if item.kind == "choices":
+        return st.multiselect(
+            item.label,
+            list(item.options),
+            default=[value for value in item.default or () if value in item.options],
+            format_func=item.format_func,
+            key=key,
+            help=item.help,
+        )
     if item.kind == "choice":
         options = list(item.options)
         index = options.index(item.default) if item.default in options else 0
@@ -113,7 +123,14 @@ def _widget(form: str, item: FormField) -> Any:
             t("form.time"), value=default.time(), key=_key(form, f"{item.name}.time"), step=300
         )
         return datetime.combine(day or date.today(), clock or time())
-    return st.text_input(item.label, value=item.default or "", key=key, help=item.help)
+    return st.text_input(
+        item.label,
+        value=item.default or "",
+        key=key,
+        help=item.help,
+        type=item.extra.get("type", "default"),
+        autocomplete=item.extra.get("autocomplete"),
+    )
 
 
 def render_form(

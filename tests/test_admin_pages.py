@@ -53,7 +53,7 @@ def _upload(app: AppTest, name: str, content: bytes) -> AppTest:
 def test_an_admin_imports_a_good_file(app_database: str, engine: Engine) -> None:
     _site(engine)
     app = _page("pages/admin.py", role="admin")
-    assert [tab.label for tab in app.tabs] == ["Import", "Export & templates"]
+    assert [tab.label for tab in app.tabs] == ["Import", "Export & templates", "Accounts & screens"]
     _upload(app, "reports.csv", (HEADER + GOOD).encode())
     assert [s.value for s in app.success] == [
         "Imported Testing-site reports: 2 rows, 2 added, 0 updated, 0 unchanged"
@@ -166,3 +166,69 @@ def test_a_duty_officer_cannot_read_the_change_log(app_database: str) -> None:
     app = _page("pages/changelog.py", role="duty_officer", district_codes=(LIWAN,))
     assert [e.value for e in app.error] == ["Only admins and leadership may see the change log."]
     assert not app.dataframe
+
+
+# --- Accounts and wall-screen tokens (admins) -------------------------------------------------
+
+
+def _errors(app: AppTest) -> list[str]:
+    return [error.value.replace("\\", "") for error in app.error]
+
+
+def test_only_admins_see_the_accounts_tab(app_database: str, engine: Engine) -> None:
+    _site(engine)
+    app = _page("pages/admin.py", role="duty_officer", district_codes=(LIWAN,))
+    assert [tab.label for tab in app.tabs] == ["Import", "Export & templates"]
+
+
+def test_an_admin_adds_a_duty_officer_who_can_then_sign_in(
+    app_database: str, engine: Engine
+) -> None:
+    from data import accounts
+
+    app = _page("pages/admin.py", role="admin")
+    app.text_input(key="user_add.username").input("wang.fang")
+    app.selectbox(key="user_add.role").set_value("duty_officer")
+    app.multiselect(key="user_add.district_codes").set_value([LIWAN])
+    app.text_input(key="user_add.password").input("short")
+    app.button(key="user_add.submit").click().run()
+    # Refused under the password, what was typed kept, nothing written.
+    assert _errors(app) == ["Password must be at least 10 characters long"]
+    assert app.text_input(key="user_add.username").value == "wang.fang"
+    app.text_input(key="user_add.password").input("a long enough pass")
+    app.button(key="user_add.submit").click().run()
+    assert not app.exception and not _errors(app)
+    table = app.tabs[2].dataframe[0].value
+    row = table[table["User name"] == "wang.fang"].iloc[0]
+    assert (row["Role"], row["Scope"], row["Status"]) == ("Duty officer", "Liwan", "● Active")
+    with Session(engine) as session:
+        signed = accounts.authenticate(
+            session, username="wang.fang", password="a long enough pass", client="t"
+        )
+        assert signed.actor is not None and signed.actor.district_codes == frozenset({LIWAN})
+    # Disabled: the table says so, and the account can no longer sign in.
+    app.selectbox(key="admin_user_choice").set_value("wang.fang").run()
+    app.button(key="user_change_wang.fang.submit").click().run()
+    assert not _errors(app)
+    table = app.tabs[2].dataframe[0].value
+    assert table[table["User name"] == "wang.fang"].iloc[0]["Status"] == "○ Disabled"
+
+
+def test_an_admin_issues_a_screen_token_shown_once_and_revokes_it(
+    app_database: str, engine: Engine
+) -> None:
+    from data import accounts
+
+    app = _page("pages/admin.py", role="admin")
+    app.text_input(key="screen_issue.name").input("hall-1")
+    app.button(key="screen_issue.submit").click().run()
+    (token,) = [code.value for code in app.code]
+    with Session(engine) as session:
+        assert accounts.resolve_screen_token(session, token).name == "screen:hall-1"
+    app.run()  # shown once: the next run no longer has it
+    assert [code.value for code in app.code] == []
+    app.button(key="screen_revoke.submit").click().run()
+    table = app.tabs[2].dataframe[-1].value
+    assert list(table["Status"]) == ["○ Revoked"]
+    with Session(engine) as session:
+        assert accounts.resolve_screen_token(session, token) is None
