@@ -24,6 +24,7 @@ from components.forms import FormField
 from components.kpi import Kpi, render_kpis
 from data.codes import AUDIT_RESULTS, AUDITABLE_KINDS
 from data.measures.audits import ACTION_STATUSES
+from data.measures.status import status_of
 from data.queries.audits import (
     get_action_totals,
     get_checklist_in_force,
@@ -309,6 +310,7 @@ if now is not None:
                 t("audits.kpi.never"),
                 fmt_int(status_counts.get("never", 0)),
                 t("audits.kpi.never_help"),
+                status=status_of(0, status_counts.get("never", 0)),
             ),
             Kpi(
                 "weak",
@@ -327,6 +329,7 @@ if now is not None:
                 t("audits.kpi.overdue"),
                 fmt_int(actions.overdue),
                 t("audits.kpi.overdue_help"),
+                status=status_of(actions.overdue),
             ),
         ],
         per_row=5,

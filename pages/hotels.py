@@ -22,7 +22,8 @@ from components.hotels_view import (
 from components.kpi import Kpi, render_kpis
 from components.maps import basemap_layer, offline_deck
 from data.codes import HOTEL_COHORTS
-from data.measures.hotels import NET_INTAKE_WINDOW_DAYS
+from data.measures.hotels import NET_INTAKE_WINDOW_DAYS, occupancy_band
+from data.measures.status import BAND_STATUS, status_of
 from data.queries.common import list_districts
 from data.queries.hotels import (
     TREND_DAYS,
@@ -149,6 +150,7 @@ if now is not None:
                     t("hotels.kpi.occupancy"),
                     fmt_percent(float(city["occupancy_percent"])),
                     t("hotels.kpi.occupancy_help"),
+                    status=BAND_STATUS.get(occupancy_band(float(city["occupancy_percent"]))),
                 ),
                 Kpi(
                     "days_until_full",
@@ -165,6 +167,10 @@ if now is not None:
                     t("hotels.kpi.waiting"),
                     fmt_int(int(close["waiting"])),
                     t("hotels.kpi.waiting_help", free=fmt_int(int(close["rooms_available"]))),
+                    # Waiting beyond the free close-contact rooms: people with nowhere to go.
+                    status=status_of(
+                        int(close["waiting"] > close["rooms_available"]), int(close["waiting"])
+                    ),
                 ),
             ]
         )

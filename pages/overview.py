@@ -6,6 +6,7 @@ import streamlit as st
 from components.epicurve import local_case_curve
 from components.format import fmt_int, fmt_percent
 from components.kpi import Kpi, render_kpis
+from data.measures.status import status_of
 from data.queries.cases import (
     count_local_cases_by_district,
     get_case_extent,
@@ -94,6 +95,7 @@ if now is not None:
                     critical=fmt_int(supplies.under_3_days),
                     lines=fmt_int(supplies.lines_with_burn),
                 ),
+                status=status_of(supplies.under_3_days, supplies.under_7_days),
             ),
             Kpi(
                 "overdue",
@@ -104,6 +106,7 @@ if now is not None:
                     open=fmt_int(headline.actions.open),
                     overdue=fmt_int(headline.actions.overdue),
                 ),
+                status=status_of(headline.actions.overdue),
             ),
         ]
     )

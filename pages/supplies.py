@@ -18,6 +18,7 @@ from components.supplies_tables import (
     render_stock_out_table,
 )
 from data.codes import SUPPLY_CATEGORIES
+from data.measures.status import status_of
 from data.measures.supplies import STOCK_OUT_WINDOW_DAYS
 from data.queries.common import Clock
 from data.queries.supplies import (
@@ -245,12 +246,14 @@ def render(now: Clock) -> None:
                 t("supplies.kpi.critical"),
                 fmt_int(int((levels == "critical").sum())),
                 t("supplies.kpi.critical_help", zero=fmt_int(int((lines["on_hand"] == 0).sum()))),
+                status=status_of(int((levels == "critical").sum())),
             ),
             Kpi(
                 "low",
                 t("supplies.kpi.low"),
                 fmt_int(int(levels.isin(["critical", "low"]).sum())),
                 t("supplies.kpi.low_help"),
+                status=status_of(0, int(levels.isin(["critical", "low"]).sum())),
             ),
             Kpi(
                 "unknown",

@@ -20,6 +20,7 @@ from components.testing_tables import (
     round_label,
     round_option,
 )
+from data.measures.status import status_of
 from data.measures.testing import DEFAULT_WINDOW_HOURS, combined_percent, default_round_ids
 from data.queries.common import Clock, list_districts
 from data.queries.testing import (
@@ -118,6 +119,7 @@ def render_headline(chosen: pd.DataFrame, rounds: pd.DataFrame) -> None:
                     missed=int(statuses.get("missed", 0)),
                     on_track=int(statuses.get("on_track", 0)),
                 ),
+                status=status_of(int(statuses.get("missed", 0)), int(statuses.get("behind", 0))),
             ),
         ],
         per_row=5,
@@ -329,12 +331,14 @@ def render_sites(chosen: pd.DataFrame, now: Clock) -> None:
                 t("testing.kpi.queue_red"),
                 fmt_int(int(bands.get("red", 0))),
                 t("testing.kpi.queue_help"),
+                status=status_of(int(bands.get("red", 0))),
             ),
             Kpi(
                 "queue_amber",
                 t("testing.kpi.queue_amber"),
                 fmt_int(int(bands.get("amber", 0))),
                 t("testing.kpi.queue_help"),
+                status=status_of(0, int(bands.get("amber", 0))),
             ),
             Kpi(
                 "stale",

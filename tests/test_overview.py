@@ -251,6 +251,10 @@ def test_overview_page_shows_the_data_layers_figures(
     app.run()
     assert not app.exception
     assert _metrics(app) == expected
+    # Supplies (1 line under 3 days) and overdue actions (1) are in alarm: a symbol and a
+    # word, not only a colour.
+    alarm = ":red-badge[▲ Alarm]" if lang == "en" else ":red-badge[▲ 警报]"
+    assert [m.value for m in app.markdown if "-badge[" in m.value] == [alarm, alarm]
     table = app.dataframe[0].value
     liwan = table[table.iloc[:, 0] == ("Liwan" if lang == "en" else "荔湾区")].iloc[0]
     # 05-21 and three on 06-10: new today, last 7 days, total.
