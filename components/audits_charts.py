@@ -18,7 +18,9 @@ from i18n import current_language, t
 # Red (non-compliant) through amber to green (compliant), readable for red-green deficiency
 # thanks to the lightness ramp; grey marks a component with no applicable item.
 COMPLIANCE_DOMAIN = [0, 50, 75, 100]
-COMPLIANCE_RANGE = ["#b2182b", "#f4a259", "#d9ef8b", "#1a9850"]
+# Colour-blind safe (not red against green): dark orange for the worst to dark blue for full
+# compliance, readable in grey scale too (lightness rises, then falls).
+COMPLIANCE_RANGE = ["#b35806", "#f1a340", "#998ec3", "#2d004b"]
 NOT_APPLICABLE = "#d0d4da"
 LEVEL_COLOURS = {
     "inadequate": "#f8d7d4",

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 import altair as alt
 import pandas as pd
 
+from components.palette import district_scale
 from components.testing_tables import round_label
 from data.timeutil import command_zone
 from i18n import current_language, t
@@ -150,7 +151,9 @@ def backlog_chart(backlog: pd.DataFrame, *, now: datetime) -> alt.Chart:
         .encode(
             x=alt.X("time:T", title=time_title, axis=alt.Axis(format="%m-%d %H:%M")),
             y=alt.Y("pending:Q", title=t("testing.chart.pending"), stack="zero"),
-            color=alt.Color("district:N", title=t("testing.col.district")),
+            color=alt.Color(
+                "district:N", title=t("testing.col.district"), scale=district_scale(lang)
+            ),
             tooltip=[
                 alt.Tooltip("district:N", title=t("testing.col.district")),
                 alt.Tooltip("time:T", title=time_title, format="%m-%d %H:%M"),
