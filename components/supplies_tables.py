@@ -190,6 +190,13 @@ def render_item_table(items: pd.DataFrame, *, key: str) -> None:
     )
     config[t("supplies.col.status")] = st.column_config.TextColumn(pinned=True)
     styled = _styled(table, items["level"], [t("supplies.col.status"), t("supplies.col.days")])
+    if len(table) <= MAX_STYLED_ROWS:
+        # An item that lasts city-wide may still run out somewhere: its count of lines at 3
+        # days or less is red whenever there is one, whatever the item's own level.
+        styled = styled.map(
+            lambda count: LEVEL_STYLES["critical"] if count > 0 else "",
+            subset=[t("supplies.col.lines_critical")],
+        )
     # The catalogue is short: show every item without an inner scroll bar.
     height = ROW_HEIGHT * (min(len(table), MAX_ITEM_ROWS) + 1) + 3
     st.dataframe(

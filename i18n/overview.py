@@ -42,8 +42,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "overview.supply_low": ("可用不足 7 天的物资", "Supply lines under 7 days"),
     "overview.supply_help": (
-        "其中不足 3 天 {critical} 项，共 {lines} 项有消耗数据",
-        "{critical} of them under 3 days; {lines} lines with burn data",
+        "其中 3 天及以下 {critical} 项，共 {lines} 项有消耗数据",
+        "{critical} of them at 3 days or less; {lines} lines with burn data",
     ),
     "overview.overdue": ("逾期未整改的院感问题", "Overdue corrective actions"),
     "overview.overdue_help": (

@@ -10,11 +10,11 @@ STRINGS: dict[str, tuple[str, str]] = {
     "supplies.definitions": (
         "消耗速度：近 7 天（截至今日）内首次与末次盘点之间的日均消耗，至少需 2 天的盘点数据"
         "（参照美国 CDC 防护用品消耗计算方法）；可用天数 = 现有库存 ÷ 消耗速度，库存为 0 即 0 天；"
-        "预计断货日 = 今日 + 可用整天数。不足 3 天标红，不足 7 天标橙。",
+        "预计断货日 = 今日 + 可用整天数。3 天及以下标红，不足 7 天标橙。",
         "Burn rate: average daily use between the first and last count in the last 7 days "
         "(to today), which needs counts on at least 2 days (CDC burn-rate method). Days of "
         "supply = on hand ÷ burn rate; nothing on hand is 0 days. Projected stock-out = today "
-        "+ whole days of supply. Red under 3 days, amber under 7.",
+        "+ whole days of supply. Red at 3 days or less, amber under 7.",
     ),
     "supplies.empty": (
         "还没有物资库存记录。仓库、医院、酒店和采样点上报盘点后，这里会显示库存和可用天数。",
@@ -43,10 +43,10 @@ STRINGS: dict[str, tuple[str, str]] = {
         "{items} 种物资 · {locations} 个地点",
         "{items} items at {locations} locations",
     ),
-    "supplies.kpi.critical": ("不足 3 天", "Under 3 days"),
+    "supplies.kpi.critical": ("3 天及以下", "3 days or less"),
     "supplies.kpi.critical_help": ("其中已断货 {zero} 项", "{zero} of them at zero"),
     "supplies.kpi.low": ("不足 7 天", "Under 7 days"),
-    "supplies.kpi.low_help": ("含不足 3 天的条目", "Including those under 3 days"),
+    "supplies.kpi.low_help": ("含 3 天及以下的条目", "Including those of 3 days or less"),
     "supplies.kpi.unknown": ("数据不足", "Not enough data"),
     "supplies.kpi.unknown_help": (
         "近 7 天盘点少于 2 天，无法计算消耗速度",
@@ -111,7 +111,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "supplies.col.days_counted": ("近 7 天盘点天数", "Days counted (7 d)"),
     "supplies.col.last_count": ("最后盘点", "Last count"),
     "supplies.col.lines": ("地点数", "Lines"),
-    "supplies.col.lines_critical": ("不足 3 天的地点", "Lines under 3 days"),
+    "supplies.col.lines_critical": ("3 天及以下的地点", "Lines at 3 days or less"),
     "supplies.col.lines_at_zero": ("断货地点", "Lines at zero"),
     "supplies.col.lines_without_burn": ("无消耗数据的地点", "Lines without burn data"),
     "supplies.col.at_zero_now": ("当前断货", "At zero now"),
@@ -124,7 +124,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "supplies.not_enough_data": ("数据不足", "not enough data"),
     "supplies.no_use": ("无消耗", "no use"),
     "supplies.band_days": ("{band} 天", "{band} days"),
-    "supplies.level.critical": ("● 不足 3 天", "● Under 3 days"),
+    "supplies.level.critical": ("● 3 天及以下", "● 3 days or less"),
     "supplies.level.low": ("● 不足 7 天", "● Under 7 days"),
     "supplies.level.ok": ("● 充足", "● 7 days or more"),
     "supplies.level.unknown": ("○ 数据不足", "○ Not enough data"),

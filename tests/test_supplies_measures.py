@@ -77,8 +77,10 @@ def test_days_of_supply_is_on_hand_over_burn(on_hand: int, rate: float, days: fl
         (0.99, "0", "critical", date(2021, 6, 10)),
         (1.0, "1-3", "critical", date(2021, 6, 11)),
         (2.99, "1-3", "critical", date(2021, 6, 12)),
-        (3.0, "1-3", "low", date(2021, 6, 13)),
-        (3.99, "1-3", "low", date(2021, 6, 13)),
+        # 3.x days is 3 whole days, band 1-3: red like its band (it was amber "under 7").
+        (3.0, "1-3", "critical", date(2021, 6, 13)),
+        (3.1, "1-3", "critical", date(2021, 6, 13)),
+        (3.99, "1-3", "critical", date(2021, 6, 13)),
         (4.0, "4-6", "low", date(2021, 6, 14)),
         (6.99, "4-6", "low", date(2021, 6, 16)),
         (7.0, "7-14", "ok", date(2021, 6, 17)),

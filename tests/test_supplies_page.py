@@ -70,7 +70,7 @@ def test_days_of_supply_and_bands_are_exact_and_the_red_item_is_first(
     app = _open()
     assert _metrics(app) == {
         "Stock lines": "7",
-        "Under 3 days": "4",
+        "3 days or less": "4",
         "Under 7 days": "4",
         "Not enough data": "1",
     }
@@ -79,14 +79,23 @@ def test_days_of_supply_and_bands_are_exact_and_the_red_item_is_first(
     assert items[
         ["Status", "Item", "On hand", "Burn per day", "Days of supply", "Band"]
     ].values.tolist() == [
-        ["● Under 3 days", "PCR reagent", 40, "20.0", "2.0 days", "1–3 days"],
+        ["● 3 days or less", "PCR reagent", 40, "20.0", "2.0 days", "1–3 days"],
         ["● 7 days or more", "Swabs", 82, "10.0", "8.2 days", "7–14 days"],
         ["● 7 days or more", "N95 respirators", 175, "20.0", "8.8 days", "7–14 days"],
     ]
     assert list(items["Projected stock-out"]) == ["2021-06-12", "2021-06-18", "2021-06-18"]
-    # The status and days cells of the item under 3 days, and only those, are red.
-    status, days = list(items.columns).index("Status"), list(items.columns).index("Days of supply")
-    assert _red_cells(app, "Status") == {(0, status), (0, days)}
+    # The status and days cells of the item at 3 days or less are red; so is every item's
+    # count of lines at 3 days or less, where it has any (all three do), though the item
+    # lasts a week city-wide.
+    columns = list(items.columns)
+    status, days = columns.index("Status"), columns.index("Days of supply")
+    critical = columns.index("Lines at 3 days or less")
+    assert list(items["Lines at 3 days or less"]) == [2, 1, 1]
+    assert _red_cells(app, "Status") == {
+        (0, status),
+        (0, days),
+        *((row, critical) for row in range(3)),
+    }
 
     lines = next(
         frame.value for frame in app.dataframe if "Location kind" in frame.value.columns[:4]
@@ -108,7 +117,7 @@ def test_days_of_supply_and_bands_are_exact_and_the_red_item_is_first(
         "no use",
         "○ No use",
     )
-    assert list(lines["Status"])[:4] == ["● Under 3 days"] * 4
+    assert list(lines["Status"])[:4] == ["● 3 days or less"] * 4
     assert (lines.iloc[0]["Item"], lines.iloc[0]["Location"], lines.iloc[0]["Band"]) == (
         "PCR reagent",
         "Liwan warehouse",
@@ -183,7 +192,7 @@ def test_chinese_page(app_database: str, engine: Engine) -> None:
     assert app.title[0].value == "物资保障"
     items = _table(app, "状态", "物资")
     assert items.iloc[0][["状态", "物资", "可用天数", "天数区间"]].tolist() == [
-        "● 不足 3 天",
+        "● 3 天及以下",
         "核酸检测试剂",
         "2.0 天",
         "1–3 天",
@@ -219,7 +228,7 @@ def test_csv_keeps_numbers_as_numbers(session: Session) -> None:
     rows = {line.split(",")[3] + "/" + line.split(",")[0]: line for line in text[1:]}
     assert rows["Liwan warehouse/N95 respirators"] == (
         "N95 respirators,PPE,pieces,Liwan warehouse,District warehouse,Liwan,25,50,30,10.0,2.5,"
-        "1-3,Under 3 days,2021-06-12,3,2021-06-10 09:00"
+        "1-3,3 days or less,2021-06-12,3,2021-06-10 09:00"
     )
     assert rows["Baihedong site/Swabs"] == (
         "Swabs,Test kits,swabs,Baihedong site,Testing site,Liwan,30,0,0,,,,Not enough data,—,1,"

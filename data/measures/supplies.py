@@ -17,7 +17,8 @@ from numbers import Integral, Real
 BURN_WINDOW_DAYS = 7
 MIN_DAYS_OF_COUNTS = 2
 STOCK_OUT_WINDOW_DAYS = 30
-# A line is red under 3 days of supply and amber under 7.
+# A line is red at 3 whole days of supply or less (the bands 0 and 1-3) and amber under 7 (the
+# band 4-6): a level never disagrees with its band (3.1 days is 3 whole days, band 1-3, red).
 CRITICAL_DAYS = 3
 LOW_DAYS = 7
 # (lowest whole days, label): 0, 1-3, 4-6, 7-14, 15-30, over 30.
@@ -115,15 +116,17 @@ def supply_band(days: float | None) -> str | None:
 
 
 def supply_level(days: float | None) -> str:
-    """critical under 3 days, low under 7, ok, no_use (infinite), unknown (no burn rate)."""
+    """critical at 3 whole days or less, low under 7, ok, no_use (infinite), unknown (no
+    burn rate); whole days as the bands count them."""
     checked = _checked_days(days)
     if checked is None:
         return "unknown"
     if math.isinf(checked):
         return "no_use"
-    if checked < CRITICAL_DAYS:
+    whole_days = math.floor(checked)
+    if whole_days <= CRITICAL_DAYS:
         return "critical"
-    if checked < LOW_DAYS:
+    if whole_days < LOW_DAYS:
         return "low"
     return "ok"
 

@@ -75,8 +75,9 @@ def get_headline(*, session: Session, clock: Clock) -> Headline:
         rooms=get_room_totals(session=session),
         supplies=SupplyTotals(
             lines_with_burn=int(lines["burn_rate"].notna().sum()),
-            under_7_days=int((known["days_of_supply"] < 7).sum()),
-            under_3_days=int((known["days_of_supply"] < 3).sum()),
+            # The levels the supplies page shows (bands of whole days), so both agree.
+            under_7_days=int(known["level"].isin(["critical", "low"]).sum()),
+            under_3_days=int((known["level"] == "critical").sum()),
         ),
         actions=get_action_totals(session=session, today=clock.today),
     )
