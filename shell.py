@@ -81,9 +81,19 @@ def scenario() -> Scenario | None:
 
 
 def choose_language() -> str:
-    """The language from the sidebar switch, else `?lang=`, else Chinese; applied to strings."""
+    """The language from the sidebar switch, else `?lang=`, else Chinese; applied to strings.
+
+    The address follows the switch (`?lang=en`; Chinese, the default, leaves it clean), so a
+    reload, a bookmark or a link sent to a wall screen keeps the language, on every page.
+    """
     lang = st.session_state.get("lang") or st.query_params.get("lang", "zh")
-    return set_language(lang if lang in LANGUAGES else "zh")
+    lang = set_language(lang if lang in LANGUAGES else "zh")
+    if st.query_params.get("lang", "zh") != lang:
+        if lang == "zh":
+            del st.query_params["lang"]
+        else:
+            st.query_params["lang"] = lang
+    return lang
 
 
 def _route_through_app() -> None:

@@ -275,6 +275,30 @@ def test_a_wall_screen_signs_in_with_its_token_until_it_is_revoked(
     context.close()
 
 
+def test_the_language_lives_in_the_address_across_pages_and_reloads(
+    server: str, browser: Browser, app_folder: Path
+) -> None:
+    context = browser.new_context(viewport=VIEWPORT)
+    page = context.new_page()
+    sign_in(page, server, "demo-leader", demo_password(app_folder, "demo-leader"))
+    page.goto(f"{server}/overview")  # no ?lang=: Chinese, the default
+    assert _title(page) == "总览"
+    sidebar = page.locator("[data-testid='stSidebar']")
+    sidebar.get_by_text("English", exact=True).click()
+    assert _title(page) == "Overview"
+    assert page.url == f"{server}/overview?lang=en"
+    sidebar.get_by_role("link", name="Quarantine hotels").click()
+    page.wait_for_url(f"{server}/hotels?lang=en")
+    page.reload()
+    assert _title(page) == "Quarantine hotels"
+    sidebar.get_by_text("中文", exact=True).click()
+    assert _title(page) == "隔离酒店"
+    page.wait_for_url(f"{server}/hotels")
+    page.reload()
+    assert _title(page) == "隔离酒店"
+    context.close()
+
+
 # Last: it throttles this client (127.0.0.1) for every account for a while.
 def test_repeated_wrong_passwords_are_throttled(server: str, browser: Browser, shots: Path) -> None:
     context = browser.new_context(viewport=VIEWPORT)
