@@ -10,7 +10,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "nav.views": ("专题", "Views"),
     "nav.admin": ("管理", "Admin"),
     "sidebar.language": ("语言 / Language", "语言 / Language"),
-    "sidebar.as_of": ("最新上报：{time}", "Latest report: {time}"),
+    "sidebar.as_of": (
+        "最近收到的上报：{time}（页面显示截至当前时刻的数据）",
+        "Newest report received: {time} (pages show the figures as of now)",
+    ),
     "sidebar.no_data": ("数据库暂无数据", "The database holds no data yet"),
     "sidebar.timezone": ("时区：{zone}", "Time zone: {zone}"),
     "sidebar.database": ("数据库：{engine}", "Database: {engine}"),

@@ -57,7 +57,9 @@ def test_live_sidebar_shows_the_newest_report_in_guangzhou_time(
     app = open_app("app.py", timeout=30)
     app.run()
     assert not app.exception
-    assert "最新上报：2021-06-10 14:30" in [caption.value for caption in app.sidebar.caption]
+    assert "最近收到的上报：2021-06-10 14:30（页面显示截至当前时刻的数据）" in [
+        caption.value for caption in app.sidebar.caption
+    ]
 
 
 @pytest.mark.parametrize(
