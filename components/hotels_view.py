@@ -13,6 +13,7 @@ import pandas as pd
 import pydeck as pdk
 import streamlit as st
 from pandas.io.formats.style import Styler
+from pypinyin import lazy_pinyin
 
 from components.format import fmt_days, fmt_int, fmt_percent
 from data.timeutil import format_local
@@ -76,10 +77,25 @@ def sort_hotels(hotels: pd.DataFrame, by: str) -> pd.DataFrame:
     if by == "last_report":
         return hotels.sort_values(["last_reported_at", "code"], na_position="first")
     if by == "name":
-        return hotels.sort_values([f"name_{current_language()}", "code"])
+        # Chinese names by their pinyin, as a Chinese reader looks them up (not code points).
+        lang = current_language()
+        return hotels.sort_values(
+            [f"name_{lang}", "code"],
+            key=lambda column: column.map(name_sort_key) if column.name == "name_zh" else column,
+        )
     return hotels.sort_values(
         ["occupancy_percent", "code"], ascending=[False, True], na_position="last"
     )
+
+
+def _counts(values: pd.Series) -> pd.Series:
+    """Whole numbers, blank where unknown (a column of Python None would show "None")."""
+    return pd.to_numeric(values, errors="coerce").astype("Int64")
+
+
+def name_sort_key(name: str) -> str:
+    """A Chinese name's sort key: its pinyin syllables (白云 before 海珠 before 荔湾)."""
+    return " ".join(lazy_pinyin(name))
 
 
 def _last_report_text(row: pd.Series) -> str:
@@ -89,28 +105,37 @@ def _last_report_text(row: pd.Series) -> str:
 
 
 def hotel_table(hotels: pd.DataFrame) -> pd.DataFrame:
-    """The per-hotel table with headings and values in the reader's language."""
+    """The per-hotel table with headings and values in the reader's language.
+
+    What decides first (a laptop shows the left of the table): the hotel, its occupancy and
+    level, the rooms free, whether it reported. Only an active hotel takes guests: a hotel
+    on standby or closed has no rooms free, occupancy or level (a dash, not "normal").
+    """
     lang = current_language()
+    active = (hotels["status"] == "active").to_numpy()
     return pd.DataFrame(
         {
             t("hotels.col.hotel"): hotels[f"name_{lang}"],
+            t("hotels.col.occupancy"): hotels["occupancy_percent"].round(1).where(active),
+            t("hotels.col.level"): [
+                band_label(band) if is_active else "—"
+                for band, is_active in zip(hotels["occupancy_band"], active, strict=True)
+            ],
+            t("hotels.col.available"): _counts(hotels["rooms_available"]).where(active),
+            # Only an active hotel is expected to report: the others show a dash.
+            t("hotels.col.report"): [
+                t(f"hotels.report.{report}") if is_active else "—"
+                for report, is_active in zip(hotels["report_status"], active, strict=True)
+            ],
             t("hotels.col.district"): hotels[f"district_{lang}"],
             t("hotels.col.cohort"): hotels["cohort"].map(cohort_label),
             t("hotels.col.status"): hotels["status"].map(lambda s: t(f"hotels.status.{s}")),
-            # Only an active hotel is expected to report: the others show a dash.
-            t("hotels.col.report"): [
-                t(f"hotels.report.{report}") if status == "active" else "—"
-                for report, status in zip(hotels["report_status"], hotels["status"], strict=True)
-            ],
-            t("hotels.col.rooms"): hotels["rooms_total"],
-            t("hotels.col.occupied"): hotels["rooms_occupied"],
-            t("hotels.col.cleaning"): hotels["rooms_cleaning"],
-            t("hotels.col.available"): hotels["rooms_available"],
-            t("hotels.col.occupancy"): hotels["occupancy_percent"].round(1),
-            t("hotels.col.level"): hotels["occupancy_band"].map(band_label),
-            t("hotels.col.staff"): hotels["staff_on_duty"],
-            t("hotels.col.intake_today"): hotels["intake_today"],
-            t("hotels.col.discharges_today"): hotels["discharges_today"],
+            t("hotels.col.rooms"): _counts(hotels["rooms_total"]),
+            t("hotels.col.occupied"): _counts(hotels["rooms_occupied"]),
+            t("hotels.col.cleaning"): _counts(hotels["rooms_cleaning"]),
+            t("hotels.col.staff"): _counts(hotels["staff_on_duty"]),
+            t("hotels.col.intake_today"): _counts(hotels["intake_today"]),
+            t("hotels.col.discharges_today"): _counts(hotels["discharges_today"]),
             t("hotels.col.last_report"): hotels.apply(_last_report_text, axis=1).astype(str),
             t("hotels.col.code"): hotels["code"],
         }

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextvars
 import json
 import math
+from datetime import datetime
 
 import pandas as pd
 import pytest
@@ -15,7 +16,7 @@ from streamlit.testing.v1 import AppTest
 from components.hotels_view import BAND_BACKGROUND, days_until_full_text, style_occupancy
 from i18n import set_language
 from tests.conftest import open_app
-from tests.factories import make_case
+from tests.factories import in_language, make_case
 from tests.test_hotels_queries import REPLAY_AT, build_known_hotels
 
 PAGE = "pages/hotels.py"
@@ -216,3 +217,87 @@ def test_empty_database_and_no_hotels(app_database: str, engine: Engine) -> None
     app = _open("zh")
     assert app.title[0].value == "隔离酒店"
     assert "数据库中还没有隔离酒店。" in [info.value for info in app.info]
+
+
+def _hotels_frame() -> pd.DataFrame:
+    """Three hotels as list_hotels gives them: one active and full, one never reported, one
+    closed (its registered rooms are not free rooms)."""
+    base = {
+        "district_zh": "荔湾区",
+        "district_en": "Liwan",
+        "cohort": "close_contact",
+        "staff_on_duty": 10,
+        "intake_today": 0,
+        "discharges_today": 0,
+    }
+    rows = [
+        {
+            **base,
+            "code": "H3",
+            "name_zh": "越秀酒店",
+            "name_en": "Yuexiu Hotel",
+            "status": "active",
+            "rooms_total": 100,
+            "rooms_occupied": 96,
+            "rooms_cleaning": 0,
+            "rooms_available": 4,
+            "occupancy_percent": 96.0,
+            "occupancy_band": "red",
+            "report_status": "current",
+            "last_reported_at": datetime(2021, 6, 10, 1, 0),
+        },
+        {
+            **base,
+            "code": "H1",
+            "name_zh": "白云宾馆",
+            "name_en": "Baiyun Inn",
+            "status": "active",
+            "rooms_total": 50,
+            "rooms_occupied": None,
+            "rooms_cleaning": None,
+            "rooms_available": None,
+            "occupancy_percent": None,
+            "occupancy_band": None,
+            "report_status": "no_report",
+            "last_reported_at": None,
+        },
+        {
+            **base,
+            "code": "H2",
+            "name_zh": "海珠大酒店",
+            "name_en": "Haizhu Grand",
+            "status": "closed",
+            "rooms_total": 380,
+            "rooms_occupied": 0,
+            "rooms_cleaning": 0,
+            "rooms_available": 380,
+            "occupancy_percent": 0.0,
+            "occupancy_band": "green",
+            "report_status": "current",
+            "last_reported_at": datetime(2021, 6, 9, 1, 0),
+        },
+    ]
+    return pd.DataFrame(rows)
+
+
+def test_the_hotel_table_puts_what_decides_first_and_says_nothing_false() -> None:
+    from components.hotels_view import hotel_table
+
+    table = in_language("zh", lambda: hotel_table(_hotels_frame()))
+    assert list(table.columns[:5]) == ["酒店", "入住率", "等级", "可用", "上报"]
+    closed = table.iloc[2]
+    # A closed hotel has no free rooms, occupancy or level ("normal" would be false).
+    assert pd.isna(closed["可用"]) and pd.isna(closed["入住率"]) and closed["等级"] == "—"
+    # A hotel that never reported: no raw "None" anywhere, in Chinese (blank counts).
+    assert "None" not in " ".join(str(value) for value in table.iloc[1] if not pd.isna(value))
+    assert not any(value is None for value in table.iloc[1])
+    assert table["在住"].dtype == "Int64"
+
+
+def test_chinese_hotel_names_sort_by_pinyin() -> None:
+    from components.hotels_view import sort_hotels
+
+    ordered = in_language("zh", lambda: sort_hotels(_hotels_frame(), "name"))
+    assert list(ordered["name_zh"]) == ["白云宾馆", "海珠大酒店", "越秀酒店"]
+    ordered = in_language("en", lambda: sort_hotels(_hotels_frame(), "name"))
+    assert list(ordered["name_en"]) == ["Baiyun Inn", "Haizhu Grand", "Yuexiu Hotel"]
