@@ -107,16 +107,16 @@ def item_table(items: pd.DataFrame) -> pd.DataFrame:
         {
             t("supplies.col.status"): _labels(items["level"], "supplies.level"),
             t("supplies.col.item"): _names(items, "item_name"),
-            t("supplies.col.category"): _labels(items["category"], "supplies.category"),
+            t("supplies.col.days"): _texts(items["days_of_supply"], days_text),
+            t("supplies.col.lines_critical"): items["lines_critical"].astype("int64"),
+            t("supplies.col.stock_out"): _texts(items["stock_out_date"], _date_text),
+            t("supplies.col.band"): _texts(items["band"], band_text),
             t("supplies.col.on_hand"): items["on_hand"].astype("int64"),
             t("supplies.col.unit"): items[f"unit_{lang}"],
             t("supplies.col.burn"): _texts(items["burn_rate"], burn_text),
-            t("supplies.col.days"): _texts(items["days_of_supply"], days_text),
-            t("supplies.col.band"): _texts(items["band"], band_text),
-            t("supplies.col.stock_out"): _texts(items["stock_out_date"], _date_text),
+            t("supplies.col.category"): _labels(items["category"], "supplies.category"),
             t("supplies.col.on_order"): items["on_order"].astype("int64"),
             t("supplies.col.lines"): items["lines"].astype("int64"),
-            t("supplies.col.lines_critical"): items["lines_critical"].astype("int64"),
             t("supplies.col.lines_at_zero"): items["lines_at_zero"].astype("int64"),
             t("supplies.col.lines_without_burn"): items["lines_without_burn"].astype("int64"),
         }
@@ -127,17 +127,19 @@ def line_table(lines: pd.DataFrame) -> pd.DataFrame:
     """Every stock line, in display columns and the reader's language."""
     return pd.DataFrame(
         {
+            # What decides first (a laptop shows the left of the table): status, what and
+            # where, how long it lasts and when it runs out.
             t("supplies.col.status"): _labels(lines["level"], "supplies.level"),
             t("supplies.col.item"): _names(lines, "item_name"),
             t("supplies.col.location"): _names(lines, "location_name"),
-            t("supplies.col.kind"): _labels(lines["location_kind"], "supplies.kind"),
-            t("supplies.col.district"): _names(lines, "district_name"),
+            t("supplies.col.days"): _texts(lines["days_of_supply"], days_text),
+            t("supplies.col.stock_out"): _texts(lines["stock_out_date"], _date_text),
+            t("supplies.col.band"): _texts(lines["band"], band_text),
             t("supplies.col.on_hand"): lines["on_hand"].astype("int64"),
             t("supplies.col.burn"): _texts(lines["burn_rate"], burn_text),
-            t("supplies.col.days"): _texts(lines["days_of_supply"], days_text),
-            t("supplies.col.band"): _texts(lines["band"], band_text),
-            t("supplies.col.stock_out"): _texts(lines["stock_out_date"], _date_text),
             t("supplies.col.on_order"): lines["on_order"].astype("int64"),
+            t("supplies.col.kind"): _labels(lines["location_kind"], "supplies.kind"),
+            t("supplies.col.district"): _names(lines, "district_name"),
             t("supplies.col.reorder_level"): lines["reorder_level"].astype("int64"),
             t("supplies.col.days_counted"): lines["days_counted"].astype("int64"),
             t("supplies.col.last_count"): _local_times(lines["last_reported_at"]),

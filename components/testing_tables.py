@@ -224,14 +224,15 @@ def site_table(sites: pd.DataFrame) -> pd.DataFrame:
     lang = current_language()
     return pd.DataFrame(
         {
+            # The queue first: the table sits beside the map, narrow on a laptop.
             t("testing.col.queue"): [band_text(band) for band in sites["band"]],
-            t("testing.col.site"): sites[f"name_{lang}"].tolist(),
-            t("testing.col.district"): sites[f"district_{lang}"].tolist(),
-            t("testing.col.open"): sites["is_open"].astype(bool).tolist(),
             t("testing.col.wait"): sites["queue_wait_minutes"].astype("int64").tolist(),
+            t("testing.col.site"): sites[f"name_{lang}"].tolist(),
+            t("testing.col.open"): sites["is_open"].astype(bool).tolist(),
+            t("testing.col.stale"): sites["stale"].astype(bool).tolist(),
             t("testing.col.sampled_today"): sites["sampled_today"].astype("int64").tolist(),
             t("testing.col.last_report"): [time_text(m) for m in sites["last_reported_at"]],
-            t("testing.col.stale"): sites["stale"].astype(bool).tolist(),
+            t("testing.col.district"): sites[f"district_{lang}"].tolist(),
         }
     )
 

@@ -98,7 +98,7 @@ def test_days_of_supply_and_bands_are_exact_and_the_red_item_is_first(
     }
 
     lines = next(
-        frame.value for frame in app.dataframe if "Location kind" in frame.value.columns[:4]
+        frame.value for frame in app.dataframe if "Location" in frame.value.columns[:4]
     )
     by_place = {
         (row["Item"], row["Location"]): row
