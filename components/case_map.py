@@ -24,7 +24,9 @@ from components.maps import (
     CITY_VIEW,
     basemap_layer,
     circle_polygon,
+    city_bounds,
     district_features,
+    district_labels_layer,
     fit_view,
     geometry_bounds,
     offline_deck,
@@ -32,11 +34,10 @@ from components.maps import (
 )
 from data.codes import CASE_STATUSES, MAP_FACILITY_KINDS
 from data.timeutil import format_local
-from i18n import both_names, name, t
+from i18n import both_names, t
 
 DISTRICTS = "districts"
 SELECTED = "district_selected"
-LABELS = "district_labels"
 ZONES = "zones"
 DENSITY = "density"
 LINKS = "links"
@@ -207,35 +208,6 @@ def selected_district_layer(districts: pd.DataFrame, selected: str | None) -> pd
     )
 
 
-def district_labels_layer(districts: pd.DataFrame) -> pdk.Layer:
-    """District names at their label points (the basemap has no other labels)."""
-    labels = [
-        {
-            "position": [round(row["centroid_lon"], 5), round(row["centroid_lat"], 5)],
-            "text": name(row, "name"),
-        }
-        for _, row in districts.iterrows()
-    ]
-    return pdk.Layer(
-        "TextLayer",
-        id=LABELS,
-        data=labels,
-        get_position="position",
-        get_text="text",
-        get_size=14,
-        get_color=[55, 65, 81, 220],
-        character_set=pdk.types.String("auto"),
-        font_family=pdk.types.String(
-            '"Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC", sans-serif'
-        ),
-        font_weight=600,
-        outline_width=3,
-        outline_color=[255, 255, 255, 230],
-        font_settings={"sdf": True},
-        pickable=False,
-    )
-
-
 def zone_geometry(zone: Mapping) -> dict:
     """A zone's shape: its polygon when drawn, else a circle of its radius around its centre."""
     shape = zone.get("polygon_geojson")
@@ -372,7 +344,7 @@ def cases_layer(points: pd.DataFrame, *, day: date) -> pdk.Layer:
         stroked=True,
         line_width_min_pixels=1,
         get_radius=90,
-        radius_min_pixels=4,
+        radius_min_pixels=5,  # seen at a glance on the whole city
         radius_max_pixels=14,
         pickable=True,
         auto_highlight=True,
@@ -492,7 +464,19 @@ def legend_html() -> str:
     def rgb(colour: tuple[int, ...], alpha: float = 1.0) -> str:
         return f"rgba({colour[0]},{colour[1]},{colour[2]},{alpha})"
 
+    # The districts' shading: local cases in the period, in steps.
+    steps = sorted(DISTRICT_STEPS)
     items = [
+        _swatch(f"background:{rgb(tuple(colour))};border:1px solid #78828f")
+        + t(
+            "cases.legend.district_cases",
+            cases=f"{low}–{steps[index + 1][0] - 1}" if index + 1 < len(steps) else f"≥ {low}",
+        )
+        for index, (low, colour) in enumerate(steps)
+        if low > 0
+    ]
+    items.insert(0, f"<b>{t('cases.legend.district_title')}</b>")
+    items += [
         _swatch(f"border-radius:50%;background:{rgb(colour)};border:1px solid white")
         + t(f"kind.{kind}")
         for kind, colour in KIND_COLOURS.items()
@@ -528,16 +512,14 @@ def legend_html() -> str:
 
 
 def map_bounds(
-    districts: pd.DataFrame,
-    selected: str | None,
-    cases_box: tuple[float, float, float, float] | None,
+    districts: pd.DataFrame, selected: str | None
 ) -> tuple[float, float, float, float] | None:
-    """What the map frames: the selected district, else every case so far, else nothing."""
+    """What the map frames: the selected district, else the whole city (Conghua to Nansha)."""
     if selected is not None:
         boundary = districts.loc[districts["code"] == selected, "boundary_geojson"]
         if not boundary.empty:
             return geometry_bounds(parsed_geometry(boundary.iloc[0]))
-    return cases_box
+    return city_bounds(districts)
 
 
 def case_deck(
@@ -578,5 +560,9 @@ def case_deck(
         layers.append(facilities_layer(facilities))
     if points is not None:
         layers.append(cases_layer(points, day=day))
-    view = fit_view(bounds, width=1100, height=height, max_zoom=12) if bounds else CITY_VIEW
+    view = (
+        fit_view(bounds, width=1100, height=height, max_zoom=12, padding=0.04)
+        if bounds
+        else CITY_VIEW
+    )
     return offline_deck(layers, view=view, tooltip=tooltip(), height=height, style_url=style_url)

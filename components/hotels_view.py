@@ -282,7 +282,7 @@ def hotel_layer(points: pd.DataFrame) -> pdk.Layer:
         get_fill_color="fill",
         get_line_color="ring",
         get_radius="radius",
-        radius_min_pixels=4,
+        radius_min_pixels=6,  # seen at a glance on the whole city
         radius_max_pixels=16,
         stroked=True,
         line_width_min_pixels=2,

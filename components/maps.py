@@ -11,6 +11,8 @@ import pandas as pd
 import pydeck as pdk
 from pydeck.bindings.json_tools import default_serialize
 
+from i18n import name
+
 # The city as a whole, in the GCJ-02 frame the boundaries use.
 CITY_VIEW = pdk.ViewState(latitude=23.28, longitude=113.45, zoom=8.3, pitch=0, bearing=0)
 CENTRE_VIEW = pdk.ViewState(latitude=23.12, longitude=113.29, zoom=10.5, pitch=0, bearing=0)
@@ -105,6 +107,61 @@ def fit_view(
         zoom=round(min(zoom, max_zoom), 2),
         pitch=0,
         bearing=0,
+    )
+
+
+def city_bounds(districts: pd.DataFrame) -> tuple[float, float, float, float] | None:
+    """The box around every district: Conghua in the north to Nansha in the south."""
+    boxes = [geometry_bounds(parsed_geometry(text)) for text in districts["boundary_geojson"]]
+    present = [box for box in boxes if box is not None]
+    if not present:
+        return None
+    return (
+        min(box[0] for box in present),
+        min(box[1] for box in present),
+        max(box[2] for box in present),
+        max(box[3] for box in present),
+    )
+
+
+def city_view(districts: pd.DataFrame, *, height: int, width: int = 900) -> pdk.ViewState:
+    """A view that frames the whole city in a map of about this size."""
+    bounds = city_bounds(districts)
+    return (
+        CITY_VIEW if bounds is None else fit_view(bounds, width=width, height=height, padding=0.04)
+    )
+
+
+DISTRICT_LABELS = "district_labels"
+
+
+def district_labels_layer(districts: pd.DataFrame, *, size: int = 14) -> pdk.Layer:
+    """District names at their label points, in the reader's language (the basemap has no
+    other labels; the browser's own CJK font draws them, nothing is fetched)."""
+    labels = [
+        {
+            "position": [round(row["centroid_lon"], 5), round(row["centroid_lat"], 5)],
+            "text": name(row, "name"),
+        }
+        for _, row in districts.iterrows()
+    ]
+    return pdk.Layer(
+        "TextLayer",
+        id=DISTRICT_LABELS,
+        data=labels,
+        get_position="position",
+        get_text="text",
+        get_size=size,
+        get_color=[55, 65, 81, 230],
+        character_set=pdk.types.String("auto"),
+        font_family=pdk.types.String(
+            '"Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC", sans-serif'
+        ),
+        font_weight=600,
+        outline_width=3,
+        outline_color=[255, 255, 255, 230],
+        font_settings={"sdf": True},
+        pickable=False,
     )
 
 

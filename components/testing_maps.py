@@ -7,12 +7,10 @@ import pydeck as pdk
 
 from components.maps import (
     BASE_FILL,
-    CITY_VIEW,
     basemap_layer,
-    fit_view,
-    geometry_bounds,
+    city_view,
+    district_labels_layer,
     offline_deck,
-    parsed_geometry,
 )
 from components.testing_tables import round_label
 from i18n import current_language, t
@@ -62,27 +60,17 @@ def completion_districts(districts: pd.DataFrame, rounds: pd.DataFrame) -> pd.Da
     return districts.assign(fill=fills, label=labels)
 
 
-def _union(boxes: list[tuple[float, float, float, float] | None]) -> tuple | None:
-    """The box around several (min lon, min lat, max lon, max lat) boxes; None for none."""
-    present = [box for box in boxes if box is not None]
-    if not present:
-        return None
-    return (
-        min(box[0] for box in present),
-        min(box[1] for box in present),
-        max(box[2] for box in present),
-        max(box[3] for box in present),
-    )
-
-
 def completion_deck(districts: pd.DataFrame, rounds: pd.DataFrame) -> pdk.Deck:
     """A choropleth of the chosen rounds' completion, framed on the chosen districts."""
     shaded = completion_districts(districts, rounds)
     layer = basemap_layer(shaded, layer_id="completion", properties=["label"], fill_column="fill")
-    chosen = districts[districts["code"].isin(set(rounds["district_code"]))]
-    bounds = _union([geometry_bounds(parsed_geometry(text)) for text in chosen["boundary_geojson"]])
-    view = CITY_VIEW if bounds is None else fit_view(bounds, width=640, height=MAP_HEIGHT)
-    return offline_deck([layer], view=view, tooltip={"text": "{label}"}, height=MAP_HEIGHT)
+    # The whole city, named: the chosen districts stand out by their shading.
+    return offline_deck(
+        [layer, district_labels_layer(districts, size=12)],
+        view=city_view(districts, width=640, height=MAP_HEIGHT),
+        tooltip={"text": "{label}"},
+        height=MAP_HEIGHT,
+    )
 
 
 def site_points(sites: pd.DataFrame, limit: int = MAX_SITE_POINTS) -> pd.DataFrame:
@@ -118,7 +106,7 @@ def sites_deck(districts: pd.DataFrame, sites: pd.DataFrame) -> pdk.Deck:
         get_position=["lon", "lat"],
         get_fill_color="colour",
         get_radius=250,
-        radius_min_pixels=4,
+        radius_min_pixels=5,
         radius_max_pixels=14,
         stroked=True,
         get_line_color=[255, 255, 255, 200],
@@ -126,13 +114,9 @@ def sites_deck(districts: pd.DataFrame, sites: pd.DataFrame) -> pdk.Deck:
         pickable=True,
     )
     base = basemap_layer(districts, layer_id="districts", pickable=False)
-    view = CITY_VIEW
-    if not points.empty:
-        bounds = (
-            points["lon"].min(),
-            points["lat"].min(),
-            points["lon"].max(),
-            points["lat"].max(),
-        )
-        view = fit_view(tuple(float(value) for value in bounds), width=640, height=MAP_HEIGHT)
-    return offline_deck([base, layer], view=view, tooltip={"text": "{label}"}, height=MAP_HEIGHT)
+    return offline_deck(
+        [base, district_labels_layer(districts, size=12), layer],
+        view=city_view(districts, width=640, height=MAP_HEIGHT),
+        tooltip={"text": "{label}"},
+        height=MAP_HEIGHT,
+    )

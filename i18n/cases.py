@@ -93,6 +93,11 @@ STRINGS: dict[str, tuple[str, str]] = {
     "cases.layer.hospitals": ("定点医院", "Designated hospitals"),
     "cases.layer.hotels": ("隔离酒店", "Quarantine hotels"),
     "cases.layer.sites": ("核酸采样点", "Testing sites"),
+    "cases.legend.district_title": (
+        "区内本土病例（所选时段）",
+        "Local cases in a district (period)",
+    ),
+    "cases.legend.district_cases": ("{cases} 例", "{cases} cases"),
     "cases.legend.older": ("较早报告的病例（颜色较淡）", "Older cases (fainter)"),
     "cases.legend.link": ("传播关系（传染者 → 被传染者）", "Link (infector → infected)"),
     "cases.legend.density": ("病例密度（少 → 多）", "Case density (low → high)"),

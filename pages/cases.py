@@ -250,7 +250,6 @@ def _map(
         facilities = read(list_map_facilities, kinds=kinds, district=district, limit=FACILITY_LIMIT)
     if shown["cases_layer_points"]:
         points = read(list_case_points, end=end, limit=POINT_LIMIT, **cases)
-    box = (extent.min_lon, extent.min_lat, extent.max_lon, extent.max_lat) if extent.cases else None
     known = frozenset(districts["code"])
     with map_column:
         st.pydeck_chart(
@@ -260,7 +259,7 @@ def _map(
                 zones_in_force,
                 day=chosen.day,
                 selected=district,
-                bounds=case_map.map_bounds(districts, district, box),
+                bounds=case_map.map_bounds(districts, district),
                 style_url=_map_style_url(),
                 height=MAP_HEIGHT,
                 zones=zones,

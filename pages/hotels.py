@@ -20,7 +20,7 @@ from components.hotels_view import (
     sort_hotels,
 )
 from components.kpi import Kpi, render_kpis
-from components.maps import basemap_layer, offline_deck
+from components.maps import basemap_layer, city_view, district_labels_layer, offline_deck
 from data.codes import HOTEL_COHORTS
 from data.measures.hotels import NET_INTAKE_WINDOW_DAYS, occupancy_band
 from data.measures.status import BAND_STATUS, status_of
@@ -263,11 +263,14 @@ if now is not None:
 
             st.subheader(t("hotels.map"))
             points = hotel_points(shown)
+            districts = read(list_districts)
             deck = offline_deck(
                 [
-                    basemap_layer(read(list_districts), pickable=False),
+                    basemap_layer(districts, pickable=False),
+                    district_labels_layer(districts, size=12),
                     hotel_layer(points),
                 ],
+                view=city_view(districts, height=560),
                 tooltip={"html": "{tooltip}"},
             )
             st.pydeck_chart(deck, key="hotels_map")

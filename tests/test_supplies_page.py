@@ -97,9 +97,7 @@ def test_days_of_supply_and_bands_are_exact_and_the_red_item_is_first(
         *((row, critical) for row in range(3)),
     }
 
-    lines = next(
-        frame.value for frame in app.dataframe if "Location" in frame.value.columns[:4]
-    )
+    lines = next(frame.value for frame in app.dataframe if "Location" in frame.value.columns[:4])
     by_place = {
         (row["Item"], row["Location"]): row
         for row in lines.to_dict("records")

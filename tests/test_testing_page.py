@@ -51,7 +51,7 @@ def _decks(app: AppTest) -> dict[str, dict]:
     decks = {}
     for element in app.get("deck_gl_json_chart"):
         spec = json.loads(element.proto.json)
-        decks[spec["layers"][-1]["id"]] = spec
+        decks.update({layer["id"]: spec for layer in spec["layers"]})  # a deck by its layers
     return decks
 
 
@@ -330,3 +330,15 @@ def test_a_stalled_rounds_alert_gives_the_watched_hours_to_one_decimal() -> None
         "Liwan round 2 missed its deadline of 06-10 18:00 with 1,000 still to sample, and "
         "nothing sampled in the last 6.2 h.",
     )
+
+
+@pytest.mark.replay_at(REPLAY_AT)
+def test_both_testing_maps_show_the_whole_city_with_its_district_names(known: KnownRounds) -> None:
+    app = _open_page()
+    for layer_id in ("completion", "testing-sites"):
+        deck = _decks(app)[layer_id]
+        (labels,) = [layer for layer in deck["layers"] if layer["id"] == "district_labels"]
+        names = sorted(label["text"] for label in labels["data"])
+        assert names[:3] == ["Baiyun", "Conghua", "Haizhu"] and len(names) == 11
+        # Framed on the city (centre near 23.25° N), not on the chosen districts or sites.
+        assert 23.1 < deck["initialViewState"]["latitude"] < 23.4
