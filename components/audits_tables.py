@@ -13,6 +13,7 @@ from collections.abc import Mapping
 import pandas as pd
 import streamlit as st
 
+from components.format import as_written
 from data.measures.audits import ACTION_STATUSES, AUDIT_STATUSES, MAX_SCORE
 from data.timeutil import command_zone
 from i18n import current_language, t
@@ -108,9 +109,10 @@ def findings_table(findings: pd.DataFrame) -> pd.DataFrame:
             t("audits.col.facility"): _name(findings, "facility"),
             t("audits.col.district"): _name(findings, "district"),
             t("audits.col.kind"): findings["kind"].map(kind_label),
-            t("audits.col.owner"): findings["owner"],
-            t("audits.col.finding"): _name(findings, "finding"),
-            t("audits.col.action"): _name(findings, "action"),
+            # Typed once, in one language: marked as the original in the other's view.
+            t("audits.col.owner"): findings["owner"].map(as_written),
+            t("audits.col.finding"): _name(findings, "finding").map(as_written),
+            t("audits.col.action"): _name(findings, "action").map(as_written),
             t("audits.col.closed"): findings["closed_date"].map(_day),
             t("audits.col.audited"): _local_times(findings["audited_at"]),
         }
@@ -137,7 +139,8 @@ def audit_items_view(
             t("audits.col.component"): items["component"].map(
                 lambda code: components[code][column] if code in components else code
             ),
-            t("audits.col.code"): items["code"],
+            # Numbered as the audit form numbers them (never the internal code).
+            t("audits.col.number"): range(1, len(items) + 1),
             t("audits.col.item"): _name(items, "text"),
             t("audits.col.weight"): items["weight"],
             result: _pills(
@@ -145,9 +148,7 @@ def audit_items_view(
                     lambda code: t(f"audits.result.{code if isinstance(code, str) else 'missing'}")
                 )
             ),
-            t("audits.col.note"): items["note"].map(
-                lambda note: note if isinstance(note, str) else ""
-            ),
+            t("audits.col.note"): items["note"].map(as_written),
         }
     )
     colours = {t(f"audits.result.{code}"): colour for code, colour in RESULT_COLOURS.items()}

@@ -31,6 +31,28 @@ def fmt_days(value: float | None) -> str:
     return f"{value:.1f} {unit}"
 
 
+def _has_chinese(text: str) -> bool:
+    return any("\u4e00" <= char <= "\u9fff" for char in text)
+
+
+def as_written(text: object) -> str:
+    """Free text typed in one language (an owner, a note, a finding entered once), marked as
+    the original when the reader reads the other language, so it never passes for a
+    translation: "院感科（中文原文）" for an English reader, "Ward 3 (English original)"
+    for a Chinese one. Blank stays blank."""
+    if text is None or (isinstance(text, float) and math.isnan(text)):
+        return ""
+    written = str(text)
+    if not written.strip():
+        return ""
+    chinese = _has_chinese(written)
+    if current_language() == "en" and chinese:
+        return f"{written} (original in Chinese)"
+    if current_language() == "zh" and not chinese and any(char.isalpha() for char in written):
+        return f"{written}（英文原文）"
+    return written
+
+
 _MARKDOWN = "\\`*_{}[]()#+-.!|<>~$:"
 
 

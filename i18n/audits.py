@@ -144,6 +144,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "audits.col.days_overdue": ("逾期天数", "Days overdue"),
     "audits.col.audited": ("督查时间", "Audited"),
     "audits.col.item": ("检查项", "Item"),
+    "audits.col.number": ("序号", "No."),
     "audits.col.code": ("编号", "Code"),
     "audits.col.weight": ("权重", "Weight"),
     "audits.col.result": ("结果", "Result"),

@@ -137,12 +137,13 @@ def test_trend_and_audit_detail_of_a_chosen_facility(app_database: str, engine: 
     assert trend["checklist"].tolist() == ["t-v1", "t-v2"]
     # The latest audit is shown first: every item of its checklist, with notes.
     items = history.dataframe[0].value
-    assert items[["Code", "Note"]].values.tolist() == [
-        ["p1", ""],
-        ["t1", "2 of 5 staff untrained"],
-        ["c1", "No triage at east gate"],
-        ["c2", ""],
-        ["c3", ""],
+    # Numbered as the form numbers them, never by internal code (p1, t1, ...).
+    assert items[["No.", "Note"]].values.tolist() == [
+        [1, ""],
+        [2, "2 of 5 staff untrained"],
+        [3, "No triage at east gate"],
+        [4, ""],
+        [5, ""],
     ]
     assert _pills(history.dataframe[0], "Result") == [
         ("Pass", GREEN),

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from i18n import CATALOGUE, set_language, t
 
 
@@ -18,3 +20,23 @@ def test_language_switch_and_fallback() -> None:
     assert t("overview.title") == "Overview"
     assert set_language("fr") == "zh"
     assert t("overview.title") == "总览"
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "shown"),
+    [
+        ("en", "院感科", "院感科 (original in Chinese)"),
+        ("en", "Infection control office", "Infection control office"),
+        ("zh", "Ward 3 manager", "Ward 3 manager（英文原文）"),
+        ("zh", "院感科", "院感科"),
+        ("zh", "2021-06-10", "2021-06-10"),  # no letters: no language to mark
+        ("en", None, ""),
+    ],
+)
+def test_free_text_in_one_language_is_marked_as_the_original(
+    lang: str, text: str | None, shown: str
+) -> None:
+    from components.format import as_written
+    from tests.factories import in_language
+
+    assert in_language(lang, as_written, text) == shown
