@@ -15,6 +15,7 @@ from typing import Any
 import streamlit as st
 
 from components.format import plain
+from components.widgets import select_all_shown
 from i18n import t
 
 
@@ -104,6 +105,7 @@ def _widget(form: str, item: FormField) -> Any:
             format_func=item.format_func,
             key=key,
             help=item.help,
+            select_all=select_all_shown(),  # Streamlit's words: English only
         )
     if item.kind == "choice":
         options = list(item.options)

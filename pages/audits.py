@@ -22,6 +22,7 @@ from components.export import excel_csv
 from components.format import fmt_int
 from components.forms import FormField
 from components.kpi import Kpi, render_kpis
+from components.widgets import select_all_shown
 from data.codes import AUDIT_RESULTS, AUDITABLE_KINDS
 from data.measures.audits import ACTION_STATUSES
 from data.measures.status import status_of
@@ -287,6 +288,7 @@ if now is not None:
         format_func=kind_names.__getitem__,
         placeholder=t("audits.filter.kinds_all"),
         key="audits_kinds",
+        select_all=select_all_shown(),  # Streamlit's words: English only
     )
     filters = {"district": district or None, "kinds": tuple(kinds)}
 
@@ -388,6 +390,7 @@ if now is not None:
             format_func=status_names.__getitem__,
             placeholder=t("audits.filter.statuses_all"),
             key="audits_statuses",
+            select_all=select_all_shown(),  # Streamlit's words: English only
         )
         findings = read(list_findings, today=now.today, statuses=tuple(statuses), **filters)
         if findings.empty:

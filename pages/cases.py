@@ -12,6 +12,7 @@ from components.epicurve import local_case_curve
 from components.format import fmt_int
 from components.forms import FormField
 from components.kpi import Kpi, render_kpis
+from components.widgets import select_all_shown
 from data.codes import CASE_KINDS, CASE_SEVERITIES, CASE_STATUSES, ZONE_LEVELS
 from data.queries.cases import (
     CaseExtent,
@@ -141,6 +142,7 @@ def _filters(now: Clock, names: dict[str, str], first_day: date) -> Filters:
         default=list(CASE_KINDS),
         format_func=kind_names.__getitem__,
         key="cases_kinds",
+        select_all=select_all_shown(),  # Streamlit's words: English only
     )
     if start is None:  # the date field was cleared: the whole outbreak
         start = first_day

@@ -21,6 +21,7 @@ from components.hotels_view import (
 )
 from components.kpi import Kpi, render_kpis
 from components.maps import basemap_layer, city_view, district_labels_layer, offline_deck
+from components.widgets import select_all_shown
 from data.codes import HOTEL_COHORTS
 from data.measures.hotels import NET_INTAKE_WINDOW_DAYS, occupancy_band
 from data.measures.status import BAND_STATUS, status_of
@@ -222,6 +223,7 @@ if now is not None:
             format_func=lambda code: names_of.get(code, code),
             placeholder=t("hotels.filter.district_all"),
             key="hotels_districts",
+            select_all=select_all_shown(),  # Streamlit's words: English only
         )
         # Labels are looked up now: AppTest calls format_func outside the script run too.
         cohort_names = {None: t("hotels.filter.all_cohorts")}

@@ -17,6 +17,7 @@ from components.supplies_tables import (
     render_line_table,
     render_stock_out_table,
 )
+from components.widgets import select_all_shown
 from data.codes import SUPPLY_CATEGORIES
 from data.measures.status import status_of
 from data.measures.supplies import STOCK_OUT_WINDOW_DAYS
@@ -201,6 +202,7 @@ def render(now: Clock) -> None:
         format_func=category_names.__getitem__,
         placeholder=t("supplies.filter.all"),
         key="supplies_category",
+        select_all=select_all_shown(),  # Streamlit's words: English only
     )
     chosen_districts = middle.multiselect(
         t("supplies.filter.district"),
@@ -208,6 +210,7 @@ def render(now: Clock) -> None:
         format_func=district_names.__getitem__,
         placeholder=t("supplies.filter.all"),
         key="supplies_district",
+        select_all=select_all_shown(),  # Streamlit's words: English only
     )
     chosen_kinds = right.multiselect(
         t("supplies.filter.kind"),
@@ -215,6 +218,7 @@ def render(now: Clock) -> None:
         format_func=kind_names.__getitem__,
         placeholder=t("supplies.filter.all"),
         key="supplies_kind",
+        select_all=select_all_shown(),  # Streamlit's words: English only
     )
     filters = {
         "today": now.today,

@@ -20,6 +20,7 @@ from components.testing_tables import (
     round_label,
     round_option,
 )
+from components.widgets import select_all_shown
 from data.measures.status import status_of
 from data.measures.testing import DEFAULT_WINDOW_HOURS, combined_percent, default_round_ids
 from data.queries.common import Clock, list_districts
@@ -65,6 +66,7 @@ def choose_rounds(rounds: pd.DataFrame, now: Clock, column: DeltaGenerator) -> p
         format_func=lambda round_id: labels.get(round_id, str(round_id)),
         help=t("testing.filter.rounds_help"),
         key="testing_rounds",
+        select_all=select_all_shown(),  # Streamlit's words: English only
     )
     return rounds[rounds["round_id"].isin(chosen)]
 

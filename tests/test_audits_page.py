@@ -253,3 +253,12 @@ def test_chart_specs_are_valid_vega_lite() -> None:
     ]
     score_trend_chart(trend).to_dict(validate=True)
     assert chart_spec(score_trend_chart(trend))["layer"]
+
+
+@pytest.mark.parametrize(("lang", "offered"), [("zh", False), ("en", True)])
+def test_streamlits_english_select_all_is_left_out_of_chinese_screens(
+    app_database: str, engine: Engine, lang: str, offered: bool
+) -> None:
+    app = _run(engine, lang)
+    kinds = app.multiselect(key="audits_kinds").proto
+    assert bool(kinds.select_all) is offered
