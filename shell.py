@@ -96,6 +96,30 @@ def choose_language() -> str:
     return lang
 
 
+def filter_from_address(key: str, options: Sequence[Any], *, several: bool = False) -> None:
+    """Start a filter from the address (`?<key>=440103`, repeated for several), unless this
+    session has set it already: a reload or a bookmark opens the view as it was. Values the
+    filter does not offer are ignored. Call before drawing the filter's widget."""
+    if key in st.session_state:
+        return
+    known = {str(option): option for option in options}
+    chosen = [known[value] for value in st.query_params.get_all(key) if value in known]
+    if chosen:
+        st.session_state[key] = chosen if several else chosen[0]
+
+
+def filter_to_address(key: str, value: Any, *, default: Any = None) -> None:
+    """Write a filter's value into the address (codes, not names: the same in both
+    languages); the default leaves the address clean."""
+    values = [str(item) for item in value] if isinstance(value, list | tuple) else [value]
+    values = [str(item) for item in values if item not in (None, "")]
+    if value == default or not values:
+        if key in st.query_params:
+            del st.query_params[key]
+    elif st.query_params.get_all(key) != values:
+        st.query_params[key] = values
+
+
 def _route_through_app() -> None:
     """Re-run through app.py when a fresh server's first request deep-links to a page.
 

@@ -43,7 +43,14 @@ from data.timeutil import format_local, to_utc
 from data.writes import close_action, record_audit
 from i18n import current_language, t
 from panels import Panel, label, render_panel
-from shell import current_user, local_now, read, start_page
+from shell import (
+    current_user,
+    filter_from_address,
+    filter_to_address,
+    local_now,
+    read,
+    start_page,
+)
 
 # The heat grid shows at most this many facilities (the lowest-scoring): beyond that a grid
 # is too tall to read, and the filters narrow it down.
@@ -276,6 +283,8 @@ if now is not None:
     }
     kind_names = {kind: kind_label(kind) for kind in AUDITABLE_KINDS}
     left, right = st.columns(2)
+    filter_from_address("audits_district", list(district_names))
+    filter_from_address("audits_kinds", AUDITABLE_KINDS, several=True)
     district = left.selectbox(
         t("audits.filter.district"),
         list(district_names),
@@ -290,6 +299,8 @@ if now is not None:
         key="audits_kinds",
         select_all=select_all_shown(),  # Streamlit's words: English only
     )
+    filter_to_address("audits_district", district, default="")
+    filter_to_address("audits_kinds", kinds, default=[])
     filters = {"district": district or None, "kinds": tuple(kinds)}
 
     facilities = read(list_facility_audit_status, today=now.today, **filters)

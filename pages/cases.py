@@ -37,7 +37,7 @@ from data.timeutil import day_bounds_utc, format_local, to_utc
 from data.writes import create_zone, edit_case, edit_zone
 from i18n import current_language, t
 from panels import Panel, label, render_panel
-from shell import local_now, read, start_page
+from shell import filter_from_address, filter_to_address, local_now, read, start_page
 
 # At most this many cases (the newest) and links go to the browser; density covers them all.
 POINT_LIMIT = 2000
@@ -126,6 +126,10 @@ def _filters(now: Clock, names: dict[str, str], first_day: date) -> Filters:
         help=t("cases.filter.from_help"),
     )
     whole_city = t("district.all")
+    # District and case kinds live in the address (?cases_district=440103): a reload or a
+    # bookmark opens the map as it was.
+    filter_from_address("cases_district", list(names))
+    filter_from_address("cases_kinds", CASE_KINDS, several=True)
     district = where.selectbox(
         t("cases.filter.district"),
         [None, *names],
@@ -139,11 +143,14 @@ def _filters(now: Clock, names: dict[str, str], first_day: date) -> Filters:
     chosen = which.multiselect(
         t("cases.filter.kinds"),
         list(CASE_KINDS),
-        default=list(CASE_KINDS),
+        # Every kind at first (a kind chosen in the address is the session's value already).
+        default=None if "cases_kinds" in st.session_state else list(CASE_KINDS),
         format_func=kind_names.__getitem__,
         key="cases_kinds",
         select_all=select_all_shown(),  # Streamlit's words: English only
     )
+    filter_to_address("cases_district", district)
+    filter_to_address("cases_kinds", chosen, default=list(CASE_KINDS))
     if start is None:  # the date field was cleared: the whole outbreak
         start = first_day
     if start > day:

@@ -39,7 +39,7 @@ from data.timeutil import format_local, to_utc
 from data.writes import record_hotel_report
 from i18n import current_language, t
 from panels import Panel, count_fields, render_panel
-from shell import local_now, read, start_page
+from shell import filter_from_address, filter_to_address, local_now, read, start_page
 
 # Alerts name this many hotels, then say how many more.
 NAMES_IN_ALERT = 8
@@ -217,6 +217,12 @@ if now is not None:
             for _, row in every_hotel.drop_duplicates("district_code").iterrows()
         }
         left, middle, right = st.columns([3, 2, 2])
+        cohort_names = {None: t("hotels.filter.all_cohorts")}
+        cohort_names.update({c: t(f"cohort.{c}") for c in HOTEL_COHORTS})
+        # The filters live in the address: a reload or a bookmark keeps them.
+        filter_from_address("hotels_districts", sorted(names_of), several=True)
+        filter_from_address("hotels_cohort", list(HOTEL_COHORTS))
+        filter_from_address("hotels_sort", SORT_ORDERS)
         districts = left.multiselect(
             t("hotels.filter.district"),
             sorted(names_of),
@@ -226,8 +232,6 @@ if now is not None:
             select_all=select_all_shown(),  # Streamlit's words: English only
         )
         # Labels are looked up now: AppTest calls format_func outside the script run too.
-        cohort_names = {None: t("hotels.filter.all_cohorts")}
-        cohort_names.update({c: t(f"cohort.{c}") for c in HOTEL_COHORTS})
         cohort = middle.selectbox(
             t("hotels.filter.cohort"),
             list(cohort_names),
@@ -238,6 +242,9 @@ if now is not None:
         order = right.selectbox(
             t("hotels.sort"), SORT_ORDERS, format_func=order_names.__getitem__, key="hotels_sort"
         )
+        filter_to_address("hotels_districts", districts, default=[])
+        filter_to_address("hotels_cohort", cohort)
+        filter_to_address("hotels_sort", order, default=SORT_ORDERS[0])
         shown = read(list_hotels, clock=now, districts=tuple(sorted(districts)), cohort=cohort)
         if shown.empty:
             st.info(t("empty.filter"))

@@ -36,7 +36,7 @@ from data.timeutil import format_local, to_utc
 from data.writes import edit_reorder_level, record_stock_report
 from i18n import current_language, t
 from panels import Panel, count_fields, render_panel
-from shell import local_now, read, start_page
+from shell import filter_from_address, filter_to_address, local_now, read, start_page
 
 
 def render_trends(lines: pd.DataFrame, now: Clock) -> None:
@@ -196,6 +196,10 @@ def render(now: Clock) -> None:
     category_names = {code: t(f"supplies.category.{code}") for code in SUPPLY_CATEGORIES}
     kind_names = {kind: t(f"supplies.kind.{kind}") for kind in kinds}
     left, middle, right = st.columns(3)
+    # The filters live in the address: a reload or a bookmark keeps them.
+    filter_from_address("supplies_category", SUPPLY_CATEGORIES, several=True)
+    filter_from_address("supplies_district", list(district_names), several=True)
+    filter_from_address("supplies_kind", kinds, several=True)
     categories = left.multiselect(
         t("supplies.filter.category"),
         SUPPLY_CATEGORIES,
@@ -220,6 +224,9 @@ def render(now: Clock) -> None:
         key="supplies_kind",
         select_all=select_all_shown(),  # Streamlit's words: English only
     )
+    filter_to_address("supplies_category", categories, default=[])
+    filter_to_address("supplies_district", chosen_districts, default=[])
+    filter_to_address("supplies_kind", chosen_kinds, default=[])
     filters = {
         "today": now.today,
         "categories": tuple(categories),

@@ -38,7 +38,7 @@ from data.timeutil import format_local, to_local, to_utc
 from data.writes import edit_round, record_site_report
 from i18n import current_language, t
 from panels import Panel, count_fields, label, render_panel
-from shell import local_now, read, start_page
+from shell import filter_from_address, filter_to_address, local_now, read, start_page
 
 WINDOW_CHOICES = (3, 6, 12, 24)
 # The sites table lists this many sites, worst queue first (a city runs thousands).
@@ -59,15 +59,18 @@ def choose_rounds(rounds: pd.DataFrame, now: Clock, column: DeltaGenerator) -> p
         ],
         now.now,
     )
+    # The rounds chosen live in the address (?testing_rounds=12&testing_rounds=13).
+    filter_from_address("testing_rounds", list(labels), several=True)
     chosen = column.multiselect(
         t("testing.filter.rounds"),
         list(labels),
-        default=default,
+        default=None if "testing_rounds" in st.session_state else default,
         format_func=lambda round_id: labels.get(round_id, str(round_id)),
         help=t("testing.filter.rounds_help"),
         key="testing_rounds",
         select_all=select_all_shown(),  # Streamlit's words: English only
     )
+    filter_to_address("testing_rounds", sorted(chosen), default=sorted(default))
     return rounds[rounds["round_id"].isin(chosen)]
 
 

@@ -6,9 +6,13 @@ from __future__ import annotations
 import asyncio
 
 import pytest
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
 from starlette.responses import PlainTextResponse
 
 from addresses import NestedPathRedirect, landing_path
+from tests.conftest import open_app
+from tests.factories import make_facility
 
 
 @pytest.mark.parametrize(
@@ -65,3 +69,27 @@ def test_the_redirect_keeps_the_query_and_only_page_loads_move() -> None:
     assert (status, headers["location"]) == (307, "/audits?lang=en")
     assert _get("GET", "/audits")[2] == b"/audits"
     assert _get("POST", "/audits/x")[2] == b"/audits/x"
+
+
+# --- A view's filters live in the address -----------------------------------------------------
+
+
+def test_a_views_filters_open_from_the_address_and_follow_the_choice(
+    app_database: str, engine: Engine
+) -> None:
+    with Session(engine) as session:
+        make_facility(session, kind="general_hospital", district_code="440104")
+    app = open_app("pages/audits.py")
+    app.query_params["lang"] = "en"
+    app.query_params["audits_district"] = "440104"
+    app.query_params["audits_kinds"] = ["general_hospital", "no_such_kind"]
+    app.run()
+    assert not app.exception
+    # Codes, not names, in the address: the same bookmark in either language.
+    assert app.selectbox(key="audits_district").value == "440104"
+    assert app.multiselect(key="audits_kinds").value == ["general_hospital"]
+    assert app.query_params["audits_kinds"] == "general_hospital"  # the unknown one dropped
+    app.selectbox(key="audits_district").set_value("440103").run()
+    assert app.query_params["audits_district"] == "440103"
+    app.selectbox(key="audits_district").set_value("").run()  # the whole city: a clean address
+    assert "audits_district" not in app.query_params
