@@ -21,8 +21,8 @@ STATUS_MARKS = {
     "ok": ("green", "✓"),
 }
 
-# Streamlit's metric truncates its label and value with an ellipsis; here they wrap, and the
-# value shrinks a little on narrow cards before it wraps.
+# Streamlit's metric truncates its label, value and change with an ellipsis; here they wrap,
+# and the value shrinks a little on narrow cards before it wraps.
 _STYLE = """
 <style>
 [data-testid="stMetricLabel"], [data-testid="stMetricLabel"] * {
@@ -33,6 +33,10 @@ _STYLE = """
   overflow-wrap: anywhere; line-height: 1.15;
 }
 [data-testid="stMetricValue"] { font-size: clamp(1.5rem, 2.3vw, 2.25rem) !important; }
+[data-testid="stMetricDelta"], [data-testid="stMetricDelta"] * {
+  white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
+  height: auto !important;
+}
 [class*="st-key-kpi-alarm-"] { border-left: 6px solid #c0392b !important; }
 [class*="st-key-kpi-warning-"] { border-left: 6px solid #d68910 !important; }
 </style>

@@ -12,7 +12,6 @@ from components.epicurve import local_case_curve
 from components.format import fmt_int
 from components.forms import FormField
 from components.kpi import Kpi, render_kpis
-from components.widgets import select_all_shown
 from data.codes import CASE_KINDS, CASE_SEVERITIES, CASE_STATUSES, ZONE_LEVELS
 from data.queries.cases import (
     CaseExtent,
@@ -140,14 +139,15 @@ def _filters(now: Clock, names: dict[str, str], first_day: date) -> Filters:
     )
     # Labels fixed in this run's language (the formatter may be called outside the run).
     kind_names = {kind: t(f"kind.{kind}") for kind in CASE_KINDS}
-    chosen = which.multiselect(
+    # Two kinds: pills show both whole (a multiselect's chips were cut off on a laptop).
+    chosen = which.pills(
         t("cases.filter.kinds"),
         list(CASE_KINDS),
+        selection_mode="multi",
         # Every kind at first (a kind chosen in the address is the session's value already).
         default=None if "cases_kinds" in st.session_state else list(CASE_KINDS),
         format_func=kind_names.__getitem__,
         key="cases_kinds",
-        select_all=select_all_shown(),  # Streamlit's words: English only
     )
     filter_to_address("cases_district", district)
     filter_to_address("cases_kinds", chosen, default=list(CASE_KINDS))
@@ -238,7 +238,8 @@ def _map(
 ) -> None:
     """The map with its layer switches and legend; a district clicked filters the page."""
     st.subheader(t("cases.map.title", day=chosen.day.isoformat()))
-    map_column, side = st.columns([5, 1])
+    # The side column is wide enough for its switches' labels on a laptop.
+    map_column, side = st.columns([4, 1.3])
     with side:
         st.markdown(f"**{t('cases.layer.title')}**")
         shown = {key: st.toggle(t(label), value=on, key=key) for key, label, on in LAYERS}

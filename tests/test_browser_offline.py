@@ -1,4 +1,5 @@
-"""Really offline, in a real browser: no page requests any host but the app's own server.
+"""Really offline and legible, in a real browser: no page requests any host but the app's
+own server, and none cuts a figure or label short or shows a raw value ("None", a code).
 
 Starts `streamlit run app.py` on a free port with a fresh SQLite database (the demo seeds
 itself on first start), then opens every page in both languages in Debian's Chromium and
@@ -29,8 +30,38 @@ from tests.browser import (
     wait_until_drawn,
 )
 
-PAGES = ["/overview", "/cases", "/testing", "/hotels", "/supplies", "/audits"]
+PAGES = ["/overview", "/cases", "/testing", "/hotels", "/supplies", "/audits", "/changelog"]
 LANGUAGES = ["zh", "en"]
+# A duty officer's laptop and a command hall's TV.
+SIZES = {"laptop": (1366, 768), "hall": (1920, 1080)}
+# What the reader sees of the main area: text an element cuts short (an ellipsis, or hidden
+# overflow), and raw values or codes among the visible words (icons' ligature names aside).
+LEGIBILITY = """() => {
+  const main = document.querySelector('[data-testid="stMain"]');
+  // An icon is a ligature of the bundled Material font: its text is a name, never shown.
+  const icon = (el) => el.closest('[data-testid="stIconMaterial"]')
+    || getComputedStyle(el).fontFamily.includes('Material');
+  const clipped = [];
+  for (const el of main.querySelectorAll('*')) {
+    if (el.offsetParent === null || icon(el)) continue;
+    const text = (el.innerText || '').trim();
+    if (!text) continue;
+    const style = getComputedStyle(el);
+    const hides = (value) => ['hidden', 'clip'].includes(value);
+    const clips = style.textOverflow === 'ellipsis' || hides(style.overflowX)
+      || hides(style.overflow);
+    if (clips && el.scrollWidth > el.clientWidth + 1) clipped.push(text.slice(0, 60));
+  }
+  const walker = document.createTreeWalker(main, NodeFilter.SHOW_TEXT);
+  let seen = '';
+  while (walker.nextNode()) {
+    const parent = walker.currentNode.parentElement;
+    if (parent.offsetParent === null || icon(parent)) continue;
+    seen += ' ' + walker.currentNode.textContent;
+  }
+  const raw = seen.match(/\\b(None|NaN|nan|null|undefined)\\b|\\b[a-z]+_[a-z_]+\\b/g) || [];
+  return {clipped, raw};
+}"""
 pytestmark = BROWSER_MARKS
 
 
@@ -65,16 +96,18 @@ def signed_in_state(server: str, browser: Browser, app_folder: Path) -> dict:
     return state
 
 
+@pytest.mark.parametrize("size", SIZES)
 @pytest.mark.parametrize("lang", LANGUAGES)
 @pytest.mark.parametrize("path", PAGES)
-def test_a_page_requests_nothing_from_outside_hosts(
-    server: str, signed_in_state: dict, browser: Browser, path: str, lang: str
+def test_a_page_requests_nothing_from_outside_hosts_and_reads_whole(
+    server: str, signed_in_state: dict, browser: Browser, path: str, lang: str, size: str
 ) -> None:
     base = server
     requested: list[str] = []
     blocked: list[str] = []
+    width, height = SIZES[size]
     context = browser.new_context(
-        viewport={"width": 1366, "height": 768}, storage_state=signed_in_state
+        viewport={"width": width, "height": height}, storage_state=signed_in_state
     )
 
     def guard(route) -> None:  # noqa: ANN001 - playwright Route
@@ -93,8 +126,11 @@ def test_a_page_requests_nothing_from_outside_hosts(
     try:
         page.goto(address)
         wait_until_drawn(page, path, PAGE_SECONDS * 1000)
+        seen = page.evaluate(LEGIBILITY)
     finally:
         context.close()
+    assert seen["clipped"] == [], f"{address} at {width}x{height} cuts short: {seen['clipped']}"
+    assert seen["raw"] == [], f"{address} at {width}x{height} shows raw values: {seen['raw']}"
 
     outside = sorted({url for url in [*requested, *blocked] if not is_own(url, base)})
     assert not outside, (

@@ -150,12 +150,12 @@ def test_replay_slider_on_an_early_day_shows_only_what_was_known(outbreak: None)
 @pytest.mark.replay_at(REPLAY_AT)
 def test_filters_change_the_figures_to_the_data_layers_values(outbreak: None) -> None:
     app = _open()
-    app.multiselect(key="cases_kinds").set_value(["asymptomatic"]).run()
+    app.pills(key="cases_kinds").set_value(["asymptomatic"]).run()
     assert not app.exception
     assert _metrics(app)["Local infections in the period"] == "2"
     assert _case_numbers(_deck(app)) == ["GZ-C", "GZ-F"]
 
-    app.multiselect(key="cases_kinds").set_value(["confirmed", "asymptomatic"])
+    app.pills(key="cases_kinds").set_value(["confirmed", "asymptomatic"])
     app.date_input(key="cases_from").set_value(date(2021, 6, 1)).run()
     assert _metrics(app)["Local infections in the period"] == "3"  # D, E, F
     table = _district_table(app).set_index("district_code")
@@ -171,7 +171,7 @@ def test_filters_change_the_figures_to_the_data_layers_values(outbreak: None) ->
     ]
     assert len(app.get("vega_lite_chart")) == 1
 
-    app.multiselect(key="cases_kinds").set_value([]).run()
+    app.pills(key="cases_kinds").set_value([]).run()
     assert not app.exception
     assert any("Choose at least one case kind" in warning.value for warning in app.warning)
     assert any("No records match the filters" in info.value for info in app.info)
