@@ -124,7 +124,8 @@ def progress_chart(points: pd.DataFrame, *, order: list[str]) -> alt.FacetChart:
         width=FACET_WIDTH, height=FACET_HEIGHT
     )
     return (
-        layered.facet(facet=alt.Facet("round:N", title=None, sort=order), columns=2)
+        # One above the other: two side by side ran off a laptop's screen.
+        layered.facet(facet=alt.Facet("round:N", title=None, sort=order), columns=1)
         .resolve_scale(x="independent", y="independent")
         .resolve_axis(x="independent", y="independent")
     )

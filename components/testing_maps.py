@@ -28,6 +28,8 @@ BAND_COLOURS = {
 # The map draws at most this many sites, worst queues first, to keep its payload small
 # (each point's label travels with it).
 MAX_SITE_POINTS = 1_000
+# About the narrowest these maps are drawn (a laptop's column): the whole city fits.
+MAP_WIDTH = 340
 MAP_HEIGHT = 460
 
 
@@ -67,7 +69,7 @@ def completion_deck(districts: pd.DataFrame, rounds: pd.DataFrame) -> pdk.Deck:
     # The whole city, named: the chosen districts stand out by their shading.
     return offline_deck(
         [layer, district_labels_layer(districts, size=12)],
-        view=city_view(districts, width=640, height=MAP_HEIGHT),
+        view=city_view(districts, width=MAP_WIDTH, height=MAP_HEIGHT),
         tooltip={"text": "{label}"},
         height=MAP_HEIGHT,
     )
@@ -116,7 +118,7 @@ def sites_deck(districts: pd.DataFrame, sites: pd.DataFrame) -> pdk.Deck:
     base = basemap_layer(districts, layer_id="districts", pickable=False)
     return offline_deck(
         [base, district_labels_layer(districts, size=12), layer],
-        view=city_view(districts, width=640, height=MAP_HEIGHT),
+        view=city_view(districts, width=MAP_WIDTH, height=MAP_HEIGHT),
         tooltip={"text": "{label}"},
         height=MAP_HEIGHT,
     )
