@@ -48,7 +48,7 @@ class DatabaseProblem(RuntimeError):
 
     def __init__(self, message: str, **params: object) -> None:
         super().__init__(message)
-        self.params = params
+        self.params = params or {"reason": message}
 
 
 class DatabaseUnavailable(DatabaseProblem):
@@ -149,7 +149,7 @@ def make_engine(url: str | None = None, *, statement_timeout: float | None = Non
             connect_args["options"] = f"-c statement_timeout={int(statement_timeout * 1000)}"
         kwargs.setdefault("pool_pre_ping", True)
         return create_engine(url, connect_args=connect_args, **kwargs)
-    except ArgumentError:
+    except (ArgumentError, ValueError):  # a URL that does not parse (e.g. a port "port")
         raise DatabaseUnavailable(_safe_url(url), "not a database URL") from None
 
 

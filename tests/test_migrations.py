@@ -115,9 +115,7 @@ def _rows(engine: Engine, table: str, names: list[str]) -> list[tuple]:
     model = SQLModel.metadata.tables[table]
     keys = [model.c[c.name] for c in model.primary_key.columns]
     with engine.connect() as connection:
-        return [
-            tuple(row) for row in connection.execute(select(*model.c[*names]).order_by(*keys))
-        ]
+        return [tuple(row) for row in connection.execute(select(*model.c[*names]).order_by(*keys))]
 
 
 @pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
