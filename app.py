@@ -11,11 +11,12 @@ from urllib.parse import urlsplit
 
 import streamlit as st
 
+from data.db import DatabaseProblem
 from data.queries.common import get_latest_report_time
 from data.settings import get_settings
 from data.timeutil import format_local
 from i18n import LANGUAGES, t
-from shell import choose_language, clock, read, refresh_counter, settings_problem
+from shell import DB_PROBLEM, choose_language, clock, read, refresh_counter, settings_problem
 
 # The tab icon ships with the app (a Material icon would be fetched from Google's font CDN).
 ICON = Path(__file__).resolve().parent / "components" / "assets" / "shield.svg"
@@ -100,6 +101,7 @@ def main() -> None:
 def signed_in():  # noqa: ANN201 - an Actor or None
     """Who is signed in, or None (also when the settings or the database are wrong: the
     page says what is wrong)."""
+    st.session_state.pop(DB_PROBLEM, None)
     if settings_problem() is not None:
         return None
     try:
@@ -107,6 +109,9 @@ def signed_in():  # noqa: ANN201 - an Actor or None
         from signin import current_actor
 
         return current_actor()
+    except DatabaseProblem as error:  # the page says it, without waiting again
+        st.session_state[DB_PROBLEM] = error
+        return None
     except Exception:  # noqa: BLE001 - the page itself says what is wrong with the database
         return None
 

@@ -9,17 +9,19 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
+from functools import cache
 from typing import Any, TypeVar
 
 import streamlit as st
 from pydantic import ValidationError
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
 from components.banner import empty_database_notice, simulated_notice
 from components.forms import forget_problems, remember_problems
 from data.bootstrap import prepare_database
-from data.db import DatabaseUnavailable, make_engine
+from data.db import DatabaseProblem, DatabaseUnavailable, describe_url, make_engine, within
 from data.queries.common import (
     Clock,
     Scenario,
@@ -31,43 +33,140 @@ from data.queries.common import (
 from data.settings import get_settings
 from data.timeutil import to_local, utc_now
 from data.writes import Actor, StaleEdit, WriteError, allowed, authorize
-from i18n import LANGUAGES, describe_problem, set_language, t
+from i18n import (
+    LANGUAGES,
+    describe_database_problem,
+    describe_problem,
+    describe_settings_error,
+    set_language,
+    t,
+)
 
 T = TypeVar("T")
 # The signed-in user of this run (an Actor), set by start_page for the page's update panels.
 ACTOR = "_actor"
 # The form saved in the last run, so that the next run says so.
 SAVED = "_saved_form"
+# Why this run found the database unusable (app.py's sidebar tried first), so that the page
+# says so without waiting for the database a second time.
+DB_PROBLEM = "_db_problem"
 
 
 @st.cache_resource(show_spinner="正在准备数据库… / Preparing the database…")
 def get_engine() -> Engine:
-    """The process-wide engine; on first start the schema is made and the demo seeded."""
+    """The process-wide engine; on first start the schema is made and the demo seeded.
+
+    Preparing runs on an engine of its own without a statement timeout (a migration or the
+    demo may take longer than a page's statement); pages get one with DB_STATEMENT_TIMEOUT.
+    A start that fails is not cached: the next page run tries again.
+    """
     settings = get_settings()
-    engine = make_engine(settings.database_url)
-    prepare_database(engine, seed_demo_if_empty=settings.demo_data, scale=settings.demo_scale)
-    return engine
+    preparing = make_engine(settings.database_url)
+    try:
+        prepare_database(
+            preparing, seed_demo_if_empty=settings.demo_data, scale=settings.demo_scale
+        )
+    finally:
+        preparing.dispose()
+    return make_engine(settings.database_url, statement_timeout=settings.db_statement_timeout)
+
+
+def _unavailable(engine: Engine, error: DBAPIError) -> DatabaseUnavailable:
+    return DatabaseUnavailable(describe_url(engine), error)
 
 
 def refresh_counter() -> int:
-    """Read the database's change counter for this script run (cached reads key on it)."""
-    with Session(get_engine()) as session:
-        counter = get_change_counter(session=session)
+    """Read the database's change counter for this script run (cached reads key on it).
+
+    Raises DatabaseUnavailable when the database does not answer within DB_CONNECT_TIMEOUT
+    (plus a second), however it hangs; DatabaseDamaged or UnknownRevision from the first
+    start."""
+    engine = get_engine()
+
+    def counter_now() -> int:
+        with Session(engine) as session:
+            return get_change_counter(session=session)
+
+    try:
+        counter = within(
+            get_settings().db_connect_timeout + 1, counter_now, url=describe_url(engine)
+        )
+    except DBAPIError as error:
+        raise _unavailable(engine, error) from error
     st.session_state["_counter"] = counter
     return counter
 
 
 @st.cache_data(max_entries=512, show_spinner=False)
 def _cached_read(name: str, counter: int, arguments: tuple, _query: Callable[..., T]) -> T:
-    with Session(get_engine()) as session:
-        return _query(session=session, **dict(arguments))
+    engine = get_engine()
+    settings = get_settings()
+
+    def run() -> T:
+        with Session(engine) as session:
+            return _query(session=session, **dict(arguments))
+
+    seconds = settings.db_statement_timeout + settings.db_connect_timeout
+    return within(seconds, run, url=describe_url(engine))
 
 
 def read(query: Callable[..., T], /, **arguments: Any) -> T:
-    """Run a data-layer read, cached until anything in the database changes."""
+    """Run a data-layer read, cached until anything in the database changes.
+
+    When the database stops answering in the middle of a page, the page says so (and tries
+    again by itself) instead of showing an exception."""
     name = f"{query.__module__}.{query.__qualname__}"
     key = tuple(sorted(arguments.items()))
-    return _cached_read(name, st.session_state["_counter"], key, _query=query)
+    try:
+        return _cached_read(name, st.session_state["_counter"], key, _query=query)
+    except DatabaseUnavailable as error:
+        database_problem(error)
+    except DBAPIError as error:
+        if not error.connection_invalidated and not _is_connection_error(error):
+            raise
+        database_problem(_unavailable(get_engine(), error))
+    st.stop()
+
+
+def _is_connection_error(error: DBAPIError) -> bool:
+    return type(error.orig).__name__ in {"OperationalError", "InterfaceError"}
+
+
+def database_problem(error: DatabaseProblem) -> None:
+    """Say why the database cannot be used; when it may come back (unavailable, hung),
+    say so and run the page again every DB_RETRY_SECONDS until it answers."""
+    if isinstance(error, DatabaseUnavailable):
+        st.warning(
+            t("db.retrying", seconds=f"{_retry_seconds():g}", reason=error.params["reason"]),
+            icon=":material/sync_problem:",
+        )
+        st.session_state[_RETRY_DRAWN] = True
+        _retry_fragment(_retry_seconds())()
+    else:
+        st.error(t("db.stopped", reason=describe_database_problem(error)), icon=":material/error:")
+
+
+_RETRY_DRAWN = "_db_retry_drawn"
+
+
+def _retry_seconds() -> float:
+    try:
+        return get_settings().db_retry_seconds
+    except ValidationError:
+        return 5.0
+
+
+@cache
+def _retry_fragment(seconds: float) -> Callable[[], None]:
+    """A fragment that, every `seconds`, runs the whole page again (it draws nothing)."""
+
+    @st.fragment(run_every=seconds)
+    def retry() -> None:
+        if st.session_state.pop(_RETRY_DRAWN, False):
+            return  # drawn by the page's own run: nothing to retry yet
+        st.rerun(scope="app")
+
+    return retry
 
 
 def clock() -> Clock:
@@ -138,15 +237,28 @@ def _route_through_app() -> None:
 
 
 def settings_problem() -> str | None:
-    """What is wrong with the settings (environment / .env), or None when they are valid."""
+    """What is wrong with the settings (environment / .env), or None when they are valid:
+    each bad setting by name, never its value (DATABASE_URL may hold a password)."""
     try:
         get_settings()
     except ValidationError as error:
-        return "; ".join(
-            f"{'.'.join(str(part) for part in issue['loc']).upper()}: {issue['msg']}"
-            for issue in error.errors()
-        )
+        problem = describe_settings_error(error)
+        return problem[:1].upper() + problem[1:]
     return None
+
+
+def check_database() -> None:
+    """Read the change counter for this run, or raise why the database cannot be used (as
+    app.py's sidebar found it in this run already, without waiting a second time)."""
+    problem = st.session_state.pop(DB_PROBLEM, None)
+    if problem is not None:
+        raise problem
+    try:
+        refresh_counter()
+    except DatabaseProblem:
+        raise
+    except DBAPIError as error:
+        raise _unavailable(get_engine(), error) from error
 
 
 def start_page(title_key: str, *, require_data: bool = True) -> Clock | None:
@@ -162,9 +274,9 @@ def start_page(title_key: str, *, require_data: bool = True) -> Clock | None:
         st.error(t("error.settings", problem=problem), icon=":material/error:")
         return None
     try:
-        refresh_counter()
-    except DatabaseUnavailable as error:
-        st.error(t("error.database", reason=error), icon=":material/error:")
+        check_database()
+    except DatabaseProblem as error:
+        database_problem(error)
         return None
     except Exception as error:  # noqa: BLE001 - a broken database must not show a traceback
         st.error(t("error.database", reason=type(error).__name__), icon=":material/error:")

@@ -10,18 +10,20 @@ import time
 from collections.abc import Sequence
 from datetime import date
 
+from pydantic import ValidationError
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
 from data import models
 from data.codes import DEMO_SCALES, USER_ROLES
 from data.db import (
-    DatabaseUnavailable,
-    check_connection,
+    DatabaseProblem,
     current_revision,
     describe_url,
     make_engine,
+    schema_lock,
     upgrade_schema,
+    verify_database,
 )
 from data.queries.common import count_rows
 from data.security import MIN_PASSWORD_LENGTH
@@ -29,7 +31,15 @@ from data.settings import get_settings
 from data.transfer import UnreadableFile
 from data.writes import WriteError
 from data.writes.users import password_problem
-from i18n import LANGUAGES, describe_error, describe_problem, set_language, t
+from i18n import (
+    LANGUAGES,
+    describe_database_problem,
+    describe_error,
+    describe_problem,
+    describe_settings_error,
+    set_language,
+    t,
+)
 
 
 def _anchor_date(text: str) -> date:
@@ -97,6 +107,22 @@ def build_parser() -> argparse.ArgumentParser:
         help="show the schema revision, change counter and row counts",
         description="Show the database, its migration revision, change counter and row counts.",
     )
+    backup = commands.add_parser(
+        "backup",
+        help="copy the database to a file while the app runs",
+        description="Take a consistent copy of the database while the app keeps running: "
+        "SQLite's online backup API into a new SQLite file, or pg_dump (custom format) for "
+        "PostgreSQL. The file must not exist yet.",
+    )
+    backup.add_argument("file", help="the backup file to write")
+    restore = commands.add_parser(
+        "restore",
+        help="put a backup back (replaces every row of the database)",
+        description="Replace the database's contents with a backup made by `backup`, in one "
+        "transaction, then upgrade it to this version's schema. Open pages show the restored "
+        "figures at their next refresh.",
+    )
+    restore.add_argument("file", help="the backup file to read")
     _users_parser(commands)
     _transfer_parsers(commands)
     return parser
@@ -220,23 +246,22 @@ def _seed(engine, args: argparse.Namespace) -> int:  # noqa: ANN001
     from data.queries.common import has_any_data
 
     upgrade_schema(engine)
-    with Session(engine) as session:
-        if has_any_data(session=session) and not args.replace:
-            print(
-                "error: the database already holds data; use --replace to delete it and "
-                "load the demo scenario",
-                file=sys.stderr,
-            )
-            return 1
-    started = time.perf_counter()
-    summary = seed_demo(
-        engine,
-        scale=args.scale,
-        anchor_date=args.anchor_date,
-        seed=args.seed,
-        replace=args.replace,
-    )
-    elapsed = time.perf_counter() - started
+    # Under the schema lock: a second seed (or an app server's first start) waits, then
+    # finds the data.
+    with schema_lock(engine):
+        with Session(engine) as session:
+            if has_any_data(session=session) and not args.replace:
+                print(f"error: {t('seed.has_data')}", file=sys.stderr)
+                return 1
+        started = time.perf_counter()
+        summary = seed_demo(
+            engine,
+            scale=args.scale,
+            anchor_date=args.anchor_date,
+            seed=args.seed,
+            replace=args.replace,
+        )
+        elapsed = time.perf_counter() - started
     print(f"seeded the {args.scale} scenario in {elapsed:.1f} s:")
     for table, count in summary.items():
         print(f"  {table:<24} {count:>12,}")
@@ -478,22 +503,53 @@ def _export(engine, args: argparse.Namespace) -> int:  # noqa: ANN001
     return 0
 
 
+def _backup(engine, args: argparse.Namespace) -> int:  # noqa: ANN001
+    from pathlib import Path
+
+    from data.backup import backup
+
+    result = backup(engine, Path(args.file))
+    size = f"{result.size / 1e6:,.1f} MB"
+    print(t("backup.done", url=describe_url(engine), file=result.file, size=size))
+    return 0
+
+
+def _restore(engine, args: argparse.Namespace) -> int:  # noqa: ANN001
+    from pathlib import Path
+
+    from data.backup import restore
+
+    revision = restore(engine, Path(args.file))
+    print(t("backup.restored", url=describe_url(engine), file=args.file, revision=revision))
+    return 0
+
+
 def _in_language(lang: str, function, *args) -> str:  # noqa: ANN001
     set_language(lang)
     return function(*args)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run one command; returns the process exit code."""
+    """Run one command; returns the process exit code.
+
+    0 done; 1 refused (a write the write side refuses, data already there); 2 unusable
+    input, settings or database (a bad argument or setting, a database that cannot be
+    reached, is damaged or is newer than this version). Never a traceback, never a password.
+    """
     args = build_parser().parse_args(argv)
+    set_language(args.lang)
+    if args.database_url:  # checked like DATABASE_URL itself
+        os.environ["DATABASE_URL"] = args.database_url
+    get_settings.cache_clear()
     try:
-        url = args.database_url or get_settings().database_url
-    except ValueError as error:
-        print(f"error: bad setting: {error}", file=sys.stderr)
+        url = get_settings().database_url
+    except ValidationError as error:
+        print(f"error: {describe_settings_error(error)}", file=sys.stderr)
         return 2
     try:
         engine = make_engine(url)
-        check_connection(engine)
+        if args.command != "restore":  # a damaged file is what a restore repairs
+            verify_database(engine)
         if args.command == "init":
             return _init(engine)
         if args.command == "seed":
@@ -506,8 +562,17 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _import(engine, args)
         if args.command in ("export", "template"):
             return _export(engine, args)
+        if args.command == "backup":
+            return _backup(engine, args)
+        if args.command == "restore":
+            return _restore(engine, args)
         return _status(engine)
-    except (DatabaseUnavailable, BadInput) as error:
+    except DatabaseProblem as error:
+        print(
+            f"error: {_in_language(args.lang, describe_database_problem, error)}", file=sys.stderr
+        )
+        return 2
+    except BadInput as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     except UnreadableFile as error:
@@ -516,7 +581,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except WriteError as error:
         print(f"error: {_in_language(args.lang, describe_error, error)}", file=sys.stderr)
         return 1
-    except (SQLAlchemyError, ValueError) as error:
+    except SQLAlchemyError as error:
+        # The database's reason, one line: never the statement (it may hold whole rows).
+        reason = str(getattr(error, "orig", None) or type(error).__name__).strip()
+        print(
+            f"error: {reason.splitlines()[0] if reason else type(error).__name__}", file=sys.stderr
+        )
+        return 1
+    except ValueError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
     except Exception as error:  # noqa: BLE001 - a user sees a message, never a traceback

@@ -5,20 +5,24 @@ from __future__ import annotations
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from data.db import schema_lock, upgrade_schema
+from data.db import schema_lock, upgrade_locked, verify_database
 from data.queries.common import has_any_data
 
 
 def prepare_database(engine: Engine, *, seed_demo_if_empty: bool, scale: str = "demo") -> bool:
-    """Upgrade the schema; seed the demo scenario into an empty database if asked.
+    """Upgrade the schema, load the reference data and, if asked, seed the demo scenario
+    into an empty database; returns whether the demo was seeded now.
 
-    Returns whether the demo was seeded now. Several app servers starting together on one
-    PostgreSQL database take turns (advisory lock), so only the first one seeds.
+    All of it happens under the schema lock: any number of app servers and commands starting
+    together on one database take turns, so the schema, the reference data and the demo are
+    made exactly once and the others wait. A damaged or unreachable database raises
+    (DatabaseDamaged, DatabaseUnavailable) before anything is written.
     """
-    upgrade_schema(engine)
-    if not seed_demo_if_empty:
-        return False
-    with schema_lock(engine):
+    verify_database(engine)
+    with schema_lock(engine) as connection:
+        upgrade_locked(engine, connection)
+        if not seed_demo_if_empty:
+            return False
         with Session(engine) as session:
             if has_any_data(session=session):
                 return False

@@ -15,6 +15,7 @@ from i18n import (
     audits,
     cases,
     common,
+    database,
     hotels,
     overview,
     panels,
@@ -29,6 +30,7 @@ LANGUAGES = ("zh", "en")
 DEFAULT_LANGUAGE = "zh"
 _MODULES = (
     common,
+    database,
     overview,
     cases,
     testing,
@@ -146,3 +148,30 @@ def describe_error(error: Any, *, limit: int = 20) -> str:
     if len(problems) > limit:
         lines.append(t("error.more", count=len(problems) - limit))
     return "\n".join(lines)
+
+
+# --- Why the database or the settings cannot be used ----------------------------------------
+
+
+def describe_database_problem(error: Any) -> str:
+    """A data.db.DatabaseProblem in the current language (no traceback, no password)."""
+    key = getattr(error, "key", "db.problem")
+    params = getattr(error, "params", None) or {"reason": str(error)}
+    try:
+        return t(key, **params)
+    except (KeyError, IndexError):
+        return str(error)
+
+
+def describe_settings_error(error: Any) -> str:
+    """A pydantic ValidationError of the settings: each bad setting by its environment
+    variable's name and what it must be, in the current language; never the value given."""
+    from data.settings import settings_problems
+
+    parts = []
+    for setting, message in settings_problems(error):
+        why = f"settings.why.{setting}"
+        parts.append(
+            t("settings.bad", name=setting, message=t(why) if why in CATALOGUE else message)
+        )
+    return "; ".join(parts)

@@ -27,8 +27,8 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Cannot reach the database: {reason}. Check the DATABASE_URL setting, then reload.",
     ),
     "error.settings": (
-        "设置有误：{problem}。请修正环境变量或 .env 文件后重启。",
-        "A setting is wrong: {problem}. Correct the environment or the .env file, then restart.",
+        "{problem}。请修正环境变量或 .env 文件后重启。",
+        "{problem}. Correct the environment or the .env file, then restart.",
     ),
     "sidebar.replay": ("回放：截至 {time}", "Replay: as of {time}"),
     "empty.database": (

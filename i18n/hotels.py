@@ -142,9 +142,9 @@ STRINGS: dict[str, tuple[str, str]] = {
         "size follows the rooms.",
     ),
     "hotels.map_tooltip": (
-        "{name}<br/>{cohort} · {status}<br/>入住 {occupancy}（{occupied}/{rooms}）<br/>"
+        "{name}\n{cohort} · {status}\n入住 {occupancy}（{occupied}/{rooms}）\n"
         "可用 {available} · 上报：{report}",
-        "{name}<br/>{cohort} · {status}<br/>occupancy {occupancy} ({occupied}/{rooms})<br/>"
+        "{name}\n{cohort} · {status}\noccupancy {occupancy} ({occupied}/{rooms})\n"
         "available {available} · report: {report}",
     ),
     # Trends

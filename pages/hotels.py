@@ -5,6 +5,7 @@ import math
 import pandas as pd
 import streamlit as st
 
+from components.case_map import tooltip
 from components.export import excel_csv
 from components.format import fmt_int, fmt_percent, plain
 from components.forms import FormField
@@ -280,7 +281,7 @@ if now is not None:
                     hotel_layer(points),
                 ],
                 view=city_view(districts, height=560),
-                tooltip={"html": "{tooltip}"},
+                tooltip=tooltip(),
             )
             st.pydeck_chart(deck, key="hotels_map")
             st.caption(t("hotels.map_legend"))

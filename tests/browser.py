@@ -96,18 +96,24 @@ def _wait_until_healthy(base: str, server: subprocess.Popen, log: Path) -> None:
 
 
 @contextmanager
-def running_app(folder: Path) -> Iterator[str]:
-    """The base URL of `streamlit run app.py` on a fresh SQLite database with the demo."""
+def running_app(
+    folder: Path, *, database_url: str | None = None, env: dict[str, str] | None = None
+) -> Iterator[str]:
+    """The base URL of `streamlit run app.py` on a fresh SQLite database with the demo (or
+    on `database_url`, with more environment variables `env`; its log is then
+    `folder/streamlit-<port>.log`)."""
     port = _free_port()
+    extra = env or {}
     env = {
         key: value
         for key, value in os.environ.items()
         if key not in {"MAP_STYLE_URL", "REPLAY_AT", "DEMO_SCALE"}
     }
     env.update(
-        DATABASE_URL=f"sqlite:///{folder / 'browser.db'}",
+        DATABASE_URL=database_url or f"sqlite:///{folder / 'browser.db'}",
         DEMO_DATA="1",
         PYTHONUNBUFFERED="1",
+        **extra,
     )
     command = [
         sys.executable,
@@ -121,7 +127,7 @@ def running_app(folder: Path) -> Iterator[str]:
         "--server.fileWatcherType=none",
         "--browser.gatherUsageStats=false",
     ]
-    log = folder / "streamlit.log"
+    log = folder / ("streamlit.log" if database_url is None else f"streamlit-{port}.log")
     with log.open("w") as output:
         process = subprocess.Popen(
             command, cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT
@@ -219,14 +225,14 @@ def wait_until_drawn(page: Page, path: str, timeout_ms: float) -> None:
     page.wait_for_timeout(1500)  # a basemap style or font would be asked for by now
 
 
-def demo_password(folder: Path, username: str) -> str:
+def demo_password(folder: Path, username: str, *, database_url: str | None = None) -> str:
     """A demo account's password, as the sign-in page shows it (from the app's database)."""
     from sqlmodel import Session
 
     from data import accounts
     from data.db import make_engine
 
-    engine = make_engine(f"sqlite:///{folder / 'browser.db'}")
+    engine = make_engine(database_url or f"sqlite:///{folder / 'browser.db'}")
     try:
         with Session(engine) as session:
             listed = {account["username"]: account for account in accounts.demo_accounts(session)}

@@ -7,6 +7,7 @@ import os
 import shutil
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 
@@ -88,6 +89,33 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
         connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     engine.dispose()
     return path
+
+
+def postgres_server_url() -> str | None:
+    """TEST_DATABASE_URL with the psycopg driver, or None when PostgreSQL tests are off."""
+    server_url = os.environ.get("TEST_DATABASE_URL")
+    if not server_url:
+        return None
+    return make_url(server_url).set(drivername="postgresql+psycopg").render_as_string(False)
+
+
+@contextmanager
+def fresh_postgres_database() -> Iterator[str]:
+    """The URL of a new, empty PostgreSQL database of the test's own, dropped afterwards
+    (skips the test when TEST_DATABASE_URL is not set)."""
+    server_url = postgres_server_url()
+    if server_url is None:
+        pytest.skip("TEST_DATABASE_URL is not set: PostgreSQL tests skipped")
+    name = f"epicc_test_{uuid.uuid4().hex[:10]}"
+    admin = make_engine(server_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(server_url).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
 
 
 @pytest.fixture(scope="session")

@@ -171,11 +171,15 @@ def test_filters_sort_download_and_map(known_page: AppTest) -> None:
     assert list(_table(known_page, "hotels_table")["Code"]) == ["H-A", "H-G", "H-D", "H-F"]
     # The city totals do not follow the list's filters.
     assert _metrics(known_page)["Rooms in total"] == "220"
-    deck = json.loads(known_page.get("deck_gl_json_chart")[0].proto.json)
+    chart = known_page.get("deck_gl_json_chart")[0].proto
+    deck = json.loads(chart.json)
     layers = {layer["id"]: layer for layer in deck["layers"]}
     points = layers["hotels"]["data"]
     assert len(points) == 4
-    colours = {point["tooltip"].split("<br/>")[0]: point["fill"] for point in points}
+    # Plain text, one fact a line: Streamlit shows a deck's HTML tooltip as literal text.
+    assert json.loads(chart.tooltip).keys() == {"text", "style"}
+    assert not any("<" in point["tooltip"] for point in points)
+    colours = {point["tooltip"].split("\n")[0]: point["fill"] for point in points}
     assert colours["Hotel A"] == [200, 30, 45, 230]  # red
     assert colours["Hotel D"] == [160, 160, 160, 200]  # no report: grey
     assert known_page.get("download_button")[0].proto.label == "Download CSV"

@@ -2,16 +2,29 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
 
 import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import inspect
+from sqlalchemy import MetaData, insert, inspect, select, text
+from sqlalchemy.engine import Engine
 from sqlmodel import SQLModel
 
-from data.db import _alembic_config, current_revision, make_engine, schema_lock, upgrade_schema
+from data.db import (
+    _alembic_config,
+    current_revision,
+    head_revision,
+    make_engine,
+    schema_lock,
+    upgrade_schema,
+)
+from data.demo import seed_demo
+from tests.conftest import fresh_postgres_database
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -45,3 +58,85 @@ def test_empty_database_upgrades_to_the_models_schema(empty_url: str) -> None:
     assert set(inspect(engine).get_table_names()) <= {"alembic_version"}
     upgrade_schema(engine)  # leave PostgreSQL's shared test database migrated
     engine.dispose()
+
+
+# --- Upgrading a database of each earlier release, with data -------------------------------
+
+RELEASES = ["0001", "0002", "0003", "0004"]
+
+
+@pytest.fixture(scope="module")
+def demo_source(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
+    """A database at the newest revision holding the demo scenario: the rows to copy."""
+    path = tmp_path_factory.mktemp("source") / "demo.db"
+    engine = make_engine(f"sqlite:///{path}")
+    upgrade_schema(engine)
+    seed_demo(engine, anchor_date=date(2021, 6, 10))
+    yield engine
+    engine.dispose()
+
+
+@contextmanager
+def _target_url(backend: str, folder: Path) -> Iterator[str]:
+    if backend == "sqlite":
+        yield f"sqlite:///{folder / 'old.db'}"
+        return
+    with fresh_postgres_database() as url:
+        yield url
+
+
+def _copy_rows(source: Engine, target: Engine) -> dict[str, list[str]]:
+    """Copy every row of `source` into the tables and columns that `target`'s (older) schema
+    has; returns the columns copied per table."""
+    old = MetaData()
+    old.reflect(target)
+    copied: dict[str, list[str]] = {}
+    with source.connect() as reading, target.connect() as writing:
+        if target.dialect.name == "sqlite":
+            writing.exec_driver_sql("PRAGMA foreign_keys=OFF")
+        else:  # rows pointing at rows copied later (a case's infector)
+            writing.execute(text("SET session_replication_role = replica"))
+        for table in SQLModel.metadata.sorted_tables:
+            if table.name not in old.tables:
+                continue
+            names = [c.name for c in table.columns if c.name in old.tables[table.name].columns]
+            rows = [dict(row._mapping) for row in reading.execute(select(*table.c[*names]))]
+            if rows:
+                writing.execute(old.tables[table.name].delete())
+                writing.execute(insert(table), rows)
+            copied[table.name] = names
+        writing.commit()
+        if target.dialect.name == "sqlite":
+            writing.exec_driver_sql("PRAGMA foreign_keys=ON")
+    return copied
+
+
+def _rows(engine: Engine, table: str, names: list[str]) -> list[tuple]:
+    model = SQLModel.metadata.tables[table]
+    keys = [model.c[c.name] for c in model.primary_key.columns]
+    with engine.connect() as connection:
+        return [tuple(row) for row in connection.execute(select(*model.c[*names]).order_by(*keys))]
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+@pytest.mark.parametrize("release", RELEASES)
+def test_a_database_of_each_earlier_release_upgrades_with_its_data_intact(
+    release: str, backend: str, demo_source: Engine, tmp_path: Path
+) -> None:
+    with _target_url(backend, tmp_path) as url:
+        engine = make_engine(url)
+        with engine.connect() as connection:
+            command.upgrade(_alembic_config(connection), release)
+            connection.commit()
+        copied = _copy_rows(demo_source, engine)
+        assert sum(len(_rows(engine, t, n)) for t, n in copied.items()) > 40_000
+        upgrade_schema(engine)
+        assert current_revision(engine) == head_revision()
+        for table, names in copied.items():
+            assert _rows(engine, table, names) == _rows(demo_source, table, names), table
+        with engine.connect() as connection:
+            differences = compare_metadata(
+                MigrationContext.configure(connection), SQLModel.metadata
+            )
+        assert differences == []
+        engine.dispose()

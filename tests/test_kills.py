@@ -1,0 +1,196 @@
+"""A SIGKILL at any moment of `init`, `seed`, `seed --replace` or an import leaves the
+database as it was (or, killed after its commit, as the command left it), and the same
+command run again succeeds; SQLite and PostgreSQL.
+
+Each command is first run to the end to measure how long it takes, then killed at several
+points of that duration (from Python's start-up to the commit).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import delete, func, select, text
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from data import models
+from data.db import current_revision, head_revision, make_engine
+from tests.conftest import ROOT
+from tests.test_faults import empty_database
+
+POINTS = (0.3, 0.55, 0.8, 0.95)
+# The imported reports' first time: 2021-06-11 00:00 in Guangzhou, after the demo's last.
+IMPORTED_FROM = datetime(2021, 6, 10, 16, tzinfo=UTC)
+
+
+def _start(url: str, *args: str) -> subprocess.Popen:
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "DATABASE_URL": url}
+    return subprocess.Popen(
+        [sys.executable, "-m", "data", *args],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def _run(url: str, *args: str) -> float:
+    started = time.monotonic()
+    process = _start(url, *args)
+    _, err = process.communicate(timeout=600)
+    assert process.returncode == 0, err
+    return time.monotonic() - started
+
+
+def _kill_after(url: str, seconds: float, *args: str) -> None:
+    process = _start(url, *args)
+    try:
+        process.wait(timeout=seconds)
+    except subprocess.TimeoutExpired:
+        process.send_signal(signal.SIGKILL)
+    process.communicate(timeout=60)
+
+
+def _state(engine: Engine) -> dict:
+    """What a reader sees: the revision, rows per table, and which scenario is loaded."""
+    revision = current_revision(engine)
+    if revision is None:
+        return {"revision": None}
+    with Session(engine) as session:
+        counts = {
+            model.__tablename__: session.execute(
+                select(func.count()).select_from(model)
+            ).scalar_one()
+            for model in (
+                models.District,
+                models.Facility,
+                models.Case,
+                models.TestingSiteReport,
+                models.HotelReport,
+                models.StockReport,
+                models.Audit,
+                models.User,
+            )
+        }
+        scenario = session.get(models.DatasetInfo, "scenario")
+    anchor = json.loads(scenario.value)["anchor_date"] if scenario else None
+    engine.dispose()
+    return {"revision": revision, "counts": counts, "anchor": anchor}
+
+
+def _killed_at_points(
+    url: str, args: tuple[str, ...], duration: float, reset: Callable[[], dict], done: dict
+) -> None:
+    """Kill the command at each point; each time the database is as before or as done."""
+    engine = make_engine(url)
+    for point in POINTS:
+        before = reset()
+        _kill_after(url, duration * point, *args)
+        after = _state(engine)
+        assert after in (before, done), (point, before, after)
+    engine.dispose()
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_a_killed_init_seed_replace_or_import_leaves_the_database_as_it_was(
+    backend: str, tmp_path: Path
+) -> None:
+    with empty_database(backend, tmp_path) as url:
+        engine = make_engine(url)
+
+        def empty() -> dict:
+            if backend == "sqlite":
+                engine.dispose()
+                for suffix in ("", "-wal", "-shm"):
+                    Path(f"{tmp_path / 'fresh.db'}{suffix}").unlink(missing_ok=True)
+            else:
+                with engine.begin() as connection:
+                    connection.execute(text("DROP SCHEMA public CASCADE"))
+                    connection.execute(text("CREATE SCHEMA public"))
+            return _state(engine)
+
+        # init: from nothing to the newest schema with the districts.
+        empty()
+        duration = _run(url, "init")
+        initialised = _state(engine)
+        assert initialised["revision"] == head_revision()
+        _killed_at_points(url, ("init",), duration, empty, initialised)
+        _run(url, "init")
+        assert _state(engine) == initialised
+
+        # seed: from an initialised, empty database to the demo.
+        seed = ("seed", "--anchor-date", "2021-06-10")
+        duration = _run(url, *seed)
+        seeded = _state(engine)
+        assert seeded["counts"]["case"] > 100
+
+        def initialised_only() -> dict:
+            empty()
+            _run(url, "init")
+            return _state(engine)
+
+        _killed_at_points(url, seed, duration, initialised_only, seeded)
+        if _state(engine) != seeded:
+            _run(url, *seed)
+        assert _state(engine) == seeded
+
+        # seed --replace: the old scenario, or the new one whole; never neither.
+        replace = ("seed", "--replace", "--anchor-date", "2021-06-08")
+        duration = _run(url, *replace)
+        replaced = _state(engine)
+        assert replaced["anchor"] == "2021-06-08"
+        _run(url, *seed[:1], "--replace", *seed[1:])
+
+        def old_scenario() -> dict:
+            state = _state(engine)
+            if state["anchor"] != "2021-06-10":
+                _run(url, "seed", "--replace", "--anchor-date", "2021-06-10")
+                state = _state(engine)
+            return state
+
+        _killed_at_points(url, replace, duration, old_scenario, replaced)
+        _run(url, *replace)
+        assert _state(engine) == replaced
+
+        # import: a file of 20,000 testing-site reports, all of it or none.
+        with Session(engine) as session:
+            sites = session.scalars(
+                select(models.Facility.code).where(models.Facility.kind == "testing_site")
+            ).all()
+        file = tmp_path / "reports.csv"
+        lines = ["site code,report time,sampled"]
+        for number in range(20_000):
+            minute = number // len(sites)
+            lines.append(
+                f"{sites[number % len(sites)]},2021-06-11 {minute // 60:02d}:{minute % 60:02d},3"
+            )
+        file.write_text("\n".join(lines) + "\n")
+        importing = ("import", "site-reports", str(file), "--user", "demo-admin")
+        base = _state(engine)
+        duration = _run(url, *importing)
+        imported = _state(engine)
+        assert imported["counts"]["testingsitereport"] == (
+            base["counts"]["testingsitereport"] + 20_000
+        )
+
+        def without_import() -> dict:
+            report = models.TestingSiteReport
+            with engine.begin() as connection:
+                connection.execute(delete(report).where(report.reported_at >= IMPORTED_FROM))
+            state = _state(engine)
+            assert state == base
+            return state
+
+        _killed_at_points(url, importing, duration, without_import, imported)
+        engine.dispose()
