@@ -296,6 +296,16 @@ def test_the_language_lives_in_the_address_across_pages_and_reloads(
     page.wait_for_url(f"{server}/hotels")
     page.reload()
     assert _title(page) == "隔离酒店"
+    # A view's filters too: chosen, written into the address by code, kept by a reload.
+    page.goto(f"{server}/audits?lang=en")
+    assert _title(page) == "Infection-control audits"
+    page.get_by_label("District").first.click()
+    page.get_by_role("option", name="Yuexiu", exact=True).click()
+    page.wait_for_url(f"{server}/audits?lang=en&audits_district=440104")
+    page.reload()
+    assert _title(page) == "Infection-control audits"
+    chosen = page.locator(".st-key-audits_district input").first
+    assert "Yuexiu" in (chosen.input_value() or chosen.get_attribute("placeholder") or "")
     context.close()
 
 
