@@ -16,7 +16,15 @@ from data.queries.common import get_latest_report_time
 from data.settings import get_settings
 from data.timeutil import format_local
 from i18n import LANGUAGES, t
-from shell import DB_PROBLEM, choose_language, clock, read, refresh_counter, settings_problem
+from shell import (
+    DB_PROBLEM,
+    choose_language,
+    clock,
+    read,
+    refresh_counter,
+    settings_problem,
+    watch_for_changes,
+)
 
 # The tab icon ships with the app (a Material icon would be fetched from Google's font CDN).
 ICON = Path(__file__).resolve().parent / "components" / "assets" / "shield.svg"
@@ -121,6 +129,8 @@ def sidebar(lang: str, actor) -> None:  # noqa: ANN001
     "as of" time, and the app's name."""
     if actor is not None:
         from signin import set_cookie_if_pending, sidebar_account
+
+        watch_for_changes()
 
         # Right after a sign-in, the browser asks for its cookie before the page is drawn:
         # a new tab opened at once is already signed in.

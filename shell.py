@@ -219,6 +219,30 @@ def filter_to_address(key: str, value: Any, *, default: Any = None) -> None:
         st.query_params[key] = values
 
 
+def watch_for_changes() -> None:
+    """Live screens: every REFRESH_SECONDS a small fragment reads the change counter (one
+    tiny query) and, only when something was written anywhere since this page was drawn
+    (on any app server: the counter lives in the database), redraws the page. Filters,
+    open panels and what was typed into a form stay: they are the session's widget state."""
+    seconds = get_settings().refresh_seconds
+    if not seconds:
+        return
+    st.caption(t("sidebar.live", seconds=f"{seconds:g}"))
+
+    @st.fragment(run_every=seconds)
+    def _tick() -> None:
+        drawn = st.session_state.get("_counter")
+        try:
+            with Session(get_engine()) as session:
+                now = get_change_counter(session=session)
+        except Exception:  # noqa: BLE001 - the next full run says what is wrong
+            return
+        if drawn is not None and now != drawn:
+            st.rerun(scope="app")
+
+    _tick()
+
+
 def _route_through_app() -> None:
     """Re-run through app.py when a fresh server's first request deep-links to a page.
 

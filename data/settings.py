@@ -45,6 +45,9 @@ class Settings(BaseSettings):
     db_statement_timeout: float = Field(default=30.0, gt=0, le=3600)
     # While the database is unavailable, pages try again this often (seconds).
     db_retry_seconds: float = Field(default=5.0, ge=1, le=600)
+    # Open pages look for new writes this often (seconds) and redraw only when there are;
+    # 0 turns live refresh off.
+    refresh_seconds: float = Field(default=15.0, ge=0, le=3600)
 
     @field_validator("timezone")
     @classmethod

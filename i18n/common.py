@@ -14,6 +14,10 @@ STRINGS: dict[str, tuple[str, str]] = {
         "最近收到的上报：{time}（页面显示截至当前时刻的数据）",
         "Newest report received: {time} (pages show the figures as of now)",
     ),
+    "sidebar.live": (
+        "● 实时：每 {seconds} 秒检查一次新数据，有更新即刷新本页",
+        "● Live: checks for new data every {seconds} s and redraws when there is any",
+    ),
     "sidebar.no_data": ("数据库暂无数据", "The database holds no data yet"),
     "sidebar.timezone": ("时区：{zone}", "Time zone: {zone}"),
     "sidebar.database": ("数据库：{engine}", "Database: {engine}"),

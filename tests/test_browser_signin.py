@@ -36,7 +36,8 @@ def app_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def server(app_folder: Path) -> Iterator[str]:
-    with running_app(app_folder) as base:
+    # Live screens look for writes every 2 s here (15 s by default).
+    with running_app(app_folder, env={"REFRESH_SECONDS": "2"}) as base:
         yield base
 
 
@@ -306,6 +307,46 @@ def test_the_language_lives_in_the_address_across_pages_and_reloads(
     assert _title(page) == "Infection-control audits"
     chosen = page.locator(".st-key-audits_district input").first
     assert "Yuexiu" in (chosen.input_value() or chosen.get_attribute("placeholder") or "")
+    context.close()
+
+
+def _report_a_case(folder: Path) -> None:
+    """A new local case, written through the write side as a duty officer's form would."""
+    from sqlmodel import Session
+
+    from data.db import make_engine
+    from data.timeutil import local_today
+    from tests.factories import make_case
+
+    engine = make_engine(f"sqlite:///{folder / 'browser.db'}")
+    try:
+        with Session(engine) as session:
+            make_case(session, report_date=local_today(), case_no="LIVE-0001")
+    finally:
+        engine.dispose()
+
+
+def test_an_open_overview_shows_a_write_made_elsewhere_without_a_reload(
+    server: str, browser: Browser, app_folder: Path
+) -> None:
+    context = browser.new_context(viewport=VIEWPORT)
+    page = context.new_page()
+    sign_in(page, server, "demo-leader", demo_password(app_folder, "demo-leader"))
+    assert _title(page) == "Overview"
+    card = page.locator("[data-testid='stMetric']").filter(has_text="Local infections in total")
+    before = int(card.locator("[data-testid='stMetricValue']").inner_text().replace(",", ""))
+    _report_a_case(app_folder)
+    # Within two refresh intervals (2 s here), with no reload and no click.
+    page.wait_for_function(
+        """([before]) => {
+            const cards = [...document.querySelectorAll('[data-testid="stMetric"]')];
+            const card = cards.find(c => c.innerText.includes('Local infections in total'));
+            const value = card && card.querySelector('[data-testid="stMetricValue"]');
+            return value && Number(value.innerText.replace(/,/g, '')) === before + 1;
+        }""",
+        arg=[before],
+        timeout=20_000,
+    )
     context.close()
 
 
