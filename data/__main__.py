@@ -102,6 +102,24 @@ def build_parser() -> argparse.ArgumentParser:
         description="Recompute every current-state and rollup table from the report history "
         "(after a bulk load by hand, or to repair).",
     )
+    simulate = commands.add_parser(
+        "simulate",
+        help="keep the demo moving: new reports every few seconds (demo data only)",
+        description="Write new testing-site, hotel and stock reports, and now and then a "
+        "case, through the write side every INTERVAL seconds, in the simulated scenario's "
+        "shape, so that live screens can be shown and tested. Refuses a database that does "
+        "not hold the simulated demo. Ctrl-C stops it.",
+    )
+    simulate.add_argument(
+        "--interval",
+        type=_positive_seconds,
+        default=5.0,
+        help="seconds between ticks (default 5)",
+    )
+    simulate.add_argument(
+        "--ticks", type=int, default=0, help="stop after this many ticks (default: run on)"
+    )
+    simulate.add_argument("--seed", type=int, default=None, help="random seed (repeatable runs)")
     commands.add_parser(
         "status",
         help="show the schema revision, change counter and row counts",
@@ -266,6 +284,50 @@ def _seed(engine, args: argparse.Namespace) -> int:  # noqa: ANN001
     for table, count in summary.items():
         print(f"  {table:<24} {count:>12,}")
     _print_demo_accounts(engine)
+    return 0
+
+
+def _positive_seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0.2 <= value <= 3600:
+        raise argparse.ArgumentTypeError(f"not a number of seconds from 0.2 to 3600: {text!r}")
+    return value
+
+
+def _simulate(engine, args: argparse.Namespace) -> int:  # noqa: ANN001
+    import random
+
+    from data.demo.simulate import NotSimulated, simulate_tick
+
+    upgrade_schema(engine)
+    rng = random.Random(args.seed)
+    done = 0
+    try:
+        while not args.ticks or done < args.ticks:
+            with Session(engine) as session:
+                try:
+                    tick = simulate_tick(session, rng=rng, number=done + 1)
+                except NotSimulated:
+                    print(f"error: {t('simulate.not_demo')}", file=sys.stderr)
+                    return 1
+            done += 1
+            print(
+                t(
+                    "simulate.tick",
+                    sites=tick.site_reports,
+                    hotels=tick.hotel_reports,
+                    stock=tick.stock_reports,
+                    cases=tick.cases,
+                ),
+                flush=True,
+            )
+            if not args.ticks or done < args.ticks:
+                time.sleep(args.interval)
+    except KeyboardInterrupt:  # Ctrl-C between or during ticks: a tick is all or nothing
+        print(t("simulate.stopped", ticks=done))
     return 0
 
 
@@ -562,6 +624,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _import(engine, args)
         if args.command in ("export", "template"):
             return _export(engine, args)
+        if args.command == "simulate":
+            return _simulate(engine, args)
         if args.command == "backup":
             return _backup(engine, args)
         if args.command == "restore":

@@ -81,6 +81,18 @@ STRINGS: dict[str, tuple[str, str]] = {
         "yourself: {command}",
     ),
     "backup.tool_failed": ("{tool} 失败：{reason}", "{tool} failed: {reason}"),
+    "simulate.not_demo": (
+        "数据库中不是模拟演示数据：模拟器不会向真实数据写入虚构的上报",
+        "The database does not hold the simulated demo: the simulator never writes made-up "
+        "reports among real data",
+    ),
+    "simulate.tick": (
+        "已写入：采样点报告 {sites} 条，酒店报告 {hotels} 条，"
+        "库存盘点 {stock} 条，新病例 {cases} 例",
+        "written: {sites} testing-site reports, {hotels} hotel reports, {stock} stock counts, "
+        "{cases} new cases",
+    ),
+    "simulate.stopped": ("已停止（共 {ticks} 轮）", "stopped after {ticks} ticks"),
     "seed.has_data": (
         "数据库中已有数据；如要删除并载入演示情景，请加 --replace",
         "the database already holds data; use --replace to delete it and load the demo scenario",
