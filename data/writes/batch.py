@@ -65,6 +65,9 @@ class Entity:
     # After inserting: fold rows (with ids) into derived tables, or rebuild them.
     fold: Callable[[Session, list[dict]], None] | None = None
     rebuild: Callable[[Session], None] | None = None
+    # A large batch's fold, key by key: a new collector with add(rows) as rows are inserted
+    # and finish(session) at the end (instead of a rebuild from history).
+    bulk_fold: Callable[[], Any] | None = None
     # After the whole batch is in: checks that need it all (cumulative totals).
     after_batch: Callable[[Session, list[int], dict[int, int]], list[Problem]] | None = None
     after_edit: Callable[[Session, SQLModel], None] | None = None
@@ -233,6 +236,7 @@ def _write_batch(
         districts: set[str] = set()
         first_row = 1
         done = 0
+        folder = entity.bulk_fold() if entity.bulk_fold is not None else None
         for chunk in _chunks(rows, CHUNK):
             if upsert:
                 given = [number for number, _ in chunk]
@@ -300,6 +304,8 @@ def _write_batch(
                 kept.extend(
                     {**row, "id": new_id} for row, new_id in zip(new_rows, new_ids, strict=True)
                 )
+            if folder is not None:
+                folder.add(new_rows)
             if progress is not None:
                 progress(done)
         _refuse(invalid, denied)
@@ -310,6 +316,8 @@ def _write_batch(
         if len(outcome.ids) <= FOLD_AT_MOST:
             if entity.fold is not None and kept:
                 entity.fold(session, kept)
+        elif folder is not None:
+            folder.finish(session)
         elif entity.rebuild is not None:
             entity.rebuild(session)
             rebuilt = True

@@ -15,6 +15,7 @@ from data.writes import state
 from data.writes.actor import Actor
 from data.writes.batch import Entity, create_batch, create_one, edit_record
 from data.writes.errors import Problem
+from data.writes.folding import SiteReportFold
 from data.writes.lookups import by_district, by_facility, facility_facts
 from data.writes.rules import (
     Spec,
@@ -195,6 +196,7 @@ SITE_REPORT = Entity(
     after_batch=_results_within_samples,
     fold=_fold_site_reports,
     rebuild=state.rebuild_testing,
+    bulk_fold=SiteReportFold,
     natural_key=("site_id", "reported_at"),
     refresh=state.refresh_testing,
 )
