@@ -26,6 +26,9 @@ from data.writes.unit import unit_of_work
 
 # Told (rows read so far, rows expected or None) as the file is checked and written.
 Progress = Callable[[int, int | None], None]
+_UNREAD, _EMPTY = object(), object()
+# Distinct texts remembered per column (memory stays bounded whatever the file's size).
+_MEMO_SIZE = 50_000
 
 
 @dataclass(frozen=True)
@@ -63,6 +66,9 @@ def import_file(
     extra: list[Problem] = []
     done = 0
     cache: dict = {}
+    renames = [(c.name, c.field) for c in spec.columns if c.field is not None]
+    # A file repeats its values (site codes, times, counts): each column reads a text once.
+    memos: dict[str, dict[str, Any]] = {name: {} for name in read}
 
     def rows() -> Iterator[tuple[int, dict[str, Any]]]:
         nonlocal done
@@ -75,14 +81,28 @@ def import_file(
                     continue
                 row = {}
                 for name, cell in cells.items():
-                    if cell is None or (isinstance(cell, str) and not cell.strip()):
-                        continue  # an empty cell: the write side's default
-                    row[name] = read[name](cell)
+                    if type(cell) is str:
+                        memo = memos[name]
+                        value = memo.get(cell, _UNREAD)
+                        if value is _UNREAD:
+                            value = read[name](cell) if cell.strip() else _EMPTY
+                            if len(memo) < _MEMO_SIZE:
+                                memo[cell] = value
+                    elif cell is None:
+                        continue
+                    else:
+                        value = read[name](cell)
+                    if value is not _EMPTY:  # an empty cell: the write side's default
+                        row[name] = value
                 values.append((number, row))
             resolved, problems = resolve(session, spec, values, cache)
             extra.extend(problems)
             done += len(chunk)
-            yield from (_as_fields(spec, number, row) for number, row in resolved)
+            for number, row in resolved:
+                for name, field in renames:
+                    if name in row:
+                        row[field] = row.pop(name)
+                yield number, row
             if progress is not None:
                 progress(done, table.total)
             if len(extra) >= MAX_PROBLEMS:
@@ -114,14 +134,6 @@ def import_file(
         unchanged=outcome.unchanged,
         encoding=table.encoding,
     )
-
-
-def _as_fields(spec: Kind, number: int, row: dict[str, Any]) -> tuple[int, dict[str, Any]]:
-    """A row keyed by the write side's fields (zone_code -> code)."""
-    for column in spec.columns:
-        if column.field is not None and column.name in row:
-            row[column.field] = row.pop(column.name)
-    return number, row
 
 
 def _ordered(problems: list[Problem]) -> list[Problem]:

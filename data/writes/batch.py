@@ -15,7 +15,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import islice
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import bindparam, select, update
@@ -41,6 +43,24 @@ from data.writes.unit import unit_of_work
 FOLD_AT_MOST = 2_000
 # Validation goes on after this many problems only to count them, not to list them.
 MAX_PROBLEMS = 1_000
+
+# session.info key of the facilities' facts looked up during one batch.
+FACTS = "batch_facility_facts"
+
+
+@contextmanager
+def batch_facts(session: Session) -> Iterator[None]:
+    """Remember facilities' kinds and districts while one batch is checked and written (a
+    batch never changes facilities)."""
+    outer = FACTS in session.info
+    if not outer:
+        session.info[FACTS] = {}
+    try:
+        yield
+    finally:
+        if not outer:
+            session.info.pop(FACTS, None)
+
 
 Scope = tuple[str | None, int | None]
 # Told how many rows of the batch have been checked (and, when valid so far, written).
@@ -105,16 +125,24 @@ def _scope_problems(
     districts to `districts`."""
     invalid: list[Problem] = []
     denied: list[Problem] = []
+    verdicts: dict[Scope, Problem | None] = {}  # the same site on many rows: asked once
     for number, scope in zip(numbers, entity.scope(session, rows), strict=True):
         if isinstance(scope, Problem):
             invalid.append(scope.at_row(number))
             continue
-        if districts is not None and scope[0]:
-            districts.add(scope[0])
-        try:
-            authorize(actor, action, entity.name, district_code=scope[0], facility_id=scope[1])
-        except PermissionDenied as error:
-            denied.append(error.problem.at_row(number))
+        if scope in verdicts:
+            verdict = verdicts[scope]
+        else:
+            if districts is not None and scope[0]:
+                districts.add(scope[0])
+            try:
+                authorize(actor, action, entity.name, district_code=scope[0], facility_id=scope[1])
+                verdict = None
+            except PermissionDenied as error:
+                verdict = error.problem
+            verdicts[scope] = verdict
+        if verdict is not None:
+            denied.append(verdict.at_row(number))
     return invalid, denied
 
 
@@ -224,7 +252,7 @@ def _write_batch(
     context = context or Context.current()
     unique = [name for name in entity.unique if not (upsert and (name,) == entity.natural_key)]
     outcome = BatchOutcome()
-    with unit_of_work(session):
+    with unit_of_work(session), batch_facts(session):
         number_of: dict[int, int] = {}
         kept: list[dict] = []
         replaced_old: list[dict] = []
@@ -274,8 +302,9 @@ def _write_batch(
             if upsert:
                 new_rows, new_numbers = [], []
                 changes: list[tuple[dict, dict, int]] = []
+                key_of = _key_of(entity.natural_key)
                 for row, number in zip(clean, numbers, strict=True):
-                    old = stored.get(_key(entity, row))
+                    old = stored.get(key_of(row)) if stored else None
                     if old is None:
                         new_rows.append(row)
                         new_numbers.append(number)
@@ -340,7 +369,16 @@ def _write_batch(
 
 
 def _key(entity: Entity, row: Mapping[str, Any]) -> tuple:
-    return tuple(row[name] for name in entity.natural_key)
+    return _key_of(entity.natural_key)(row)
+
+
+@lru_cache(maxsize=64)
+def _key_of(names: tuple[str, ...]) -> Callable[[Mapping[str, Any]], tuple]:
+    """A function of a row giving its natural key (a tuple), at C speed."""
+    if len(names) == 1:
+        (name,) = names
+        return lambda row: (row[name],)
+    return itemgetter(*names)
 
 
 def _repeated_keys(
@@ -349,8 +387,9 @@ def _repeated_keys(
     """A natural key given twice in one batch: which row gave it first."""
     problems = []
     first = entity.natural_key[0]
+    key_of = _key_of(entity.natural_key)
     for row, number in zip(rows, numbers, strict=True):
-        key = _key(entity, row)
+        key = key_of(row)
         if key in seen:
             params = {"value": row[first], "first": seen[key]}
             problems.append(Problem("repeated_key", first, number, params))
@@ -367,7 +406,8 @@ def _stored_by_key(session: Session, entity: Entity, rows: list[dict]) -> dict[t
         names.append("version")
     columns = [table.c[name] for name in names]
     first, *others = entity.natural_key
-    wanted = {_key(entity, row) for row in rows}
+    key_of = _key_of(entity.natural_key)
+    wanted = set(map(key_of, rows))
     conditions = []
     for name in others:
         values = [row[name] for row in rows]
@@ -378,7 +418,7 @@ def _stored_by_key(session: Session, entity: Entity, rows: list[dict]) -> dict[t
         part = firsts[start : start + 1_000]
         query = select(*columns).where(table.c[first].in_(part), *conditions)
         for record in session.execute(query).mappings():
-            key = _key(entity, record)
+            key = key_of(record)
             if key in wanted:
                 found[key] = dict(record)
     return found
