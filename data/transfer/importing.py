@@ -129,7 +129,7 @@ def import_file(
     return ImportResult(
         kind=kind,
         rows=outcome.rows,
-        inserted=len(outcome.ids),
+        inserted=outcome.inserted,
         updated=len(outcome.updated),
         unchanged=outcome.unchanged,
         encoding=table.encoding,

@@ -26,6 +26,7 @@ from sqlmodel import Session, SQLModel
 from data.writes.actor import Actor
 from data.writes.bulk import CHUNK, insert_returning_ids
 from data.writes.changelog import as_json, log_batch, log_inserted, log_record, log_updates
+from data.writes.compact import SeenKeys, WrittenRows
 from data.writes.errors import (
     InvalidRecord,
     MissingVersion,
@@ -89,7 +90,7 @@ class Entity:
     # and finish(session) at the end (instead of a rebuild from history).
     bulk_fold: Callable[[], Any] | None = None
     # After the whole batch is in: checks that need it all (cumulative totals).
-    after_batch: Callable[[Session, list[int], dict[int, int]], list[Problem]] | None = None
+    after_batch: Callable[[Session, WrittenRows], list[Problem]] | None = None
     after_edit: Callable[[Session, SQLModel], None] | None = None
     computed: frozenset[str] = field(default_factory=frozenset)
     # The fields that name a record in a file (site + report time, a case number): an
@@ -152,7 +153,7 @@ def _duplicates(
     unique: list[str],
     rows: list[dict],
     numbers: list[int],
-    seen: dict,
+    seen: dict[str, SeenKeys],
 ) -> list[Problem]:
     problems: list[Problem] = []
     for name in unique:
@@ -162,11 +163,10 @@ def _duplicates(
         for start in range(0, len(values), 1_000):
             part = values[start : start + 1_000]
             stored.update(session.execute(select(column).where(column.in_(part))).scalars())
-        for number, value in zip(numbers, values, strict=True):
-            key = (name, value)
-            if value in stored or key in seen:
+        firsts = seen[name].first_rows(values, numbers)
+        for number, value, first in zip(numbers, values, firsts, strict=True):
+            if value in stored or first is not None:
                 problems.append(Problem("duplicate", name, number, {"value": value}))
-            seen[key] = number
     return problems
 
 
@@ -179,15 +179,28 @@ def _refuse(invalid: list[Problem], denied: list[Problem]) -> None:
 
 @dataclass
 class BatchOutcome:
-    """What a batch wrote: new ids, ids of replaced records, rows equal to the stored ones."""
+    """What a batch wrote: new ids (as runs), ids of replaced records (each with its row
+    number), and how many rows were equal to the stored ones."""
 
-    ids: list[int] = field(default_factory=list)
-    updated: list[int] = field(default_factory=list)
+    written: WrittenRows = field(default_factory=WrittenRows)
     unchanged: int = 0
 
     @property
+    def inserted(self) -> int:
+        return self.written.inserted
+
+    @property
+    def ids(self) -> list[int]:
+        """The new ids, in the order of the rows (a list built on demand)."""
+        return list(self.written.inserted_ids())
+
+    @property
+    def updated(self) -> list[int]:
+        return list(self.written.updated)
+
+    @property
     def rows(self) -> int:
-        return len(self.ids) + len(self.updated) + self.unchanged
+        return self.written.inserted + len(self.written.updated) + self.unchanged
 
 
 def create_batch(
@@ -253,14 +266,13 @@ def _write_batch(
     unique = [name for name in entity.unique if not (upsert and (name,) == entity.natural_key)]
     outcome = BatchOutcome()
     with unit_of_work(session), batch_facts(session):
-        number_of: dict[int, int] = {}
         kept: list[dict] = []
         replaced_old: list[dict] = []
         replaced_new: list[dict] = []
         invalid: list[Problem] = []
         denied: list[Problem] = []
-        seen: dict = {}
-        keys_seen: dict = {}
+        seen: dict[str, SeenKeys] = {name: SeenKeys() for name in unique}
+        keys_seen = SeenKeys()
         districts: set[str] = set()
         first_row = 1
         done = 0
@@ -319,17 +331,16 @@ def _write_batch(
                     continue
                 if changes:
                     _replace(session, entity, changes)
-                    for old, _row, number in changes:
-                        outcome.updated.append(old["id"])
-                        number_of[old["id"]] = number
+                    outcome.written.add_updated(
+                        [old["id"] for old, _, _ in changes], [number for *_, number in changes]
+                    )
                     replaced_old.extend(old for old, _, _ in changes)
                     replaced_new.extend({**row, "id": old["id"]} for old, row, _ in changes)
             if entity.versioned:
                 new_rows = [{**row, "version": 1} for row in new_rows]
             new_ids = insert_returning_ids(session, entity.model, new_rows)
-            outcome.ids.extend(new_ids)
-            number_of.update(zip(new_ids, new_numbers, strict=True))
-            if len(outcome.ids) <= FOLD_AT_MOST:
+            outcome.written.add_inserted(new_ids, new_numbers)
+            if outcome.inserted <= FOLD_AT_MOST:
                 kept.extend(
                     {**row, "id": new_id} for row, new_id in zip(new_rows, new_ids, strict=True)
                 )
@@ -338,11 +349,10 @@ def _write_batch(
             if progress is not None:
                 progress(done)
         _refuse(invalid, denied)
-        written = outcome.ids + outcome.updated
-        if entity.after_batch is not None and written:
-            _refuse(entity.after_batch(session, written, number_of), [])
+        if entity.after_batch is not None and outcome.written.bounds is not None:
+            _refuse(entity.after_batch(session, outcome.written), [])
         rebuilt = False
-        if len(outcome.ids) <= FOLD_AT_MOST:
+        if outcome.inserted <= FOLD_AT_MOST:
             if entity.fold is not None and kept:
                 entity.fold(session, kept)
         elif folder is not None:
@@ -361,7 +371,8 @@ def _write_batch(
                 session,
                 actor=actor,
                 model=entity.model,
-                ids=outcome.ids,
+                ids=outcome.ids if outcome.inserted == 1 else [],
+                runs=outcome.written.runs,
                 summary=summary,
                 districts=districts,
             )
@@ -382,20 +393,16 @@ def _key_of(names: tuple[str, ...]) -> Callable[[Mapping[str, Any]], tuple]:
 
 
 def _repeated_keys(
-    entity: Entity, rows: list[dict], numbers: list[int], seen: dict
+    entity: Entity, rows: list[dict], numbers: list[int], seen: SeenKeys
 ) -> list[Problem]:
     """A natural key given twice in one batch: which row gave it first."""
-    problems = []
     first = entity.natural_key[0]
-    key_of = _key_of(entity.natural_key)
-    for row, number in zip(rows, numbers, strict=True):
-        key = key_of(row)
-        if key in seen:
-            params = {"value": row[first], "first": seen[key]}
-            problems.append(Problem("repeated_key", first, number, params))
-        else:
-            seen[key] = number
-    return problems
+    keys = list(map(_key_of(entity.natural_key), rows))
+    return [
+        Problem("repeated_key", first, number, {"value": row[first], "first": earlier})
+        for row, number, earlier in zip(rows, numbers, seen.first_rows(keys, numbers), strict=True)
+        if earlier is not None
+    ]
 
 
 def _stored_by_key(session: Session, entity: Entity, rows: list[dict]) -> dict[tuple, dict]:
@@ -417,10 +424,11 @@ def _stored_by_key(session: Session, entity: Entity, rows: list[dict]) -> dict[t
     for start in range(0, len(firsts), 1_000):
         part = firsts[start : start + 1_000]
         query = select(*columns).where(table.c[first].in_(part), *conditions)
-        for record in session.execute(query).mappings():
-            key = key_of(record)
+        for record in session.execute(query):
+            values = dict(zip(names, record))  # noqa: B905 - one value per column
+            key = key_of(values)
             if key in wanted:
-                found[key] = dict(record)
+                found[key] = values
     return found
 
 
@@ -471,12 +479,12 @@ def _log_upsert(
     districts: set[str],
 ) -> None:
     olds, news = replaced
-    if not outcome.ids and not outcome.updated:
+    if not outcome.inserted and not outcome.written.updated:
         return  # the same file twice: nothing changed, nothing to log
     detail = {
         **(summary or {}),
-        "inserted": len(outcome.ids),
-        "updated": len(outcome.updated),
+        "inserted": outcome.inserted,
+        "updated": len(outcome.written.updated),
         "unchanged": outcome.unchanged,
     }
     table_name = entity.model.__tablename__
@@ -484,7 +492,7 @@ def _log_upsert(
         session,
         actor=actor,
         table_name=table_name,
-        ids=outcome.ids,
+        runs=outcome.written.runs,
         summary=detail,
         districts=districts,
     )
