@@ -144,6 +144,23 @@ def test_a_file_with_bad_rows_writes_nothing_and_names_every_row(session, sites,
     assert _count(session, models.ChangeLog) == 4  # three sites and a round; not the import
 
 
+def test_a_row_with_an_unknown_code_gets_its_other_problems_named_too(
+    session, sites, tmp_path
+) -> None:
+    bad = (
+        "LW-009,1,2021-05-27 10:00,是,-5,0,0\n"  # row 2: unknown site and a negative count
+        "LW-001,7,2021-05-27 11:00,是,5,3,4\n"  # row 3: unknown round, positives > results
+    )
+    with pytest.raises(InvalidRecord) as refused:
+        _import(session, _write(tmp_path / "bad.csv", EN_HEADER + bad))
+    assert [_seen(p, "en") for p in refused.value.problems] == [
+        (2, "site code", "There is no record LW-009 among facilities"),
+        (2, "sampled", "Sampled cannot be negative (-5)"),
+        (3, "round number", "There is no record 7 among testing rounds"),
+        (3, "positives", "Positives (4) exceeds the results out (3)"),
+    ]
+
+
 def test_a_gbk_file_with_chinese_headers_in_another_order(session, sites, tmp_path) -> None:
     text = "上报时间,采样点编码,采样数,出结果数,是否开放\n2021-05-27 09:00,LW-001,30,10,是\n"
     path = _write(tmp_path / "gbk.csv", text, "gbk")

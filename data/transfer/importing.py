@@ -21,7 +21,7 @@ from data.transfer.reading import open_table
 from data.writes.actor import Actor
 from data.writes.batch import MAX_PROBLEMS, upsert_batch
 from data.writes.errors import InvalidRecord, PermissionDenied, Problem, WriteError
-from data.writes.rules import Context
+from data.writes.rules import Context, check_row
 from data.writes.unit import unit_of_work
 
 # Told (rows read so far, rows expected or None) as the file is checked and written.
@@ -66,6 +66,7 @@ def import_file(
     extra: list[Problem] = []
     done = 0
     cache: dict = {}
+    context = context or Context.current()
     renames = [(c.name, c.field) for c in spec.columns if c.field is not None]
     # A file repeats its values (site codes, times, counts): each column reads a text once.
     memos: dict[str, dict[str, Any]] = {name: {} for name in read}
@@ -95,14 +96,19 @@ def import_file(
                     if value is not _EMPTY:  # an empty cell: the write side's default
                         row[name] = value
                 values.append((number, row))
-            resolved, problems = resolve(session, spec, values, cache)
+            resolved, problems, unresolved = resolve(session, spec, values, cache)
             extra.extend(problems)
+            for number, row, fields in unresolved:
+                _rename(row, renames)
+                _, found = check_row(spec.entity.spec, row, context)
+                extra.extend(
+                    _in_file_terms(spec, problem.at_row(number), cache)
+                    for problem in found
+                    if problem.field not in fields
+                )
             done += len(chunk)
             for number, row in resolved:
-                for name, field in renames:
-                    if name in row:
-                        row[field] = row.pop(name)
-                yield number, row
+                yield number, _rename(row, renames)
             if progress is not None:
                 progress(done, table.total)
             if len(extra) >= MAX_PROBLEMS:
@@ -134,6 +140,14 @@ def import_file(
         unchanged=outcome.unchanged,
         encoding=table.encoding,
     )
+
+
+def _rename(row: dict[str, Any], renames: list[tuple[str, str]]) -> dict[str, Any]:
+    """A row keyed by the write side's fields (zone_code -> code)."""
+    for name, field in renames:
+        if name in row:
+            row[field] = row.pop(name)
+    return row
 
 
 def _ordered(problems: list[Problem]) -> list[Problem]:

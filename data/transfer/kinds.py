@@ -227,11 +227,17 @@ KINDS: dict[str, Kind] = {
 }
 
 
+# Stands for a code that names nothing, so that the rest of its row can still be checked.
+PLACEHOLDER_ID = 1
+
+
 def resolve(
     session: Session, kind: Kind, rows: list[tuple[int, dict]], cache: dict
-) -> tuple[list[tuple[int, dict]], list[Problem]]:
-    """The rows with codes turned into the write side's ids, and a problem for each code
-    that names nothing (its row is left out: the batch is refused anyway)."""
+) -> tuple[list[tuple[int, dict]], list[Problem], list[tuple[int, dict, set[str]]]]:
+    """The rows with codes turned into the write side's ids, a problem for each code that
+    names nothing, and the rows with such codes (number, row, the fields of those codes):
+    the write side never sees them (the batch is refused anyway), but their other fields
+    are still checked, so that every problem of a row is named at once."""
     for column, (_, lookup) in kind.references.items():
         if lookup is None:
             continue
@@ -246,8 +252,9 @@ def resolve(
         _resolve_rounds(session, rows, cache)
     resolved: list[tuple[int, dict]] = []
     problems: list[Problem] = []
+    unresolved: list[tuple[int, dict, set[str]]] = []
     for number, row in rows:
-        bad = False
+        bad: set[str] = set()
         for column, (field, lookup) in kind.references.items():
             code = row.pop(column, None)
             if code in (None, ""):
@@ -268,13 +275,16 @@ def resolve(
                     problems.append(
                         Problem("not_found", column, number, {"entity": entity, "key": code})
                     )
-                bad = True
+                bad.add(field)
+                row[field] = PLACEHOLDER_ID
             else:
                 row[field] = value
         row.pop("_district", None)
-        if not bad:
+        if bad:
+            unresolved.append((number, row, bad))
+        else:
             resolved.append((number, row))
-    return resolved, problems
+    return resolved, problems, unresolved
 
 
 def _resolve_rounds(session: Session, rows: list[tuple[int, dict]], cache: dict) -> None:
