@@ -161,6 +161,34 @@ def test_a_row_with_an_unknown_code_gets_its_other_problems_named_too(
     ]
 
 
+def test_a_case_whose_infector_is_on_an_earlier_row_of_the_file_links_to_it(
+    session, tmp_path
+) -> None:
+    header = (
+        "case number,kind,report date,district,community (Chinese),community (English),"
+        "longitude,latitude,infector case number\n"
+    )
+    place = "440103,白鹤洞街,Baihedong,113.24,23.08"
+    text = (
+        f"GZ-0001,confirmed,2021-05-21,{place},\n"
+        f"GZ-0002,confirmed,2021-05-23,{place},GZ-0001\n"
+        f"GZ-0003,asymptomatic,2021-05-24,{place},GZ-0002\n"
+    )
+    result = _import(session, _write(tmp_path / "cases.csv", header + text), "cases")
+    assert result.inserted == 3
+    c = models.Case
+    ids = dict(session.execute(select(c.case_no, c.id)).all())
+    links = dict(session.execute(select(c.case_no, c.infector_case_id)).all())
+    assert links == {"GZ-0001": None, "GZ-0002": ids["GZ-0001"], "GZ-0003": ids["GZ-0002"]}
+    # An infector on a later row, or nowhere, is still refused.
+    later = f"GZ-0010,confirmed,2021-05-23,{place},GZ-0011\nGZ-0011,confirmed,2021-05-21,{place},\n"
+    with pytest.raises(InvalidRecord) as refused:
+        _import(session, _write(tmp_path / "later.csv", header + later), "cases")
+    assert [_seen(p, "en") for p in refused.value.problems] == [
+        (2, "infector case number", "There is no record GZ-0011 among cases")
+    ]
+
+
 def test_a_gbk_file_with_chinese_headers_in_another_order(session, sites, tmp_path) -> None:
     text = "上报时间,采样点编码,采样数,出结果数,是否开放\n2021-05-27 09:00,LW-001,30,10,是\n"
     path = _write(tmp_path / "gbk.csv", text, "gbk")

@@ -16,7 +16,7 @@ from sqlmodel import Session
 
 from data.timeutil import command_zone
 from data.transfer.cells import readers
-from data.transfer.kinds import KINDS, Kind, resolve
+from data.transfer.kinds import KINDS, Kind, link_infectors_later, resolve
 from data.transfer.reading import open_table
 from data.writes.actor import Actor
 from data.writes.batch import MAX_PROBLEMS, upsert_batch
@@ -132,6 +132,7 @@ def import_file(
             raise type(error)(*_ordered(problems + extra)) from None
         if extra:
             raise InvalidRecord(*_ordered(extra))
+        link_infectors_later(session, cache)
     return ImportResult(
         kind=kind,
         rows=outcome.rows,

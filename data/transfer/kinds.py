@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select, update
 from sqlmodel import Session
 
 from data import models
@@ -253,8 +253,10 @@ def resolve(
     resolved: list[tuple[int, dict]] = []
     problems: list[Problem] = []
     unresolved: list[tuple[int, dict, set[str]]] = []
+    earlier = cache.setdefault("file_case_numbers", set()) if kind is CASES else None
     for number, row in rows:
         bad: set[str] = set()
+        own_number = row.get("case_no") if earlier is not None else None
         for column, (field, lookup) in kind.references.items():
             code = row.pop(column, None)
             if code in (None, ""):
@@ -270,6 +272,10 @@ def resolve(
                 if isinstance(value, tuple):  # a facility: (id, district)
                     row["_district"] = value[1]
                     value = value[0]
+            if value is None and earlier is not None and code in earlier:
+                # An infector on an earlier row of the file: linked once the file is written.
+                cache.setdefault("infectors_later", []).append((own_number, code))
+                continue
             if value is None:
                 if not (lookup is None and row.get("_district") is None):
                     problems.append(
@@ -280,11 +286,33 @@ def resolve(
             else:
                 row[field] = value
         row.pop("_district", None)
+        if earlier is not None and own_number not in (None, ""):
+            earlier.add(own_number)
         if bad:
             unresolved.append((number, row, bad))
         else:
             resolved.append((number, row))
     return resolved, problems, unresolved
+
+
+def link_infectors_later(session: Session, cache: dict) -> None:
+    """Link the cases whose infector was an earlier row of the same file, now written."""
+    pairs = cache.get("infectors_later")
+    if not pairs:
+        return
+    c = models.Case
+    numbers = sorted({number for pair in pairs for number in pair})
+    ids: dict = {}
+    for start in range(0, len(numbers), 1_000):
+        part = numbers[start : start + 1_000]
+        ids.update(session.execute(select(c.case_no, c.id).where(c.case_no.in_(part))).all())
+    table = c.__table__
+    session.execute(
+        update(table)
+        .where(table.c.id == bindparam("case_key"))
+        .values(infector_case_id=bindparam("infector_key")),
+        [{"case_key": ids[case], "infector_key": ids[infector]} for case, infector in pairs],
+    )
 
 
 def _resolve_rounds(session: Session, rows: list[tuple[int, dict]], cache: dict) -> None:
