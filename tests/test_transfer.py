@@ -189,6 +189,46 @@ def test_a_case_whose_infector_is_on_an_earlier_row_of_the_file_links_to_it(
     ]
 
 
+def test_a_batch_opens_to_exactly_its_own_rows_though_another_writer_took_ids_between(
+    engine, monkeypatch
+) -> None:
+    """PostgreSQL gives ids from one sequence to every writer: a report saved while an
+    import runs takes an id inside the import's range, and is not one of its rows."""
+    from data.queries.changelog import batch_rows
+    from data.writes import batch as batch_module
+    from data.writes.batch import upsert_batch
+    from data.writes.testing import SITE_REPORT
+    from tests.factories import make_site_report
+
+    if engine.dialect.name != "postgresql":
+        pytest.skip("SQLite gives a batch its ids under its write lock: no one takes one between")
+    with Session(engine) as setup:
+        site_id = make_facility(setup, code="LW-001", district_code=LIWAN).id
+        other_id = make_facility(setup, code="LW-002", district_code=LIWAN).id
+    monkeypatch.setattr(batch_module, "CHUNK", 2)
+    others: list[int] = []
+
+    def rows():
+        for n in range(6):
+            if n in (2, 4):  # between two chunks of the import, another writer saves
+                with Session(engine) as elsewhere:
+                    report = make_site_report(
+                        elsewhere, site_id=other_id, reported_at=at(f"2021-05-27 0{n}:30")
+                    )
+                    others.append(report.id)
+            yield n + 2, {"site_id": site_id, "reported_at": at(f"2021-05-27 0{n}:00")}
+
+    with Session(engine) as session:
+        outcome = upsert_batch(session, actor=SYSTEM, entity=SITE_REPORT, rows=rows())
+        entry = session.execute(
+            select(models.ChangeLog).where(models.ChangeLog.record_key.like("%..%"))
+        ).scalar_one()
+        total, listed = batch_rows(session=session, entry_id=entry.id)
+    assert min(outcome.ids) < min(others) and max(others) < max(outcome.ids)
+    assert total == 6
+    assert sorted(int(row["key"]) for row in listed) == sorted(outcome.ids)
+
+
 def test_a_gbk_file_with_chinese_headers_in_another_order(session, sites, tmp_path) -> None:
     text = "上报时间,采样点编码,采样数,出结果数,是否开放\n2021-05-27 09:00,LW-001,30,10,是\n"
     path = _write(tmp_path / "gbk.csv", text, "gbk")
