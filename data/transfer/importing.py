@@ -99,7 +99,8 @@ def import_file(
             resolved, problems, unresolved = resolve(session, spec, values, cache)
             extra.extend(problems)
             for number, row, fields in unresolved:
-                _rename(row, renames)
+                if renames:
+                    _rename(row, renames)
                 _, found = check_row(spec.entity.spec, row, context)
                 extra.extend(
                     _in_file_terms(spec, problem.at_row(number), cache)
@@ -107,8 +108,9 @@ def import_file(
                     if problem.field not in fields
                 )
             done += len(chunk)
-            for number, row in resolved:
-                yield number, _rename(row, renames)
+            if renames:
+                resolved = [(number, _rename(row, renames)) for number, row in resolved]
+            yield from resolved
             if progress is not None:
                 progress(done, table.total)
             if len(extra) >= MAX_PROBLEMS:
@@ -132,7 +134,7 @@ def import_file(
             raise type(error)(*_ordered(problems + extra)) from None
         if extra:
             raise InvalidRecord(*_ordered(extra))
-        link_infectors_later(session, cache)
+        link_infectors_later(session, actor, cache)
     return ImportResult(
         kind=kind,
         rows=outcome.rows,

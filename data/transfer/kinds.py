@@ -13,12 +13,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import select
 from sqlmodel import Session
 
 from data import models
+from data.writes.actor import Actor
 from data.writes.batch import Entity
-from data.writes.cases import CASE, ZONE
+from data.writes.cases import CASE, ZONE, link_infectors
 from data.writes.errors import Problem
 from data.writes.hotels import HOTEL_REPORT
 from data.writes.rules import MISSING
@@ -295,8 +296,9 @@ def resolve(
     return resolved, problems, unresolved
 
 
-def link_infectors_later(session: Session, cache: dict) -> None:
-    """Link the cases whose infector was an earlier row of the same file, now written."""
+def link_infectors_later(session: Session, actor: Actor, cache: dict) -> None:
+    """Link the cases whose infector was an earlier row of the same file, now written (through
+    the write side: checked, authorised, logged as one entry of infector links)."""
     pairs = cache.get("infectors_later")
     if not pairs:
         return
@@ -306,12 +308,8 @@ def link_infectors_later(session: Session, cache: dict) -> None:
     for start in range(0, len(numbers), 1_000):
         part = numbers[start : start + 1_000]
         ids.update(session.execute(select(c.case_no, c.id).where(c.case_no.in_(part))).all())
-    table = c.__table__
-    session.execute(
-        update(table)
-        .where(table.c.id == bindparam("case_key"))
-        .values(infector_case_id=bindparam("infector_key")),
-        [{"case_key": ids[case], "infector_key": ids[infector]} for case, infector in pairs],
+    link_infectors(
+        session, actor=actor, links=[(ids[case], ids[infector]) for case, infector in pairs]
     )
 
 

@@ -105,6 +105,15 @@ def whole(minimum: int = 0, maximum: int = INT32_MAX) -> Checker:
         return value
 
     check.accepts = lambda value, _: type(value) is int and minimum <= value <= maximum
+
+    def many(rows: list, name: str, _: Context) -> list[int]:
+        return [
+            i
+            for i, row in enumerate(rows)
+            if type(value := row.get(name)) is not int or value < minimum or value > maximum
+        ]
+
+    check.many = many
     return check
 
 
@@ -142,6 +151,9 @@ def flag(value: Any, _: Context) -> bool:
 
 
 flag.accepts = lambda value, _: type(value) is bool
+flag.many = lambda rows, name, _: [
+    i for i, row in enumerate(rows) if type(row.get(name)) is not bool
+]
 
 
 def text(max_length: int, *, blank: bool = False) -> Checker:
@@ -180,6 +192,17 @@ def reference(value: Any, _: Context) -> int:
 
 
 reference.accepts = lambda value, _: type(value) is int and 1 <= value <= INT32_MAX
+
+
+def _references_many(rows: list, name: str, _: Context) -> list[int]:
+    return [
+        i
+        for i, row in enumerate(rows)
+        if type(value := row.get(name)) is not int or value < 1 or value > INT32_MAX
+    ]
+
+
+reference.many = _references_many
 
 
 def _parse(value: Any, kind: type, code: str) -> Any:
@@ -245,6 +268,15 @@ def maybe(checker: Checker) -> Checker:
     inner = getattr(checker, "accepts", None)
     if inner is not None:
         check.accepts = lambda value, context: value is None or inner(value, context)
+    inner_many = getattr(checker, "many", None)
+    if inner_many is not None:
+
+        def many(rows: list, name: str, context: Context) -> list[int]:
+            return [
+                i for i in inner_many(rows, name, context) if rows[i].get(name, MISSING) is not None
+            ]
+
+        check.many = many
     return check
 
 
@@ -309,36 +341,35 @@ def check_rows(
     numbers = list(numbers) if numbers is not None else range(first_row, first_row + len(rows))
     if len(numbers) != len(rows):
         raise ValueError("as many row numbers as rows")
-    names = list(spec.fields)
-    columns: list[list[Any]] = []
+    # Copies of the rows, in which only values a checker changed (or a default) are set.
+    cleaned = [dict(row) for row in rows]
     problems_of: dict[int, list[Problem]] = {}
     for name, (checker, default) in spec.fields.items():
-        values = [row.get(name, MISSING) for row in rows]
         accepts = getattr(checker, "accepts", None)
-        if accepts is None:
-            slow = range(len(values))
+        many = getattr(checker, "many", None)
+        if many is not None:
+            slow = many(rows, name, context)
+        elif accepts is None:
+            slow = range(len(rows))
         else:
-            slow = [i for i, value in enumerate(values) if not accepts(value, context)]
+            slow = [i for i, row in enumerate(rows) if not accepts(row.get(name, MISSING), context)]
         for i in slow:
-            value = values[i]
+            value = rows[i].get(name, MISSING)
             if value is MISSING or value is None:
                 if default is MISSING:
                     problems_of.setdefault(i, []).append(Problem("required", name))
                 else:
-                    values[i] = default
+                    cleaned[i][name] = default
                 continue
             try:
-                values[i] = checker(value, context)
+                cleaned[i][name] = checker(value, context)
             except Bad as bad:
                 problems_of.setdefault(i, []).append(Problem(bad.code, name, params=bad.params))
-        columns.append(values)
     known = spec.names.issuperset
     for i, row in enumerate(rows):
         if not known(row):
             for name in row.keys() - spec.names:
                 problems_of.setdefault(i, []).append(Problem("unknown_field", name))
-    # Every column is as long as `rows` (built from it above).
-    cleaned = [dict(zip(names, values)) for values in zip(*columns)]  # noqa: B905
     if spec.rules:
         for i, clean in enumerate(cleaned):
             if i in problems_of:
