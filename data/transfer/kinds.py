@@ -255,38 +255,45 @@ def resolve(
     problems: list[Problem] = []
     unresolved: list[tuple[int, dict, set[str]]] = []
     earlier = cache.setdefault("file_case_numbers", set()) if kind is CASES else None
+    references = [
+        (
+            column,
+            field,
+            None if lookup is None else cache[column],
+            _ENTITIES.get(column, "facility"),
+        )
+        for column, (field, lookup) in kind.references.items()
+    ]
+    rounds = cache.get("rounds", {})
     for number, row in rows:
-        bad: set[str] = set()
+        bad: set[str] | None = None
+        district = None
         own_number = row.get("case_no") if earlier is not None else None
-        for column, (field, lookup) in kind.references.items():
+        for column, field, codes, entity in references:
             code = row.pop(column, None)
-            if code in (None, ""):
+            if code is None or code == "":
                 continue
-            if lookup is None:  # a round: by the site's district and its number
-                value = cache["rounds"].get((row.get("_district"), code))
+            if codes is None:  # a round: by the site's district and its number
+                value = rounds.get((district, code))
                 entity = "round"
             else:
-                value = cache[column].get(code)
-                entity = {"item_code": "supply_item", "infector_case_no": "case"}.get(
-                    column, "facility"
-                )
-                if isinstance(value, tuple):  # a facility: (id, district)
-                    row["_district"] = value[1]
-                    value = value[0]
-            if value is None and earlier is not None and code in earlier:
+                value = codes.get(code)
+                if type(value) is tuple:  # a facility: (id, district)
+                    value, district = value
+            if value is not None:
+                row[field] = value
+                continue
+            if earlier is not None and code in earlier:
                 # An infector on an earlier row of the file: linked once the file is written.
                 cache.setdefault("infectors_later", []).append((own_number, code))
                 continue
-            if value is None:
-                if not (lookup is None and row.get("_district") is None):
-                    problems.append(
-                        Problem("not_found", column, number, {"entity": entity, "key": code})
-                    )
-                bad.add(field)
-                row[field] = PLACEHOLDER_ID
-            else:
-                row[field] = value
-        row.pop("_district", None)
+            if not (codes is None and district is None):
+                problems.append(
+                    Problem("not_found", column, number, {"entity": entity, "key": code})
+                )
+            bad = bad or set()
+            bad.add(field)
+            row[field] = PLACEHOLDER_ID
         if earlier is not None and own_number not in (None, ""):
             earlier.add(own_number)
         if bad:
@@ -294,6 +301,10 @@ def resolve(
         else:
             resolved.append((number, row))
     return resolved, problems, unresolved
+
+
+# What a reference column's codes name, in "there is no record X among ...".
+_ENTITIES = {"item_code": "supply_item", "infector_case_no": "case"}
 
 
 def link_infectors_later(session: Session, actor: Actor, cache: dict) -> None:
