@@ -800,3 +800,18 @@ def test_each_rule_names_its_field_in_both_languages(
     assert refused.value.field == field
     assert in_language("zh", describe_error, refused.value) == message_zh
     assert in_language("en", describe_error, refused.value) == message_en
+
+
+def test_bulk_inserts_give_left_out_columns_their_defaults(session: Session) -> None:
+    """The write side's bulk insert (on SQLite straight through the driver) stores what
+    SQLAlchemy would: left-out columns take their defaults, times and flags read back."""
+    from data.writes.bulk import insert_returning_ids
+
+    site = make_facility(session, kind="testing_site")
+    rows = [{"site_id": site.id, "reported_at": at(f"2021-05-27 0{n}:00")} for n in range(3)]
+    ids = insert_returning_ids(session, models.TestingSiteReport, rows)
+    session.commit()
+    stored = [session.get(models.TestingSiteReport, new_id) for new_id in ids]
+    assert [(r.reported_at, r.is_open, r.sampled, r.round_id) for r in stored] == [
+        (at(f"2021-05-27 0{n}:00"), True, 0, None) for n in range(3)
+    ]

@@ -100,7 +100,16 @@ def _sqlite_insert(session: Session, table: Any, rows: list[dict], ids: list[int
     SQLAlchemy stores them, so reading them back is unchanged)."""
     names = ["id", *(name for name in rows[0] if name != "id")]
     columns = [table.c[name] for name in names]
-    if not all(_plain(column) for column in columns):
+    # Columns the rows leave out take their Python-side defaults, as SQLAlchemy would give
+    # them; a default computed per row (a function) goes the ordinary way.
+    defaults = {
+        column.name: column.default
+        for column in table.columns
+        if column.name not in names and column.default is not None
+    }
+    if not all(_plain(column) for column in columns) or not all(
+        default.is_scalar for default in defaults.values()
+    ):
         for start in range(0, len(rows), CHUNK):
             part = [
                 {**row, "id": new_id}
@@ -110,6 +119,9 @@ def _sqlite_insert(session: Session, table: Any, rows: list[dict], ids: list[int
             ]
             session.execute(insert(table), part)
         return
+    names += list(defaults)
+    columns += [table.c[name] for name in defaults]
+    fixed = {name: default.arg for name, default in defaults.items()}
     convert = [(index, _sqlite_value(column)) for index, column in enumerate(columns)]
     convert = [(index, how) for index, how in convert if how is not None]
     quoted = ", ".join(f'"{name}"' for name in names)
@@ -122,7 +134,7 @@ def _sqlite_insert(session: Session, table: Any, rows: list[dict], ids: list[int
         for row, new_id in zip(
             rows[start : start + CHUNK], ids[start : start + CHUNK], strict=True
         ):
-            values = [new_id, *(row.get(name) for name in getters)]
+            values = [new_id, *(row.get(name, fixed.get(name)) for name in getters)]
             for index, how in convert:
                 values[index] = how(values[index])
             part.append(tuple(values))
