@@ -1,19 +1,23 @@
-"""Import speed: testing-site reports into a fresh SQLite (or --database-url) database.
+"""Import speed and memory: testing-site reports into a fresh SQLite (or --database-url)
+database.
 
-Builds a city of testing sites (one round per district), writes a CSV of N reports, and
-times (1) the write side's batch alone (rows already typed) and (2) the whole import of the
-file (reading, codes to ids, every check, writing, derived state, change log); prints a
-table of rows per second and the peak memory of the process.
+For each N of --rows: builds a city of testing sites (one round per district), writes a CSV
+file of N reports, and in a new process each (so that its peak memory is the import's own)
+times (1) the write side's batch alone (typed rows streamed to it) and (2) the whole import
+of the file (reading, codes to ids, every check, writing, derived state, change log); prints
+rows per second (wall clock and CPU time: the machine may be shared) and the peak resident
+memory of the importing process.
 
-    python benchmarks/import_speed.py --rows 100000
+    python benchmarks/import_speed.py --rows 100000 1000000
 """
 
 from __future__ import annotations
 
 import argparse
-import io
-import random
+import json
+import os
 import resource
+import subprocess
 import sys
 import tempfile
 import time
@@ -73,72 +77,107 @@ def _city(engine, sites: int) -> list[tuple[int, str]]:  # noqa: ANN001
         return list(session.execute(select(f.id, f.code).order_by(f.id)).all())
 
 
-def _rows(sites: list[tuple[int, str]], count: int) -> list[tuple[int, str, datetime]]:
-    random.seed(1)
-    out = []
+def _rows(sites: list[tuple[int, str]], count: int):  # noqa: ANN202 - a generator
+    """(site id, site code, report time) of N reports: every site every 10 minutes."""
     for n in range(count):
         site = sites[n % len(sites)]
-        out.append((site[0], site[1], START + timedelta(minutes=10 * (n // len(sites)))))
-    return out
+        yield site[0], site[1], START + timedelta(minutes=10 * (n // len(sites)))
 
 
-def _csv(rows: list) -> bytes:
-    lines = ["site code,round number,report time,open,sampled,results out,positives"]
-    for _, code, moment in rows:
-        local = moment + timedelta(hours=8)
-        lines.append(f"{code},1,{local:%Y-%m-%d %H:%M},yes,30,20,0")
-    return ("\n".join(lines) + "\n").encode()
+def _write_csv(path: Path, rows) -> None:  # noqa: ANN001
+    with path.open("w", encoding="utf-8") as out:
+        out.write("site code,round number,report time,open,sampled,results out,positives\n")
+        for _, code, moment in rows:
+            local = moment + timedelta(hours=8)
+            out.write(f"{code},1,{local:%Y-%m-%d %H:%M},yes,30,20,0\n")
+
+
+def _rss_mb() -> float:
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def _child(path: str, url: str, csv_file: str, count: int) -> None:
+    """One measured import, in this process alone; prints its figures as JSON."""
+    engine = make_engine(url)
+    with Session(engine) as session:
+        f = models.Facility
+        sites = list(session.execute(select(f.id, f.code).order_by(f.id)).all())
+        before = _rss_mb()
+        wall, cpu = time.perf_counter(), time.process_time()
+        if path == "write":
+            typed = (
+                (
+                    n + 2,
+                    {
+                        "site_id": s,
+                        "round_id": None,
+                        "reported_at": m,
+                        "sampled": 30,
+                        "resulted": 20,
+                    },
+                )
+                for n, (s, _, m) in enumerate(_rows(sites, count))
+            )
+            upsert_batch(session, actor=SYSTEM, entity=SITE_REPORT, rows=typed)
+        else:
+            with open(csv_file, "rb") as stream:
+                import_file(
+                    session, actor=SYSTEM, kind="site-reports", stream=stream, filename="bench.csv"
+                )
+        wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    engine.dispose()
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({"wall": wall, "cpu": cpu, "peak_mb": peak, "before_mb": before}))
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--rows", type=int, nargs="+", default=[100_000])
     parser.add_argument("--sites", type=int, default=4_500)
     parser.add_argument("--database-url", help="default: a new SQLite file in a temporary folder")
+    parser.add_argument("--child", nargs=4, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.child:
+        path, url, csv_file, count = args.child
+        _child(path, url, csv_file, int(count))
+        return
     results = []
-    for label in ("write side (typed rows)", "whole import (CSV file)"):
-        folder = tempfile.mkdtemp()
-        url = args.database_url or f"sqlite:///{folder}/bench.db"
-        engine = make_engine(url)
-        upgrade_schema(engine)
-        sites = _city(engine, args.sites)
-        rows = _rows(sites, args.rows)
-        with Session(engine) as session:
-            if label.startswith("write"):
-                typed = [
-                    (
-                        n + 2,
-                        {
-                            "site_id": s,
-                            "round_id": None,
-                            "reported_at": m,
-                            "sampled": 30,
-                            "resulted": 20,
-                        },
-                    )
-                    for n, (s, _, m) in enumerate(rows)
-                ]
-                began = time.perf_counter()
-                upsert_batch(session, actor=SYSTEM, entity=SITE_REPORT, rows=typed)
-            else:
-                data = _csv(rows)
-                began = time.perf_counter()
-                import_file(
-                    session,
-                    actor=SYSTEM,
-                    kind="site-reports",
-                    stream=io.BytesIO(data),
-                    filename="bench.csv",
-                )
-            elapsed = time.perf_counter() - began
-        engine.dispose()
-        results.append((label, args.rows, elapsed))
-    print(f"{'path':<26} {'rows':>10} {'seconds':>8} {'rows/s':>10}")
-    for label, count, elapsed in results:
-        print(f"{label:<26} {count:>10,} {elapsed:>8.2f} {count / elapsed:>10,.0f}")
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"peak memory of the process: {peak:,.0f} MB")
+    for count in args.rows:
+        for path, label in (("write", "write side (typed rows)"), ("file", "whole import (CSV)")):
+            folder = Path(tempfile.mkdtemp())
+            url = args.database_url or f"sqlite:///{folder}/bench.db"
+            engine = make_engine(url)
+            upgrade_schema(engine)
+            sites = _city(engine, args.sites)
+            engine.dispose()
+            csv_file = folder / "bench.csv"
+            if path == "file":
+                _write_csv(csv_file, _rows(sites, count))
+            output = subprocess.run(
+                [sys.executable, __file__, "--child", path, url, str(csv_file), str(count)],
+                check=True,
+                capture_output=True,
+                text=True,
+                env={**os.environ, "PYTHONWARNINGS": "ignore"},
+            ).stdout
+            results.append((label, count, json.loads(output.strip().splitlines()[-1])))
+            csv_file.unlink(missing_ok=True)
+    print(
+        f"{'path':<24} {'rows':>10} {'wall s':>7} {'rows/s':>8} {'CPU s':>7} {'rows/CPU s':>10}"
+        f" {'peak MB':>8} {'before MB':>9}"
+    )
+    for label, count, r in results:
+        print(
+            f"{label:<24} {count:>10,} {r['wall']:>7.2f} {count / r['wall']:>8,.0f} "
+            f"{r['cpu']:>7.2f} {count / r['cpu']:>10,.0f} {r['peak_mb']:>8,.0f}"
+            f" {r['before_mb']:>9,.0f}"
+        )
+    print("peak MB: the importing process's peak resident memory; before MB: its memory just")
+    print("before the import began (Python, libraries, the open database)")
 
 
 if __name__ == "__main__":

@@ -582,7 +582,7 @@ class ChangeLog(SQLModel, table=True):
     # to it; None for everything else.
     batch_id: int | None = Field(default=None, index=True)
     # The districts the change is in (comma-separated codes), for filtering the log; None
-    # when the record has none (accounts, settings) or for rows logged before 0005.
+    # when the record has none (accounts, settings) (rows logged before 0005 got theirs in 0006).
     districts: str | None = Field(default=None, max_length=80)
 
     __table_args__ = (

@@ -144,6 +144,91 @@ def test_a_file_with_bad_rows_writes_nothing_and_names_every_row(session, sites,
     assert _count(session, models.ChangeLog) == 4  # three sites and a round; not the import
 
 
+def test_a_row_with_an_unknown_code_gets_its_other_problems_named_too(
+    session, sites, tmp_path
+) -> None:
+    bad = (
+        "LW-009,1,2021-05-27 10:00,是,-5,0,0\n"  # row 2: unknown site and a negative count
+        "LW-001,7,2021-05-27 11:00,是,5,3,4\n"  # row 3: unknown round, positives > results
+    )
+    with pytest.raises(InvalidRecord) as refused:
+        _import(session, _write(tmp_path / "bad.csv", EN_HEADER + bad))
+    assert [_seen(p, "en") for p in refused.value.problems] == [
+        (2, "site code", "There is no record LW-009 among facilities"),
+        (2, "sampled", "Sampled cannot be negative (-5)"),
+        (3, "round number", "There is no record 7 among testing rounds"),
+        (3, "positives", "Positives (4) exceeds the results out (3)"),
+    ]
+
+
+def test_a_case_whose_infector_is_on_an_earlier_row_of_the_file_links_to_it(
+    session, tmp_path
+) -> None:
+    header = (
+        "case number,kind,report date,district,community (Chinese),community (English),"
+        "longitude,latitude,infector case number\n"
+    )
+    place = "440103,白鹤洞街,Baihedong,113.24,23.08"
+    text = (
+        f"GZ-0001,confirmed,2021-05-21,{place},\n"
+        f"GZ-0002,confirmed,2021-05-23,{place},GZ-0001\n"
+        f"GZ-0003,asymptomatic,2021-05-24,{place},GZ-0002\n"
+    )
+    result = _import(session, _write(tmp_path / "cases.csv", header + text), "cases")
+    assert result.inserted == 3
+    c = models.Case
+    ids = dict(session.execute(select(c.case_no, c.id)).all())
+    links = dict(session.execute(select(c.case_no, c.infector_case_id)).all())
+    assert links == {"GZ-0001": None, "GZ-0002": ids["GZ-0001"], "GZ-0003": ids["GZ-0002"]}
+    # An infector on a later row, or nowhere, is still refused.
+    later = f"GZ-0010,confirmed,2021-05-23,{place},GZ-0011\nGZ-0011,confirmed,2021-05-21,{place},\n"
+    with pytest.raises(InvalidRecord) as refused:
+        _import(session, _write(tmp_path / "later.csv", header + later), "cases")
+    assert [_seen(p, "en") for p in refused.value.problems] == [
+        (2, "infector case number", "There is no record GZ-0011 among cases")
+    ]
+
+
+def test_a_batch_opens_to_exactly_its_own_rows_though_another_writer_took_ids_between(
+    engine, monkeypatch
+) -> None:
+    """PostgreSQL gives ids from one sequence to every writer: a report saved while an
+    import runs takes an id inside the import's range, and is not one of its rows."""
+    from data.queries.changelog import batch_rows
+    from data.writes import batch as batch_module
+    from data.writes.batch import upsert_batch
+    from data.writes.testing import SITE_REPORT
+    from tests.factories import make_site_report
+
+    if engine.dialect.name != "postgresql":
+        pytest.skip("SQLite gives a batch its ids under its write lock: no one takes one between")
+    with Session(engine) as setup:
+        site_id = make_facility(setup, code="LW-001", district_code=LIWAN).id
+        other_id = make_facility(setup, code="LW-002", district_code=LIWAN).id
+    monkeypatch.setattr(batch_module, "CHUNK", 2)
+    others: list[int] = []
+
+    def rows():
+        for n in range(6):
+            if n in (2, 4):  # between two chunks of the import, another writer saves
+                with Session(engine) as elsewhere:
+                    report = make_site_report(
+                        elsewhere, site_id=other_id, reported_at=at(f"2021-05-27 0{n}:30")
+                    )
+                    others.append(report.id)
+            yield n + 2, {"site_id": site_id, "reported_at": at(f"2021-05-27 0{n}:00")}
+
+    with Session(engine) as session:
+        outcome = upsert_batch(session, actor=SYSTEM, entity=SITE_REPORT, rows=rows())
+        entry = session.execute(
+            select(models.ChangeLog).where(models.ChangeLog.record_key.like("%..%"))
+        ).scalar_one()
+        total, listed = batch_rows(session=session, entry_id=entry.id)
+    assert min(outcome.ids) < min(others) and max(others) < max(outcome.ids)
+    assert total == 6
+    assert sorted(int(row["key"]) for row in listed) == sorted(outcome.ids)
+
+
 def test_a_gbk_file_with_chinese_headers_in_another_order(session, sites, tmp_path) -> None:
     text = "上报时间,采样点编码,采样数,出结果数,是否开放\n2021-05-27 09:00,LW-001,30,10,是\n"
     path = _write(tmp_path / "gbk.csv", text, "gbk")

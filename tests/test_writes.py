@@ -532,6 +532,70 @@ def test_concurrent_reports_for_the_same_keys_are_all_accepted(engine: Engine) -
         assert _states(check) == incremental
 
 
+def test_a_large_batch_out_of_order_folds_to_the_same_state_as_a_rebuild(
+    session: Session,
+) -> None:
+    """A batch above FOLD_AT_MOST is folded key by key (not rebuilt): reports late and early,
+    across local days, with and without a round, onto sites that already have state."""
+    import random
+    from datetime import timedelta
+
+    from data.writes.batch import FOLD_AT_MOST
+    from data.writes.testing import record_site_reports
+
+    sites = [make_facility(session, kind="testing_site", district_code=LIWAN) for _ in range(7)]
+    other = make_facility(session, kind="testing_site", district_code=YUEXIU)
+    liwan = make_round(session, district_code=LIWAN, target_population=10_000_000)
+    yuexiu = make_round(session, district_code=YUEXIU, target_population=10_000_000)
+    # Some state first, from single reports: a site last reported on 05-27 (local).
+    for index, site in enumerate(sites[:3]):
+        make_site_report(
+            session,
+            site_id=site.id,
+            round_id=liwan.id,
+            reported_at=at("2021-05-27 05:00") + timedelta(minutes=index),
+            sampled=50,
+            resulted=10,
+        )
+    random.seed(12)
+    start = at("2021-05-25 10:00")
+    rows, used = [], set()
+    while len(rows) < FOLD_AT_MOST + 500:
+        site = random.choice([*sites, other])
+        moment = start + timedelta(minutes=random.randrange(0, 4 * 24 * 60))
+        if (site.id, moment) in used:
+            continue
+        used.add((site.id, moment))
+        with_round = random.random() < 0.7
+        sampled = random.randrange(0, 40)
+        rows.append(
+            {
+                "site_id": site.id,
+                "round_id": (yuexiu.id if site is other else liwan.id) if with_round else None,
+                "reported_at": moment,
+                "is_open": random.random() < 0.8,
+                "sampled": sampled,
+                "resulted": random.randrange(0, sampled + 1),
+                "queue_wait_minutes": random.randrange(0, 90),
+            }
+        )
+    random.shuffle(rows)  # out of order: later and earlier than what is stored
+    record_site_reports(session, actor=SYSTEM, rows=rows)
+    # A second large batch onto the state the first left.
+    more = [
+        {**row, "reported_at": row["reported_at"] + timedelta(seconds=17), "round_id": None}
+        for row in rows[: FOLD_AT_MOST + 10]
+    ]
+    record_site_reports(session, actor=SYSTEM, rows=more)
+    session.commit()
+    folded = _states(session)
+    assert len(folded["testingsitestate"]) == 8
+    rebuild_derived_state(session)
+    session.commit()
+    session.expire_all()
+    assert _states(session) == folded
+
+
 def test_a_write_waiting_too_long_for_a_lock_says_busy(
     engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -736,3 +800,18 @@ def test_each_rule_names_its_field_in_both_languages(
     assert refused.value.field == field
     assert in_language("zh", describe_error, refused.value) == message_zh
     assert in_language("en", describe_error, refused.value) == message_en
+
+
+def test_bulk_inserts_give_left_out_columns_their_defaults(session: Session) -> None:
+    """The write side's bulk insert (on SQLite straight through the driver) stores what
+    SQLAlchemy would: left-out columns take their defaults, times and flags read back."""
+    from data.writes.bulk import insert_returning_ids
+
+    site = make_facility(session, kind="testing_site")
+    rows = [{"site_id": site.id, "reported_at": at(f"2021-05-27 0{n}:00")} for n in range(3)]
+    ids = insert_returning_ids(session, models.TestingSiteReport, rows)
+    session.commit()
+    stored = [session.get(models.TestingSiteReport, new_id) for new_id in ids]
+    assert [(r.reported_at, r.is_open, r.sampled, r.round_id) for r in stored] == [
+        (at(f"2021-05-27 0{n}:00"), True, 0, None) for n in range(3)
+    ]

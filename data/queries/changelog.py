@@ -2,7 +2,8 @@
 
 Filtered (user, kind of record, district, time) and paginated in SQL: the log can hold
 millions of rows. Rows that a batch (an import) replaced are read only when the batch is
-opened; its inserted records are read from their own table by the batch's id range.
+opened; its inserted records are read from their own table by the batch's id range (or
+its runs of ids, when other writers took ids in between).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlmodel import Session
 
 from data import models
@@ -154,9 +155,12 @@ def batch_rows(
     if left > 0 and model is not None and detail.get("first_id") is not None:
         table = model.__table__
         skip = max(start - replaced, 0)
+        # A batch whose ids are not one run (PostgreSQL: another writer took ids between
+        # them) logs its runs: exactly its rows, not the other writer's.
+        runs = detail.get("runs") or [[detail["first_id"], detail["last_id"]]]
         query = (
             select(table)
-            .where(table.c.id.between(detail["first_id"], detail["last_id"]))
+            .where(or_(*(table.c.id.between(first, last) for first, last in runs)))
             .order_by(table.c.id)
             .offset(skip)
             .limit(left)

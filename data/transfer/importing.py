@@ -16,16 +16,19 @@ from sqlmodel import Session
 
 from data.timeutil import command_zone
 from data.transfer.cells import readers
-from data.transfer.kinds import KINDS, Kind, resolve
+from data.transfer.kinds import KINDS, Kind, link_infectors_later, resolve
 from data.transfer.reading import open_table
 from data.writes.actor import Actor
 from data.writes.batch import MAX_PROBLEMS, upsert_batch
 from data.writes.errors import InvalidRecord, PermissionDenied, Problem, WriteError
-from data.writes.rules import Context
+from data.writes.rules import Context, check_row
 from data.writes.unit import unit_of_work
 
 # Told (rows read so far, rows expected or None) as the file is checked and written.
 Progress = Callable[[int, int | None], None]
+_UNREAD, _EMPTY = object(), object()
+# Distinct texts remembered per column (memory stays bounded whatever the file's size).
+_MEMO_SIZE = 50_000
 
 
 @dataclass(frozen=True)
@@ -63,6 +66,10 @@ def import_file(
     extra: list[Problem] = []
     done = 0
     cache: dict = {}
+    context = context or Context.current()
+    renames = [(c.name, c.field) for c in spec.columns if c.field is not None]
+    # A file repeats its values (site codes, times, counts): each column reads a text once.
+    memos: dict[str, dict[str, Any]] = {name: {} for name in read}
 
     def rows() -> Iterator[tuple[int, dict[str, Any]]]:
         nonlocal done
@@ -75,14 +82,35 @@ def import_file(
                     continue
                 row = {}
                 for name, cell in cells.items():
-                    if cell is None or (isinstance(cell, str) and not cell.strip()):
-                        continue  # an empty cell: the write side's default
-                    row[name] = read[name](cell)
+                    if type(cell) is str:
+                        memo = memos[name]
+                        value = memo.get(cell, _UNREAD)
+                        if value is _UNREAD:
+                            value = read[name](cell) if cell.strip() else _EMPTY
+                            if len(memo) < _MEMO_SIZE:
+                                memo[cell] = value
+                    elif cell is None:
+                        continue
+                    else:
+                        value = read[name](cell)
+                    if value is not _EMPTY:  # an empty cell: the write side's default
+                        row[name] = value
                 values.append((number, row))
-            resolved, problems = resolve(session, spec, values, cache)
+            resolved, problems, unresolved = resolve(session, spec, values, cache)
             extra.extend(problems)
+            for number, row, fields in unresolved:
+                if renames:
+                    _rename(row, renames)
+                _, found = check_row(spec.entity.spec, row, context)
+                extra.extend(
+                    _in_file_terms(spec, problem.at_row(number), cache)
+                    for problem in found
+                    if problem.field not in fields
+                )
             done += len(chunk)
-            yield from (_as_fields(spec, number, row) for number, row in resolved)
+            if renames:
+                resolved = [(number, _rename(row, renames)) for number, row in resolved]
+            yield from resolved
             if progress is not None:
                 progress(done, table.total)
             if len(extra) >= MAX_PROBLEMS:
@@ -106,22 +134,23 @@ def import_file(
             raise type(error)(*_ordered(problems + extra)) from None
         if extra:
             raise InvalidRecord(*_ordered(extra))
+        link_infectors_later(session, actor, cache)
     return ImportResult(
         kind=kind,
         rows=outcome.rows,
-        inserted=len(outcome.ids),
+        inserted=outcome.inserted,
         updated=len(outcome.updated),
         unchanged=outcome.unchanged,
         encoding=table.encoding,
     )
 
 
-def _as_fields(spec: Kind, number: int, row: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+def _rename(row: dict[str, Any], renames: list[tuple[str, str]]) -> dict[str, Any]:
     """A row keyed by the write side's fields (zone_code -> code)."""
-    for column in spec.columns:
-        if column.field is not None and column.name in row:
-            row[column.field] = row.pop(column.name)
-    return number, row
+    for name, field in renames:
+        if name in row:
+            row[field] = row.pop(name)
+    return row
 
 
 def _ordered(problems: list[Problem]) -> list[Problem]:

@@ -17,8 +17,9 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from data import models
+from data.writes.actor import Actor
 from data.writes.batch import Entity
-from data.writes.cases import CASE, ZONE
+from data.writes.cases import CASE, ZONE, link_infectors
 from data.writes.errors import Problem
 from data.writes.hotels import HOTEL_REPORT
 from data.writes.rules import MISSING
@@ -227,11 +228,17 @@ KINDS: dict[str, Kind] = {
 }
 
 
+# Stands for a code that names nothing, so that the rest of its row can still be checked.
+PLACEHOLDER_ID = 1
+
+
 def resolve(
     session: Session, kind: Kind, rows: list[tuple[int, dict]], cache: dict
-) -> tuple[list[tuple[int, dict]], list[Problem]]:
-    """The rows with codes turned into the write side's ids, and a problem for each code
-    that names nothing (its row is left out: the batch is refused anyway)."""
+) -> tuple[list[tuple[int, dict]], list[Problem], list[tuple[int, dict, set[str]]]]:
+    """The rows with codes turned into the write side's ids, a problem for each code that
+    names nothing, and the rows with such codes (number, row, the fields of those codes):
+    the write side never sees them (the batch is refused anyway), but their other fields
+    are still checked, so that every problem of a row is named at once."""
     for column, (_, lookup) in kind.references.items():
         if lookup is None:
             continue
@@ -246,35 +253,75 @@ def resolve(
         _resolve_rounds(session, rows, cache)
     resolved: list[tuple[int, dict]] = []
     problems: list[Problem] = []
+    unresolved: list[tuple[int, dict, set[str]]] = []
+    earlier = cache.setdefault("file_case_numbers", set()) if kind is CASES else None
+    references = [
+        (
+            column,
+            field,
+            None if lookup is None else cache[column],
+            _ENTITIES.get(column, "facility"),
+        )
+        for column, (field, lookup) in kind.references.items()
+    ]
+    rounds = cache.get("rounds", {})
     for number, row in rows:
-        bad = False
-        for column, (field, lookup) in kind.references.items():
+        bad: set[str] | None = None
+        district = None
+        own_number = row.get("case_no") if earlier is not None else None
+        for column, field, codes, entity in references:
             code = row.pop(column, None)
-            if code in (None, ""):
+            if code is None or code == "":
                 continue
-            if lookup is None:  # a round: by the site's district and its number
-                value = cache["rounds"].get((row.get("_district"), code))
+            if codes is None:  # a round: by the site's district and its number
+                value = rounds.get((district, code))
                 entity = "round"
             else:
-                value = cache[column].get(code)
-                entity = {"item_code": "supply_item", "infector_case_no": "case"}.get(
-                    column, "facility"
-                )
-                if isinstance(value, tuple):  # a facility: (id, district)
-                    row["_district"] = value[1]
-                    value = value[0]
-            if value is None:
-                if not (lookup is None and row.get("_district") is None):
-                    problems.append(
-                        Problem("not_found", column, number, {"entity": entity, "key": code})
-                    )
-                bad = True
-            else:
+                value = codes.get(code)
+                if type(value) is tuple:  # a facility: (id, district)
+                    value, district = value
+            if value is not None:
                 row[field] = value
-        row.pop("_district", None)
-        if not bad:
+                continue
+            if earlier is not None and code in earlier:
+                # An infector on an earlier row of the file: linked once the file is written.
+                cache.setdefault("infectors_later", []).append((own_number, code))
+                continue
+            if not (codes is None and district is None):
+                problems.append(
+                    Problem("not_found", column, number, {"entity": entity, "key": code})
+                )
+            bad = bad or set()
+            bad.add(field)
+            row[field] = PLACEHOLDER_ID
+        if earlier is not None and own_number not in (None, ""):
+            earlier.add(own_number)
+        if bad:
+            unresolved.append((number, row, bad))
+        else:
             resolved.append((number, row))
-    return resolved, problems
+    return resolved, problems, unresolved
+
+
+# What a reference column's codes name, in "there is no record X among ...".
+_ENTITIES = {"item_code": "supply_item", "infector_case_no": "case"}
+
+
+def link_infectors_later(session: Session, actor: Actor, cache: dict) -> None:
+    """Link the cases whose infector was an earlier row of the same file, now written (through
+    the write side: checked, authorised, logged as one entry of infector links)."""
+    pairs = cache.get("infectors_later")
+    if not pairs:
+        return
+    c = models.Case
+    numbers = sorted({number for pair in pairs for number in pair})
+    ids: dict = {}
+    for start in range(0, len(numbers), 1_000):
+        part = numbers[start : start + 1_000]
+        ids.update(session.execute(select(c.case_no, c.id).where(c.case_no.in_(part))).all())
+    link_infectors(
+        session, actor=actor, links=[(ids[case], ids[infector]) for case, infector in pairs]
+    )
 
 
 def _resolve_rounds(session: Session, rows: list[tuple[int, dict]], cache: dict) -> None:

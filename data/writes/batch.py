@@ -15,7 +15,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import islice
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import bindparam, select, update
@@ -24,6 +26,7 @@ from sqlmodel import Session, SQLModel
 from data.writes.actor import Actor
 from data.writes.bulk import CHUNK, insert_returning_ids
 from data.writes.changelog import as_json, log_batch, log_inserted, log_record, log_updates
+from data.writes.compact import SeenKeys, WrittenRows
 from data.writes.errors import (
     InvalidRecord,
     MissingVersion,
@@ -41,6 +44,24 @@ from data.writes.unit import unit_of_work
 FOLD_AT_MOST = 2_000
 # Validation goes on after this many problems only to count them, not to list them.
 MAX_PROBLEMS = 1_000
+
+# session.info key of the facilities' facts looked up during one batch.
+FACTS = "batch_facility_facts"
+
+
+@contextmanager
+def batch_facts(session: Session) -> Iterator[None]:
+    """Remember facilities' kinds and districts while one batch is checked and written (a
+    batch never changes facilities)."""
+    outer = FACTS in session.info
+    if not outer:
+        session.info[FACTS] = {}
+    try:
+        yield
+    finally:
+        if not outer:
+            session.info.pop(FACTS, None)
+
 
 Scope = tuple[str | None, int | None]
 # Told how many rows of the batch have been checked (and, when valid so far, written).
@@ -65,8 +86,11 @@ class Entity:
     # After inserting: fold rows (with ids) into derived tables, or rebuild them.
     fold: Callable[[Session, list[dict]], None] | None = None
     rebuild: Callable[[Session], None] | None = None
+    # A large batch's fold, key by key: a new collector with add(rows) as rows are inserted
+    # and finish(session) at the end (instead of a rebuild from history).
+    bulk_fold: Callable[[], Any] | None = None
     # After the whole batch is in: checks that need it all (cumulative totals).
-    after_batch: Callable[[Session, list[int], dict[int, int]], list[Problem]] | None = None
+    after_batch: Callable[[Session, WrittenRows], list[Problem]] | None = None
     after_edit: Callable[[Session, SQLModel], None] | None = None
     computed: frozenset[str] = field(default_factory=frozenset)
     # The fields that name a record in a file (site + report time, a case number): an
@@ -102,16 +126,24 @@ def _scope_problems(
     districts to `districts`."""
     invalid: list[Problem] = []
     denied: list[Problem] = []
+    verdicts: dict[Scope, Problem | None] = {}  # the same site on many rows: asked once
     for number, scope in zip(numbers, entity.scope(session, rows), strict=True):
         if isinstance(scope, Problem):
             invalid.append(scope.at_row(number))
             continue
-        if districts is not None and scope[0]:
-            districts.add(scope[0])
-        try:
-            authorize(actor, action, entity.name, district_code=scope[0], facility_id=scope[1])
-        except PermissionDenied as error:
-            denied.append(error.problem.at_row(number))
+        if scope in verdicts:
+            verdict = verdicts[scope]
+        else:
+            if districts is not None and scope[0]:
+                districts.add(scope[0])
+            try:
+                authorize(actor, action, entity.name, district_code=scope[0], facility_id=scope[1])
+                verdict = None
+            except PermissionDenied as error:
+                verdict = error.problem
+            verdicts[scope] = verdict
+        if verdict is not None:
+            denied.append(verdict.at_row(number))
     return invalid, denied
 
 
@@ -121,7 +153,7 @@ def _duplicates(
     unique: list[str],
     rows: list[dict],
     numbers: list[int],
-    seen: dict,
+    seen: dict[str, SeenKeys],
 ) -> list[Problem]:
     problems: list[Problem] = []
     for name in unique:
@@ -131,11 +163,10 @@ def _duplicates(
         for start in range(0, len(values), 1_000):
             part = values[start : start + 1_000]
             stored.update(session.execute(select(column).where(column.in_(part))).scalars())
-        for number, value in zip(numbers, values, strict=True):
-            key = (name, value)
-            if value in stored or key in seen:
+        firsts = seen[name].first_rows(values, numbers)
+        for number, value, first in zip(numbers, values, firsts, strict=True):
+            if value in stored or first is not None:
                 problems.append(Problem("duplicate", name, number, {"value": value}))
-            seen[key] = number
     return problems
 
 
@@ -148,15 +179,28 @@ def _refuse(invalid: list[Problem], denied: list[Problem]) -> None:
 
 @dataclass
 class BatchOutcome:
-    """What a batch wrote: new ids, ids of replaced records, rows equal to the stored ones."""
+    """What a batch wrote: new ids (as runs), ids of replaced records (each with its row
+    number), and how many rows were equal to the stored ones."""
 
-    ids: list[int] = field(default_factory=list)
-    updated: list[int] = field(default_factory=list)
+    written: WrittenRows = field(default_factory=WrittenRows)
     unchanged: int = 0
 
     @property
+    def inserted(self) -> int:
+        return self.written.inserted
+
+    @property
+    def ids(self) -> list[int]:
+        """The new ids, in the order of the rows (a list built on demand)."""
+        return list(self.written.inserted_ids())
+
+    @property
+    def updated(self) -> list[int]:
+        return list(self.written.updated)
+
+    @property
     def rows(self) -> int:
-        return len(self.ids) + len(self.updated) + self.unchanged
+        return self.written.inserted + len(self.written.updated) + self.unchanged
 
 
 def create_batch(
@@ -221,18 +265,18 @@ def _write_batch(
     context = context or Context.current()
     unique = [name for name in entity.unique if not (upsert and (name,) == entity.natural_key)]
     outcome = BatchOutcome()
-    with unit_of_work(session):
-        number_of: dict[int, int] = {}
+    with unit_of_work(session), batch_facts(session):
         kept: list[dict] = []
         replaced_old: list[dict] = []
         replaced_new: list[dict] = []
         invalid: list[Problem] = []
         denied: list[Problem] = []
-        seen: dict = {}
-        keys_seen: dict = {}
+        seen: dict[str, SeenKeys] = {name: SeenKeys() for name in unique}
+        keys_seen = SeenKeys()
         districts: set[str] = set()
         first_row = 1
         done = 0
+        folder = entity.bulk_fold() if entity.bulk_fold is not None else None
         for chunk in _chunks(rows, CHUNK):
             if upsert:
                 given = [number for number, _ in chunk]
@@ -270,8 +314,9 @@ def _write_batch(
             if upsert:
                 new_rows, new_numbers = [], []
                 changes: list[tuple[dict, dict, int]] = []
+                key_of = _key_of(entity.natural_key)
                 for row, number in zip(clean, numbers, strict=True):
-                    old = stored.get(_key(entity, row))
+                    old = stored.get(key_of(row)) if stored else None
                     if old is None:
                         new_rows.append(row)
                         new_numbers.append(number)
@@ -286,30 +331,32 @@ def _write_batch(
                     continue
                 if changes:
                     _replace(session, entity, changes)
-                    for old, _row, number in changes:
-                        outcome.updated.append(old["id"])
-                        number_of[old["id"]] = number
+                    outcome.written.add_updated(
+                        [old["id"] for old, _, _ in changes], [number for *_, number in changes]
+                    )
                     replaced_old.extend(old for old, _, _ in changes)
                     replaced_new.extend({**row, "id": old["id"]} for old, row, _ in changes)
             if entity.versioned:
                 new_rows = [{**row, "version": 1} for row in new_rows]
             new_ids = insert_returning_ids(session, entity.model, new_rows)
-            outcome.ids.extend(new_ids)
-            number_of.update(zip(new_ids, new_numbers, strict=True))
-            if len(outcome.ids) <= FOLD_AT_MOST:
+            outcome.written.add_inserted(new_ids, new_numbers)
+            if outcome.inserted <= FOLD_AT_MOST:
                 kept.extend(
                     {**row, "id": new_id} for row, new_id in zip(new_rows, new_ids, strict=True)
                 )
+            if folder is not None:
+                folder.add(new_rows)
             if progress is not None:
                 progress(done)
         _refuse(invalid, denied)
-        written = outcome.ids + outcome.updated
-        if entity.after_batch is not None and written:
-            _refuse(entity.after_batch(session, written, number_of), [])
+        if entity.after_batch is not None and outcome.written.bounds is not None:
+            _refuse(entity.after_batch(session, outcome.written), [])
         rebuilt = False
-        if len(outcome.ids) <= FOLD_AT_MOST:
+        if outcome.inserted <= FOLD_AT_MOST:
             if entity.fold is not None and kept:
                 entity.fold(session, kept)
+        elif folder is not None:
+            folder.finish(session)
         elif entity.rebuild is not None:
             entity.rebuild(session)
             rebuilt = True
@@ -324,7 +371,8 @@ def _write_batch(
                 session,
                 actor=actor,
                 model=entity.model,
-                ids=outcome.ids,
+                ids=outcome.ids if outcome.inserted == 1 else [],
+                runs=outcome.written.runs,
                 summary=summary,
                 districts=districts,
             )
@@ -332,23 +380,29 @@ def _write_batch(
 
 
 def _key(entity: Entity, row: Mapping[str, Any]) -> tuple:
-    return tuple(row[name] for name in entity.natural_key)
+    return _key_of(entity.natural_key)(row)
+
+
+@lru_cache(maxsize=64)
+def _key_of(names: tuple[str, ...]) -> Callable[[Mapping[str, Any]], tuple]:
+    """A function of a row giving its natural key (a tuple), at C speed."""
+    if len(names) == 1:
+        (name,) = names
+        return lambda row: (row[name],)
+    return itemgetter(*names)
 
 
 def _repeated_keys(
-    entity: Entity, rows: list[dict], numbers: list[int], seen: dict
+    entity: Entity, rows: list[dict], numbers: list[int], seen: SeenKeys
 ) -> list[Problem]:
     """A natural key given twice in one batch: which row gave it first."""
-    problems = []
     first = entity.natural_key[0]
-    for row, number in zip(rows, numbers, strict=True):
-        key = _key(entity, row)
-        if key in seen:
-            params = {"value": row[first], "first": seen[key]}
-            problems.append(Problem("repeated_key", first, number, params))
-        else:
-            seen[key] = number
-    return problems
+    keys = list(map(_key_of(entity.natural_key), rows))
+    return [
+        Problem("repeated_key", first, number, {"value": row[first], "first": earlier})
+        for row, number, earlier in zip(rows, numbers, seen.first_rows(keys, numbers), strict=True)
+        if earlier is not None
+    ]
 
 
 def _stored_by_key(session: Session, entity: Entity, rows: list[dict]) -> dict[tuple, dict]:
@@ -359,7 +413,8 @@ def _stored_by_key(session: Session, entity: Entity, rows: list[dict]) -> dict[t
         names.append("version")
     columns = [table.c[name] for name in names]
     first, *others = entity.natural_key
-    wanted = {_key(entity, row) for row in rows}
+    key_of = _key_of(entity.natural_key)
+    wanted = set(map(key_of, rows))
     conditions = []
     for name in others:
         values = [row[name] for row in rows]
@@ -369,10 +424,11 @@ def _stored_by_key(session: Session, entity: Entity, rows: list[dict]) -> dict[t
     for start in range(0, len(firsts), 1_000):
         part = firsts[start : start + 1_000]
         query = select(*columns).where(table.c[first].in_(part), *conditions)
-        for record in session.execute(query).mappings():
-            key = _key(entity, record)
+        for record in session.execute(query):
+            values = dict(zip(names, record))  # noqa: B905 - one value per column
+            key = key_of(values)
             if key in wanted:
-                found[key] = dict(record)
+                found[key] = values
     return found
 
 
@@ -423,12 +479,12 @@ def _log_upsert(
     districts: set[str],
 ) -> None:
     olds, news = replaced
-    if not outcome.ids and not outcome.updated:
+    if not outcome.inserted and not outcome.written.updated:
         return  # the same file twice: nothing changed, nothing to log
     detail = {
         **(summary or {}),
-        "inserted": len(outcome.ids),
-        "updated": len(outcome.updated),
+        "inserted": outcome.inserted,
+        "updated": len(outcome.written.updated),
         "unchanged": outcome.unchanged,
     }
     table_name = entity.model.__tablename__
@@ -436,7 +492,7 @@ def _log_upsert(
         session,
         actor=actor,
         table_name=table_name,
-        ids=outcome.ids,
+        runs=outcome.written.runs,
         summary=detail,
         districts=districts,
     )

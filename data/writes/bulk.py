@@ -6,9 +6,10 @@ Only the write side calls these, after it has checked every row.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import Boolean, Date, DateTime, func, insert, select
 from sqlmodel import Session, SQLModel
 
 CHUNK = 10_000
@@ -46,6 +47,69 @@ def insert_returning_ids(
     if session.get_bind().dialect.name == "sqlite":
         last = session.execute(select(func.max(table.c.id))).scalar_one() or 0
         ids = list(range(last + 1, last + 1 + len(rows)))
+        _sqlite_insert(session, table, rows, ids)
+        return ids
+    ids: list[int] = []
+    for start in range(0, len(rows), CHUNK):
+        statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
+        ids.extend(session.execute(statement, rows[start : start + CHUNK]).scalars())
+    return ids
+
+
+def _sqlite_value(column: Any) -> Any:
+    """How a column's Python value is stored by SQLite's driver as SQLAlchemy would store it
+    (datetimes as UTC text, days as ISO text, flags as 0/1), or None: as it is."""
+    kind = column.type
+    kind = getattr(kind, "impl", kind)
+    if isinstance(kind, DateTime):
+        seen: dict[datetime, str] = {}
+
+        def moment(value: Any) -> Any:
+            text = seen.get(value)
+            if text is not None:
+                return text
+            if not isinstance(value, datetime):
+                return value
+            utc = value
+            if utc.tzinfo is not None and utc.tzinfo is not UTC:
+                utc = utc.astimezone(UTC)
+            text = utc.strftime("%Y-%m-%d %H:%M:%S.%f")
+            if len(seen) < 50_000:
+                seen[value] = text
+            return text
+
+        return moment
+    if isinstance(kind, Date):
+        return lambda value: value.isoformat() if isinstance(value, date) else value
+    if isinstance(kind, Boolean):
+        return lambda value: None if value is None else int(bool(value))
+    return None
+
+
+def _plain(column: Any) -> bool:
+    kind = getattr(column.type, "impl", column.type)
+    try:
+        return kind.python_type in (int, float, str, bool, datetime, date)
+    except NotImplementedError:
+        return False
+
+
+def _sqlite_insert(session: Session, table: Any, rows: list[dict], ids: list[int]) -> None:
+    """Insert rows with the given ids through the driver, without SQLAlchemy's per-value
+    processing (the values were checked by the write side; the types are stored as
+    SQLAlchemy stores them, so reading them back is unchanged)."""
+    names = ["id", *(name for name in rows[0] if name != "id")]
+    columns = [table.c[name] for name in names]
+    # Columns the rows leave out take their Python-side defaults, as SQLAlchemy would give
+    # them; a default computed per row (a function) goes the ordinary way.
+    defaults = {
+        column.name: column.default
+        for column in table.columns
+        if column.name not in names and column.default is not None
+    }
+    if not all(_plain(column) for column in columns) or not all(
+        default.is_scalar for default in defaults.values()
+    ):
         for start in range(0, len(rows), CHUNK):
             part = [
                 {**row, "id": new_id}
@@ -54,9 +118,24 @@ def insert_returning_ids(
                 )
             ]
             session.execute(insert(table), part)
-        return ids
-    ids: list[int] = []
+        return
+    names += list(defaults)
+    columns += [table.c[name] for name in defaults]
+    fixed = {name: default.arg for name, default in defaults.items()}
+    convert = [(index, _sqlite_value(column)) for index, column in enumerate(columns)]
+    convert = [(index, how) for index, how in convert if how is not None]
+    quoted = ", ".join(f'"{name}"' for name in names)
+    marks = ", ".join("?" for _ in names)
+    statement = f'INSERT INTO "{table.name}" ({quoted}) VALUES ({marks})'
+    getters = names[1:]
+    connection = session.connection()
     for start in range(0, len(rows), CHUNK):
-        statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
-        ids.extend(session.execute(statement, rows[start : start + CHUNK]).scalars())
-    return ids
+        part = []
+        for row, new_id in zip(
+            rows[start : start + CHUNK], ids[start : start + CHUNK], strict=True
+        ):
+            values = [new_id, *(row.get(name, fixed.get(name)) for name in getters)]
+            for index, how in convert:
+                values[index] = how(values[index])
+            part.append(tuple(values))
+        connection.exec_driver_sql(statement, part)

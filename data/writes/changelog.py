@@ -128,19 +128,38 @@ def log_batch(
     *,
     actor: Actor,
     table_name: str,
-    ids: list[int],
+    ids: list[int] | None = None,
     summary: dict[str, Any] | None = None,
     action: str = "insert",
     districts: Iterable[str] | None = None,
+    runs: list[list[int]] | None = None,
 ) -> models.ChangeLog:
-    """One change-log row for a batch of inserted rows: how many, and their id range."""
-    first, last = (min(ids), max(ids)) if ids else (None, None)
-    detail = {"rows": len(ids), "first_id": first, "last_id": last, **(summary or {})}
+    """One change-log row for a batch of inserted rows: how many, and their id range.
+
+    The rows are given as `ids` or as `runs` of consecutive ids ([first, last]); when a
+    batch's ids are not one run (on PostgreSQL another writer took ids in between) the runs
+    are logged too, so that the batch lists exactly its own rows."""
+    if runs is None:
+        runs = [[new_id, new_id] for new_id in sorted(ids or ())]
+        merged: list[list[int]] = []
+        for first_id, last_id in runs:
+            if merged and merged[-1][1] + 1 == first_id:
+                merged[-1][1] = last_id
+            else:
+                merged.append([first_id, last_id])
+        runs = merged
+    count = sum(last_id - first_id + 1 for first_id, last_id in runs)
+    first = min((run[0] for run in runs), default=None)
+    last = max((run[1] for run in runs), default=None)
+    detail: dict[str, Any] = {"rows": count, "first_id": first, "last_id": last}
+    if len(runs) > 1:
+        detail["runs"] = sorted(runs)
+    detail.update(summary or {})
     return log_change(
         session,
         actor=actor,
         table_name=table_name,
-        record_key=f"{first}..{last}" if ids else "-",
+        record_key=f"{first}..{last}" if count else "-",
         action=action,
         before=None,
         after=as_json(detail),
@@ -187,16 +206,23 @@ def log_inserted(
     ids: list[int],
     summary: dict[str, Any] | None = None,
     districts: Iterable[str] | None = None,
+    runs: list[list[int]] | None = None,
 ) -> None:
-    """Log new records: one with its values (a form save), many as one batch row."""
+    """Log new records: one with its values (a form save), many as one batch row (given as
+    `ids` or as `runs` of consecutive ids)."""
+    if runs is not None and not ids:
+        count = sum(last - first + 1 for first, last in runs)
+        if count == 1:
+            ids = [runs[0][0]]
     if len(ids) == 1:
         log_record(session, actor, session.get(model, ids[0]), "insert", before=None)
-    elif ids:
+    elif ids or runs:
         log_batch(
             session,
             actor=actor,
             table_name=model.__tablename__,
-            ids=ids,
+            ids=ids or None,
+            runs=None if ids else runs,
             summary=summary,
             districts=districts,
         )

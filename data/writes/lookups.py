@@ -8,21 +8,31 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from data import models
-from data.writes.batch import Scope
+from data.writes.batch import FACTS, Scope
 from data.writes.errors import Problem
 
 _IN_CHUNK = 1_000
 
 
 def facility_facts(session: Session, ids: Iterable[int]) -> dict[int, tuple[str, str]]:
-    """id -> (kind, district code) of the facilities among `ids` that exist."""
-    wanted = sorted(set(ids))
+    """id -> (kind, district code) of the facilities among `ids` that exist.
+
+    Within a batch (see `batch_facts`) what was looked up once is remembered."""
+    known: dict | None = session.info.get(FACTS)
+    wanted = set(ids)
     facts: dict[int, tuple[str, str]] = {}
+    if known is not None:
+        facts = {id_: known[id_] for id_ in wanted if id_ in known}
+        wanted -= facts.keys()
+    ordered = sorted(wanted)
     f = models.Facility
-    for start in range(0, len(wanted), _IN_CHUNK):
-        part = wanted[start : start + _IN_CHUNK]
+    for start in range(0, len(ordered), _IN_CHUNK):
+        part = ordered[start : start + _IN_CHUNK]
         query = select(f.id, f.kind, f.district_code).where(f.id.in_(part))
-        facts.update((row.id, (row.kind, row.district_code)) for row in session.execute(query))
+        found = {id_: (kind, district) for id_, kind, district in session.execute(query)}
+        facts.update(found)
+        if known is not None:
+            known.update(found)
     return facts
 
 

@@ -104,6 +104,16 @@ def whole(minimum: int = 0, maximum: int = INT32_MAX) -> Checker:
             raise Bad("too_large", value=value, maximum=maximum)
         return value
 
+    check.accepts = lambda value, _: type(value) is int and minimum <= value <= maximum
+
+    def many(rows: list, name: str, _: Context) -> list[int]:
+        return [
+            i
+            for i, row in enumerate(rows)
+            if type(value := row.get(name)) is not int or value < minimum or value > maximum
+        ]
+
+    check.many = many
     return check
 
 
@@ -138,6 +148,12 @@ def flag(value: Any, _: Context) -> bool:
     if not isinstance(value, bool):
         raise Bad("not_bool", value=value)
     return value
+
+
+flag.accepts = lambda value, _: type(value) is bool
+flag.many = lambda rows, name, _: [
+    i for i, row in enumerate(rows) if type(row.get(name)) is not bool
+]
 
 
 def text(max_length: int, *, blank: bool = False) -> Checker:
@@ -175,6 +191,20 @@ def reference(value: Any, _: Context) -> int:
     return value
 
 
+reference.accepts = lambda value, _: type(value) is int and 1 <= value <= INT32_MAX
+
+
+def _references_many(rows: list, name: str, _: Context) -> list[int]:
+    return [
+        i
+        for i, row in enumerate(rows)
+        if type(value := row.get(name)) is not int or value < 1 or value > INT32_MAX
+    ]
+
+
+reference.many = _references_many
+
+
 def _parse(value: Any, kind: type, code: str) -> Any:
     if isinstance(value, str):
         try:
@@ -200,6 +230,12 @@ def event_time(value: Any, context: Context) -> datetime:
     if value < context.earliest:
         raise Bad("too_early", value=value, earliest=context.earliest)
     return value
+
+
+# Already an aware UTC datetime within bounds: the checker would return it as it is.
+event_time.accepts = lambda value, context: (
+    type(value) is datetime and value.tzinfo is UTC and context.earliest <= value <= context.latest
+)
 
 
 def event_day(value: Any, context: Context) -> date:
@@ -229,6 +265,18 @@ def maybe(checker: Checker) -> Checker:
     def check(value: Any, context: Context) -> Any:
         return None if value is None or value == "" else checker(value, context)
 
+    inner = getattr(checker, "accepts", None)
+    if inner is not None:
+        check.accepts = lambda value, context: value is None or inner(value, context)
+    inner_many = getattr(checker, "many", None)
+    if inner_many is not None:
+
+        def many(rows: list, name: str, context: Context) -> list[int]:
+            return [
+                i for i in inner_many(rows, name, context) if rows[i].get(name, MISSING) is not None
+            ]
+
+        check.many = many
     return check
 
 
@@ -285,17 +333,56 @@ def check_rows(
 ) -> tuple[list[dict], list[int], list[Problem]]:
     """Every row checked: (clean rows, their row numbers, problems with row numbers).
 
-    Rows are numbered from `first_row`, or by `numbers` (a file's own row numbers).
+    Rows are numbered from `first_row`, or by `numbers` (a file's own row numbers). The
+    same as `check_row` on each row, a column at a time: values a field's checker would
+    return unchanged (`accepts`) pass at once, only the others go through the checker.
     """
-    clean_rows: list[dict] = []
-    kept: list[int] = []
-    problems: list[Problem] = []
-    numbered = zip(numbers, rows, strict=True) if numbers is not None else None
-    for number, row in numbered or enumerate(rows, start=first_row):
-        clean, found = check_row(spec, row, context)
-        if found:
-            problems.extend(problem.at_row(number) for problem in found)
+    rows = rows if isinstance(rows, list) else list(rows)
+    numbers = list(numbers) if numbers is not None else range(first_row, first_row + len(rows))
+    if len(numbers) != len(rows):
+        raise ValueError("as many row numbers as rows")
+    # Copies of the rows, in which only values a checker changed (or a default) are set.
+    cleaned = [dict(row) for row in rows]
+    problems_of: dict[int, list[Problem]] = {}
+    for name, (checker, default) in spec.fields.items():
+        accepts = getattr(checker, "accepts", None)
+        many = getattr(checker, "many", None)
+        if many is not None:
+            slow = many(rows, name, context)
+        elif accepts is None:
+            slow = range(len(rows))
         else:
-            clean_rows.append(clean)
-            kept.append(number)
+            slow = [i for i, row in enumerate(rows) if not accepts(row.get(name, MISSING), context)]
+        for i in slow:
+            value = rows[i].get(name, MISSING)
+            if value is MISSING or value is None:
+                if default is MISSING:
+                    problems_of.setdefault(i, []).append(Problem("required", name))
+                else:
+                    cleaned[i][name] = default
+                continue
+            try:
+                cleaned[i][name] = checker(value, context)
+            except Bad as bad:
+                problems_of.setdefault(i, []).append(Problem(bad.code, name, params=bad.params))
+    known = spec.names.issuperset
+    for i, row in enumerate(rows):
+        if not known(row):
+            for name in row.keys() - spec.names:
+                problems_of.setdefault(i, []).append(Problem("unknown_field", name))
+    if spec.rules:
+        for i, clean in enumerate(cleaned):
+            if i in problems_of:
+                continue
+            for rule in spec.rules:
+                problem = rule(clean)
+                if problem is not None:
+                    problems_of.setdefault(i, []).append(problem)
+    if not problems_of:
+        return cleaned, list(numbers), []
+    clean_rows = [clean for i, clean in enumerate(cleaned) if i not in problems_of]
+    kept = [number for i, number in enumerate(numbers) if i not in problems_of]
+    problems = [
+        problem.at_row(numbers[i]) for i in sorted(problems_of) for problem in problems_of[i]
+    ]
     return clean_rows, kept, problems

@@ -14,7 +14,9 @@ from data.codes import ROUND_SCOPES, TESTING_SITE
 from data.writes import state
 from data.writes.actor import Actor
 from data.writes.batch import Entity, create_batch, create_one, edit_record
+from data.writes.compact import WrittenRows
 from data.writes.errors import Problem
+from data.writes.folding import SiteReportFold
 from data.writes.lookups import by_district, by_facility, facility_facts
 from data.writes.rules import (
     Spec,
@@ -131,12 +133,10 @@ def _check_rounds(session: Session, rows: list[dict], numbers: list[int]) -> lis
     return problems
 
 
-def _results_within_samples(
-    session: Session, ids: list[int], number_of: dict[int, int]
-) -> list[Problem]:
+def _results_within_samples(session: Session, written: WrittenRows) -> list[Problem]:
     """Over all its reports, a site's results out for a round never exceed its samples."""
     r = models.TestingSiteReport
-    low, high = min(ids), max(ids)
+    low, high = written.bounds
     touched = select(r.site_id).where(r.id.between(low, high)).distinct().scalar_subquery()
     query = (
         select(r.site_id, r.round_id, func.sum(r.sampled), func.sum(r.resulted), func.max(r.id))
@@ -146,7 +146,7 @@ def _results_within_samples(
     )
     problems = []
     for site_id, round_id, sampled, resulted, last_id in session.execute(query):
-        number = number_of.get(last_id)
+        number = written.number_of(last_id)
         problems.append(
             Problem(
                 "results_exceed_samples",
@@ -195,6 +195,7 @@ SITE_REPORT = Entity(
     after_batch=_results_within_samples,
     fold=_fold_site_reports,
     rebuild=state.rebuild_testing,
+    bulk_fold=SiteReportFold,
     natural_key=("site_id", "reported_at"),
     refresh=state.refresh_testing,
 )
