@@ -236,6 +236,8 @@ class TestingSiteReport(SQLModel, table=True):
             name="ck_site_report_counts",
         ),
         Index("ix_site_report_site_time", "site_id", "reported_at"),
+        # Point-in-time reads: a round's reports in the hour of a moment (data.queries.asof).
+        Index("ix_site_report_round_time", "round_id", "reported_at"),
     )
 
 
@@ -301,6 +303,8 @@ class HotelReport(SQLModel, table=True):
             "rooms_occupied + rooms_cleaning <= rooms_total", name="ck_hotel_report_rooms"
         ),
         Index("ix_hotel_report_hotel_time", "hotel_id", "reported_at"),
+        # Point-in-time reads: the reports of a moment's day up to it.
+        Index("ix_hotel_report_time", "reported_at"),
     )
 
 
@@ -461,6 +465,8 @@ class StockReport(SQLModel, table=True):
             name="ck_stock_report_counts",
         ),
         Index("ix_stock_report_line_time", "location_id", "item_id", "reported_at"),
+        # Point-in-time reads: the counts of a moment's day up to it.
+        Index("ix_stock_report_time", "reported_at"),
     )
 
 

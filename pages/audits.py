@@ -116,7 +116,7 @@ if now is not None:
         placeholder=t("audits.filter.kinds_all"),
         key="audits_kinds",
     )
-    filters = {"district": district or None, "kinds": tuple(kinds)}
+    filters = {"district": district or None, "kinds": tuple(kinds), "at": now.now}
 
     facilities = read(list_facility_audit_status, today=now.today, **filters)
     actions = read(get_action_totals, today=now.today, **filters)
@@ -258,7 +258,7 @@ if now is not None:
                 format_func=facility_names.__getitem__,
                 key="audits_facility",
             )
-            history = read(list_facility_audits, facility_id=int(facility_id))
+            history = read(list_facility_audits, facility_id=int(facility_id), at=now.now)
             st.subheader(t("audits.trend"))
             st.caption(t("audits.trend_caption"))
             trend = score_trend_chart(trend_frame(history))
@@ -297,7 +297,7 @@ if now is not None:
                 key="audits_items",
             )
             st.markdown(f"**{t('audits.detail_findings')}**")
-            own = read(list_findings, today=now.today, audit_id=int(audit_id))
+            own = read(list_findings, today=now.today, audit_id=int(audit_id), at=now.now)
             if own.empty:
                 st.caption(t("audits.detail_no_findings"))
             else:

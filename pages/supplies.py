@@ -77,6 +77,7 @@ def render_trends(lines: pd.DataFrame, now: Clock) -> None:
         location_id=int(location_id),
         start=start,
         end=now.today,
+        at=now.now,
     )
     if history.empty:
         st.info(t("supplies.trend.no_history"))
@@ -217,6 +218,7 @@ def render(now: Clock) -> None:
     )
     filters = {
         "today": now.today,
+        "at": now.now,
         "categories": tuple(categories),
         "districts": tuple(chosen_districts),
         "kinds": tuple(chosen_kinds),

@@ -31,14 +31,14 @@ def test_empty_database_upgrades_to_the_models_schema(empty_url: str) -> None:
     engine = make_engine(empty_url)
     assert current_revision(engine) is None
     upgrade_schema(engine)
-    assert current_revision(engine) == "0004"
+    assert current_revision(engine) == "0006"
     with engine.connect() as connection:
         differences = compare_metadata(MigrationContext.configure(connection), SQLModel.metadata)
     assert differences == []
     tables = set(inspect(engine).get_table_names())
     assert {"case", "controlzone", "testingsitereport", "hotelstate", "stockdaily"} <= tables
     upgrade_schema(engine)  # a second start changes nothing
-    assert current_revision(engine) == "0004"
+    assert current_revision(engine) == "0006"
     with schema_lock(engine) as connection:
         command.downgrade(_alembic_config(connection), "base")
         connection.commit()

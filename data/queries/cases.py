@@ -132,7 +132,13 @@ def get_local_case_totals(
     return CaseTotals(*(int(value) for value in row))
 
 
-def get_contact_totals(*, session: Session, today: date, local_only: bool = False) -> ContactTotals:
+def get_contact_totals(
+    *,
+    session: Session,
+    today: date,
+    local_only: bool = False,
+    at: datetime | None = None,
+) -> ContactTotals:
     """Contacts of cases reported up to today (all, or local only): identified, under control."""
     c = models.Case
     conditions = [c.report_date <= today]
