@@ -14,7 +14,7 @@ from data.queries.common import get_latest_report_time
 from data.settings import get_settings
 from data.timeutil import format_local
 from i18n import LANGUAGES, t
-from shell import choose_language, clock, read, refresh_counter, settings_problem
+from shell import as_of_control, choose_language, read, refresh_counter, settings_problem
 
 # The tab icon ships with the app (a Material icon would be fetched from Google's font CDN).
 ICON = Path(__file__).resolve().parent / "components" / "assets" / "shield.svg"
@@ -83,7 +83,7 @@ def signed_in():  # noqa: ANN201 - an Actor or None
 
 
 def sidebar(lang: str, actor) -> None:  # noqa: ANN001
-    """The app's name, the language switch, the "as of" time, who is signed in."""
+    """The app's name, the language switch, the "as of" control and time, who is signed in."""
     st.markdown(f"### {t('app.title')}")
     st.caption(t("app.city"))
     st.segmented_control(
@@ -98,7 +98,7 @@ def sidebar(lang: str, actor) -> None:  # noqa: ANN001
     if actor is not None:
         try:
             latest = read(get_latest_report_time)
-            now = clock()
+            now = as_of_control()
         except Exception:  # noqa: BLE001 - the page itself says what is wrong with the database
             latest, now = None, None
         if now is not None and now.replay:

@@ -285,15 +285,17 @@ def count_local_cases_by_district(
     district: str | None = None,
     kinds: tuple[str, ...] | None = None,
 ) -> pd.DataFrame:
-    """Per district: local infections new today, in the last 7 days, in total (from `start`),
-    in hospital and severe at the end of today, and their contacts identified / under control.
+    """Per district, of the local infections reported in the period (from `start` up to
+    today): new today, in the last 7 days, in total, in hospital and severe at the end of
+    today, and their contacts identified / under control. Every column counts the same
+    cases, so that no figure mixes periods.
 
     Every district is listed (zeros when it has no case) unless `district` picks one.
     """
     c, d = models.Case, models.District
     week_start = today - timedelta(days=6)
     in_range = c.report_date >= start if start is not None else true()
-    hospital = in_hospital_on(today)
+    hospital = and_(in_range, in_hospital_on(today))
 
     def total(column: ColumnElement) -> ColumnElement:
         return func.coalesce(func.sum(column).filter(in_range), 0)
@@ -304,7 +306,7 @@ def count_local_cases_by_district(
             d.name_zh,
             d.name_en,
             func.count(c.id).filter(c.report_date == today).label("new_today"),
-            func.count(c.id).filter(c.report_date >= week_start).label("last_7_days"),
+            func.count(c.id).filter(in_range, c.report_date >= week_start).label("last_7_days"),
             func.count(c.id).filter(in_range).label("total"),
             func.count(c.id).filter(in_range, c.kind == "confirmed").label("confirmed"),
             func.count(c.id).filter(in_range, c.kind == "asymptomatic").label("asymptomatic"),
