@@ -379,8 +379,12 @@ class Audit(SQLModel, table=True):
     checklist_version_id: int = Field(sa_column=_fk("checklistversion.id", index=False))
     audited_at: datetime
     auditor: str = Field(max_length=60)
+    # The IPCAF score (0-800, data.measures.audits). An audit in which no core item applied
+    # has level "not_scored" and a stored score of 0, which reads show as no score.
     score: float
     level: str = Field(max_length=14)
+    # The COVID-response items' own score (0-100); None when none of them applied.
+    covid_score: float | None = Field(default=None)
     version: int = Field(default=1)
 
     __table_args__ = (
@@ -427,6 +431,7 @@ class FacilityAuditState(SQLModel, table=True):
     audited_at: datetime
     score: float
     level: str = Field(max_length=14)
+    covid_score: float | None = Field(default=None)
 
 
 # --- Supplies ----------------------------------------------------------------------------------

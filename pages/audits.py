@@ -17,6 +17,7 @@ from components.audits_tables import (
     findings_view,
     kind_label,
     level_label,
+    score_text,
 )
 from components.export import excel_csv
 from components.format import fmt_int
@@ -267,7 +268,7 @@ if now is not None:
             st.subheader(t("audits.detail"))
             audits_by_id = history.set_index("audit_id")
             audit_names = {
-                int(row.audit_id): f"{format_local(row.audited_at)} · {row.score:.1f} · "
+                int(row.audit_id): f"{format_local(row.audited_at)} · {score_text(row.score)} · "
                 f"{level_label(row.level)} · {row.checklist_label}"
                 for row in history.iloc[::-1].itertuples()
             }

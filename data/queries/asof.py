@@ -366,6 +366,7 @@ def audit_state_at(session: Session, at: datetime) -> FromClause:
             a.audited_at,
             a.score,
             a.level,
+            a.covid_score,
         )
         .select_from(s)
         .join(a, a.id == latest_id)

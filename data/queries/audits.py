@@ -23,6 +23,7 @@ from data.codes import AUDITABLE_KINDS
 from data.measures.audits import (
     ACTION_STATUSES,
     AUDIT_INTERVAL_DAYS,
+    NOT_SCORED,
     RESULT_VALUE,
     audit_status,
     compliance_percent,
@@ -128,6 +129,7 @@ FACILITY_COLUMNS = [
     "audited_at",
     "score",
     "level",
+    "covid_score",
     "checklist_label",
     "open_actions",
     "overdue_actions",
@@ -180,6 +182,7 @@ def list_facility_audit_status(
             s.c.audited_at,
             s.c.score,
             s.c.level,
+            s.c.covid_score,
             v.label.label("checklist_label"),
             func.coalesce(actions.c.open_actions, 0).label("open_actions"),
             func.coalesce(actions.c.overdue_actions, 0).label("overdue_actions"),
@@ -203,7 +206,7 @@ def list_facility_audit_status(
         dtype="Int64",
     )
     table["audit_status"] = [audit_status(day, today, interval) for day in days]
-    table["score"] = table["score"].astype("float64")
+    _scores(table)
     table["open_actions"] = table["open_actions"].astype("int64")
     table["overdue_actions"] = table["overdue_actions"].astype("int64")
     table["never"] = table["audit_status"] == "never"
@@ -389,7 +392,21 @@ def list_findings(
     return table
 
 
-AUDIT_COLUMNS = ["audit_id", "audited_at", "auditor", "score", "level", "checklist_label"]
+AUDIT_COLUMNS = [
+    "audit_id",
+    "audited_at",
+    "auditor",
+    "score",
+    "level",
+    "covid_score",
+    "checklist_label",
+]
+
+
+def _scores(table: pd.DataFrame) -> None:
+    """IPCAF and COVID scores as floats; an audit not scored has no IPCAF score (NaN)."""
+    table["score"] = table["score"].astype("float64").where(table["level"] != NOT_SCORED)
+    table["covid_score"] = table["covid_score"].astype("float64")
 
 
 def list_facility_audits(
@@ -405,6 +422,7 @@ def list_facility_audits(
             a.auditor,
             a.score,
             a.level,
+            a.covid_score,
             v.label.label("checklist_label"),
         )
         .join(v, v.id == a.checklist_version_id)
@@ -415,7 +433,7 @@ def list_facility_audits(
     table["audited_at"] = pd.Series(
         [as_utc(moment) for moment in table["audited_at"]], index=table.index, dtype="object"
     )
-    table["score"] = table["score"].astype("float64")
+    _scores(table)
     return table
 
 
