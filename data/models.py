@@ -155,6 +155,30 @@ class Case(SQLModel, table=True):
     )
 
 
+class CaseContactReport(SQLModel, table=True):
+    """A case's contact tracing as reported at a moment: close and secondary contacts
+    identified and placed under control (history; the case keeps the latest as its current
+    values). A case's first report is at the start of its report day."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(sa_column=_fk("case.id", index=False))
+    reported_at: datetime = Field(index=True)
+    close_contacts_identified: int = Field(default=0)
+    close_contacts_controlled: int = Field(default=0)
+    secondary_contacts_identified: int = Field(default=0)
+    secondary_contacts_controlled: int = Field(default=0)
+
+    __table_args__ = (
+        CheckConstraint(
+            "close_contacts_controlled >= 0 AND close_contacts_identified >= "
+            "close_contacts_controlled AND secondary_contacts_controlled >= 0 AND "
+            "secondary_contacts_identified >= secondary_contacts_controlled",
+            name="ck_contact_report_counts",
+        ),
+        Index("ix_contact_report_case_time", "case_id", "reported_at"),
+    )
+
+
 class ControlZone(SQLModel, table=True):
     """A sealed / controlled / prevention area, as a polygon or as a centre and radius."""
 

@@ -19,7 +19,8 @@ from sqlmodel import Session
 from data import models
 from data.queries.common import Clock
 from data.timeutil import as_utc, local_day
-from data.writes import SYSTEM, close_action
+from data.writes import SYSTEM, close_action, record_contact_reports
+from data.writes.cases import _follow_latest_reports
 from data.writes.state import rebuild_derived_state
 from tests.factories import (
     at,
@@ -233,7 +234,8 @@ def build_history(session: Session) -> History:
         closed_date=date(2021, 6, 9),
     )
 
-    # Cases and zones over the days.
+    # Cases and zones over the days; contacts traced over the days after each report.
+    case_ids = []
     for day, district, discharged in (
         (date(2021, 6, 7), "440103", date(2021, 6, 9)),
         (date(2021, 6, 8), "440103", None),
@@ -241,7 +243,7 @@ def build_history(session: Session) -> History:
         (date(2021, 6, 9), "440103", date(2021, 6, 10)),
         (date(2021, 6, 10), "440104", None),
     ):
-        make_case(
+        made = make_case(
             session,
             report_date=day,
             district_code=district,
@@ -250,6 +252,23 @@ def build_history(session: Session) -> History:
             close_contacts_identified=10,
             close_contacts_controlled=6,
         )
+        case_ids.append((made.id, day))
+    record_contact_reports(
+        session,
+        actor=SYSTEM,
+        rows=[
+            {
+                "case_id": case_id,
+                "reported_at": at(f"{day + timedelta(days=step)} 0{step}:30"),
+                "close_contacts_identified": 10 + 5 * step,
+                "close_contacts_controlled": 6 + 6 * step,
+                "secondary_contacts_identified": 20 * step,
+                "secondary_contacts_controlled": 15 * step,
+            }
+            for case_id, day in case_ids
+            for step in (1, 2)
+        ],
+    )
     make_zone(
         session,
         level="sealed",
@@ -291,7 +310,8 @@ def keep_only_up_to(session: Session, moment: datetime) -> None:
         .where(models.AuditFinding.closed_date > day)
         .values(closed_date=None)
     )
-    c = models.Case
+    c, r = models.Case, models.CaseContactReport
+    session.execute(delete(r).where(r.reported_at > moment))
     session.execute(
         update(c)
         .where(c.infector_case_id.in_(select(c.id).where(c.report_date > day)))
@@ -301,6 +321,7 @@ def keep_only_up_to(session: Session, moment: datetime) -> None:
     session.execute(
         update(c).where(c.discharged_date > day).values(status="admitted", discharged_date=None)
     )
+    _follow_latest_reports(session, list(session.execute(select(c.id)).scalars()))
     z = models.ControlZone
     session.execute(delete(z).where(z.imposed_at > moment))
     session.execute(update(z).where(z.lifted_at > moment).values(lifted_at=None))

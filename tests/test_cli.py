@@ -35,10 +35,10 @@ def test_init_creates_the_schema_and_status_reports_it(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'cli.db'}"
     result = run_cli("init", database_url=url)
     assert result.returncode == 0, result.stderr
-    assert "schema ready at revision 0004" in result.stdout
+    assert "schema ready at revision 0006" in result.stdout
     status = run_cli("status", database_url=url)
     assert status.returncode == 0
-    assert "revision: 0004" in status.stdout
+    assert "revision: 0006" in status.stdout
     assert "district                           11" in status.stdout
 
 

@@ -8,13 +8,15 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from sqlmodel import Session
+from sqlmodel import Session, select
 
+from data import models
 from data.measures.testing import default_round_ids
 from data.queries import audits, cases, hotels, overview, supplies, testing
 from data.queries.common import Clock, Scenario, clock_for
 from data.settings import get_settings
 from data.timeutil import as_utc
+from data.writes import SYSTEM, edit_case, record_contact_reports
 from tests.factories import (
     at,
     make_audit,
@@ -207,6 +209,68 @@ def test_the_case_tables_columns_all_count_the_period_chosen(session: Session) -
     )
     row = table.iloc[0]
     assert (row["total"], row["last_7_days"], row["in_hospital"]) == (1, 1, 1)
+
+
+def test_contacts_replayed_on_a_day_are_the_counts_reported_by_then(session: Session) -> None:
+    case = make_case(
+        session,
+        report_date=date(2021, 6, 8),
+        close_contacts_identified=10,
+        close_contacts_controlled=2,
+    )
+    record_contact_reports(
+        session,
+        actor=SYSTEM,
+        rows=[
+            {
+                "case_id": case.id,
+                "reported_at": at("2021-06-09 02:00"),
+                "close_contacts_identified": 30,
+                "close_contacts_controlled": 25,
+            },
+            {
+                "case_id": case.id,
+                "reported_at": at("2021-06-10 02:00"),
+                "close_contacts_identified": 40,
+                "close_contacts_controlled": 40,
+            },
+        ],
+    )
+    totals = cases.get_contact_totals(session=session, today=date(2021, 6, 8), at=JUNE_8_2000)
+    assert (totals.close_identified, totals.close_controlled) == (10, 2)
+    later = cases.get_contact_totals(
+        session=session, today=date(2021, 6, 9), at=at("2021-06-09 12:00")
+    )
+    assert (later.close_identified, later.close_controlled) == (30, 25)
+    now = cases.get_contact_totals(session=session, today=date(2021, 6, 10))
+    assert (now.close_identified, now.close_controlled) == (40, 40)
+    table = cases.count_local_cases_by_district(
+        session=session, today=date(2021, 6, 8), district="440103", at=JUNE_8_2000
+    )
+    assert (table["close_identified"].iloc[0], table["close_controlled"].iloc[0]) == (10, 2)
+    outlook = hotels.list_capacity_outlook(session=session, clock=CLOCK_JUNE_8)
+    assert int(outlook.set_index("scope").loc["close_contact", "waiting"]) == 8
+
+
+def test_a_case_edited_keeps_its_contact_history(session: Session) -> None:
+    case = make_case(session, report_date=date(2021, 6, 8), close_contacts_identified=10)
+    edit_case(
+        session,
+        actor=SYSTEM,
+        case_id=case.id,
+        expected_version=case.version,
+        changes={"close_contacts_controlled": 7},
+    )
+    reports = session.exec(
+        select(models.CaseContactReport).order_by(models.CaseContactReport.reported_at)
+    ).all()
+    assert [(r.close_contacts_identified, r.close_contacts_controlled) for r in reports] == [
+        (10, 0),
+        (10, 7),
+    ]
+    assert reports[0].reported_at == at("2021-06-07 16:00")  # 06-08 00:00 in Guangzhou
+    totals = cases.get_contact_totals(session=session, today=date(2021, 6, 8), at=JUNE_8_2000)
+    assert totals.close_controlled == 0
 
 
 def test_the_audit_tables_actions_add_up_to_the_headline_and_the_overview(

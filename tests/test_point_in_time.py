@@ -85,7 +85,7 @@ def _case_reads(session: Session, history: History, moment: datetime) -> dict:
     return {
         "totals": cases.get_local_case_totals(session=session, today=today),
         "contacts": cases.get_contact_totals(session=session, today=today, at=moment),
-        "districts": cases.count_local_cases_by_district(session=session, today=today),
+        "districts": cases.count_local_cases_by_district(session=session, today=today, at=moment),
         "zones": cases.count_active_zones(session=session, at=moment),
         "zone_list": cases.list_zones(session=session, at=moment, include_lifted=True),
         "points": cases.list_case_points(session=session, end=today),

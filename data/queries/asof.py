@@ -341,6 +341,40 @@ def stock_daily_at(session: Session, at: datetime) -> FromClause:
     return union_all(before, today).subquery("stockdaily_at")
 
 
+# --- Cases' contacts -------------------------------------------------------------------------
+
+CONTACT_COLUMNS = (
+    "close_contacts_identified",
+    "close_contacts_controlled",
+    "secondary_contacts_identified",
+    "secondary_contacts_controlled",
+)
+
+
+def contacts_at(session: Session, at: datetime | None) -> FromClause | None:
+    """Each case's contact counts as reported by `at` (case_id and the four counts), or None
+    when the cases' own current counts are those (nothing reported later, or `at` None)."""
+    r = models.CaseContactReport
+    if at is None or state_serves(session, r.reported_at, at):
+        return None
+    at = as_utc(at)
+    c, latest = models.Case, aliased(r)
+    latest_id = (
+        select(latest.id)
+        .where(latest.case_id == c.id, latest.reported_at <= at)
+        .order_by(latest.reported_at.desc(), latest.id.desc())
+        .limit(1)
+        .correlate(c)
+        .scalar_subquery()
+    )
+    return (
+        select(r.case_id, *(getattr(r, name) for name in CONTACT_COLUMNS))
+        .select_from(c)
+        .join(r, r.id == latest_id)
+        .subquery("contacts_at")
+    )
+
+
 # --- Audits --------------------------------------------------------------------------------
 
 

@@ -74,7 +74,9 @@ def get_headline(*, session: Session, clock: Clock) -> Headline:
     return Headline(
         cases=get_local_case_totals(session=session, today=clock.today),
         # Local cases, as on the case map: the outbreak's own contact tracing.
-        contacts=get_contact_totals(session=session, today=clock.today, local_only=True),
+        contacts=get_contact_totals(
+            session=session, today=clock.today, local_only=True, at=clock.now
+        ),
         zones=count_active_zones(session=session, at=clock.now),
         testing=TestingTotals(
             rounds=len(rounds),

@@ -3,7 +3,10 @@
 - indexes that find a round's reports in an hour and the reports of a moment's day;
 - audits keep the IPCAF score (8 core components x 100; level "not_scored", score stored
   as 0, when no core item applied) and the COVID-response items' own score beside it;
-  existing audits are scored again from their item results.
+  existing audits are scored again from their item results;
+- a history of each case's contact-tracing counts (`casecontactreport`), so that a replayed
+  day shows the counts reported by then; each existing case gets one report, of its current
+  counts, at the start of its report day.
 
 Revision ID: 0006
 Revises: 0004 (re-chained after 0005 when merged)
@@ -12,11 +15,14 @@ Create Date: 2026-12-04
 
 from collections import defaultdict
 from collections.abc import Sequence
+from datetime import date
 
 import sqlalchemy as sa
+import sqlmodel
 from alembic import op
 
 from data.measures.audits import audit_level, covid_score, ipcaf_score
+from data.timeutil import day_start_utc
 
 revision: str = "0006"
 down_revision: str | None = "0004"
@@ -34,6 +40,64 @@ def upgrade() -> None:
     for table in ("audit", "facilityauditstate"):
         op.add_column(table, sa.Column("covid_score", sa.Float(), nullable=True))
     _score_existing_audits()
+    op.create_table(
+        "casecontactreport",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("case_id", sa.Integer(), nullable=False),
+        sa.Column("reported_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+        sa.Column("close_contacts_identified", sa.Integer(), nullable=False),
+        sa.Column("close_contacts_controlled", sa.Integer(), nullable=False),
+        sa.Column("secondary_contacts_identified", sa.Integer(), nullable=False),
+        sa.Column("secondary_contacts_controlled", sa.Integer(), nullable=False),
+        sa.CheckConstraint(
+            "close_contacts_controlled >= 0 AND close_contacts_identified >= "
+            "close_contacts_controlled AND secondary_contacts_controlled >= 0 AND "
+            "secondary_contacts_identified >= secondary_contacts_controlled",
+            name="ck_contact_report_counts",
+        ),
+        sa.ForeignKeyConstraint(["case_id"], ["case.id"]),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    op.create_index(
+        "ix_contact_report_case_time", "casecontactreport", ["case_id", "reported_at"]
+    )
+    op.create_index(
+        "ix_casecontactreport_reported_at", "casecontactreport", ["reported_at"]
+    )
+    _first_contact_reports()
+
+
+def _first_contact_reports() -> None:
+    """One contact report per existing case: its current counts, at its report day's start."""
+    bind = op.get_bind()
+    names = (
+        "close_contacts_identified",
+        "close_contacts_controlled",
+        "secondary_contacts_identified",
+        "secondary_contacts_controlled",
+    )
+    cases = bind.execute(
+        sa.text(f'SELECT id, report_date, {", ".join(names)} FROM "case" ORDER BY id')
+    ).all()
+    table = sa.table(
+        "casecontactreport",
+        sa.column("case_id", sa.Integer()),
+        sa.column("reported_at", sqlmodel.sql.sqltypes.UTCDateTime()),
+        *(sa.column(name, sa.Integer()) for name in names),
+    )
+    rows = []
+    for case_id, report_date, *counts in cases:
+        if isinstance(report_date, str):  # SQLite hands back text here
+            report_date = date.fromisoformat(report_date[:10])
+        rows.append(
+            {
+                "case_id": case_id,
+                "reported_at": day_start_utc(report_date),
+                **dict(zip(names, counts, strict=True)),
+            }
+        )
+    for start in range(0, len(rows), 5_000):
+        bind.execute(sa.insert(table), rows[start : start + 5_000])
 
 
 def _score_existing_audits() -> None:
@@ -78,6 +142,9 @@ def _score_existing_audits() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index("ix_casecontactreport_reported_at", table_name="casecontactreport")
+    op.drop_index("ix_contact_report_case_time", table_name="casecontactreport")
+    op.drop_table("casecontactreport")
     # The scores stay as scored (an audit not scored keeps 0 and its level).
     for table in ("facilityauditstate", "audit"):
         # A plain DROP COLUMN (SQLite 3.35+): a table copy would drop the audit table that
