@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from data import models
@@ -17,6 +18,7 @@ from data.queries.common import Clock, Scenario, clock_for
 from data.settings import get_settings
 from data.timeutil import as_utc
 from data.writes import SYSTEM, edit_case, record_contact_reports
+from tests.conftest import open_app
 from tests.factories import (
     at,
     make_audit,
@@ -359,3 +361,32 @@ def test_the_live_clock_is_the_end_of_the_minute_so_reruns_share_cached_reads(
         assert later.now - timedelta(0) == ended.as_of
     finally:
         get_settings.cache_clear()
+
+
+@pytest.mark.replay_at("2021-06-08 20:00")
+def test_the_audit_page_replayed_on_june_8_shows_no_later_audit(
+    app_database: str, engine: Engine
+) -> None:
+    with Session(engine) as session:
+        version, items = make_component_checklist(
+            session, label="fw-v3", items={"p1": ("ipc_programme", 1.0)}
+        )
+        hospital = make_facility(session, kind="designated_hospital")
+        for moment, result in (("2021-06-07 02:00", "pass"), ("2021-06-10 02:00", "fail")):
+            make_audit(
+                session,
+                facility=hospital,
+                version=version,
+                audited_at=at(moment),
+                results=[(items["p1"], result)],
+                findings=[_finding(date(2021, 6, 12))] if result == "fail" else [],
+            )
+    app = open_app("pages/audits.py")
+    app.query_params["lang"] = "en"
+    app.run()
+    assert not app.exception
+    metrics = {metric.label: metric.value for metric in app.metric}
+    assert metrics["Open corrective actions"] == "0"
+    facilities = app.tabs[0].dataframe[0].value
+    assert facilities["Days since audit"].tolist() == ["1"]
+    assert facilities["IPCAF score"].tolist() == [800.0]
