@@ -202,8 +202,8 @@ def _urgency_order(frame: pd.DataFrame) -> pd.DataFrame:
     days = frame["days_of_supply"].fillna(math.inf).to_numpy()
     # Ties (same level and days) in a fixed order, whatever order SQL returned them in.
     keys = [frame["item_code"].to_numpy(), days, rank]
-    if "location_code" in frame:
-        keys.insert(0, frame["location_code"].to_numpy())
+    if "location_id" in frame:
+        keys.insert(0, frame["location_id"].to_numpy())
     order = np.lexsort(tuple(keys))
     return frame.take(order).reset_index(drop=True)
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 import pandas as pd
-from sqlalchemy import FromClause, case, func, select
+from sqlalchemy import FromClause, and_, case, func, or_, select
 from sqlmodel import Session
 
 from data import models
@@ -183,25 +183,36 @@ def _completion_moments(session: Session, now: datetime) -> dict[int, datetime]:
     firsts: dict[int, tuple[datetime, int, int]] = {}
     for round_id, hour, before, target in session.execute(query):
         firsts.setdefault(round_id, (as_utc(hour), int(before or 0), int(target)))
+    if not firsts:
+        return {}
     report = models.TestingSiteReport
-    moments = {}
-    for round_id, (hour, before, target) in firsts.items():
-        reports = session.execute(
-            select(report.reported_at, report.sampled)
-            .where(
-                report.round_id == round_id,
-                report.reported_at >= hour,
-                report.reported_at < hour + timedelta(hours=1),
-                report.reported_at <= now,
-            )
-            .order_by(report.reported_at, report.id)
-        ).all()
-        cumulative = before
-        for reported_at, sampled in reports:
-            cumulative += sampled
-            if cumulative >= target:
-                moments[round_id] = as_utc(reported_at)
-                break
+    # One query for every round's completion hour (the round/time index serves each part).
+    reports = session.execute(
+        select(report.round_id, report.reported_at, report.sampled)
+        .where(
+            or_(
+                *(
+                    and_(
+                        report.round_id == round_id,
+                        report.reported_at >= hour,
+                        report.reported_at < hour + timedelta(hours=1),
+                    )
+                    for round_id, (hour, _, _) in firsts.items()
+                )
+            ),
+            report.reported_at <= now,
+        )
+        .order_by(report.round_id, report.reported_at, report.id)
+    ).all()
+    moments: dict[int, datetime] = {}
+    cumulative: dict[int, int] = {}
+    for round_id, reported_at, sampled in reports:
+        if round_id in moments:
+            continue
+        _, before, target = firsts[round_id]
+        cumulative[round_id] = cumulative.get(round_id, before) + sampled
+        if cumulative[round_id] >= target:
+            moments[round_id] = as_utc(reported_at)
     return moments
 
 
