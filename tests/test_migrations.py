@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import inspect
+from sqlalchemy import inspect, select
 from sqlmodel import SQLModel
 
+from data import models
 from data.db import _alembic_config, current_revision, make_engine, schema_lock, upgrade_schema
+from data.timeutil import as_utc
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -71,6 +74,20 @@ def test_upgrading_scores_existing_audits_as_ipcaf_with_covid_apart(empty_url: s
         "(1, 2, 'pass'), (1, 3, 'fail'), (2, 1, 'na'), (2, 2, 'na'), (2, 3, 'pass')",
         "INSERT INTO facilityauditstate (facility_id, audit_id, audited_at, score, level) "
         "VALUES (1, 2, '2021-06-02 02:00:00', 0.0, 'inadequate')",
+        # A stock day rolled up before 0002: no time of its last count.
+        "INSERT INTO supplyitem (id, code, category, name_zh, name_en, unit_zh, unit_en, "
+        "version) VALUES (1, 'S1', 'ppe', '口罩', 'Masks', '个', 'pieces', 1)",
+        "INSERT INTO stockreport (item_id, location_id, reported_at, on_hand, consumed, "
+        "received, on_order) VALUES (1, 1, '2021-06-01 01:00:00', 50, 5, 0, 0), "
+        "(1, 1, '2021-06-01 09:30:00', 40, 10, 0, 0)",
+        "INSERT INTO stockdaily (item_id, location_id, day, on_hand, consumed, received) "
+        "VALUES (1, 1, '2021-06-01', 40, 15, 0)",
+        # A case with contacts: they become its first contact report.
+        'INSERT INTO "case" (id, case_no, kind, source, severity, status, report_date, '
+        "district_code, community_zh, community_en, lon, lat, close_contacts_identified, "
+        "close_contacts_controlled, secondary_contacts_identified, "
+        "secondary_contacts_controlled, version) VALUES (1, 'C1', 'confirmed', 'local', "
+        "'mild', 'admitted', '2021-06-01', '440103', '街', 'Street', 113.2, 23.1, 9, 4, 3, 1, 1)",
     ]
     with engine.begin() as connection:
         for statement in statements:
@@ -83,11 +100,32 @@ def test_upgrading_scores_existing_audits_as_ipcaf_with_covid_apart(empty_url: s
         state = connection.exec_driver_sql(
             "SELECT audit_id, score, level, covid_score FROM facilityauditstate"
         ).all()
+        counted = connection.execute(
+            select(models.StockDaily.last_reported_at).where(
+                models.StockDaily.day == date(2021, 6, 1)
+            )
+        ).scalar_one()
+        r = models.CaseContactReport
+        contacts = connection.execute(
+            select(
+                r.case_id,
+                r.reported_at,
+                r.close_contacts_identified,
+                r.close_contacts_controlled,
+                r.secondary_contacts_identified,
+                r.secondary_contacts_controlled,
+            )
+        ).all()
     assert [tuple(row) for row in audits] == [
         (1, 800.0, "advanced", 0.0),
         (2, 0.0, "not_scored", 100.0),
     ]
     assert [tuple(row) for row in state] == [(2, 0.0, "not_scored", 100.0)]
+    assert as_utc(counted) == datetime(2021, 6, 1, 9, 30, tzinfo=UTC)
+    # The start of 2021-06-01 in Guangzhou, with the case's counts.
+    assert [(row[0], as_utc(row[1]), *row[2:]) for row in contacts] == [
+        (1, datetime(2021, 5, 31, 16, 0, tzinfo=UTC), 9, 4, 3, 1)
+    ]
     with schema_lock(engine) as connection:
         command.downgrade(_alembic_config(connection), "base")
         connection.commit()

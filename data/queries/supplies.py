@@ -30,7 +30,7 @@ from data.measures.supplies import (
     supply_level,
 )
 from data.queries.asof import stock_daily_at, stock_state_at
-from data.timeutil import as_utc
+from data.timeutil import as_utc, day_start_utc
 
 LINE_COLUMNS = [
     "item_id",
@@ -246,6 +246,22 @@ def _as_moment(value: object) -> datetime | None:
     return as_utc(datetime.fromisoformat(str(value)))
 
 
+def _count_times(
+    first: datetime | None,
+    last: datetime | None,
+    first_day: date | None,
+    last_day: date | None,
+) -> tuple[datetime | None, datetime | None]:
+    """The times of the window's first and last counts; a day rolled up without the time of
+    its count (before migration 0002, until `rebuild-state`) counts from the start of it."""
+    if first_day is None or last_day is None:
+        return None, None
+    return (
+        first if first is not None else day_start_utc(first_day),
+        last if last is not None else day_start_utc(last_day),
+    )
+
+
 def _location_names(session: Session) -> pd.DataFrame:
     """Kind, names and district of every location that holds stock."""
     f, d = models.Facility, models.District
@@ -315,11 +331,13 @@ def list_stock_lines(
         index=lines.index,
     )
     rates = [
-        burn_rate(consumed, first, last, int(days))
-        for consumed, first, last, days in zip(
+        burn_rate(consumed, *_count_times(first, last, first_day, last_day), int(days))
+        for consumed, first, last, first_day, last_day, days in zip(
             lines["consumed_since_first"].astype("int64").tolist(),
             lines["first_count_at"].tolist(),
             lines["last_count_at"].tolist(),
+            lines["first_count_day"].tolist(),
+            lines["last_count_day"].tolist(),
             lines["days_counted"].astype("int64").tolist(),
             strict=True,
         )

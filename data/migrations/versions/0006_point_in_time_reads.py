@@ -15,7 +15,7 @@ Create Date: 2026-12-04
 
 from collections import defaultdict
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, timedelta
 
 import sqlalchemy as sa
 import sqlmodel
@@ -40,6 +40,7 @@ def upgrade() -> None:
     for table in ("audit", "facilityauditstate"):
         op.add_column(table, sa.Column("covid_score", sa.Float(), nullable=True))
     _score_existing_audits()
+    _time_daily_counts()
     op.create_table(
         "casecontactreport",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -65,6 +66,51 @@ def upgrade() -> None:
         "ix_casecontactreport_reported_at", "casecontactreport", ["reported_at"]
     )
     _first_contact_reports()
+
+
+def _time_daily_counts() -> None:
+    """Give stock days rolled up before 0002 the time of their last count (the burn rate
+    measures elapsed time between counts)."""
+    bind = op.get_bind()
+    missing = bind.execute(
+        sa.text(
+            "SELECT item_id, location_id, day FROM stockdaily WHERE last_reported_at IS NULL"
+        )
+    ).all()
+    report = sa.table(
+        "stockreport",
+        sa.column("item_id", sa.Integer()),
+        sa.column("location_id", sa.Integer()),
+        sa.column("reported_at", sqlmodel.sql.sqltypes.UTCDateTime()),
+    )
+    daily = sa.table(
+        "stockdaily",
+        sa.column("item_id", sa.Integer()),
+        sa.column("location_id", sa.Integer()),
+        sa.column("day", sa.Date()),
+        sa.column("last_reported_at", sqlmodel.sql.sqltypes.UTCDateTime()),
+    )
+    for item_id, location_id, day in missing:
+        if isinstance(day, str):  # SQLite hands back text here
+            day = date.fromisoformat(day[:10])
+        latest = bind.execute(
+            sa.select(sa.func.max(report.c.reported_at)).where(
+                report.c.location_id == location_id,
+                report.c.item_id == item_id,
+                report.c.reported_at >= day_start_utc(day),
+                report.c.reported_at < day_start_utc(day + timedelta(days=1)),
+            )
+        ).scalar_one_or_none()
+        if latest is not None:
+            bind.execute(
+                sa.update(daily)
+                .where(
+                    daily.c.item_id == item_id,
+                    daily.c.location_id == location_id,
+                    daily.c.day == day,
+                )
+                .values(last_reported_at=latest)
+            )
 
 
 def _first_contact_reports() -> None:
