@@ -10,11 +10,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
+import pandas as pd
 import pytest
+import streamlit as st
+from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from data.queries import audits, cases, hotels, overview, supplies, testing
+from data.settings import get_settings
 from data.timeutil import local_day
+from tests.conftest import open_app
+from tests.factories import at
 from tests.pointintime import (
     MOMENTS,
     History,
@@ -121,3 +127,47 @@ def test_a_view_read_at_a_moment_equals_the_database_cut_at_that_moment(
                 same(figures, cut[name])
             except AssertionError as error:
                 raise AssertionError(f"{view}.{name} at {moment}: {error}") from error
+
+
+def _page_figures(script: str) -> dict:
+    """Every metric and table a page shows (as text and values)."""
+    app = open_app(script, timeout=60)
+    app.query_params["lang"] = "en"
+    app.run()
+    assert not app.exception
+    return {
+        "metrics": [(metric.label, metric.value, metric.help) for metric in app.metric],
+        "tables": {number: frame.value for number, frame in enumerate(app.dataframe)},
+        "captions": [caption.value for caption in app.caption],
+    }
+
+
+@pytest.mark.parametrize(
+    "script",
+    [
+        "pages/overview.py",
+        "pages/cases.py",
+        "pages/testing.py",
+        "pages/hotels.py",
+        "pages/supplies.py",
+        "pages/audits.py",
+    ],
+)
+def test_a_page_replayed_at_a_moment_shows_what_the_cut_copy_shows(
+    app_database: str, engine: Engine, monkeypatch: pytest.MonkeyPatch, script: str
+) -> None:
+    moment = at("2021-06-09 06:05")  # 14:05 in Guangzhou
+    monkeypatch.setenv("REPLAY_AT", "2021-06-09 14:05")
+    get_settings.cache_clear()
+    with Session(engine) as session:
+        build_history(session)
+    with_later_data = _page_figures(script)
+    with Session(engine) as session:
+        keep_only_up_to(session, moment)
+    st.cache_data.clear()
+    cut = _page_figures(script)
+    assert cut["metrics"] == with_later_data["metrics"]
+    assert cut["captions"] == with_later_data["captions"]
+    assert cut["tables"].keys() == with_later_data["tables"].keys()
+    for number, table in with_later_data["tables"].items():
+        pd.testing.assert_frame_equal(table.astype(str), cut["tables"][number].astype(str))
