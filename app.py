@@ -18,8 +18,8 @@ from data.timeutil import format_local
 from i18n import LANGUAGES, t
 from shell import (
     DB_PROBLEM,
+    as_of_control,
     choose_language,
-    clock,
     read,
     refresh_counter,
     settings_problem,
@@ -126,7 +126,7 @@ def signed_in():  # noqa: ANN201 - an Actor or None
 
 def sidebar(lang: str, actor) -> None:  # noqa: ANN001
     """Who is signed in (first: sign-out stays in view on a laptop), the language switch, the
-    "as of" time, and the app's name."""
+    "as of" control and time, and the app's name."""
     if actor is not None:
         from signin import set_cookie_if_pending, sidebar_account
 
@@ -149,7 +149,7 @@ def sidebar(lang: str, actor) -> None:  # noqa: ANN001
     if actor is not None:
         try:
             latest = read(get_latest_report_time)
-            now = clock()
+            now = as_of_control()
         except Exception:  # noqa: BLE001 - the page itself says what is wrong with the database
             latest, now = None, None
         if now is not None and now.replay:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, time, timedelta
 from functools import cache
 from typing import Any, TypeVar
 
@@ -18,7 +18,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
-from components.banner import empty_database_notice, simulated_notice
+from components.banner import empty_database_notice, picked_moment_notice, simulated_notice
 from components.forms import forget_problems, remember_problems
 from data.bootstrap import prepare_database
 from data.db import DatabaseProblem, DatabaseUnavailable, describe_url, make_engine, within
@@ -31,7 +31,7 @@ from data.queries.common import (
     has_any_data,
 )
 from data.settings import get_settings
-from data.timeutil import to_local, utc_now
+from data.timeutil import format_local, to_local, to_utc, utc_now
 from data.writes import Actor, StaleEdit, WriteError, allowed, authorize
 from i18n import (
     LANGUAGES,
@@ -50,6 +50,10 @@ SAVED = "_saved_form"
 # Why this run found the database unusable (app.py's sidebar tried first), so that the page
 # says so without waiting for the database a second time.
 DB_PROBLEM = "_db_problem"
+# The sidebar's one "as of" control: replay an earlier moment (on), its day and time.
+AS_OF_ON, AS_OF_DAY, AS_OF_TIME = "as_of_on", "as_of_day", "as_of_time"
+# The times the control offers (any minute may be typed).
+AS_OF_STEP = timedelta(minutes=5)
 
 
 @st.cache_resource(show_spinner="正在准备数据库… / Preparing the database…")
@@ -170,8 +174,39 @@ def _retry_fragment(seconds: float) -> Callable[[], None]:
 
 
 def clock() -> Clock:
-    """The moment the page shows (a replayed scenario stays at its end); no query of its own."""
-    return clock_for(scenario())
+    """The moment T every figure of the page is read at: the moment picked in the sidebar's
+    "as of" control, else REPLAY_AT, else the end of an ended demo scenario, else live (to
+    the end of the current minute, so that reruns within a minute share cached reads)."""
+    return clock_for(scenario(), picked=picked_moment())
+
+
+def picked_moment() -> datetime | None:
+    """The moment picked in the sidebar's "as of" control (UTC), or None when it is off."""
+    state = st.session_state
+    if not state.get(AS_OF_ON):
+        return None
+    day, moment = state.get(AS_OF_DAY), state.get(AS_OF_TIME)
+    if day is None or moment is None:
+        return None
+    return to_utc(datetime.combine(day, moment.replace(second=0, microsecond=0)))
+
+
+def as_of_control() -> Clock:
+    """The one "as of" control of every view, in the sidebar: off, the views show the
+    default moment (live, REPLAY_AT or the end of a demo scenario); on, any earlier moment
+    to the minute. Returns the clock the page will use."""
+    default = clock_for(scenario())
+    latest = to_local(default.now)
+    on = st.toggle(t("sidebar.as_of_pick"), key=AS_OF_ON, help=t("sidebar.as_of_pick_help"))
+    if on:
+        if AS_OF_DAY not in st.session_state:
+            st.session_state[AS_OF_DAY] = latest.date()
+        if AS_OF_TIME not in st.session_state:
+            st.session_state[AS_OF_TIME] = time(latest.hour, latest.minute)
+        left, right = st.columns(2)
+        left.date_input(t("sidebar.as_of_day"), max_value=latest.date(), key=AS_OF_DAY)
+        right.time_input(t("sidebar.as_of_time"), step=AS_OF_STEP, key=AS_OF_TIME)
+    return clock()
 
 
 def scenario() -> Scenario | None:
@@ -327,7 +362,10 @@ def start_page(title_key: str, *, require_data: bool = True) -> Clock | None:
     if require_data and not read(has_any_data):
         empty_database_notice()
         return None
-    return clock()
+    moment = clock()
+    if moment.picked:
+        picked_moment_notice(format_local(moment.now))
+    return moment
 
 
 def current_user() -> Actor:

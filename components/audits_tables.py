@@ -14,7 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from components.format import as_written
-from data.measures.audits import ACTION_STATUSES, AUDIT_STATUSES, MAX_SCORE
+from data.measures.audits import ACTION_STATUSES, AUDIT_STATUSES, COMPONENT_MAX, MAX_SCORE
 from data.timeutil import command_zone
 from i18n import current_language, t
 
@@ -80,6 +80,7 @@ def facility_view(facilities: pd.DataFrame) -> tuple[pd.DataFrame, Config]:
             ),
             t("audits.col.score"): facilities["score"],
             t("audits.col.level"): facilities["level"].map(level_label),
+            t("audits.col.covid_score"): facilities["covid_score"],
             t("audits.col.checklist"): facilities["checklist_label"].map(
                 lambda label: label if isinstance(label, str) else "—"
             ),
@@ -93,10 +94,28 @@ def facility_view(facilities: pd.DataFrame) -> tuple[pd.DataFrame, Config]:
             {t(f"audits.due.{code}"): AUDIT_STATUS_COLOURS[code] for code in AUDIT_STATUSES},
         ),
         t("audits.col.score"): st.column_config.ProgressColumn(
-            t("audits.col.score"), min_value=0, max_value=MAX_SCORE, format="%.1f"
+            t("audits.col.score"),
+            min_value=0,
+            max_value=MAX_SCORE,
+            format="%.1f",
+            help=t("audits.col.score_help"),
+        ),
+        t("audits.col.covid_score"): st.column_config.ProgressColumn(
+            t("audits.col.covid_score"),
+            min_value=0,
+            max_value=COMPONENT_MAX,
+            format="%.1f",
+            help=t("audits.col.covid_score_help"),
         ),
     }
     return table, config
+
+
+def score_text(score: object) -> str:
+    """An IPCAF score with one decimal; "not scored" when there is none."""
+    if score is None or pd.isna(score):
+        return t("audits.level.not_scored")
+    return f"{float(score):.1f}"
 
 
 def findings_table(findings: pd.DataFrame) -> pd.DataFrame:

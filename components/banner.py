@@ -15,3 +15,8 @@ def simulated_notice() -> None:
 def empty_database_notice() -> None:
     """Say that the database holds no data yet, and how to load some."""
     st.info(t("empty.database"), icon=":material/database:")
+
+
+def picked_moment_notice(moment: str) -> None:
+    """Say that every figure is replayed as of a moment picked in the sidebar."""
+    st.warning(t("banner.picked", time=moment), icon=":material/history:")

@@ -155,6 +155,30 @@ class Case(SQLModel, table=True):
     )
 
 
+class CaseContactReport(SQLModel, table=True):
+    """A case's contact tracing as reported at a moment: close and secondary contacts
+    identified and placed under control (history; the case keeps the latest as its current
+    values). A case's first report is at the start of its report day."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(sa_column=_fk("case.id", index=False))
+    reported_at: datetime = Field(index=True)
+    close_contacts_identified: int = Field(default=0)
+    close_contacts_controlled: int = Field(default=0)
+    secondary_contacts_identified: int = Field(default=0)
+    secondary_contacts_controlled: int = Field(default=0)
+
+    __table_args__ = (
+        CheckConstraint(
+            "close_contacts_controlled >= 0 AND close_contacts_identified >= "
+            "close_contacts_controlled AND secondary_contacts_controlled >= 0 AND "
+            "secondary_contacts_identified >= secondary_contacts_controlled",
+            name="ck_contact_report_counts",
+        ),
+        Index("ix_contact_report_case_time", "case_id", "reported_at"),
+    )
+
+
 class ControlZone(SQLModel, table=True):
     """A sealed / controlled / prevention area, as a polygon or as a centre and radius."""
 
@@ -236,6 +260,8 @@ class TestingSiteReport(SQLModel, table=True):
             name="ck_site_report_counts",
         ),
         Index("ix_site_report_site_time", "site_id", "reported_at"),
+        # Point-in-time reads: a round's reports in the hour of a moment (data.queries.asof).
+        Index("ix_site_report_round_time", "round_id", "reported_at"),
     )
 
 
@@ -301,6 +327,8 @@ class HotelReport(SQLModel, table=True):
             "rooms_occupied + rooms_cleaning <= rooms_total", name="ck_hotel_report_rooms"
         ),
         Index("ix_hotel_report_hotel_time", "hotel_id", "reported_at"),
+        # Point-in-time reads: the reports of a moment's day up to it.
+        Index("ix_hotel_report_time", "reported_at"),
     )
 
 
@@ -375,8 +403,12 @@ class Audit(SQLModel, table=True):
     checklist_version_id: int = Field(sa_column=_fk("checklistversion.id", index=False))
     audited_at: datetime
     auditor: str = Field(max_length=60)
+    # The IPCAF score (0-800, data.measures.audits). An audit in which no core item applied
+    # has level "not_scored" and a stored score of 0, which reads show as no score.
     score: float
     level: str = Field(max_length=14)
+    # The COVID-response items' own score (0-100); None when none of them applied.
+    covid_score: float | None = Field(default=None)
     version: int = Field(default=1)
 
     __table_args__ = (
@@ -423,6 +455,7 @@ class FacilityAuditState(SQLModel, table=True):
     audited_at: datetime
     score: float
     level: str = Field(max_length=14)
+    covid_score: float | None = Field(default=None)
 
 
 # --- Supplies ----------------------------------------------------------------------------------
@@ -461,6 +494,8 @@ class StockReport(SQLModel, table=True):
             name="ck_stock_report_counts",
         ),
         Index("ix_stock_report_line_time", "location_id", "item_id", "reported_at"),
+        # Point-in-time reads: the counts of a moment's day up to it.
+        Index("ix_stock_report_time", "reported_at"),
     )
 
 

@@ -24,6 +24,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "audits.level.basic": ("基础", "Basic"),
     "audits.level.intermediate": ("中级", "Intermediate"),
     "audits.level.advanced": ("高级", "Advanced"),
+    "audits.level.not_scored": ("未评分", "Not scored"),
     "audits.result.pass": ("符合", "Pass"),
     "audits.result.partial": ("部分符合", "Partial"),
     "audits.result.fail": ("不符合", "Fail"),
@@ -64,15 +65,19 @@ STRINGS: dict[str, tuple[str, str]] = {
     "audits.tab.findings": ("发现与整改", "Findings and actions"),
     "audits.tab.history": ("趋势与详情", "Trend and detail"),
     "audits.facilities_caption": (
-        "最差在前：从未督查的设施排在最前，其余按最近一次得分从低到高。得分按 WHO IPCAF "
-        "折算为 800 分制（部分符合计一半，不适用项不计，不同版本检查表可比）；等级：不足 "
-        "0–200、基础 201–400、中级 401–600、高级 601–800。最近 14 天（含今天）内未督查的"
-        "设施标为待督查。",
-        "Worst first: facilities never audited come first, then the rest by latest score, "
-        "lowest first. Scores are on WHO IPCAF's 800-point scale (partial counts half, "
-        "not-applicable items drop out, so checklist versions stay comparable); levels: "
-        "inadequate 0–200, basic 201–400, intermediate 401–600, advanced 601–800. A facility "
-        "not audited in the last 14 days (today included) is due for audit.",
+        "最差在前：从未督查或未评分的设施排在最前，其余按最近一次 IPCAF 得分从低到高。IPCAF "
+        "得分按 WHO 定义：8 个核心组成部分各按加权符合率计 0–100 分，合计 800 分（部分符合计一半，"
+        "不适用项不计，不同版本检查表可比）；等级：不足 0–200、基础 201–400、中级 401–600、"
+        "高级 601–800；核心项目全部不适用为“未评分”。新冠防控专项单独计分（0–100），不计入 "
+        "IPCAF。最近 14 天（含今天）内未督查的设施标为待督查。",
+        "Worst first: facilities never audited or not scored come first, then the rest by "
+        "latest IPCAF score, lowest first. The IPCAF score is WHO's: each of the 8 core "
+        "components scores 0–100 by its weighted compliance, summed to 800 (partial counts "
+        "half, not-applicable items drop out, so checklist versions stay comparable); levels: "
+        "inadequate 0–200, basic 201–400, intermediate 401–600, advanced 601–800; no core item "
+        'applicable is "not scored". The COVID-response items score 0–100 on their own, '
+        "outside IPCAF. A facility not audited in the last 14 days (today included) is due for "
+        "audit.",
     ),
     "audits.grid_caption": (
         "各设施最近一次督查中各项目的加权符合率（部分符合计一半，不适用项不计）；灰色表示"
@@ -123,7 +128,16 @@ STRINGS: dict[str, tuple[str, str]] = {
     "audits.col.audit_status": ("督查状态", "Audit status"),
     "audits.col.last_audit": ("最近督查", "Last audit"),
     "audits.col.days_since": ("距今天数", "Days since audit"),
-    "audits.col.score": ("得分", "Score"),
+    "audits.col.score": ("IPCAF 得分", "IPCAF score"),
+    "audits.col.score_help": (
+        "8 个核心组成部分各 0–100 分，合计 0–800 分",
+        "8 core components of 0–100 each, summed to 0–800",
+    ),
+    "audits.col.covid_score": ("新冠专项得分", "COVID items score"),
+    "audits.col.covid_score_help": (
+        "新冠防控专项的加权符合率（0–100），不计入 IPCAF",
+        "Weighted compliance of the COVID-response items (0–100), outside IPCAF",
+    ),
     "audits.col.level": ("等级", "Level"),
     "audits.col.checklist": ("检查表", "Checklist"),
     "audits.col.open": ("未关闭整改", "Open actions"),

@@ -35,6 +35,20 @@ STRINGS: dict[str, tuple[str, str]] = {
         "{problem}. Correct the environment or the .env file, then restart.",
     ),
     "sidebar.replay": ("回放：截至 {time}", "Replay: as of {time}"),
+    "sidebar.as_of_pick": ("回看某一时刻", "Show an earlier moment"),
+    "sidebar.as_of_pick_help": (
+        "各页面所有数字均按所选时刻显示，如同此后的上报从未发生；关闭后回到当前。",
+        "Every figure on every view as it was at the chosen moment, as if nothing after it "
+        "had been reported; switch off to go back.",
+    ),
+    "sidebar.as_of_day": ("日期", "Day"),
+    "sidebar.as_of_time": ("时间", "Time"),
+    "banner.picked": (
+        "回看：本页所有数字均为 {time} 时的情况（之后的上报不计入）。"
+        "在侧栏关闭“回看某一时刻”即回到当前。",
+        "Replay: every figure on this page is as it was at {time} (nothing reported after it "
+        'counts). Switch off "Show an earlier moment" in the sidebar to go back.',
+    ),
     "empty.database": (
         "数据库中还没有数据。运行 `python -m data seed` 载入演示情景，或等待值班员上报。",
         "There is no data in the database yet. Run `python -m data seed` to load the demo "

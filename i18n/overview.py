@@ -29,10 +29,12 @@ STRINGS: dict[str, tuple[str, str]] = {
         "封闭 {sealed} · 封控 {controlled} · 防范 {prevention}",
         "{sealed} sealed · {controlled} controlled · {prevention} prevention",
     ),
-    "overview.testing": ("进行中核酸检测轮次完成率", "Testing completion, rounds under way"),
+    "overview.testing": ("当前核酸检测轮次完成率", "Testing completion, current rounds"),
     "overview.testing_help": (
-        "{rounds} 个轮次 · 已采样 {sampled} / 目标 {target} 人",
-        "{rounds} rounds · {sampled} sampled of {target} targeted",
+        "{rounds} 个轮次（进行中的轮次；若无，各区最近一轮，与核酸检测页默认所选相同）"
+        " · 已采样 {sampled} / 目标 {target} 人",
+        "{rounds} rounds (those under way; if none, each district's latest, as the testing "
+        "page chooses first) · {sampled} sampled of {target} targeted",
     ),
     "overview.testing_none": ("当前无进行中的检测轮次", "No testing round under way"),
     "overview.rooms_free": ("隔离酒店可用房间", "Quarantine rooms free"),

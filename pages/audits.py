@@ -17,6 +17,7 @@ from components.audits_tables import (
     findings_view,
     kind_label,
     level_label,
+    score_text,
 )
 from components.export import excel_csv
 from components.format import fmt_int
@@ -301,7 +302,7 @@ if now is not None:
     )
     filter_to_address("audits_district", district, default="")
     filter_to_address("audits_kinds", kinds, default=[])
-    filters = {"district": district or None, "kinds": tuple(kinds)}
+    filters = {"district": district or None, "kinds": tuple(kinds), "at": now.now}
 
     facilities = read(list_facility_audit_status, today=now.today, **filters)
     actions = read(get_action_totals, today=now.today, **filters)
@@ -450,7 +451,7 @@ if now is not None:
                 format_func=facility_names.__getitem__,
                 key="audits_facility",
             )
-            history = read(list_facility_audits, facility_id=int(facility_id))
+            history = read(list_facility_audits, facility_id=int(facility_id), at=now.now)
             st.subheader(t("audits.trend"))
             st.caption(t("audits.trend_caption"))
             trend = score_trend_chart(trend_frame(history))
@@ -459,7 +460,7 @@ if now is not None:
             st.subheader(t("audits.detail"))
             audits_by_id = history.set_index("audit_id")
             audit_names = {
-                int(row.audit_id): f"{format_local(row.audited_at)} · {row.score:.1f} · "
+                int(row.audit_id): f"{format_local(row.audited_at)} · {score_text(row.score)} · "
                 f"{level_label(row.level)} · {row.checklist_label}"
                 for row in history.iloc[::-1].itertuples()
             }
@@ -489,7 +490,7 @@ if now is not None:
                 key="audits_items",
             )
             st.markdown(f"**{t('audits.detail_findings')}**")
-            own = read(list_findings, today=now.today, audit_id=int(audit_id))
+            own = read(list_findings, today=now.today, audit_id=int(audit_id), at=now.now)
             if own.empty:
                 st.caption(t("audits.detail_no_findings"))
             else:

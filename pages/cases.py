@@ -565,7 +565,11 @@ if now is not None:
 
     # Every district's figures feed the map's tooltips; the cards and table use the chosen one.
     all_figures = read(
-        count_local_cases_by_district, today=chosen.day, start=chosen.start, kinds=chosen.kinds
+        count_local_cases_by_district,
+        today=chosen.day,
+        start=chosen.start,
+        kinds=chosen.kinds,
+        at=chosen.moment,
     )
     figures = (
         all_figures[all_figures["district_code"] == chosen.district]

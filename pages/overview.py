@@ -124,7 +124,7 @@ if now is not None:
             )
     with right:
         st.subheader(t("overview.district_table"))
-        by_district = read(count_local_cases_by_district, today=now.today)
+        by_district = read(count_local_cases_by_district, today=now.today, at=now.now)
         table = pd.DataFrame(
             {
                 t("overview.col.district"): by_district[f"name_{current_language()}"],

@@ -79,6 +79,7 @@ def render_trends(lines: pd.DataFrame, now: Clock) -> None:
         location_id=int(location_id),
         start=start,
         end=now.today,
+        at=now.now,
     )
     if history.empty:
         st.info(t("supplies.trend.no_history"))
@@ -229,6 +230,7 @@ def render(now: Clock) -> None:
     filter_to_address("supplies_kind", chosen_kinds, default=[])
     filters = {
         "today": now.today,
+        "at": now.now,
         "categories": tuple(categories),
         "districts": tuple(chosen_districts),
         "kinds": tuple(chosen_kinds),

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date, time
+
 import pytest
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
+from sqlmodel import Session, select
 from streamlit.testing.v1 import AppTest
 
+from data import models
 from data.settings import get_settings
 from tests.conftest import open_app, page_path
 from tests.factories import at, make_facility, make_hotel_report
@@ -101,3 +104,46 @@ def test_unreachable_database_shows_a_message_not_a_traceback(
     finally:
         get_settings.cache_clear()
         st.cache_resource.clear()
+
+
+@pytest.mark.replay_at("2021-06-10 20:00")
+def test_the_sidebars_as_of_control_replays_every_figure_at_the_moment_picked(
+    app_database: str, engine: Engine
+) -> None:
+    _one_hotel_reporting_at_1430_local(engine)
+    with Session(engine) as session:
+        hotel_id = session.exec(select(models.Facility.id)).one()
+        make_hotel_report(
+            session,
+            hotel_id=hotel_id,
+            reported_at=at("2021-06-10 11:00"),  # 19:00 in Guangzhou
+            rooms_total=40,
+            rooms_occupied=35,
+        )
+    app = open_app("app.py", timeout=30)
+    app.query_params["lang"] = "en"
+    app.run()
+    metrics = {metric.label: metric.value for metric in app.metric}
+    assert metrics["Quarantine rooms free"] == "5"
+    assert not app.warning
+
+    app.sidebar.toggle(key="as_of_on").set_value(True).run()
+    # On, it starts at the default moment (REPLAY_AT here): the same figures.
+    assert app.sidebar.date_input(key="as_of_day").value == date(2021, 6, 10)
+    assert app.sidebar.time_input(key="as_of_time").value == time(20, 0)
+    app.sidebar.time_input(key="as_of_time").set_value(time(16, 0)).run()
+    assert not app.exception
+    metrics = {metric.label: metric.value for metric in app.metric}
+    assert metrics["Quarantine rooms free"] == "10"
+    assert "2021-06-10 16:00" in app.warning[0].value
+    assert "Replay: as of 2021-06-10 16:00" in [caption.value for caption in app.sidebar.caption]
+
+    # A moment after the default one is not the future: it stays at the default.
+    app.sidebar.time_input(key="as_of_time").set_value(time(23, 0)).run()
+    metrics = {metric.label: metric.value for metric in app.metric}
+    assert metrics["Quarantine rooms free"] == "5"
+
+    app.sidebar.toggle(key="as_of_on").set_value(False).run()
+    assert not app.warning
+    metrics = {metric.label: metric.value for metric in app.metric}
+    assert metrics["Quarantine rooms free"] == "5"

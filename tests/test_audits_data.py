@@ -111,8 +111,9 @@ def build_known_audits(session: Session) -> KnownAudits:
     make_facility(session, kind="general_hospital", status="closed")  # not in use: not listed
     make_facility(session, kind="quarantine_hotel", status="standby")  # not in use: not listed
 
-    # Liwan Hospital: all passed on v1 (800), then on v2 at 2021-06-08 16:00 local:
-    # p1 1 + t1 partial 1 of 2 + c1 fail 0 of 2 + c2 na + c3 2 = 4 of 7 -> 457.1.
+    # Liwan Hospital: all passed on v1 (800), then on v2 at 2021-06-08 16:00 local: IPCAF
+    # components programme 100 (p1) and training 50 (t1 partial), the only two assessed,
+    # scaled to 800 -> 600; the COVID items c1 fail 0 of 2, c2 na, c3 2 of 2 -> 50 apart.
     first = make_audit(
         session,
         facility=liwan_hospital,
@@ -174,7 +175,12 @@ def test_facility_list_is_worst_first_with_never_audited_and_due(session: Sessio
         "Liwan Hospital",
     ]
     assert math.isnan(table["score"].iloc[0])
-    assert list(table["score"].iloc[1:]) == [0.0, 400.0, 457.1]
+    assert list(table["score"].iloc[1:]) == [0.0, 400.0, 600.0]
+    assert list(table["covid_score"].iloc[1:]) == [0.0, None, 50.0] or (
+        table["covid_score"].iloc[1] == 0.0
+        and math.isnan(table["covid_score"].iloc[2])
+        and table["covid_score"].iloc[3] == 50.0
+    )
     assert list(table["level"].iloc[1:]) == ["inadequate", "basic", "intermediate"]
     assert list(table["audit_status"]) == ["never", "due", "current", "current"]
     assert list(table["days_since_audit"].iloc[1:]) == [16, 0, 2]
@@ -281,7 +287,7 @@ def test_an_action_due_today_becomes_overdue_tomorrow(session: Session) -> None:
 def test_trend_and_audit_detail(session: Session) -> None:
     known = build_known_audits(session)
     audits = list_facility_audits(session=session, facility_id=known.liwan_hospital.id)
-    assert list(audits["score"]) == [800.0, 457.1]
+    assert list(audits["score"]) == [800.0, 600.0]
     assert list(audits["level"]) == ["advanced", "intermediate"]
     assert list(audits["checklist_label"]) == ["t-v1", "t-v2"]
     items = list_audit_items(session=session, audit_id=known.hospital_audits[1].id)

@@ -90,8 +90,9 @@ def test_known_audits_scores_levels_and_overdue_actions(app_database: str, engin
         ("Audited within 14 days", GREEN),
         ("Audited within 14 days", GREEN),
     ]
-    assert pd.isna(facilities["Score"].iloc[0])
-    assert facilities["Score"].iloc[1:].tolist() == [0.0, 400.0, 457.1]
+    assert pd.isna(facilities["IPCAF score"].iloc[0])
+    assert facilities["IPCAF score"].iloc[1:].tolist() == [0.0, 400.0, 600.0]
+    assert facilities["COVID items score"].iloc[3] == 50.0
 
     grid = _chart_data(app.tabs[1].get("vega_lite_chart")[0], "compliance")
     cells = {
@@ -133,7 +134,7 @@ def test_trend_and_audit_detail_of_a_chosen_facility(app_database: str, engine: 
     assert not app.exception
     history = app.tabs[3]
     trend = _chart_data(history.get("vega_lite_chart")[0], "score")
-    assert trend["score"].tolist() == [800.0, 457.1]
+    assert trend["score"].tolist() == [800.0, 600.0]
     assert trend["checklist"].tolist() == ["t-v1", "t-v2"]
     # The latest audit is shown first: every item of its checklist, with notes.
     items = history.dataframe[0].value

@@ -16,7 +16,7 @@ from data import accounts, models, writes
 from data.db import make_engine, upgrade_schema
 from data.demo import SCENARIO_KEY, seed_demo
 from data.demo.places import in_district
-from data.measures.audits import audit_level, audit_score
+from data.measures.audits import audit_level, covid_score, ipcaf_score
 from data.queries.common import has_any_data
 from data.reference.checklist import checklist_in_force
 from data.timeutil import as_utc, local_day, to_local, to_utc
@@ -351,12 +351,17 @@ def test_audit_scores_follow_the_checklist_in_force(session: Session) -> None:
         expected = checklist_in_force(local_day(audit.audited_at)).label
         assert labels[audit.checklist_version_id] == expected
         results = session.execute(
-            select(models.ChecklistItem.weight, models.AuditItemResult.result)
+            select(
+                models.ChecklistItem.component,
+                models.ChecklistItem.weight,
+                models.AuditItemResult.result,
+            )
             .join(models.ChecklistItem, models.ChecklistItem.id == models.AuditItemResult.item_id)
             .where(models.AuditItemResult.audit_id == audit.id)
         ).all()
-        assert audit.score == audit_score(results)
-        assert audit.level == audit_level(audit.score)
+        score = ipcaf_score(results)
+        assert (audit.score, audit.level) == (score or 0.0, audit_level(score))
+        assert audit.covid_score == covid_score(results)
 
 
 def test_corrective_actions_are_closed_overdue_or_not_yet_due(session: Session) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -15,19 +15,29 @@ from data.measures.supplies import (
     supply_level,
 )
 
-JUNE_4, JUNE_7, JUNE_10 = date(2021, 6, 4), date(2021, 6, 7), date(2021, 6, 10)
+JUNE_10 = date(2021, 6, 10)
+# The times of the day's last count (18:00 in Guangzhou).
+AT_4, AT_7, AT_10 = (datetime(2021, 6, day, 10, 0, tzinfo=UTC) for day in (4, 7, 10))
 
 
 def test_burn_rate_is_use_between_the_first_and_last_count_per_day_between() -> None:
     # Counts on 06-04 and 06-10; 90 used after the 06-04 count: 90 / 6 days.
-    assert burn_rate(90, JUNE_4, JUNE_10) == 15.0
+    assert burn_rate(90, AT_4, AT_10, 7) == 15.0
     # Counted every third day: 06-07 and 06-10, 30 used since 06-07 is 10 a day, not 15.
-    assert burn_rate(30, JUNE_7, JUNE_10) == 10.0
+    assert burn_rate(30, AT_7, AT_10, 2) == 10.0
+
+
+def test_days_between_counts_are_elapsed_time_across_midnight() -> None:
+    # Counts at 23:30 on 06-07 and at 00:30 on 06-09 (local): 25 hours, not 2 days apart.
+    first = datetime(2021, 6, 7, 15, 30, tzinfo=UTC)
+    last = datetime(2021, 6, 8, 16, 30, tzinfo=UTC)
+    assert burn_rate(50, first, last, 2) == 50 / (25 / 24)
+    assert burn_rate(50, first, last, 2) == pytest.approx(48.0)
 
 
 def test_one_day_of_counts_or_none_is_not_enough_data() -> None:
-    assert burn_rate(0, JUNE_10, JUNE_10) is None
-    assert burn_rate(0, None, None) is None
+    assert burn_rate(0, AT_10, AT_10, 1) is None
+    assert burn_rate(0, None, None, 0) is None
     assert days_of_supply(500, None) is None
     assert supply_band(None) is None
     assert supply_level(None) == "unknown"
@@ -35,7 +45,7 @@ def test_one_day_of_counts_or_none_is_not_enough_data() -> None:
 
 
 def test_zero_consumption_lasts_for_ever_and_is_no_use() -> None:
-    rate = burn_rate(0, JUNE_4, JUNE_10)
+    rate = burn_rate(0, AT_4, AT_10, 7)
     assert rate == 0.0
     days = days_of_supply(120, rate)
     assert days == math.inf
@@ -47,7 +57,7 @@ def test_zero_consumption_lasts_for_ever_and_is_no_use() -> None:
 def test_a_delivery_between_counts_is_not_negative_use() -> None:
     # 06-07: 100 on hand; 06-10: 150 after 80 arrived and 30 were used. The on-hand rose,
     # but the burn rate is the reported use: 30 in 3 days.
-    rate = burn_rate(30, JUNE_7, JUNE_10)
+    rate = burn_rate(30, AT_7, AT_10, 2)
     assert rate == 10.0
     assert days_of_supply(150, rate) == 15.0
     assert supply_band(15.0) == "15-30"
@@ -101,12 +111,12 @@ def test_bands_levels_and_stock_out_dates_at_their_edges(
 @pytest.mark.parametrize(
     "call",
     [
-        lambda: burn_rate(-1, JUNE_4, JUNE_10),
-        lambda: burn_rate(None, JUNE_4, JUNE_10),
-        lambda: burn_rate(2.5, JUNE_4, JUNE_10),
-        lambda: burn_rate(10, JUNE_10, JUNE_4),
-        lambda: burn_rate(10, JUNE_4, None),
-        lambda: burn_rate(10, JUNE_10, JUNE_10),
+        lambda: burn_rate(-1, AT_4, AT_10, 7),
+        lambda: burn_rate(None, AT_4, AT_10, 7),
+        lambda: burn_rate(2.5, AT_4, AT_10, 7),
+        lambda: burn_rate(10, AT_10, AT_4, 7),
+        lambda: burn_rate(10, AT_4, None, 7),
+        lambda: burn_rate(10, AT_10, AT_10, 1),
         lambda: days_of_supply(-5, 1.0),
         lambda: days_of_supply(None, 1.0),
         lambda: days_of_supply(10, -1.0),

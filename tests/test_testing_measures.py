@@ -87,7 +87,7 @@ def _outlook(**values: object):  # noqa: ANN202 - the measure's own return type
         "target": 1000,
         "sampled": 600,
         "sampled_in_window": 600,
-        "completed_hour": None,
+        "completed_at": None,
     }
     return round_outlook(**{**defaults, **values})
 
@@ -139,10 +139,10 @@ def test_a_young_round_measures_throughput_since_it_began() -> None:
 
 
 def test_a_complete_round_shows_when_it_completed_and_that_it_was_on_time() -> None:
-    outlook = _outlook(sampled=1000, sampled_in_window=0, completed_hour=at("2021-06-10 10:00"))
+    outlook = _outlook(sampled=1000, sampled_in_window=0, completed_at=at("2021-06-10 10:40"))
     assert outlook.status == "complete"
     assert (outlook.completed_at, outlook.hours_late, outlook.on_time) == (
-        at("2021-06-10 11:00"),
+        at("2021-06-10 10:40"),
         None,
         True,
     )
@@ -152,17 +152,21 @@ def test_a_round_completed_by_reports_after_its_deadline_was_late() -> None:
     outlook = _outlook(
         deadline_at=at("2021-06-10 08:00"),
         sampled=1050,
-        completed_hour=at("2021-06-10 09:00"),
+        completed_at=at("2021-06-10 10:00"),
     )
     assert (outlook.status, outlook.completed_at) == ("complete", at("2021-06-10 10:00"))
     assert (outlook.hours_late, outlook.on_time) == (2.0, False)
 
 
-def test_completion_within_the_current_hour_is_dated_now() -> None:
+def test_completion_is_the_moment_of_the_report_that_reached_the_target() -> None:
+    # Reached at 18:10 with an 18:30 deadline: on time, though the hour ends after it.
     outlook = _outlook(
-        now=at("2021-06-10 12:20"), sampled=1000, completed_hour=at("2021-06-10 12:00")
+        now=at("2021-06-10 20:00"),
+        deadline_at=at("2021-06-10 18:30"),
+        sampled=1000,
+        completed_at=at("2021-06-10 18:10"),
     )
-    assert outlook.completed_at == at("2021-06-10 12:20")
+    assert (outlook.completed_at, outlook.on_time) == (at("2021-06-10 18:10"), True)
 
 
 def test_an_incomplete_round_past_its_deadline_is_missed_with_how_late() -> None:

@@ -135,7 +135,7 @@ def test_choosing_past_rounds_shows_missed_and_completed(known: KnownRounds) -> 
     assert not app.exception
     deadlines = _table(app, "testing_deadlines").set_index("Round")
     assert deadlines.loc["Liwan round 2", "Status"] == "● Complete"
-    assert deadlines.loc["Liwan round 2", "Projected / actual completion"] == "06-03 07:00"
+    assert deadlines.loc["Liwan round 2", "Projected / actual completion"] == "06-03 06:00"
     haizhu = deadlines.loc["Haizhu round 1"]
     assert (haizhu["Status"], haizhu["Late by"]) == ("● Missed", "66.0 h")
     assert [error.value for error in app.error] == [

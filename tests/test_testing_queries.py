@@ -111,7 +111,7 @@ def build_known_rounds(session: Session) -> KnownRounds:
         start_at=at("2021-06-11 00:00"),
         deadline_at=at("2021-06-12 00:00"),
     )
-    # Liwan round 2: 950 of 900, reaching the target in the 22:00 bucket, before its deadline.
+    # Liwan round 2: 950 of 900, reaching the target with the 22:00 report, before its deadline.
     report(ok, liwan_2, "2021-06-02 01:00", sampled=500, resulted=500)
     report(ok, liwan_2, "2021-06-02 22:00", sampled=450, resulted=450, positive=2)
     # Haizhu round 1: 400 by its deadline, 100 more after it; the site then closed.
@@ -177,7 +177,7 @@ def test_round_outlook_from_known_reports(session: Session) -> None:
 
     liwan_2 = rows[known.liwan_2]
     assert (liwan_2["status"], liwan_2["percent"], liwan_2["positive"]) == ("complete", 100.0, 2)
-    assert liwan_2["completed_at"] == at("2021-06-02 23:00")
+    assert liwan_2["completed_at"] == at("2021-06-02 22:00")
     assert pd.isna(liwan_2["hours_late"])
 
     haizhu = rows[known.haizhu_1]
@@ -202,11 +202,11 @@ def test_outlook_ignores_reports_after_the_clock(session: Session) -> None:
     )
     liwan_3 = _by_round(list_round_outlook(session=session, now=NOW))[known.liwan_3]
     assert (liwan_3["sampled"], liwan_3["status"]) == (700, "on_track")
-    # At 15:00 the report is in: 1000 of 1000, completed in the 14:00 bucket.
+    # At 15:00 the report is in: 1000 of 1000, completed by the 14:00 report.
     later = _by_round(list_round_outlook(session=session, now=at("2021-06-10 15:00")))
     assert (later[known.liwan_3]["status"], later[known.liwan_3]["completed_at"]) == (
         "complete",
-        at("2021-06-10 15:00"),
+        at("2021-06-10 14:00"),
     )
     # The overview's use of the totals is unchanged: everything, whatever the time.
     totals = list_round_totals(session=session)

@@ -35,6 +35,7 @@ from tests.factories import (
     in_language,
     make_audit,
     make_checklist,
+    make_component_checklist,
     make_facility,
     make_hotel,
     make_hotel_report,
@@ -409,25 +410,35 @@ def test_an_edit_without_the_version_read_is_a_programming_error(session: Sessio
 
 def test_correcting_an_audit_moves_its_score_level_and_the_facility_state(session: Session) -> None:
     hospital = make_facility(session, kind="general_hospital")
-    version, items = make_checklist(session, weights={"a": 3.0, "b": 1.0})
+    version, items = make_component_checklist(
+        session,
+        label="edit-v1",
+        items={"a": ("ipc_programme", 3.0), "b": ("guidelines", 1.0), "c": ("covid", 1.0)},
+    )
     audit = make_audit(
         session,
         facility=hospital,
         version=version,
-        results=[(items["a"], "pass"), (items["b"], "pass")],
+        results=[(items["a"], "pass"), (items["b"], "pass"), (items["c"], "fail")],
         audited_at=at("2021-06-01 02:00"),
     )
-    assert (audit.score, audit.level) == (800.0, "advanced")
+    assert (audit.score, audit.level, audit.covid_score) == (800.0, "advanced", 0.0)
     edited = writes.edit_audit(
         session,
         actor=Actor(name="zhao", role="auditor"),
         audit_id=audit.id,
         expected_version=1,
-        results={items["a"].id: ("fail", "no zoning"), items["b"].id: ("pass", None)},
+        results={
+            items["a"].id: ("fail", "no zoning"),
+            items["b"].id: ("pass", None),
+            items["c"].id: ("pass", None),
+        },
     )
-    assert (edited.score, edited.level, edited.version) == (200.0, "inadequate", 2)
+    # Two core components assessed, at 0 and 100: 100 of 200, i.e. 400 of 800.
+    assert (edited.score, edited.level, edited.version) == (400.0, "basic", 2)
+    assert edited.covid_score == 100.0
     state = session.get(models.FacilityAuditState, hospital.id, populate_existing=True)
-    assert (state.score, state.level) == (200.0, "inadequate")
+    assert (state.score, state.level, state.covid_score) == (400.0, "basic", 100.0)
     with pytest.raises(StaleEdit):
         writes.edit_audit(session, actor=SYSTEM, audit_id=audit.id, expected_version=1, results={})
 

@@ -17,7 +17,7 @@ from typing import Any
 from data.demo.facilities import FacilityPlan
 from data.demo.hotels import HotelSchedule
 from data.demo.timeline import LAST_DAY, Timeline
-from data.measures.audits import audit_level, audit_score
+from data.measures.audits import audit_level, covid_score, ipcaf_score
 from data.reference.checklist import CRITICAL, checklist_in_force
 
 AUDIT_WINDOW_DAYS = 60
@@ -412,7 +412,8 @@ def _one_audit(
     audit_day = timeline.day(day)
     label = checklist_in_force(audit_day).label
     results = [(item, _result(rng, item, facility.kind, quality)) for item in items[label]]
-    score = audit_score((item.weight, result) for item, result in results)
+    scored = [(item.component, item.weight, result) for item, result in results]
+    score = ipcaf_score(scored)
     team = rng.randint(1, 8)
     if facility.kind == "quarantine_hotel":
         auditor = f"市隔离场所督导组 第{team}组 / City quarantine-site inspection team {team}"
@@ -444,8 +445,9 @@ def _one_audit(
             "checklist_version_id": versions[label],
             "audited_at": audited_at,
             "auditor": auditor,
-            "score": score,
+            "score": 0.0 if score is None else score,
             "level": audit_level(score),
+            "covid_score": covid_score(scored),
         },
         results=results,
         findings=findings,

@@ -125,6 +125,53 @@ class CasePlan:
         }
 
 
+CONTACT_FIELDS = (
+    "close_contacts_identified",
+    "close_contacts_controlled",
+    "secondary_contacts_identified",
+    "secondary_contacts_controlled",
+)
+
+
+# Contact tracing over the days after a case's report: (days after, hour of day, share of
+# the contacts found, share of those found placed under control). The last stage reached
+# by the scenario's "as of" carries the case's final counts.
+TRACING_STAGES = ((0, 0.0, 0.6, 0.4), (1, 12.0, 0.9, 0.75), (2, 12.0, 1.0, 1.0))
+
+
+def contact_stages(plan: CasePlan, timeline: Timeline) -> list[tuple[Any, dict[str, int]]]:
+    """A case's contact counts as reported over the days after its report: (moment, counts),
+    the first at the start of its report day (the case's own row), the last its final counts.
+    """
+    final = (
+        plan.close_identified,
+        plan.close_controlled,
+        plan.secondary_identified,
+        plan.secondary_controlled,
+    )
+    moments = [
+        timeline.at(plan.report_day + days, hour)
+        for days, hour, _, _ in TRACING_STAGES
+        if timeline.at(plan.report_day + days, hour) <= timeline.as_of
+    ] or [timeline.at(plan.report_day)]
+    stages = []
+    for number, moment in enumerate(moments):
+        if number == len(moments) - 1:
+            counts = final
+        else:
+            _, _, found, placed = TRACING_STAGES[number]
+            close = int(final[0] * found)
+            secondary = int(final[2] * found)
+            counts = (
+                close,
+                min(close, int(final[1] * found * placed)),
+                secondary,
+                min(secondary, int(final[3] * found * placed)),
+            )
+        stages.append((moment, dict(zip(CONTACT_FIELDS, counts, strict=True))))
+    return stages
+
+
 def daily_local_counts(rng: random.Random, factor: int) -> list[int]:
     """New local cases per scenario day: the demo curve times `factor`, with some noise."""
     counts = [1]

@@ -165,9 +165,22 @@ def _generate(
 def _insert_cases(
     session: Session, timeline: Timeline, plans: list[cases.CasePlan], hospital_id: int
 ) -> None:
-    """Insert cases, then link each to its infector by the new ids."""
-    ids = writes.create_cases(
-        session, actor=SYSTEM, rows=[p.row(timeline, hospital_id) for p in plans]
+    """Insert cases with the contacts found on their report day, the contacts traced on the
+    days after, then link each to its infector by the new ids."""
+    stages = [cases.contact_stages(plan, timeline) for plan in plans]
+    rows = [
+        {**plan.row(timeline, hospital_id), **steps[0][1]}
+        for plan, steps in zip(plans, stages, strict=True)
+    ]
+    ids = writes.create_cases(session, actor=SYSTEM, rows=rows)
+    writes.record_contact_reports(
+        session,
+        actor=SYSTEM,
+        rows=[
+            {"case_id": new_id, "reported_at": moment, **counts}
+            for new_id, steps in zip(ids, stages, strict=True)
+            for moment, counts in steps[1:]
+        ],
     )
     id_of = {id(plan): new_id for plan, new_id in zip(plans, ids, strict=True)}
     links = [

@@ -1,13 +1,33 @@
-"""Infection-control audit arithmetic: normalised score, IPCAF level, overdue actions."""
+"""Infection-control audit arithmetic: the IPCAF score, the COVID-response score, levels,
+overdue actions.
+
+WHO's Infection Prevention and Control Assessment Framework (IPCAF) scores each of its 8 core
+components out of 100 and sums them to 800. Here a component's score is 100 × its weighted
+compliance (pass 1, partial ½, fail 0; items not applicable drop out), so that audits against
+different checklist versions stay comparable. The COVID-response items are not an IPCAF
+component: they make a score of their own (0-100) beside it.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
 
-# IPCAF scores a facility out of 800 (8 core components x 100); audits against any checklist
-# version are normalised onto that scale so that they stay comparable.
+# IPCAF scores a facility out of 800: 8 core components x 100.
 MAX_SCORE = 800.0
+COMPONENT_MAX = 100.0
+# The 8 IPCAF core components (data.reference.checklist names them), and the COVID items.
+CORE_COMPONENTS: tuple[str, ...] = (
+    "ipc_programme",
+    "guidelines",
+    "training",
+    "hai_surveillance",
+    "multimodal",
+    "monitoring_feedback",
+    "workload_staffing",
+    "built_environment",
+)
+COVID_COMPONENT = "covid"
 RESULT_VALUE = {"pass": 1.0, "partial": 0.5, "fail": 0.0}
 # Upper bounds (inclusive) of the IPCAF levels on the 0-800 scale.
 LEVEL_BANDS: tuple[tuple[float, str], ...] = (
@@ -16,6 +36,8 @@ LEVEL_BANDS: tuple[tuple[float, str], ...] = (
     (600.0, "intermediate"),
     (800.0, "advanced"),
 )
+# An audit in which no core item applied has no IPCAF score.
+NOT_SCORED = "not_scored"
 LEVELS: tuple[str, ...] = tuple(level for _, level in LEVEL_BANDS)
 # A facility is due for audit when it has not been audited within this many days.
 AUDIT_INTERVAL_DAYS = 14
@@ -38,19 +60,49 @@ def weighted_totals(results: Iterable[tuple[float, str]]) -> tuple[float, float]
     return achieved, possible
 
 
-def audit_score(results: Iterable[tuple[float, str]]) -> float:
-    """Weighted compliance of (weight, result) pairs on the 0-800 scale; 'na' items drop out.
+def _by_component(
+    results: Iterable[tuple[str, float, str]],
+) -> dict[str, tuple[float, float]]:
+    """(achieved, possible) weight per component of (component, weight, result) triples."""
+    grouped: dict[str, list[tuple[float, str]]] = {}
+    for component, weight, result in results:
+        grouped.setdefault(component, []).append((weight, result))
+    return {component: weighted_totals(pairs) for component, pairs in grouped.items()}
 
-    An audit whose items are all not applicable scores 0: nothing was shown to comply.
+
+def ipcaf_score(results: Iterable[tuple[str, float, str]]) -> float | None:
+    """The IPCAF score (0-800) of (component, weight, result) triples, one decimal.
+
+    Each core component scores 100 × its weighted compliance, and the 8 sum to 800. A core
+    component none of whose items applied is left out and the others are scaled to 800
+    (they are what was assessed). COVID items do not count. None when no core item applied:
+    the audit is not scored (rather than "inadequate").
     """
-    achieved, possible = weighted_totals(results)
-    if possible == 0:
-        return 0.0
-    return round(MAX_SCORE * achieved / possible, 1)
+    totals = _by_component(results)
+    scores = [
+        COMPONENT_MAX * achieved / possible
+        for component, (achieved, possible) in totals.items()
+        if component in CORE_COMPONENTS and possible > 0
+    ]
+    if not scores:
+        return None
+    return round(sum(scores) * len(CORE_COMPONENTS) / len(scores), 1)
 
 
-def audit_level(score: float) -> str:
-    """The IPCAF level of a 0-800 score: inadequate, basic, intermediate or advanced."""
+def covid_score(results: Iterable[tuple[str, float, str]]) -> float | None:
+    """The COVID-response score (0-100): weighted compliance of the COVID items, one decimal;
+    None when none of them applied."""
+    achieved, possible = _by_component(results).get(COVID_COMPONENT, (0.0, 0.0))
+    if possible <= 0:
+        return None
+    return round(COMPONENT_MAX * achieved / possible, 1)
+
+
+def audit_level(score: float | None) -> str:
+    """The IPCAF level of a 0-800 score: inadequate (0-200), basic (201-400), intermediate
+    (401-600) or advanced (601-800); 'not_scored' when there is no score."""
+    if score is None or score != score:  # None or NaN
+        return NOT_SCORED
     for upper, level in LEVEL_BANDS:
         if score <= upper:
             return level
@@ -60,7 +112,7 @@ def audit_level(score: float) -> str:
 def compliance_percent(achieved: float, possible: float) -> float | None:
     """Achieved share of the applicable weight, 0-100 (one decimal); None if none applied.
 
-    Unlike the audit score, a component with no applicable item has no compliance at all:
+    A component with no applicable item has no compliance at all:
     the heat grid shows it as not applicable rather than as failing.
     """
     if possible <= 0:
@@ -72,12 +124,9 @@ def component_compliance(
     results: Iterable[tuple[str, float, str]],
 ) -> dict[str, float | None]:
     """Compliance (0-100) per component of (component, weight, result) triples."""
-    grouped: dict[str, list[tuple[float, str]]] = {}
-    for component, weight, result in results:
-        grouped.setdefault(component, []).append((weight, result))
     return {
-        component: compliance_percent(*weighted_totals(pairs))
-        for component, pairs in grouped.items()
+        component: compliance_percent(achieved, possible)
+        for component, (achieved, possible) in _by_component(results).items()
     }
 
 

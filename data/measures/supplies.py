@@ -11,11 +11,12 @@ raise on-hand but are not negative consumption: the rate uses the reported consu
 from __future__ import annotations
 
 import math
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from numbers import Integral, Real
 
 BURN_WINDOW_DAYS = 7
 MIN_DAYS_OF_COUNTS = 2
+SECONDS_PER_DAY = 86_400
 STOCK_OUT_WINDOW_DAYS = 30
 # A line is red at 3 whole days of supply or less (the bands 0 and 1-3) and amber under 7 (the
 # band 4-6): a level never disagrees with its band (3.1 days is 3 whole days, band 1-3, red).
@@ -52,24 +53,32 @@ def _count(name: str, value: object) -> int:
 
 def burn_rate(
     consumed_since_first_count: int,
-    first_count_day: date | None,
-    last_count_day: date | None,
+    first_count_at: datetime | None,
+    last_count_at: datetime | None,
+    days_counted: int,
 ) -> float | None:
-    """Average daily use between the window's first and last day of counts; None under two."""
+    """Average daily use between the window's first and last count; None under two days
+    of counts.
+
+    The days between the counts are elapsed time, not the difference of their calendar
+    dates: counts at 23:30 and at 00:30 the day after next are 25 hours (1.04 days) apart.
+    `first_count_at` is the time of the first day's last count (the use reported on that
+    day was used before it), `last_count_at` the time of the latest count.
+    """
     consumed = _count("consumed", consumed_since_first_count)
-    if first_count_day is None or last_count_day is None:
-        if first_count_day is not None or last_count_day is not None:
-            raise ValueError("a window of counts needs both its first and its last day")
+    if first_count_at is None or last_count_at is None:
+        if first_count_at is not None or last_count_at is not None:
+            raise ValueError("a window of counts needs both its first and its last count")
         return None
-    days_between = (last_count_day - first_count_day).days
-    if days_between < 0:
-        raise ValueError(f"last count {last_count_day} is before the first {first_count_day}")
-    # One day of counts (days_between 0) gives no interval to measure use over.
-    if days_between < MIN_DAYS_OF_COUNTS - 1:
+    elapsed = (last_count_at - first_count_at).total_seconds() / SECONDS_PER_DAY
+    if elapsed < 0:
+        raise ValueError(f"last count {last_count_at} is before the first {first_count_at}")
+    # One day of counts gives no interval to measure use over.
+    if days_counted < MIN_DAYS_OF_COUNTS or elapsed == 0:
         if consumed:
-            raise ValueError("consumption since the first count needs a later day of counts")
+            raise ValueError("consumption since the first count needs a later count")
         return None
-    return consumed / days_between
+    return consumed / elapsed
 
 
 def days_of_supply(on_hand: int, rate: float | None) -> float | None:

@@ -118,18 +118,18 @@ def round_outlook(
     target: int,
     sampled: int,
     sampled_in_window: int,
-    completed_hour: datetime | None,
+    completed_at: datetime | None,
     window_hours: float = DEFAULT_WINDOW_HOURS,
 ) -> RoundOutlook:
     """The outlook of a round at `now`, from its totals and its recent samples.
 
-    `completed_hour` is the first hourly bucket in which the cumulative count reached the
-    target; the round counts as complete at that hour's end (or now, if sooner).
+    `completed_at` is when the report that brought the cumulative count to the target was
+    made (the moment it happened, not the end of its hour); unknown, it is `now`.
     """
     if target <= 0:
         raise ValueError(f"target population must be positive: {target}")
     if sampled >= target:
-        completed_at = now if completed_hour is None else min(completed_hour + _HOUR, now)
+        completed_at = now if completed_at is None else min(completed_at, now)
         late = hours_between(deadline_at, completed_at)
         return RoundOutlook(
             status="complete",
@@ -183,7 +183,10 @@ def default_round_ids(
     rounds: Sequence[tuple[int, str, datetime, datetime]], now: datetime
 ) -> list[int]:
     """Rounds to show first, from (id, district, start, deadline): those under way at `now`;
-    else each district's latest round begun by now; else the rounds that begin soonest."""
+    else each district's latest round begun by now; else the rounds that begin soonest.
+
+    The testing page chooses these by default and the Overview's testing card counts them,
+    so that the two show one figure."""
     under_way = [rid for rid, _, start, deadline in rounds if start <= now <= deadline]
     if under_way:
         return under_way

@@ -1,17 +1,21 @@
-"""Reads about infection-control audits and their corrective actions.
+"""Reads about infection-control audits and their corrective actions, as of a moment.
 
 The facility list and the heat grid read each facility's latest audit from
-FacilityAuditState, never the audit history; only one facility's trend reads its own audits
-(by the facility/time index).
+FacilityAuditState as it was at the moment read (`data.queries.asof`: the table itself when
+no audit is later, else each facility's latest audit by then, by the facility/time index).
+Audits held after the moment, and their findings, are not known yet then.
+
+Every figure counts the facilities the page lists (auditable kinds, active), so that the
+facility table's actions add up to the headline's, here and on the Overview.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 import pandas as pd
-from sqlalchemy import ColumnElement, and_, case, func, not_, or_, select
+from sqlalchemy import ColumnElement, FromClause, and_, case, func, not_, or_, select
 from sqlmodel import Session
 
 from data import models
@@ -19,11 +23,13 @@ from data.codes import AUDITABLE_KINDS
 from data.measures.audits import (
     ACTION_STATUSES,
     AUDIT_INTERVAL_DAYS,
+    NOT_SCORED,
     RESULT_VALUE,
     audit_status,
     compliance_percent,
     days_overdue,
 )
+from data.queries.asof import audit_state_at
 from data.timeutil import as_utc, local_day
 
 
@@ -61,13 +67,27 @@ def _action_status_column(today: date) -> ColumnElement[str]:
 
 
 def _facility_conditions(district: str | None, kinds: tuple[str, ...]) -> list[ColumnElement]:
+    """The facilities every audit figure counts: auditable, active, and the page's filters."""
     facility = models.Facility
-    conditions: list[ColumnElement] = []
+    conditions: list[ColumnElement] = [
+        facility.kind.in_(AUDITABLE_KINDS),
+        facility.status == "active",
+    ]
     if district:
         conditions.append(facility.district_code == district)
     if kinds:
         conditions.append(facility.kind.in_(kinds))
     return conditions
+
+
+def _held_by(at: datetime | None) -> list[ColumnElement]:
+    """Findings of audits held by `at` (all when None); the query joins Audit."""
+    return [] if at is None else [models.Audit.audited_at <= at]
+
+
+def _audit_state(session: Session, at: datetime | None) -> FromClause:
+    """Each facility's latest audit: now (None), or held by `at`."""
+    return models.FacilityAuditState.__table__ if at is None else audit_state_at(session, at)
 
 
 def get_action_totals(
@@ -76,14 +96,22 @@ def get_action_totals(
     today: date,
     district: str | None = None,
     kinds: tuple[str, ...] = (),
+    at: datetime | None = None,
 ) -> ActionTotals:
-    """Open corrective actions and overdue ones (open, due before today), optionally filtered."""
-    finding, facility = models.AuditFinding, models.Facility
+    """Open corrective actions and overdue ones (open, due before today) of the facilities
+    the page lists, found by audits held by `at` (a moment of `today`; None: all)."""
+    finding, facility, audit = models.AuditFinding, models.Facility, models.Audit
     query = select(func.count(), func.count().filter(action_status_clause("overdue", today)))
-    query = query.select_from(finding).where(not_(action_status_clause("closed", today)))
-    conditions = _facility_conditions(district, kinds)
-    if conditions:
-        query = query.join(facility, facility.id == finding.facility_id).where(*conditions)
+    query = (
+        query.select_from(finding)
+        .join(facility, facility.id == finding.facility_id)
+        .join(audit, audit.id == finding.audit_id)
+        .where(
+            not_(action_status_clause("closed", today)),
+            *_facility_conditions(district, kinds),
+            *_held_by(at),
+        )
+    )
     row = session.execute(query).one()
     return ActionTotals(open=int(row[0]), overdue=int(row[1]))
 
@@ -101,6 +129,7 @@ FACILITY_COLUMNS = [
     "audited_at",
     "score",
     "level",
+    "covid_score",
     "checklist_label",
     "open_actions",
     "overdue_actions",
@@ -114,21 +143,28 @@ def list_facility_audit_status(
     district: str | None = None,
     kinds: tuple[str, ...] = (),
     interval: int = AUDIT_INTERVAL_DAYS,
+    at: datetime | None = None,
 ) -> pd.DataFrame:
-    """Every active auditable facility with its latest audit and open actions, worst first.
+    """Every active auditable facility with its latest audit and open actions, worst first,
+    as held by `at` (a moment of `today`; None: every audit).
 
     Facilities never audited come first (nothing is known of them), then by score ascending.
     `audit_status` is never / due / current (see data.measures.audits.audit_status).
     """
-    f, s, a = models.Facility, models.FacilityAuditState, models.Audit
+    f, s, a = models.Facility, _audit_state(session, at), models.Audit
     v, d, finding = models.ChecklistVersion, models.District, models.AuditFinding
+    held = models.Audit.__table__.alias("held")
     actions = (
         select(
             finding.facility_id,
             func.count().label("open_actions"),
             func.count().filter(action_status_clause("overdue", today)).label("overdue_actions"),
         )
-        .where(not_(action_status_clause("closed", today)))
+        .join(held, held.c.id == finding.audit_id)
+        .where(
+            not_(action_status_clause("closed", today)),
+            *([] if at is None else [held.c.audited_at <= at]),
+        )
         .group_by(finding.facility_id)
         .subquery()
     )
@@ -142,25 +178,22 @@ def list_facility_audit_status(
             f.district_code,
             d.name_zh.label("district_zh"),
             d.name_en.label("district_en"),
-            s.audit_id,
-            s.audited_at,
-            s.score,
-            s.level,
+            s.c.audit_id,
+            s.c.audited_at,
+            s.c.score,
+            s.c.level,
+            s.c.covid_score,
             v.label.label("checklist_label"),
             func.coalesce(actions.c.open_actions, 0).label("open_actions"),
             func.coalesce(actions.c.overdue_actions, 0).label("overdue_actions"),
         )
         .select_from(f)
         .join(d, d.code == f.district_code)
-        .outerjoin(s, s.facility_id == f.id)
-        .outerjoin(a, a.id == s.audit_id)
+        .outerjoin(s, s.c.facility_id == f.id)
+        .outerjoin(a, a.id == s.c.audit_id)
         .outerjoin(v, v.id == a.checklist_version_id)
         .outerjoin(actions, actions.c.facility_id == f.id)
-        .where(
-            f.kind.in_(AUDITABLE_KINDS),
-            f.status == "active",
-            *_facility_conditions(district, kinds),
-        )
+        .where(*_facility_conditions(district, kinds))
     )
     table = pd.DataFrame(session.execute(query).mappings().all(), columns=FACILITY_COLUMNS)
     audited = [as_utc(moment) if pd.notna(moment) else None for moment in table["audited_at"]]
@@ -173,7 +206,7 @@ def list_facility_audit_status(
         dtype="Int64",
     )
     table["audit_status"] = [audit_status(day, today, interval) for day in days]
-    table["score"] = table["score"].astype("float64")
+    _scores(table)
     table["open_actions"] = table["open_actions"].astype("int64")
     table["overdue_actions"] = table["overdue_actions"].astype("int64")
     table["never"] = table["audit_status"] == "never"
@@ -196,15 +229,20 @@ COMPLIANCE_COLUMNS = [
 
 
 def list_component_compliance(
-    *, session: Session, district: str | None = None, kinds: tuple[str, ...] = ()
+    *,
+    session: Session,
+    district: str | None = None,
+    kinds: tuple[str, ...] = (),
+    at: datetime | None = None,
 ) -> pd.DataFrame:
-    """Per facility and checklist component, compliance (0-100) in the facility's latest audit.
+    """Per facility and checklist component, compliance (0-100) in the facility's latest audit
+    (held by `at`; None: the latest of all).
 
     Aggregated in SQL over the latest audits' item results; `compliance` is NaN where no
     item of the component applied.
     """
     s, r, i, f = (
-        models.FacilityAuditState,
+        _audit_state(session, at),
         models.AuditItemResult,
         models.ChecklistItem,
         models.Facility,
@@ -213,7 +251,7 @@ def list_component_compliance(
     value = case(RESULT_VALUE, value=r.result, else_=0.0)
     query = (
         select(
-            s.facility_id,
+            s.c.facility_id,
             i.component,
             func.sum(case((applicable, i.weight * value), else_=0.0)).label("achieved"),
             func.sum(case((applicable, i.weight), else_=0.0)).label("possible"),
@@ -223,15 +261,11 @@ def list_component_compliance(
             func.count().filter(r.result == "na").label("items_na"),
         )
         .select_from(s)
-        .join(f, f.id == s.facility_id)
-        .join(r, r.audit_id == s.audit_id)
+        .join(f, f.id == s.c.facility_id)
+        .join(r, r.audit_id == s.c.audit_id)
         .join(i, i.id == r.item_id)
-        .where(
-            f.kind.in_(AUDITABLE_KINDS),
-            f.status == "active",
-            *_facility_conditions(district, kinds),
-        )
-        .group_by(s.facility_id, i.component)
+        .where(*_facility_conditions(district, kinds))
+        .group_by(s.c.facility_id, i.component)
     )
     table = pd.DataFrame(session.execute(query).mappings().all(), columns=COMPLIANCE_COLUMNS)
     table["achieved"] = table["achieved"].astype("float64")
@@ -279,11 +313,13 @@ def list_findings(
     kinds: tuple[str, ...] = (),
     statuses: tuple[str, ...] = (),
     audit_id: int | None = None,
+    at: datetime | None = None,
 ) -> pd.DataFrame:
     """Findings with their corrective actions and status on `today`: overdue first, then open.
 
-    `statuses` picks among overdue / open / closed (empty: all); `days_overdue` is 0 unless
-    the action is overdue.
+    Only findings of audits held by `at` (a moment of `today`; None: all) at the facilities
+    the page lists. `statuses` picks among overdue / open / closed (empty: all);
+    `days_overdue` is 0 unless the action is overdue.
     """
     finding, f, d = models.AuditFinding, models.Facility, models.District
     a, i = models.Audit, models.ChecklistItem
@@ -296,7 +332,7 @@ def list_findings(
         (action_status_clause("open", today), 1),
         else_=2,
     )
-    conditions = _facility_conditions(district, kinds)
+    conditions = [*_facility_conditions(district, kinds), *_held_by(at)]
     if statuses:
         conditions.append(or_(*(action_status_clause(name, today) for name in statuses)))
     if audit_id is not None:
@@ -356,11 +392,28 @@ def list_findings(
     return table
 
 
-AUDIT_COLUMNS = ["audit_id", "audited_at", "auditor", "score", "level", "checklist_label"]
+AUDIT_COLUMNS = [
+    "audit_id",
+    "audited_at",
+    "auditor",
+    "score",
+    "level",
+    "covid_score",
+    "checklist_label",
+]
 
 
-def list_facility_audits(*, session: Session, facility_id: int) -> pd.DataFrame:
-    """One facility's audits in time order, with score, level and checklist version."""
+def _scores(table: pd.DataFrame) -> None:
+    """IPCAF and COVID scores as floats; an audit not scored has no IPCAF score (NaN)."""
+    table["score"] = table["score"].astype("float64").where(table["level"] != NOT_SCORED)
+    table["covid_score"] = table["covid_score"].astype("float64")
+
+
+def list_facility_audits(
+    *, session: Session, facility_id: int, at: datetime | None = None
+) -> pd.DataFrame:
+    """One facility's audits (held by `at`; None: all) in time order, with score, level and
+    checklist version."""
     a, v = models.Audit, models.ChecklistVersion
     query = (
         select(
@@ -369,17 +422,18 @@ def list_facility_audits(*, session: Session, facility_id: int) -> pd.DataFrame:
             a.auditor,
             a.score,
             a.level,
+            a.covid_score,
             v.label.label("checklist_label"),
         )
         .join(v, v.id == a.checklist_version_id)
-        .where(a.facility_id == facility_id)
+        .where(a.facility_id == facility_id, *_held_by(at))
         .order_by(a.audited_at, a.id)
     )
     table = pd.DataFrame(session.execute(query).mappings().all(), columns=AUDIT_COLUMNS)
     table["audited_at"] = pd.Series(
         [as_utc(moment) for moment in table["audited_at"]], index=table.index, dtype="object"
     )
-    table["score"] = table["score"].astype("float64")
+    _scores(table)
     return table
 
 

@@ -18,6 +18,7 @@ from sqlmodel import Session
 from data import models
 from data.codes import DESIGNATED_HOSPITAL, GENERAL_HOSPITAL, MAP_FACILITY_KINDS, ZONE_LEVELS
 from data.measures.cases import SEVEN_DAYS, daily_series, trailing_average, transmission_chains
+from data.queries.asof import CONTACT_COLUMNS, contacts_at
 
 # Severities counted as "severe" on the case map (severe and critical cases).
 SEVERE = ("severe", "critical")
@@ -132,21 +133,36 @@ def get_local_case_totals(
     return CaseTotals(*(int(value) for value in row))
 
 
-def get_contact_totals(*, session: Session, today: date, local_only: bool = False) -> ContactTotals:
-    """Contacts of cases reported up to today (all, or local only): identified, under control."""
+def get_contact_totals(
+    *,
+    session: Session,
+    today: date,
+    local_only: bool = False,
+    at: datetime | None = None,
+) -> ContactTotals:
+    """Contacts of cases reported up to today (all, or local only): identified, under control,
+    as reported by `at` (a moment of `today`; None: the current counts)."""
     c = models.Case
     conditions = [c.report_date <= today]
     if local_only:
         conditions.append(c.source == "local")
-    row = session.execute(
-        select(
-            func.coalesce(func.sum(c.close_contacts_identified), 0),
-            func.coalesce(func.sum(c.close_contacts_controlled), 0),
-            func.coalesce(func.sum(c.secondary_contacts_identified), 0),
-            func.coalesce(func.sum(c.secondary_contacts_controlled), 0),
-        ).where(*conditions)
-    ).one()
+    counts, joined = _contact_counts(session, at)
+    query = select(*(func.coalesce(func.sum(column), 0) for column in counts))
+    row = session.execute(joined(query.select_from(c)).where(*conditions)).one()
     return ContactTotals(*(int(value) for value in row))
+
+
+def _contact_counts(session: Session, at: datetime | None):  # noqa: ANN202
+    """The four contact counts of a case as of `at` (its own columns when they are those),
+    and how to join a query over Case to them."""
+    c = models.Case
+    history = contacts_at(session, at)
+    if history is None:
+        return [getattr(c, name) for name in CONTACT_COLUMNS], lambda query: query
+    return (
+        [func.coalesce(history.c[name], 0) for name in CONTACT_COLUMNS],
+        lambda query: query.outerjoin(history, history.c.case_id == c.id),
+    )
 
 
 def get_case_extent(*, session: Session, end: date, district: str | None = None) -> CaseExtent:
@@ -278,16 +294,21 @@ def count_local_cases_by_district(
     start: date | None = None,
     district: str | None = None,
     kinds: tuple[str, ...] | None = None,
+    at: datetime | None = None,
 ) -> pd.DataFrame:
-    """Per district: local infections new today, in the last 7 days, in total (from `start`),
-    in hospital and severe at the end of today, and their contacts identified / under control.
+    """Per district, of the local infections reported in the period (from `start` up to
+    today): new today, in the last 7 days, in total, in hospital and severe at the end of
+    today, and their contacts identified / under control (as reported by `at`, a moment of
+    `today`; None: the current counts). Every column counts the same cases, so that no
+    figure mixes periods.
 
     Every district is listed (zeros when it has no case) unless `district` picks one.
     """
     c, d = models.Case, models.District
     week_start = today - timedelta(days=6)
     in_range = c.report_date >= start if start is not None else true()
-    hospital = in_hospital_on(today)
+    hospital = and_(in_range, in_hospital_on(today))
+    contacts, joined = _contact_counts(session, at)
 
     def total(column: ColumnElement) -> ColumnElement:
         return func.coalesce(func.sum(column).filter(in_range), 0)
@@ -298,25 +319,24 @@ def count_local_cases_by_district(
             d.name_zh,
             d.name_en,
             func.count(c.id).filter(c.report_date == today).label("new_today"),
-            func.count(c.id).filter(c.report_date >= week_start).label("last_7_days"),
+            func.count(c.id).filter(in_range, c.report_date >= week_start).label("last_7_days"),
             func.count(c.id).filter(in_range).label("total"),
             func.count(c.id).filter(in_range, c.kind == "confirmed").label("confirmed"),
             func.count(c.id).filter(in_range, c.kind == "asymptomatic").label("asymptomatic"),
             func.count(c.id).filter(hospital).label("in_hospital"),
             func.count(c.id).filter(hospital, c.severity.in_(SEVERE)).label("severe"),
-            total(c.close_contacts_identified).label("close_identified"),
-            total(c.close_contacts_controlled).label("close_controlled"),
-            total(c.secondary_contacts_identified).label("secondary_identified"),
-            total(c.secondary_contacts_controlled).label("secondary_controlled"),
+            total(contacts[0]).label("close_identified"),
+            total(contacts[1]).label("close_controlled"),
+            total(contacts[2]).label("secondary_identified"),
+            total(contacts[3]).label("secondary_controlled"),
         )
         .select_from(d)
         .outerjoin(
             c,
             and_(c.district_code == d.code, *local_case_conditions(end=today, kinds=kinds)),
         )
-        .group_by(d.code, d.name_zh, d.name_en)
-        .order_by(d.code)
     )
+    query = joined(query).group_by(d.code, d.name_zh, d.name_en).order_by(d.code)
     if district:
         query = query.where(d.code == district)
     frame = pd.DataFrame(session.execute(query).mappings().all(), columns=DISTRICT_COLUMNS)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import pandas as pd
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlmodel import Session, SQLModel
 
 from data import models
@@ -17,11 +17,18 @@ from data.timeutil import as_utc, local_day, utc_now
 
 @dataclass(frozen=True)
 class Clock:
-    """The moment the dashboard shows: real time, or the end of a replayed scenario."""
+    """The moment T the dashboard shows: live, or replayed (REPLAY_AT, the end of a demo
+    scenario, or a moment picked in the sidebar's "as of" control).
+
+    Every figure is what it would be had nothing after `now` been reported. Live, `now` is
+    the end of the current minute, so that reruns within a minute share their cached reads.
+    """
 
     now: datetime
     today: date
     replay: bool
+    # Picked in the sidebar (as opposed to REPLAY_AT or the end of a demo scenario).
+    picked: bool = False
 
 
 @dataclass(frozen=True)
@@ -53,15 +60,49 @@ def get_clock(*, session: Session, real_now: datetime | None = None) -> Clock:
     return clock_for(get_scenario(session=session), real_now)
 
 
-def clock_for(scenario: Scenario | None, real_now: datetime | None = None) -> Clock:
-    """The clock, given the data set's scenario (read once and cached by the caller)."""
+def minute_ceiling(moment: datetime) -> datetime:
+    """The end of the minute `moment` falls in (itself when it is a whole minute)."""
+    floor = moment.replace(second=0, microsecond=0)
+    return floor if floor == moment else floor + timedelta(minutes=1)
+
+
+def default_clock(scenario: Scenario | None, real_now: datetime | None = None) -> Clock:
+    """The clock when nothing is picked: REPLAY_AT if set; a scenario that has ended stays
+    at its end; else live (to the end of the current minute)."""
     replay_at = get_settings().replay_at
     if replay_at is not None:
         return Clock(now=as_utc(replay_at), today=local_day(replay_at), replay=True)
     real_now = as_utc(real_now or utc_now())
     if scenario is not None and local_day(real_now) > scenario.anchor_date:
         return Clock(now=scenario.as_of, today=local_day(scenario.as_of), replay=True)
-    return Clock(now=real_now, today=local_day(real_now), replay=False)
+    now = minute_ceiling(real_now)
+    return Clock(now=now, today=local_day(now), replay=False)
+
+
+def clock_for(
+    scenario: Scenario | None,
+    real_now: datetime | None = None,
+    *,
+    picked: datetime | None = None,
+) -> Clock:
+    """The clock, given the data set's scenario (read once and cached by the caller) and a
+    moment picked in the sidebar, if any (never later than the default clock)."""
+    default = default_clock(scenario, real_now)
+    if picked is None:
+        return default
+    moment = min(as_utc(picked), default.now)
+    return Clock(now=moment, today=local_day(moment), replay=True, picked=True)
+
+
+def state_serves(session: Session, column: ColumnElement, at: datetime) -> bool:
+    """Whether a current-state table still shows the moment `at`: no report it holds
+    (`column`, its latest-report time) is later than `at`.
+
+    Then the state table is exactly what it would be had nothing after `at` been reported,
+    and a read takes the fast path; otherwise it reads history bounded by `at`.
+    """
+    latest = session.execute(select(func.max(column))).scalar_one_or_none()
+    return latest is None or as_utc(latest) <= as_utc(at)
 
 
 def get_change_counter(*, session: Session) -> int:

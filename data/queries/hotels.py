@@ -1,16 +1,17 @@
-"""Reads about quarantine hotels: current rooms per hotel and cohort, outlook, daily trends.
+"""Reads about quarantine hotels: rooms per hotel and cohort, outlook, daily trends, at T.
 
-Every read here uses the current-state table (`HotelState`, one row per hotel) or the daily
-rollup (`HotelDaily`), never the report history.
+Every read here uses the current-state table (`HotelState`, one row per hotel) and the daily
+rollup (`HotelDaily`) as they were at the clock's moment (`data.queries.asof`): the tables
+themselves when nothing later has been reported, else history bounded by that moment.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pandas as pd
-from sqlalchemy import func, select
+from sqlalchemy import FromClause, func, select
 from sqlmodel import Session
 
 from data import models
@@ -28,6 +29,7 @@ from data.measures.hotels import (
     report_status,
     rooms_short,
 )
+from data.queries.asof import hotel_daily_at, hotel_state_at
 from data.queries.cases import get_contact_totals
 from data.queries.common import Clock
 from data.timeutil import as_utc, day_bounds_utc
@@ -107,13 +109,17 @@ class RoomTotals:
         return occupancy_percent(self.total, self.occupied)
 
 
-def _room_sums():  # noqa: ANN202 - SQL column expressions
-    s = models.HotelState
+def _state(session: Session, at: datetime | None) -> FromClause:
+    """Each hotel's latest report: now (None), or as of a moment."""
+    return models.HotelState.__table__ if at is None else hotel_state_at(session, at)
+
+
+def _room_sums(s: FromClause):  # noqa: ANN202 - SQL column expressions
     return (
-        func.count(s.hotel_id),
-        func.coalesce(func.sum(s.rooms_total), 0),
-        func.coalesce(func.sum(s.rooms_occupied), 0),
-        func.coalesce(func.sum(s.rooms_cleaning), 0),
+        func.count(s.c.hotel_id),
+        func.coalesce(func.sum(s.c.rooms_total), 0),
+        func.coalesce(func.sum(s.c.rooms_occupied), 0),
+        func.coalesce(func.sum(s.c.rooms_cleaning), 0),
     )
 
 
@@ -122,31 +128,37 @@ def _active_hotels():  # noqa: ANN202 - SQL condition
     return (f.kind == HOTEL, f.status == "active")
 
 
-def get_room_totals(*, session: Session) -> RoomTotals:
-    """City-wide rooms of active hotels: total, occupied, being cleaned (latest reports)."""
-    f, s = models.Facility, models.HotelState
+def get_room_totals(*, session: Session, at: datetime | None = None) -> RoomTotals:
+    """City-wide rooms of active hotels: total, occupied, being cleaned (latest reports, now
+    or up to `at`)."""
+    f, s = models.Facility, _state(session, at)
     row = session.execute(
-        select(*_room_sums()).join(f, f.id == s.hotel_id).where(*_active_hotels())
+        select(*_room_sums(s)).select_from(s).join(f, f.id == s.c.hotel_id).where(*_active_hotels())
     ).one()
     return RoomTotals(*(int(value) for value in row))
 
 
-def _room_totals_by_cohort(session: Session) -> dict[str | None, RoomTotals]:
+def _room_totals_by_cohort(
+    session: Session, at: datetime | None = None
+) -> dict[str | None, RoomTotals]:
     """Rooms of active hotels per cohort served; None for hotels with no cohort set."""
-    f, s = models.Facility, models.HotelState
+    f, s = models.Facility, _state(session, at)
     rows = session.execute(
-        select(f.cohort, *_room_sums())
-        .join(f, f.id == s.hotel_id)
+        select(f.cohort, *_room_sums(s))
+        .select_from(s)
+        .join(f, f.id == s.c.hotel_id)
         .where(*_active_hotels())
         .group_by(f.cohort)
     ).all()
     return {cohort: RoomTotals(*(int(value) for value in values)) for cohort, *values in rows}
 
 
-def list_room_totals_by_cohort(*, session: Session) -> dict[str, RoomTotals]:
+def list_room_totals_by_cohort(
+    *, session: Session, at: datetime | None = None
+) -> dict[str, RoomTotals]:
     """Rooms of active hotels per cohort they serve (every cohort present, zero when none)."""
     totals = {cohort: RoomTotals(0, 0, 0, 0) for cohort in HOTEL_COHORTS}
-    for cohort, rooms in _room_totals_by_cohort(session).items():
+    for cohort, rooms in _room_totals_by_cohort(session, at).items():
         if cohort is not None:
             totals[cohort] = rooms
     return totals
@@ -170,8 +182,9 @@ def list_hotels(
     districts: tuple[str, ...] = (),
     cohort: str | None = None,
 ) -> pd.DataFrame:
-    """Every quarantine hotel with its latest report, today's flows and report status."""
-    f, s, d = models.Facility, models.HotelState, models.District
+    """Every quarantine hotel with its latest report, today's flows and report status, as of
+    the clock's moment."""
+    f, s, d = models.Facility, hotel_state_at(session, clock.now), models.District
     query = (
         select(
             f.id.label("hotel_id"),
@@ -186,17 +199,17 @@ def list_hotels(
             f.lon,
             f.lat,
             f.report_interval_minutes,
-            s.last_reported_at,
-            s.rooms_total,
-            s.rooms_occupied,
-            s.rooms_cleaning,
-            s.staff_on_duty,
-            s.day,
-            s.intake_day,
-            s.discharges_day,
+            s.c.last_reported_at,
+            s.c.rooms_total,
+            s.c.rooms_occupied,
+            s.c.rooms_cleaning,
+            s.c.staff_on_duty,
+            s.c.day,
+            s.c.intake_day,
+            s.c.discharges_day,
         )
         .join(d, d.code == f.district_code)
-        .outerjoin(s, s.hotel_id == f.id)
+        .outerjoin(s, s.c.hotel_id == f.id)
         .where(f.kind == HOTEL)
         .order_by(f.code)
     )
@@ -244,15 +257,20 @@ def _hotel_row(row: dict, clock: Clock) -> dict:
     }
 
 
-def list_net_intake_by_day(*, session: Session, start: date, end: date) -> pd.DataFrame:
-    """Per day and cohort, active hotels' intake minus discharges (days with reports only)."""
-    f, h = models.Facility, models.HotelDaily
+def list_net_intake_by_day(
+    *, session: Session, start: date, end: date, at: datetime | None = None
+) -> pd.DataFrame:
+    """Per day and cohort, active hotels' intake minus discharges (days with reports only),
+    as reported up to `at` (everything reported when None)."""
+    f = models.Facility
+    h = models.HotelDaily.__table__ if at is None else hotel_daily_at(session, at)
     query = (
-        select(h.day, f.cohort, func.sum(h.intake - h.discharges).label("net"))
-        .join(f, f.id == h.hotel_id)
-        .where(*_active_hotels(), h.day >= start, h.day <= end)
-        .group_by(h.day, f.cohort)
-        .order_by(h.day, f.cohort)
+        select(h.c.day, f.cohort, func.sum(h.c.intake - h.c.discharges).label("net"))
+        .select_from(h)
+        .join(f, f.id == h.c.hotel_id)
+        .where(*_active_hotels(), h.c.day >= start, h.c.day <= end)
+        .group_by(h.c.day, f.cohort)
+        .order_by(h.c.day, f.cohort)
     )
     frame = pd.DataFrame(session.execute(query).mappings().all(), columns=["day", "cohort", "net"])
     frame["net"] = frame["net"].astype("int64")
@@ -262,15 +280,15 @@ def list_net_intake_by_day(*, session: Session, start: date, end: date) -> pd.Da
 def list_capacity_outlook(*, session: Session, clock: Clock) -> pd.DataFrame:
     """City-wide and per cohort: rooms, net daily intake, waiting contacts, days until full."""
     start = clock.today - timedelta(days=NET_INTAKE_WINDOW_DAYS)
-    net = list_net_intake_by_day(session=session, start=start, end=clock.today)
+    net = list_net_intake_by_day(session=session, start=start, end=clock.today, at=clock.now)
     day_start, day_end = day_bounds_utc(clock.today)
     fraction = elapsed_day_fraction(clock.now, day_start, day_end)
-    contacts = get_contact_totals(session=session, today=clock.today)
+    contacts = get_contact_totals(session=session, today=clock.today, at=clock.now)
     close_waiting = contacts.close_identified - contacts.close_controlled
     scopes: list[tuple[str, RoomTotals, pd.DataFrame, int]] = [
-        (CITY, get_room_totals(session=session), net, close_waiting)
+        (CITY, get_room_totals(session=session, at=clock.now), net, close_waiting)
     ]
-    by_cohort = list_room_totals_by_cohort(session=session)
+    by_cohort = list_room_totals_by_cohort(session=session, at=clock.now)
     for cohort in HOTEL_COHORTS:
         waiting = close_waiting if cohort == "close_contact" else 0
         scopes.append((cohort, by_cohort[cohort], net[net["cohort"] == cohort], waiting))
@@ -309,30 +327,31 @@ def list_daily_rooms(*, session: Session, clock: Clock, days: int = TREND_DAYS) 
     latest reports, as in the city totals: a hotel that has not reported yet today counts with
     its last figures instead of dropping out of today's capacity.
     """
-    f, h = models.Facility, models.HotelDaily
+    f, h = models.Facility, hotel_daily_at(session, clock.now)
     today = clock.today
     query = (
         select(
-            h.day,
+            h.c.day,
             f.cohort,
-            func.count(h.hotel_id).label("hotels"),
-            func.sum(h.rooms_total).label("rooms_total"),
-            func.sum(h.rooms_occupied).label("rooms_occupied"),
-            func.sum(h.rooms_cleaning).label("rooms_cleaning"),
-            func.sum(h.intake).label("intake"),
-            func.sum(h.discharges).label("discharges"),
+            func.count(h.c.hotel_id).label("hotels"),
+            func.sum(h.c.rooms_total).label("rooms_total"),
+            func.sum(h.c.rooms_occupied).label("rooms_occupied"),
+            func.sum(h.c.rooms_cleaning).label("rooms_cleaning"),
+            func.sum(h.c.intake).label("intake"),
+            func.sum(h.c.discharges).label("discharges"),
         )
-        .join(f, f.id == h.hotel_id)
-        .where(f.kind == HOTEL, h.day > today - timedelta(days=days), h.day <= today)
-        .group_by(h.day, f.cohort)
-        .order_by(h.day, f.cohort)
+        .select_from(h)
+        .join(f, f.id == h.c.hotel_id)
+        .where(f.kind == HOTEL, h.c.day > today - timedelta(days=days), h.c.day <= today)
+        .group_by(h.c.day, f.cohort)
+        .order_by(h.c.day, f.cohort)
     )
     rows = [dict(row) for row in session.execute(query).mappings()]
     past = [row for row in rows if row["day"] != today]
     flows = {
         row["cohort"]: (row["intake"], row["discharges"]) for row in rows if row["day"] == today
     }
-    state = _room_totals_by_cohort(session)
+    state = _room_totals_by_cohort(session, clock.now)
     current = []
     for cohort in sorted(set(state) | set(flows), key=lambda c: (c is None, c or "")):
         rooms = state.get(cohort, RoomTotals(0, 0, 0, 0))

@@ -1,20 +1,20 @@
 """Reads about supply stock: on hand, burn rate, days of supply, stock-outs, line history.
 
 Every read starts from the current-state table `StockState` (one row per item and location)
-and the daily rollup `StockDaily`, aggregated in SQL over a bounded window of days; the stock
-report history is never scanned.
+and the daily rollup `StockDaily` as they were at the moment read (`data.queries.asof`: the
+tables themselves when nothing later was counted), aggregated in SQL over a bounded window
+of days.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Select, and_, func, select
-from sqlalchemy.orm import aliased
+from sqlalchemy import FromClause, Select, and_, func, select
 from sqlmodel import Session
 
 from data import models
@@ -29,6 +29,8 @@ from data.measures.supplies import (
     supply_band,
     supply_level,
 )
+from data.queries.asof import stock_daily_at, stock_state_at
+from data.timeutil import as_utc, day_start_utc
 
 LINE_COLUMNS = [
     "item_id",
@@ -53,6 +55,8 @@ LINE_COLUMNS = [
     "days_counted",
     "first_count_day",
     "last_count_day",
+    "first_count_at",
+    "last_count_at",
     "consumed_since_first",
 ]
 ITEM_NAME_COLUMNS = LINE_COLUMNS[:7]
@@ -114,40 +118,52 @@ def _filters(categories: Sequence[str], districts: Sequence[str], kinds: Sequenc
     return conditions
 
 
-def _line_names(query: Select) -> Select:
-    """Join a query over StockState to its item, location and district."""
-    s = models.StockState
+def _line_names(s: FromClause, query: Select) -> Select:
+    """Join a query over StockState (`s`, now or at a moment) to its item, location and
+    district."""
     return (
-        query.join(models.SupplyItem, models.SupplyItem.id == s.item_id)
-        .join(models.Facility, models.Facility.id == s.location_id)
+        query.select_from(s)
+        .join(models.SupplyItem, models.SupplyItem.id == s.c.item_id)
+        .join(models.Facility, models.Facility.id == s.c.location_id)
         .join(models.District, models.District.code == models.Facility.district_code)
     )
 
 
-def _burn_window(today: date):  # noqa: ANN202 - SQL subquery
-    """Per line, its days of counts in the 7 days to `today`, first and last, and the use
-    reported after the first (the CDC interval between counts).
+def _daily(session: Session, at: datetime | None) -> FromClause:
+    """The daily rollup: all of it (None), or as counted up to `at`."""
+    return models.StockDaily.__table__ if at is None else stock_daily_at(session, at)
+
+
+def _state(session: Session, at: datetime | None) -> FromClause:
+    """Each line's latest count: now (None), or up to `at`."""
+    return models.StockState.__table__ if at is None else stock_state_at(session, at)
+
+
+def _burn_window(daily: FromClause, today: date):  # noqa: ANN202 - SQL subquery
+    """Per line, its days of counts in the 7 days to `today`, first and last, the times of
+    the first day's last count and of the latest count, and the use reported after the
+    first (the CDC interval between counts).
 
     Use after the first count = use reported in the window − use reported on its first day
-    of counts (which was used before that count). Aggregating first and then looking up the
-    first day by primary key is ~3× faster on SQLite than a window function.
+    of counts (which was used before that day's last count). Aggregating first and then
+    looking up the first day by primary key is ~3× faster on SQLite than a window function.
     """
-    daily = models.StockDaily
     start = today - timedelta(days=BURN_WINDOW_DAYS - 1)
     counted = (
         select(
-            daily.item_id,
-            daily.location_id,
+            daily.c.item_id,
+            daily.c.location_id,
             func.count().label("days_counted"),
-            func.min(daily.day).label("first_count_day"),
-            func.max(daily.day).label("last_count_day"),
-            func.sum(daily.consumed).label("consumed_window"),
+            func.min(daily.c.day).label("first_count_day"),
+            func.max(daily.c.day).label("last_count_day"),
+            func.max(daily.c.last_reported_at).label("last_count_at"),
+            func.sum(daily.c.consumed).label("consumed_window"),
         )
-        .where(daily.day >= start, daily.day <= today)
-        .group_by(daily.item_id, daily.location_id)
+        .where(daily.c.day >= start, daily.c.day <= today)
+        .group_by(daily.c.item_id, daily.c.location_id)
         .subquery()
     )
-    first = aliased(daily)
+    first = daily.alias("first_day")
     return (
         select(
             counted.c.item_id,
@@ -155,14 +171,16 @@ def _burn_window(today: date):  # noqa: ANN202 - SQL subquery
             counted.c.days_counted,
             counted.c.first_count_day,
             counted.c.last_count_day,
-            (counted.c.consumed_window - first.consumed).label("consumed_since_first"),
+            first.c.last_reported_at.label("first_count_at"),
+            counted.c.last_count_at,
+            (counted.c.consumed_window - first.c.consumed).label("consumed_since_first"),
         )
         .join(
             first,
             and_(
-                first.item_id == counted.c.item_id,
-                first.location_id == counted.c.location_id,
-                first.day == counted.c.first_count_day,
+                first.c.item_id == counted.c.item_id,
+                first.c.location_id == counted.c.location_id,
+                first.c.day == counted.c.first_count_day,
             ),
         )
         .subquery()
@@ -182,7 +200,11 @@ def _urgency_order(frame: pd.DataFrame) -> pd.DataFrame:
     """Most urgent first: by level (critical, low, ok, unknown, no use), then fewest days."""
     rank = frame["level"].map(_LEVEL_RANK).to_numpy()
     days = frame["days_of_supply"].fillna(math.inf).to_numpy()
-    order = np.lexsort((frame["item_code"].to_numpy(), days, rank))
+    # Ties (same level and days) in a fixed order, whatever order SQL returned them in.
+    keys = [frame["item_code"].to_numpy(), days, rank]
+    if "location_id" in frame:
+        keys.insert(0, frame["location_id"].to_numpy())
+    order = np.lexsort(tuple(keys))
     return frame.take(order).reset_index(drop=True)
 
 
@@ -215,6 +237,31 @@ def _item_names(session: Session) -> pd.DataFrame:
     return _frame(session.execute(query).all(), ITEM_NAME_COLUMNS)
 
 
+def _as_moment(value: object) -> datetime | None:
+    """A time from the database (SQLite may hand back text for an aggregated time)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NaT:
+        return None
+    if isinstance(value, datetime):
+        return as_utc(value)
+    return as_utc(datetime.fromisoformat(str(value)))
+
+
+def _count_times(
+    first: datetime | None,
+    last: datetime | None,
+    first_day: date | None,
+    last_day: date | None,
+) -> tuple[datetime | None, datetime | None]:
+    """The times of the window's first and last counts; a day rolled up without the time of
+    its count (before migration 0002, until `rebuild-state`) counts from the start of it."""
+    if first_day is None or last_day is None:
+        return None, None
+    return (
+        first if first is not None else day_start_utc(first_day),
+        last if last is not None else day_start_utc(last_day),
+    )
+
+
 def _location_names(session: Session) -> pd.DataFrame:
     """Kind, names and district of every location that holds stock."""
     f, d = models.Facility, models.District
@@ -233,46 +280,65 @@ def list_stock_lines(
     categories: tuple[str, ...] = (),
     districts: tuple[str, ...] = (),
     kinds: tuple[str, ...] = (),
+    at: datetime | None = None,
 ) -> pd.DataFrame:
-    """Every stock line with on hand, burn rate, days of supply, band and stock-out date."""
-    s = models.StockState
-    window = _burn_window(today)
+    """Every stock line with on hand, burn rate, days of supply, band and stock-out date,
+    as counted up to `at` (a moment of `today`; None: everything counted)."""
+    s = _state(session, at)
+    window = _burn_window(_daily(session, at), today)
     # The figures per line come from SQL; the names (repeated on thousands of lines) are
     # read once per item and location and joined here, which is several times faster.
     query = (
         select(
-            s.item_id,
-            s.location_id,
-            s.on_hand,
-            s.on_order,
-            s.reorder_level,
-            s.last_reported_at,
+            s.c.item_id,
+            s.c.location_id,
+            s.c.on_hand,
+            s.c.on_order,
+            s.c.reorder_level,
+            s.c.last_reported_at,
             func.coalesce(window.c.days_counted, 0).label("days_counted"),
             window.c.first_count_day,
             window.c.last_count_day,
+            window.c.first_count_at,
+            window.c.last_count_at,
             func.coalesce(window.c.consumed_since_first, 0).label("consumed_since_first"),
         )
+        .select_from(s)
         .outerjoin(
-            window, and_(window.c.item_id == s.item_id, window.c.location_id == s.location_id)
+            window,
+            and_(window.c.item_id == s.c.item_id, window.c.location_id == s.c.location_id),
         )
         .where(*_filters(categories, districts, kinds))
     )
     if categories:
-        query = query.join(models.SupplyItem, models.SupplyItem.id == s.item_id)
+        query = query.join(models.SupplyItem, models.SupplyItem.id == s.c.item_id)
     if districts or kinds:
-        query = query.join(models.Facility, models.Facility.id == s.location_id)
+        query = query.join(models.Facility, models.Facility.id == s.c.location_id)
     figures = _frame(session.execute(query).all(), FIGURE_COLUMNS)
     lines = figures.merge(_item_names(session), on="item_id", how="left").merge(
         _location_names(session), on="location_id", how="left"
     )[LINE_COLUMNS]
     lines["first_count_day"] = [_as_date(day) for day in lines["first_count_day"].tolist()]
     lines["last_count_day"] = [_as_date(day) for day in lines["last_count_day"].tolist()]
+    lines["first_count_at"] = pd.Series(
+        [_as_moment(moment) for moment in lines["first_count_at"].tolist()],
+        dtype="object",
+        index=lines.index,
+    )
+    lines["last_count_at"] = pd.Series(
+        [_as_moment(moment) for moment in lines["last_count_at"].tolist()],
+        dtype="object",
+        index=lines.index,
+    )
     rates = [
-        burn_rate(consumed, first, last)
-        for consumed, first, last in zip(
+        burn_rate(consumed, *_count_times(first, last, first_day, last_day), int(days))
+        for consumed, first, last, first_day, last_day, days in zip(
             lines["consumed_since_first"].astype("int64").tolist(),
+            lines["first_count_at"].tolist(),
+            lines["last_count_at"].tolist(),
             lines["first_count_day"].tolist(),
             lines["last_count_day"].tolist(),
+            lines["days_counted"].astype("int64").tolist(),
             strict=True,
         )
     ]
@@ -323,10 +389,16 @@ def list_item_totals(
     categories: tuple[str, ...] = (),
     districts: tuple[str, ...] = (),
     kinds: tuple[str, ...] = (),
+    at: datetime | None = None,
 ) -> pd.DataFrame:
     """City-wide totals per item for the filtered lines, the first to run out at the top."""
     lines = list_stock_lines(
-        session=session, today=today, categories=categories, districts=districts, kinds=kinds
+        session=session,
+        today=today,
+        categories=categories,
+        districts=districts,
+        kinds=kinds,
+        at=at,
     )
     return total_by_item(lines, today=today)
 
@@ -338,49 +410,52 @@ def list_stock_outs(
     categories: tuple[str, ...] = (),
     districts: tuple[str, ...] = (),
     kinds: tuple[str, ...] = (),
+    at: datetime | None = None,
 ) -> pd.DataFrame:
-    """Lines at zero now or on some day of the last 30, with their days at zero."""
-    s, daily = models.StockState, models.StockDaily
+    """Lines at zero now or on some day of the last 30, with their days at zero (as counted
+    up to `at`, a moment of `today`; None: everything counted)."""
+    s, daily = _state(session, at), _daily(session, at)
     start = today - timedelta(days=STOCK_OUT_WINDOW_DAYS - 1)
     # A day is "at zero" when its last count was zero; days without a count are not guessed.
     zero_days = (
         select(
-            daily.item_id,
-            daily.location_id,
+            daily.c.item_id,
+            daily.c.location_id,
             func.count().label("days_at_zero"),
-            func.max(daily.day).label("last_day_at_zero"),
+            func.max(daily.c.day).label("last_day_at_zero"),
         )
-        .where(daily.day >= start, daily.day <= today, daily.on_hand == 0)
-        .group_by(daily.item_id, daily.location_id)
+        .where(daily.c.day >= start, daily.c.day <= today, daily.c.on_hand == 0)
+        .group_by(daily.c.item_id, daily.c.location_id)
         .subquery()
     )
     query = (
         _line_names(
+            s,
             select(
-                s.item_id,
+                s.c.item_id,
                 models.SupplyItem.name_zh.label("item_name_zh"),
                 models.SupplyItem.name_en.label("item_name_en"),
                 models.SupplyItem.unit_zh,
                 models.SupplyItem.unit_en,
-                s.location_id,
+                s.c.location_id,
                 models.Facility.kind.label("location_kind"),
                 models.Facility.name_zh.label("location_name_zh"),
                 models.Facility.name_en.label("location_name_en"),
                 models.District.name_zh.label("district_name_zh"),
                 models.District.name_en.label("district_name_en"),
-                s.on_hand,
-                s.on_order,
-                (s.on_hand == 0).label("at_zero_now"),
+                s.c.on_hand,
+                s.c.on_order,
+                (s.c.on_hand == 0).label("at_zero_now"),
                 func.coalesce(zero_days.c.days_at_zero, 0).label("days_at_zero"),
                 zero_days.c.last_day_at_zero,
-            )
+            ),
         )
         .outerjoin(
             zero_days,
-            and_(zero_days.c.item_id == s.item_id, zero_days.c.location_id == s.location_id),
+            and_(zero_days.c.item_id == s.c.item_id, zero_days.c.location_id == s.c.location_id),
         )
         .where(*_filters(categories, districts, kinds))
-        .where((s.on_hand == 0) | (zero_days.c.days_at_zero > 0))
+        .where((s.c.on_hand == 0) | (zero_days.c.days_at_zero > 0))
         .order_by(models.SupplyItem.code, models.Facility.code)
     )
     outs = pd.DataFrame(session.execute(query).mappings().all(), columns=STOCK_OUT_COLUMNS)
@@ -394,26 +469,34 @@ def list_stock_outs(
 
 
 def list_line_history(
-    *, session: Session, item_id: int, location_id: int, start: date, end: date
+    *,
+    session: Session,
+    item_id: int,
+    location_id: int,
+    start: date,
+    end: date,
+    at: datetime | None = None,
 ) -> pd.DataFrame:
-    """One line's days from `start` to `end`: the day's last on hand, use and deliveries."""
-    daily, s = models.StockDaily, models.StockState
+    """One line's days from `start` to `end`: the day's last on hand, use and deliveries
+    (as counted up to `at`, a moment of `end`; None: everything counted)."""
+    daily, s = _daily(session, at), models.StockState
     query = (
         select(
-            daily.day,
-            daily.on_hand,
-            daily.consumed,
-            daily.received,
+            daily.c.day,
+            daily.c.on_hand,
+            daily.c.consumed,
+            daily.c.received,
             func.coalesce(s.reorder_level, 0).label("reorder_level"),
         )
-        .outerjoin(s, and_(s.item_id == daily.item_id, s.location_id == daily.location_id))
+        .select_from(daily)
+        .outerjoin(s, and_(s.item_id == daily.c.item_id, s.location_id == daily.c.location_id))
         .where(
-            daily.item_id == item_id,
-            daily.location_id == location_id,
-            daily.day >= start,
-            daily.day <= end,
+            daily.c.item_id == item_id,
+            daily.c.location_id == location_id,
+            daily.c.day >= start,
+            daily.c.day <= end,
         )
-        .order_by(daily.day)
+        .order_by(daily.c.day)
     )
     history = pd.DataFrame(session.execute(query).mappings().all(), columns=HISTORY_COLUMNS)
     history["day"] = pd.Series(

@@ -1,7 +1,10 @@
-"""Reads about mass-testing rounds and testing sites.
+"""Reads about mass-testing rounds and testing sites, as of a moment.
 
 Every read here aggregates the rollup and current-state tables (`testinghourly`,
-`testingsitestate`); none scans the site-report history.
+`testingsitestate`) as they were at its moment (`data.queries.asof`): the tables themselves
+when nothing later was reported; else the completed hours as stored and only the hour of
+the moment from its reports up to then. A round's completion is dated by the report that
+reached its target (read by the round/time index), not by the end of its hour.
 """
 
 from __future__ import annotations
@@ -9,7 +12,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 import pandas as pd
-from sqlalchemy import case, func, select
+from sqlalchemy import FromClause, and_, case, func, or_, select
 from sqlmodel import Session
 
 from data import models
@@ -23,6 +26,7 @@ from data.measures.testing import (
     round_outlook,
     stale_flags,
 )
+from data.queries.asof import site_state_at, testing_hourly_at
 from data.timeutil import as_utc
 
 ROUND_COLUMNS = [
@@ -89,18 +93,21 @@ def list_round_totals(
     under_way_at: datetime | None = None,
     as_of: datetime | None = None,
 ) -> pd.DataFrame:
-    """Each round with its totals (up to `as_of` if given); only rounds under way at a moment."""
-    r, h, d = models.TestingRound, models.TestingHourly, models.District
-    totals = select(
-        h.round_id,
-        func.sum(h.sampled).label("sampled"),
-        func.sum(h.resulted).label("resulted"),
-        func.sum(h.positive).label("positive"),
-        func.sum(h.pools_positive).label("pools_positive"),
-    ).group_by(h.round_id)
-    if as_of is not None:
-        totals = totals.where(h.hour <= as_of)
-    totals = totals.subquery()
+    """Each round with its totals (reported up to `as_of` if given); only rounds under way at
+    a moment if asked."""
+    r, d = models.TestingRound, models.District
+    h = _hourly(session, as_of)
+    totals = (
+        select(
+            h.c.round_id,
+            func.sum(h.c.sampled).label("sampled"),
+            func.sum(h.c.resulted).label("resulted"),
+            func.sum(h.c.positive).label("positive"),
+            func.sum(h.c.pools_positive).label("pools_positive"),
+        )
+        .group_by(h.c.round_id)
+        .subquery()
+    )
     query = (
         select(
             r.id.label("round_id"),
@@ -126,37 +133,87 @@ def list_round_totals(
     return pd.DataFrame(session.execute(query).mappings().all(), columns=ROUND_COLUMNS)
 
 
+def _hourly(session: Session, at: datetime | None) -> FromClause:
+    """The hourly rollup: all of it (None), or as reported up to `at`."""
+    return models.TestingHourly.__table__ if at is None else testing_hourly_at(session, at)
+
+
 def _sampled_since(session: Session, since: datetime, now: datetime) -> dict[int, int]:
-    """Samples per round in the hourly buckets from `since` up to `now`."""
-    h = models.TestingHourly
+    """Samples per round in the hourly buckets from `since` up to `now` (reported by then)."""
+    h = _hourly(session, now)
     query = (
-        select(h.round_id, func.sum(h.sampled))
-        .where(h.hour >= since, h.hour <= now)
-        .group_by(h.round_id)
+        select(h.c.round_id, func.sum(h.c.sampled))
+        .where(h.c.hour >= since, h.c.hour <= now)
+        .group_by(h.c.round_id)
     )
     return {round_id: int(sampled or 0) for round_id, sampled in session.execute(query)}
 
 
-def _completed_hours(session: Session, now: datetime) -> dict[int, datetime]:
-    """Per round, the first hourly bucket (up to `now`) in which the target was reached."""
-    h, r = models.TestingHourly, models.TestingRound
+def _completion_moments(session: Session, now: datetime) -> dict[int, datetime]:
+    """Per round complete by `now`, when the report that reached its target was made.
+
+    The hourly rollup finds the hour; that hour's reports of the round, in time order, find
+    the report (by the round/time index).
+    """
+    h, r = _hourly(session, now), models.TestingRound
     running = (
         select(
-            h.round_id,
-            h.hour,
+            h.c.round_id,
+            h.c.hour,
+            h.c.sampled,
             r.target_population,
-            func.sum(h.sampled).over(partition_by=h.round_id, order_by=h.hour).label("cumulative"),
+            func.sum(h.c.sampled)
+            .over(partition_by=h.c.round_id, order_by=h.c.hour)
+            .label("cumulative"),
         )
-        .join(r, r.id == h.round_id)
-        .where(h.hour <= now)
+        .join(r, r.id == h.c.round_id)
+        .where(h.c.hour <= now)
         .subquery()
     )
     query = (
-        select(running.c.round_id, func.min(running.c.hour))
+        select(
+            running.c.round_id,
+            running.c.hour,
+            running.c.cumulative - running.c.sampled,
+            running.c.target_population,
+        )
         .where(running.c.cumulative >= running.c.target_population)
-        .group_by(running.c.round_id)
+        .order_by(running.c.round_id, running.c.hour)
     )
-    return {round_id: as_utc(hour) for round_id, hour in session.execute(query)}
+    firsts: dict[int, tuple[datetime, int, int]] = {}
+    for round_id, hour, before, target in session.execute(query):
+        firsts.setdefault(round_id, (as_utc(hour), int(before or 0), int(target)))
+    if not firsts:
+        return {}
+    report = models.TestingSiteReport
+    # One query for every round's completion hour (the round/time index serves each part).
+    reports = session.execute(
+        select(report.round_id, report.reported_at, report.sampled)
+        .where(
+            or_(
+                *(
+                    and_(
+                        report.round_id == round_id,
+                        report.reported_at >= hour,
+                        report.reported_at < hour + timedelta(hours=1),
+                    )
+                    for round_id, (hour, _, _) in firsts.items()
+                )
+            ),
+            report.reported_at <= now,
+        )
+        .order_by(report.round_id, report.reported_at, report.id)
+    ).all()
+    moments: dict[int, datetime] = {}
+    cumulative: dict[int, int] = {}
+    for round_id, reported_at, sampled in reports:
+        if round_id in moments:
+            continue
+        _, before, target = firsts[round_id]
+        cumulative[round_id] = cumulative.get(round_id, before) + sampled
+        if cumulative[round_id] >= target:
+            moments[round_id] = as_utc(reported_at)
+    return moments
 
 
 def list_round_outlook(
@@ -167,7 +224,7 @@ def list_round_outlook(
     # One window for all rounds: a round begun within it has no samples before its start, so
     # its share is the same as over its own (shorter) window, which round_outlook divides by.
     window = _sampled_since(session, floor_hour(now - timedelta(hours=window_hours)), now)
-    completed = _completed_hours(session, now)
+    completed = _completion_moments(session, now)
     rows = []
     for row in rounds.itertuples(index=False):
         in_window = window.get(row.round_id, 0)
@@ -178,7 +235,7 @@ def list_round_outlook(
             target=int(row.target_population),
             sampled=int(row.sampled),
             sampled_in_window=in_window,
-            completed_hour=completed.get(row.round_id),
+            completed_at=completed.get(row.round_id),
             window_hours=window_hours,
         )
         rows.append(
@@ -209,21 +266,21 @@ def list_round_hourly(
     """Per round and hour up to `until`: the hour's counts, cumulative counts and pending."""
     if not round_ids:
         return pd.DataFrame(columns=HOURLY_COLUMNS)
-    h = models.TestingHourly
-    window = {"partition_by": h.round_id, "order_by": h.hour}
+    h = _hourly(session, until)
+    window = {"partition_by": h.c.round_id, "order_by": h.c.hour}
     query = (
         select(
-            h.round_id,
-            h.hour,
-            h.sampled,
-            h.resulted,
-            h.positive,
-            h.pools_positive,
-            func.sum(h.sampled).over(**window).label("cum_sampled"),
-            func.sum(h.resulted).over(**window).label("cum_resulted"),
+            h.c.round_id,
+            h.c.hour,
+            h.c.sampled,
+            h.c.resulted,
+            h.c.positive,
+            h.c.pools_positive,
+            func.sum(h.c.sampled).over(**window).label("cum_sampled"),
+            func.sum(h.c.resulted).over(**window).label("cum_resulted"),
         )
-        .where(h.round_id.in_(round_ids), h.hour <= until)
-        .order_by(h.round_id, h.hour)
+        .where(h.c.round_id.in_(round_ids), h.c.hour <= until)
+        .order_by(h.c.round_id, h.c.hour)
     )
     table = pd.DataFrame(session.execute(query).mappings().all(), columns=HOURLY_COLUMNS[:-1])
     table["pending"] = (table["cum_sampled"] - table["cum_resulted"]).clip(lower=0)
@@ -236,26 +293,26 @@ def list_backlog_by_district(*, session: Session, since: datetime, until: dateti
     Every round counts (the lab's queue holds them all); an hour without reports carries the
     previous backlog forward. Districts with no backlog in the whole period are left out.
     """
-    h, d = models.TestingHourly, models.District
+    h, d = _hourly(session, until), models.District
     start, end = floor_hour(as_utc(since)), floor_hour(as_utc(until))
     if end < start:
         return pd.DataFrame(columns=BACKLOG_COLUMNS)
     before = dict(
         session.execute(
-            select(h.district_code, func.sum(h.sampled) - func.sum(h.resulted))
-            .where(h.hour < start)
-            .group_by(h.district_code)
+            select(h.c.district_code, func.sum(h.c.sampled) - func.sum(h.c.resulted))
+            .where(h.c.hour < start)
+            .group_by(h.c.district_code)
         ).all()
     )
     hourly = pd.DataFrame(
         session.execute(
             select(
-                h.district_code,
-                h.hour,
-                (func.sum(h.sampled) - func.sum(h.resulted)).label("net"),
+                h.c.district_code,
+                h.c.hour,
+                (func.sum(h.c.sampled) - func.sum(h.c.resulted)).label("net"),
             )
-            .where(h.hour >= start, h.hour <= end)
-            .group_by(h.district_code, h.hour)
+            .where(h.c.hour >= start, h.c.hour <= end)
+            .group_by(h.c.district_code, h.c.hour)
         ).all(),
         columns=["district_code", "hour", "net"],
     )
@@ -293,9 +350,10 @@ def list_site_status(
 ) -> pd.DataFrame:
     """Testing sites, worst queue first: open or closed, queue wait, sampled today, staleness.
 
-    A site that has never reported counts as closed and stale. Only the districts given, if any.
+    A site that has never reported (by `now`) counts as closed and stale. Only the districts
+    given, if any.
     """
-    f, s, d = models.Facility, models.TestingSiteState, models.District
+    f, s, d = models.Facility, site_state_at(session, now), models.District
     query = (
         select(
             f.id.label("site_id"),
@@ -307,15 +365,15 @@ def list_site_status(
             d.name_en.label("district_en"),
             f.lon,
             f.lat,
-            s.round_id,
-            func.coalesce(s.is_open, False).label("is_open"),
-            func.coalesce(s.queue_wait_minutes, 0).label("queue_wait_minutes"),
-            case((s.day == today, s.sampled_day), else_=0).label("sampled_today"),
-            s.last_reported_at,
+            s.c.round_id,
+            func.coalesce(s.c.is_open, False).label("is_open"),
+            func.coalesce(s.c.queue_wait_minutes, 0).label("queue_wait_minutes"),
+            case((s.c.day == today, s.c.sampled_day), else_=0).label("sampled_today"),
+            s.c.last_reported_at,
             f.report_interval_minutes,
         )
         .join(d, d.code == f.district_code)
-        .outerjoin(s, s.site_id == f.id)
+        .outerjoin(s, s.c.site_id == f.id)
         .where(f.kind == "testing_site")
     )
     if district_codes:

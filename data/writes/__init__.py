@@ -18,6 +18,7 @@ from data.writes.cases import (
     edit_case,
     edit_zone,
     link_infectors,
+    record_contact_reports,
 )
 from data.writes.dataset import clear_operational_data, rebuild_state, set_dataset_info
 from data.writes.errors import (
@@ -85,6 +86,7 @@ __all__ = [
     "edit_zone",
     "enable_user",
     "link_infectors",
+    "record_contact_reports",
     "rebuild_state",
     "record_audit",
     "record_audits",

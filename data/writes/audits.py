@@ -16,7 +16,7 @@ from sqlmodel import Session
 
 from data import models
 from data.codes import AUDIT_RESULTS, AUDITABLE_KINDS
-from data.measures.audits import audit_level, audit_score
+from data.measures.audits import audit_level, covid_score, ipcaf_score
 from data.writes import state
 from data.writes.actor import Actor
 from data.writes.batch import FOLD_AT_MOST, Entity, edit_record, single_record
@@ -71,14 +71,18 @@ FINDING_SPEC = Spec(
 _facility_scope = by_facility("facility_id", AUDITABLE_KINDS)
 
 
-def _checklist_items(session: Session, version_ids: set[int]) -> dict[int, dict[int, float]]:
-    """version id -> {item id: weight}."""
-    items: dict[int, dict[int, float]] = {version: {} for version in version_ids}
+def _checklist_items(
+    session: Session, version_ids: set[int]
+) -> dict[int, dict[int, tuple[str, float]]]:
+    """version id -> {item id: (component, weight)}."""
+    items: dict[int, dict[int, tuple[str, float]]] = {version: {} for version in version_ids}
     c = models.ChecklistItem
-    for item_id, version_id, weight in session.execute(
-        select(c.id, c.version_id, c.weight).where(c.version_id.in_(sorted(version_ids)))
+    for item_id, version_id, component, weight in session.execute(
+        select(c.id, c.version_id, c.component, c.weight).where(
+            c.version_id.in_(sorted(version_ids))
+        )
     ):
-        items[version_id][item_id] = weight
+        items[version_id][item_id] = (component, weight)
     return items
 
 
@@ -93,7 +97,7 @@ def _within(part: str, position: int, problems: list[Problem]) -> list[Problem]:
 def _check_audit(
     number: int,
     audit: Mapping[str, Any],
-    items: dict[int, dict[int, float]],
+    items: dict[int, dict[int, tuple[str, float]]],
     context: Context,
 ) -> tuple[dict, list[dict], list[dict], list[Problem]]:
     """One audit's clean values, results and findings, and its problems (at row `number`)."""
@@ -126,8 +130,15 @@ def _check_audit(
         problems.extend(_within("finding", position, found))
         findings.append(clean)
     if not problems:
-        score = audit_score((version_items[r["item_id"]], r["result"]) for r in results)
-        values = {**values, "score": score, "level": audit_level(score)}
+        scored = [(*version_items[r["item_id"]], r["result"]) for r in results]
+        score = ipcaf_score(scored)
+        values = {
+            **values,
+            # Not scored is stored as 0 with its level; reads show no score.
+            "score": 0.0 if score is None else score,
+            "level": audit_level(score),
+            "covid_score": covid_score(scored),
+        }
     return values, results, findings, [problem.at_row(number) for problem in problems]
 
 
@@ -268,7 +279,7 @@ def edit_audit(
         )
         if problems:
             raise InvalidRecord(*(problem.at_row(None) for problem in problems))
-        for name in ("audited_at", "auditor", "score", "level"):
+        for name in ("audited_at", "auditor", "score", "level", "covid_score"):
             setattr(audit, name, clean[name])
         audit.version = expected_version + 1
         if results is not None:

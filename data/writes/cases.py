@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import bindparam, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlmodel import Session
 
 from data import models
@@ -18,6 +18,7 @@ from data.codes import (
     GENERAL_HOSPITAL,
     ZONE_LEVELS,
 )
+from data.timeutil import as_utc, day_start_utc, utc_now
 from data.writes.actor import Actor
 from data.writes.batch import Entity, create_batch, create_one, edit_record
 from data.writes.changelog import log_change
@@ -25,7 +26,9 @@ from data.writes.errors import InvalidRecord, Problem
 from data.writes.lookups import by_district, existing_ids, facility_facts
 from data.writes.permissions import authorize
 from data.writes.rules import (
+    Context,
     Spec,
+    check_rows,
     count,
     day,
     district,
@@ -46,6 +49,14 @@ from data.writes.rules import (
 from data.writes.unit import unit_of_work
 
 HOSPITAL_KINDS = (DESIGNATED_HOSPITAL, GENERAL_HOSPITAL)
+# A case's contact-tracing counts: current values on the case, history in CaseContactReport.
+CONTACT_FIELDS = (
+    "close_contacts_identified",
+    "close_contacts_controlled",
+    "secondary_contacts_identified",
+    "secondary_contacts_controlled",
+)
+_IN_CHUNK = 1_000
 
 
 def _discharge_rules(row: dict[str, Any]) -> Problem | None:
@@ -136,7 +147,145 @@ CASE = Entity(
     editable=_CASE_EDITABLE,
     natural_key=("case_no",),
     replaceable=_CASE_EDITABLE,
+    # Contact tracing has a history: a new case's first counts, and every change of them
+    # (a form's edit, an import replacing a case), is a dated report.
+    after_batch=lambda session, written: _first_contact_reports(
+        session, list(written.inserted_ids())
+    ),
+    after_edit=lambda session, record: _contacts_changed(session, record),
+    refresh=lambda session, rows: _contacts_replaced(session, rows),
 )
+
+
+def _first_contact_reports(session: Session, ids: list[int]) -> list[Problem]:
+    """Each new case's contact counts, as reported at the start of its report day (a case
+    is known from its report day on)."""
+    c = models.Case
+    for start in range(0, len(ids), _IN_CHUNK):
+        part = ids[start : start + _IN_CHUNK]
+        rows = session.execute(
+            select(c.id, c.report_date, *(getattr(c, name) for name in CONTACT_FIELDS)).where(
+                c.id.in_(part)
+            )
+        ).all()
+        session.execute(
+            insert(models.CaseContactReport),
+            [
+                {
+                    "case_id": case_id,
+                    "reported_at": day_start_utc(report_date),
+                    **dict(zip(CONTACT_FIELDS, counts, strict=True)),
+                }
+                for case_id, report_date, *counts in rows
+            ],
+        )
+    return []
+
+
+def _latest_contact_report(session: Session, case_id: int) -> models.CaseContactReport | None:
+    r = models.CaseContactReport
+    return session.execute(
+        select(r).where(r.case_id == case_id).order_by(r.reported_at.desc(), r.id.desc()).limit(1)
+    ).scalar_one_or_none()
+
+
+def _contacts_changed(session: Session, record: models.Case) -> None:
+    """After an edit of a case: if its contact counts changed, report them now (history)."""
+    latest = _latest_contact_report(session, record.id)
+    counts = {name: getattr(record, name) for name in CONTACT_FIELDS}
+    if latest is not None and all(getattr(latest, n) == v for n, v in counts.items()):
+        return
+    now = utc_now()
+    if latest is not None and as_utc(latest.reported_at) > now:
+        now = as_utc(latest.reported_at)
+    session.add(models.CaseContactReport(case_id=record.id, reported_at=now, **counts))
+    session.flush()
+
+
+def _contacts_replaced(session: Session, rows: list[dict]) -> None:
+    """After an import replaced stored cases: their contact counts, if changed, reported now."""
+    for case_id in sorted({row["id"] for row in rows if row.get("id") is not None}):
+        record = session.get(models.Case, case_id, populate_existing=True)
+        if record is not None:
+            _contacts_changed(session, record)
+
+
+CONTACT_REPORT_SPEC = Spec(
+    fields={
+        "case_id": required(reference),
+        "reported_at": required(event_time),
+        **{name: optional(count, 0) for name in CONTACT_FIELDS},
+    },
+    rules=(
+        not_above("close_contacts_controlled", "close_contacts_identified", "exceeds_identified"),
+        not_above(
+            "secondary_contacts_controlled", "secondary_contacts_identified", "exceeds_identified"
+        ),
+    ),
+)
+
+
+def record_contact_reports(
+    session: Session, *, actor: Actor, rows: Iterable[Mapping[str, Any]]
+) -> int:
+    """Record cases' contact-tracing counts as reported at moments (a batch, all or nothing).
+
+    The history keeps every report; each case's current counts follow its latest report
+    (its version is raised, so that an edit begun before is refused as stale). Returns how
+    many reports were written. Needs the right to edit cases in their districts.
+    """
+    rows = list(rows)
+    with unit_of_work(session):
+        clean, numbers, problems = check_rows(CONTACT_REPORT_SPEC, rows, Context.current())
+        districts: dict[int, str] = {}
+        c = models.Case
+        wanted = sorted({row["case_id"] for row in clean})
+        for start in range(0, len(wanted), _IN_CHUNK):
+            part = wanted[start : start + _IN_CHUNK]
+            found = session.execute(select(c.id, c.district_code).where(c.id.in_(part))).all()
+            districts.update((case_id, code) for case_id, code in found)
+        for row, number in zip(clean, numbers, strict=True):
+            if row["case_id"] not in districts:
+                problems.append(
+                    Problem(
+                        "not_found", "case_id", number, {"entity": "case", "key": row["case_id"]}
+                    )
+                )
+        if problems:
+            raise InvalidRecord(*problems)
+        for district_code in sorted(set(districts.values())):
+            authorize(actor, "edit", "case", district_code=district_code)
+        if not clean:
+            return 0
+        session.execute(insert(models.CaseContactReport), clean)
+        _follow_latest_reports(session, wanted)
+        log_change(
+            session,
+            actor=actor,
+            table_name="casecontactreport",
+            record_key=f"contact reports: {len(clean)}",
+            action="insert",
+            before=None,
+            after=None,
+        )
+    return len(clean)
+
+
+def _follow_latest_reports(session: Session, case_ids: list[int]) -> None:
+    """Set these cases' current contact counts to their latest reports (version + 1)."""
+    table = models.Case.__table__
+    for case_id in case_ids:
+        latest = _latest_contact_report(session, case_id)
+        if latest is None:
+            continue
+        session.execute(
+            update(table)
+            .where(table.c.id == case_id)
+            .values(
+                **{name: getattr(latest, name) for name in CONTACT_FIELDS},
+                version=table.c.version + 1,
+            )
+        )
 
 
 def create_cases(session: Session, *, actor: Actor, rows: Iterable[Mapping[str, Any]]) -> list[int]:

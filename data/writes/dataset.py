@@ -35,6 +35,7 @@ OPERATIONAL_TABLES: tuple[type[SQLModel], ...] = (
     models.TestingSiteState,
     models.TestingSiteReport,
     models.TestingRound,
+    models.CaseContactReport,
     models.Case,
     models.ControlZone,
     models.Facility,

@@ -494,12 +494,13 @@ def apply_audit(session: Session, audit: models.Audit) -> None:
             "audited_at": audit.audited_at,
             "score": audit.score,
             "level": audit.level,
+            "covid_score": audit.covid_score,
         },
     )
     if as_utc(state.audited_at) > as_utc(audit.audited_at):
         return
     state.audit_id, state.audited_at = audit.id, audit.audited_at
-    state.score, state.level = audit.score, audit.level
+    state.score, state.level, state.covid_score = audit.score, audit.level, audit.covid_score
 
 
 def _rebuild_audits(session: Session) -> None:
@@ -510,14 +511,16 @@ def _rebuild_audits(session: Session) -> None:
         models.Audit.audited_at,
         models.Audit.score,
         models.Audit.level,
+        models.Audit.covid_score,
     ).order_by(models.Audit.audited_at, models.Audit.id)
-    for audit_id, facility_id, audited_at, score, level in session.execute(query):
+    for audit_id, facility_id, audited_at, score, level, covid in session.execute(query):
         latest[facility_id] = _Row(
             facility_id=facility_id,
             audit_id=audit_id,
             audited_at=audited_at,
             score=score,
             level=level,
+            covid_score=covid,
         )
     _replace(session, models.FacilityAuditState, latest.values())
 
@@ -586,7 +589,7 @@ def refresh_audit_state(session: Session, facility_id: int) -> None:
     """Make the facility's latest-audit row follow its audits after one was changed."""
     a = models.Audit
     latest = session.execute(
-        select(a.id, a.audited_at, a.score, a.level)
+        select(a.id, a.audited_at, a.score, a.level, a.covid_score)
         .where(a.facility_id == facility_id)
         .order_by(a.audited_at.desc(), a.id.desc())
         .limit(1)
@@ -606,6 +609,7 @@ def refresh_audit_state(session: Session, facility_id: int) -> None:
                     "audited_at": latest.audited_at,
                     "score": latest.score,
                     "level": latest.level,
+                    "covid_score": latest.covid_score,
                 }
             ],
         )
