@@ -95,7 +95,10 @@ def test_supplies_replayed_divide_the_stock_of_then_by_the_burn_rate_of_then(
         )
     line = supplies.list_stock_lines(session=session, today=date(2021, 6, 8), at=JUNE_8_2000)
     assert (line["on_hand"].iloc[0], line["burn_rate"].iloc[0]) == (300, 100.0)
-    assert (line["days_of_supply"].iloc[0], line["level"].iloc[0]) == (3.0, "low")
+    assert (line["days_of_supply"].iloc[0], line["level"].iloc[0]) == (
+        3.0,
+        "critical",
+    )  # 3 whole days: band 1-3, red
 
 
 def test_burn_rate_counts_elapsed_time_across_midnight(session: Session) -> None:

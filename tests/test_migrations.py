@@ -199,15 +199,17 @@ def test_upgrading_scores_existing_audits_as_ipcaf_with_covid_apart(empty_url: s
         "INSERT INTO facility (id, code, kind, district_code, name_zh, name_en, lon, lat, "
         "status, report_interval_minutes, version) VALUES (1, 'H1', 'designated_hospital', "
         "'440103', '医院', 'Hospital', 113.2, 23.1, 'active', 240, 1)",
-        "INSERT INTO checklistversion (id, label, effective_from) VALUES (1, 'v', '2021-01-01')",
+        # Ids far from the ones the shipped checklists take (reference data, loaded after).
+        "INSERT INTO checklistversion (id, label, effective_from) VALUES (901, 'v', '2021-01-01')",
         "INSERT INTO checklistitem (id, version_id, component, code, text_zh, text_en, weight, "
-        "position) VALUES (1, 1, 'ipc_programme', 'p', 'p', 'p', 2.0, 0), "
-        "(2, 1, 'guidelines', 'g', 'g', 'g', 1.0, 1), (3, 1, 'covid', 'c', 'c', 'c', 1.0, 2)",
+        "position) VALUES (901, 901, 'ipc_programme', 'p', 'p', 'p', 2.0, 0), "
+        "(902, 901, 'guidelines', 'g', 'g', 'g', 1.0, 1), "
+        "(903, 901, 'covid', 'c', 'c', 'c', 1.0, 2)",
         "INSERT INTO audit (id, facility_id, checklist_version_id, audited_at, auditor, score, "
-        "level, version) VALUES (1, 1, 1, '2021-06-01 02:00:00', 'a', 600.0, 'intermediate', 1),"
-        " (2, 1, 1, '2021-06-02 02:00:00', 'a', 0.0, 'inadequate', 1)",
-        "INSERT INTO audititemresult (audit_id, item_id, result) VALUES (1, 1, 'pass'), "
-        "(1, 2, 'pass'), (1, 3, 'fail'), (2, 1, 'na'), (2, 2, 'na'), (2, 3, 'pass')",
+        "level, version) VALUES (1, 1, 901, '2021-06-01 02:00:00', 'a', 600.0, 'intermediate', 1),"
+        " (2, 1, 901, '2021-06-02 02:00:00', 'a', 0.0, 'inadequate', 1)",
+        "INSERT INTO audititemresult (audit_id, item_id, result) VALUES (1, 901, 'pass'), "
+        "(1, 902, 'pass'), (1, 903, 'fail'), (2, 901, 'na'), (2, 902, 'na'), (2, 903, 'pass')",
         "INSERT INTO facilityauditstate (facility_id, audit_id, audited_at, score, level) "
         "VALUES (1, 2, '2021-06-02 02:00:00', 0.0, 'inadequate')",
         # A stock day rolled up before 0002: no time of its last count.

@@ -198,6 +198,8 @@ def record_audits(
             model=models.Audit,
             ids=ids,
             summary={"item_results": len(results), "findings": len(findings)},
+            # The districts of the facilities audited: the change log filters by them.
+            districts={scope[0] for scope in scopes if not isinstance(scope, Problem)},
         )
     return ids
 
