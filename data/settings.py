@@ -42,7 +42,9 @@ class Settings(BaseSettings):
     db_connect_timeout: float = Field(default=5.0, gt=0, le=300)
     # Seconds one statement of a page may run (PostgreSQL's statement_timeout; a page's read
     # waits no longer). The command line and the first start's migration have none.
-    db_statement_timeout: float = Field(default=30.0, gt=0, le=3600)
+    # Pages read in well under a second; a statement still running after 10 s is a database
+    # in trouble, and the page says so (banner, retrying) instead of hanging.
+    db_statement_timeout: float = Field(default=10.0, gt=0, le=3600)
     # While the database is unavailable, pages try again this often (seconds).
     db_retry_seconds: float = Field(default=5.0, ge=1, le=600)
     # Open pages look for new writes this often (seconds) and redraw only when there are;
