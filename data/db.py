@@ -240,9 +240,15 @@ def _nothing() -> Iterator[None]:
     yield
 
 
-def migrate(connection: Connection, revision: str = "head") -> None:
+def migrate(
+    connection: Connection,
+    revision: str = "head",
+    *,
+    then: Callable[[Connection], object] | None = None,
+) -> None:
     """Upgrade the schema to `revision` in one transaction: stopped at any moment, the
-    database stays at the revision it was.
+    database stays at the revision it was. `then` writes more in the same transaction (the
+    reference data: a kill never leaves a new schema without its districts).
 
     On SQLite, DDL is made transactional by beginning the transaction explicitly (the
     driver would otherwise commit each statement), and foreign keys are off while tables
@@ -265,6 +271,8 @@ def migrate(connection: Connection, revision: str = "head") -> None:
                     f"migration left {len(broken)} rows pointing at missing rows "
                     f"({table} row {rowid} -> {parent})"
                 )
+        if then is not None:
+            then(connection)
         connection.commit()
     except BaseException:
         connection.rollback()
@@ -286,7 +294,8 @@ def upgrade_schema(engine: Engine) -> None:
 def upgrade_locked(engine: Engine, connection: Connection) -> None:
     """upgrade_schema's work, on a connection that holds the schema lock."""
     try:
-        migrate(connection)
+        # The reference data in the migration's own transaction (its session joins it).
+        migrate(connection, then=load_reference_data)
     except CommandError as error:
         revision = _stored_revision(connection)
         if revision is not None and revision != head_revision():
@@ -294,7 +303,6 @@ def upgrade_locked(engine: Engine, connection: Connection) -> None:
         raise DatabaseProblem(_one_line(error)) from None
     except OperationalError as error:
         raise DatabaseUnavailable(describe_url(engine), error) from error
-    load_reference_data(connection)
 
 
 def _stored_revision(connection: Connection) -> str | None:

@@ -258,9 +258,14 @@ def test_a_wall_screen_signs_in_with_its_token_until_it_is_revoked(
     page.goto(f"{server}/cases?lang=en")
     _drawn(page)
     page.get_by_text("Wall screen: sign in with its token").click()
-    page.get_by_label("Screen token").fill(token)
+    field = page.get_by_label("Screen token")
+    field.fill(token)
+    field.press("Tab")  # the field is committed before the button is pressed
     page.get_by_role("button", name="Sign in the screen").click()
-    page.wait_for_selector("[data-testid='stSidebar'] >> text=Signed in:", timeout=60_000)
+    try:
+        page.wait_for_selector("[data-testid='stSidebar'] >> text=Signed in:", timeout=60_000)
+    finally:
+        page.screenshot(path=shots / "screen-signed-in-en-1920.png")
     wait_for_cookie(page)
     assert _title(page) == "Case map"
     (cookie,) = [c for c in context.cookies() if c["name"] == COOKIE_NAME]
