@@ -60,9 +60,9 @@ FIRST_START_SECONDS = 180  # the first page seeds the demo scenario
 PAGE_SECONDS = 60
 
 try:
-    from playwright.sync_api import Browser, Page, sync_playwright
+    from playwright.sync_api import Browser, Page, expect, sync_playwright
 except ImportError:  # pragma: no cover - depends on the machine
-    sync_playwright = Browser = Page = None
+    sync_playwright = Browser = Page = expect = None
 
 BROWSER_MARKS = [
     pytest.mark.skipif(

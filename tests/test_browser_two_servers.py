@@ -22,6 +22,7 @@ from tests.browser import (
     Page,
     chromium_browser,
     demo_password,
+    expect,
     running_app,
     sign_in,
 )
@@ -114,9 +115,10 @@ def test_a_write_through_one_server_shows_on_the_other(
         panel.get_by_label("Hotel").click()
         writer.keyboard.type(hotel)  # the list is long: narrow it as a person would
         writer.get_by_role("option", name=hotel, exact=True).click()
-        writer.wait_for_timeout(1500)  # the run the choice starts
-        _drawn(writer)
         occupied = panel.get_by_label("Rooms occupied", exact=True)
+        # One form, the chosen hotel's (the old one's fields go when the rerun is done).
+        expect(occupied).to_have_count(1, timeout=60_000)
+        _drawn(writer)
         before = int(occupied.input_value())
         total = int(panel.get_by_label("Rooms in total", exact=True).input_value())
         cleaning = int(panel.get_by_label("Rooms being cleaned", exact=True).input_value())
