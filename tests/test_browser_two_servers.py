@@ -54,24 +54,27 @@ def _drawn(page: Page) -> None:
     page.wait_for_timeout(500)
 
 
-def _active_liwan_hotel(url: str) -> str:
-    """The English name of an active quarantine hotel of Liwan (the demo officer's scope):
-    one whose rooms count in the hotels page's city totals."""
+def _active_liwan_hotel(url: str) -> tuple[str, int, int, int]:
+    """An active quarantine hotel of Liwan (the demo officer's scope), one whose rooms count
+    in the hotels page's city totals: its English name, rooms occupied, total and cleaning."""
     from sqlmodel import Session, select
 
     from data import models
     from data.db import make_engine
 
     engine = make_engine(url)
-    f = models.Facility
+    f, h = models.Facility, models.HotelState
     try:
         with Session(engine) as session:
-            return session.exec(
-                select(f.name_en)
-                .where(f.kind == "quarantine_hotel", f.district_code == "440103")
-                .where(f.status == "active")
-                .order_by(f.code)
-            ).first()
+            return tuple(
+                session.exec(
+                    select(f.name_en, h.rooms_occupied, h.rooms_total, h.rooms_cleaning)
+                    .join(h, h.hotel_id == f.id)
+                    .where(f.kind == "quarantine_hotel", f.district_code == "440103")
+                    .where(f.status == "active")
+                    .order_by(f.code)
+                ).first()
+            )
     finally:
         engine.dispose()
 
@@ -111,17 +114,15 @@ def test_a_write_through_one_server_shows_on_the_other(
 
         writer.get_by_text(PANEL).click()
         panel = writer.locator("[data-testid='stExpander']").filter(has_text=PANEL)
-        hotel = _active_liwan_hotel(url)
+        hotel, before, total, cleaning = _active_liwan_hotel(url)
         panel.get_by_label("Hotel").click()
         writer.keyboard.type(hotel)  # the list is long: narrow it as a person would
         writer.get_by_role("option", name=hotel, exact=True).click()
-        occupied = panel.get_by_label("Rooms occupied", exact=True)
-        # One form, the chosen hotel's (the old one's fields go when the rerun is done).
+        # The chosen hotel's form, known by the stored figure it starts from (the fields of the
+        # form shown before may linger while the page redraws).
+        occupied = panel.locator(f'input[aria-label="Rooms occupied"][value="{before}"]')
         expect(occupied).to_have_count(1, timeout=60_000)
         _drawn(writer)
-        before = int(occupied.input_value())
-        total = int(panel.get_by_label("Rooms in total", exact=True).input_value())
-        cleaning = int(panel.get_by_label("Rooms being cleaned", exact=True).input_value())
         target = before + 1 if before + 1 <= total - cleaning else before - 1
         occupied.fill(str(target))
         panel.get_by_role("button", name="Submit status").click()
