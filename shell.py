@@ -222,11 +222,7 @@ def choose_language() -> str:
     """
     lang = st.session_state.get("lang") or st.query_params.get("lang", "zh")
     lang = set_language(lang if lang in LANGUAGES else "zh")
-    if st.query_params.get("lang", "zh") != lang:
-        if lang == "zh":
-            del st.query_params["lang"]
-        else:
-            st.query_params["lang"] = lang
+    filter_to_address("lang", lang, default="zh")
     return lang
 
 

@@ -446,6 +446,10 @@ def _lift_panel(lang: str) -> None:
     )
 
 
+# A new zone's centre starts at its district's label point.
+CENTRE_FIELDS = (("center_lon", "centroid_lon"), ("center_lat", "centroid_lat"))
+
+
 def _impose_panel(districts: pd.DataFrame, lang: str) -> None:
     """A duty officer imposes a control zone in their district: a centre and a radius."""
     by_code = districts.set_index("code")
@@ -474,19 +478,15 @@ def _impose_panel(districts: pd.DataFrame, lang: str) -> None:
                 "name_en", label("name_en"), "text", "", help=t("cases.update.zone_name_en_help")
             ),
             FormField("population", label("population"), "count", 0),
-            FormField(
-                "center_lon",
-                label("center_lon"),
-                "number",
-                round(float(district["centroid_lon"]), 5),
-                extra={"step": 0.001, "format": "%.5f"},
-            ),
-            FormField(
-                "center_lat",
-                label("center_lat"),
-                "number",
-                round(float(district["centroid_lat"]), 5),
-                extra={"step": 0.001, "format": "%.5f"},
+            *(
+                FormField(
+                    name,
+                    label(name),
+                    "number",
+                    round(float(district[centroid]), 5),
+                    extra={"step": 0.001, "format": "%.5f"},
+                )
+                for name, centroid in CENTRE_FIELDS
             ),
             FormField(
                 "radius_m",
