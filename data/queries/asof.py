@@ -31,6 +31,7 @@ from sqlalchemy import (
     case,
     cast,
     func,
+    inspect,
     literal,
     select,
     union_all,
@@ -272,35 +273,36 @@ def testing_hourly_at(session: Session, at: datetime) -> FromClause:
 
 def stock_state_at(session: Session, at: datetime) -> FromClause:
     """`StockState` at `at`: each line's latest count up to then (a line first counted later
-    has no row); the reorder level is a setting of the line, not history, and stays."""
+    has no row), with its reorder level as set by then."""
     s, r = models.StockState, models.StockReport
+    lines = settings_at(session, s, at)
     if state_serves(session, s.last_reported_at, at):
-        return s.__table__
+        return s.__table__ if lines is s else inspect(lines).selectable
     at = as_utc(at)
     latest = aliased(r)
     latest_id = (
         select(latest.id)
         .where(
-            latest.location_id == s.location_id,
-            latest.item_id == s.item_id,
+            latest.location_id == lines.location_id,
+            latest.item_id == lines.item_id,
             latest.reported_at <= at,
         )
         .order_by(latest.reported_at.desc(), latest.id.desc())
         .limit(1)
-        .correlate(s)
+        .correlate(lines)
         .scalar_subquery()
     )
     return (
         select(
-            s.item_id,
-            s.location_id,
+            lines.item_id,
+            lines.location_id,
             r.reported_at.label("last_reported_at"),
             r.on_hand,
             r.on_order,
-            s.reorder_level,
-            s.version,
+            lines.reorder_level,
+            lines.version,
         )
-        .select_from(s)
+        .select_from(lines)
         .join(r, r.id == latest_id)
         .subquery("stockstate_at")
     )

@@ -29,7 +29,7 @@ from data.measures.supplies import (
     supply_band,
     supply_level,
 )
-from data.queries.asof import stock_daily_at, stock_state_at
+from data.queries.asof import settings_at, stock_daily_at, stock_state_at
 from data.timeutil import as_utc, day_start_utc
 
 LINE_COLUMNS = [
@@ -479,7 +479,8 @@ def list_line_history(
 ) -> pd.DataFrame:
     """One line's days from `start` to `end`: the day's last on hand, use and deliveries
     (as counted up to `at`, a moment of `end`; None: everything counted)."""
-    daily, s = _daily(session, at), models.StockState
+    # The reorder level as set by `at` (an edit after it is not known yet).
+    daily, s = _daily(session, at), settings_at(session, models.StockState, at)
     query = (
         select(
             daily.c.day,
