@@ -143,20 +143,16 @@ def _moment(value: object) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-def _from_change_log(
-    table: sa.Table, parent: str, keys: tuple[str, ...], settings: tuple
-) -> None:
+def _from_change_log(table: sa.Table, parent: str, keys: tuple[str, ...], settings: tuple) -> None:
     """The revisions the change log records: each update's settings before, at its time,
     since the operational data was last cleared (ids before that named other records)."""
     bind = op.get_bind()
     cleared = bind.execute(
-        sa.text(
-            "SELECT max(changed_at) FROM changelog WHERE table_name = '*' AND action = 'delete'"
-        )
+        sa.text("SELECT max(id) FROM changelog WHERE table_name = '*' AND action = 'delete'")
     ).scalar_one_or_none()
     query = (
         "SELECT changed_at, record_key, before_json, after_json FROM changelog "
-        "WHERE table_name = :parent AND action = 'update' "
+        "WHERE table_name = :parent AND action = 'update' AND id > :cleared "
         "AND before_json IS NOT NULL AND after_json IS NOT NULL ORDER BY id"
     )
     existing_query = (
@@ -170,11 +166,9 @@ def _from_change_log(
     }
     rows = []
     for changed_at, record_key, before_json, after_json in bind.execute(
-        sa.text(query), {"parent": parent}
+        sa.text(query), {"parent": parent, "cleared": cleared or 0}
     ):
         moment = _moment(changed_at)
-        if cleared is not None and moment <= _moment(cleared):
-            continue
         before, after = json.loads(before_json), json.loads(after_json)
         if not any(name in after and after[name] != before.get(name) for name, *_ in settings):
             continue
@@ -202,8 +196,10 @@ def _from_change_log(
 def downgrade() -> None:
     for name, _, keys, _ in reversed(_REVISIONS):
         op.drop_index(f"ix_{name}_replaced_at", table_name=name)
-        index = f"ix_{name}_record_time" if keys == ("record_id",) else (
-            "ix_stockstaterevision_line_time"
+        index = (
+            f"ix_{name}_record_time"
+            if keys == ("record_id",)
+            else ("ix_stockstaterevision_line_time")
         )
         op.drop_index(index, table_name=name)
         op.drop_table(name)
