@@ -373,6 +373,38 @@ def test_a_stock_lines_reorder_level_reads_as_set_at_each_moment(session: Sessio
     assert level(None) == (300, 300)
 
 
+def test_a_location_renamed_later_keeps_its_name_of_then_on_the_supply_tables(
+    session: Session,
+) -> None:
+    item = make_supply_item(session)
+    warehouse = make_facility(session, kind="warehouse", name_en="Liwan warehouse")
+    make_stock_report(
+        session,
+        item_id=item.id,
+        location_id=warehouse.id,
+        reported_at=at("2021-06-08 00:00"),
+        on_hand=0,
+        consumed=20,
+    )
+    with written_at(at("2021-06-08 02:00")):
+        edit_facility(
+            session,
+            actor=SYSTEM,
+            facility_id=warehouse.id,
+            expected_version=warehouse.version,
+            changes={"name_en": "Liwan depot no. 1"},
+        )
+
+    def names(moment: str) -> tuple[list[str], list[str]]:
+        when, today = at(moment), date(2021, 6, 8)
+        lines = supplies.list_stock_lines(session=session, today=today, at=when)
+        outs = supplies.list_stock_outs(session=session, today=today, at=when)
+        return lines["location_name_en"].tolist(), outs["location_name_en"].tolist()
+
+    assert names("2021-06-08 01:00") == (["Liwan warehouse"], ["Liwan warehouse"])
+    assert names("2021-06-08 02:00") == (["Liwan depot no. 1"], ["Liwan depot no. 1"])
+
+
 # --- Audits: a corrective action's closing, owner and due date ------------------------------
 
 
