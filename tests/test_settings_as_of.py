@@ -433,7 +433,7 @@ def test_a_corrective_action_closed_and_reassigned_later_reads_as_it_was(
         ],
     )
     finding = session.execute(select(models.AuditFinding)).scalar_one()
-    with written_at(at("2021-06-08 03:00")):
+    with written_at(at("2021-06-09 02:00")):  # 10:00 on 06-09 in Guangzhou
         edit_action(
             session,
             actor=SYSTEM,
@@ -457,14 +457,14 @@ def test_a_corrective_action_closed_and_reassigned_later_reads_as_it_was(
         (row,) = audits.list_findings(session=session, today=today, at=when).to_dict("records")
         return totals.open, totals.overdue, row["owner"], row["due_date"], row["status"]
 
-    # 06-08 local from 08:00: due that day under its first owner, then moved to 06-10.
+    # Due on 06-08 under its first owner: open that day, overdue on 06-09 until 10:00
+    # local, when it was given to another owner and moved to 06-10.
     assert seen("2021-06-08 02:00") == (1, 0, "院感科", date(2021, 6, 8), "open")
-    assert seen("2021-06-08 03:00") == (1, 0, "医务科", date(2021, 6, 10), "open")
-    # 06-09 local: closed that day, but only entered at 11:00 local (03:00 UTC).
+    assert seen("2021-06-09 01:00") == (1, 1, "院感科", date(2021, 6, 8), "overdue")
     assert seen("2021-06-09 02:00") == (1, 0, "医务科", date(2021, 6, 10), "open")
+    # Closed on 06-09, entered at 11:00 local (03:00 UTC): closed from then, not before.
+    assert seen("2021-06-09 02:59") == (1, 0, "医务科", date(2021, 6, 10), "open")
     assert seen("2021-06-09 03:00") == (0, 0, "医务科", date(2021, 6, 10), "closed")
-    # Without the move of the due date, 06-09 would have found it overdue.
-    assert seen("2021-06-09 02:00")[1] == 0
 
 
 # --- Upgrading: existing databases get the revisions their change log records --------------
