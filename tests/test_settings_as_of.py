@@ -643,3 +643,53 @@ def test_the_testing_page_replayed_before_a_deadline_moved_shows_the_old_deadlin
         "Tianhe round 1 is behind: nothing sampled in the last 6 h, so at the current "
         f"rate it will not finish by its deadline of {warning} (800 still to sample)."
     ]
+
+
+# --- The hotels page, replayed before and after a hotel was closed -------------------------
+
+
+@pytest.mark.parametrize(
+    ("replay_at", "hotels_line", "rooms"),
+    [
+        # 13:00 local is 05:00 UTC: before the closing (written at 06:00 UTC).
+        ("2021-06-08 13:00", "2 / 0 / 0", "200"),
+        ("2021-06-08 15:00", "1 / 0 / 1", "80"),
+    ],
+)
+def test_the_hotels_page_replayed_before_a_hotel_closed_counts_its_rooms(
+    app_database: str,
+    engine: Engine,
+    monkeypatch: pytest.MonkeyPatch,
+    replay_at: str,
+    hotels_line: str,
+    rooms: str,
+) -> None:
+    monkeypatch.setenv("REPLAY_AT", replay_at)
+    get_settings.cache_clear()
+    with Session(engine) as session:
+        closing = make_hotel(session, rooms=120)
+        staying = make_hotel(session, rooms=80, cohort="inbound")
+        for hotel, occupied in ((closing, 30), (staying, 20)):
+            make_hotel_report(
+                session,
+                hotel_id=hotel.id,
+                reported_at=at("2021-06-08 04:00"),
+                rooms_total=hotel.capacity,
+                rooms_occupied=occupied,
+                rooms_cleaning=0,
+            )
+        with written_at(at("2021-06-08 06:00")):
+            edit_facility(
+                session,
+                actor=SYSTEM,
+                facility_id=closing.id,
+                expected_version=closing.version,
+                changes={"status": "closed"},
+            )
+    app = open_app("pages/hotels.py", timeout=30)
+    app.query_params["lang"] = "en"
+    app.run()
+    assert not app.exception
+    metrics = {metric.label: metric.value for metric in app.metric}
+    assert metrics["Hotels active / standby / closed"] == hotels_line
+    assert metrics["Rooms in total"] == rooms
