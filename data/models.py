@@ -527,6 +527,137 @@ class StockDaily(SQLModel, table=True):
     last_reported_at: datetime | None = Field(default=None)
 
 
+# --- Settings edited in place: the values each edit replaced -----------------------------
+#
+# A record's settings (a case's severity, a facility's status, a round's deadline, ...) are
+# edited in place. Each edit, whether by a form or by an import replacing stored records,
+# first keeps the values it replaces in the record's revision table, with the moment they
+# stopped being current (`replaced_at`). A setting as of a moment T is then the record's
+# current value rewound by the edits after T: the values kept by its first edit after T, or
+# its own when it has none (data.queries.asof.settings_at). Creating a record keeps nothing,
+# so bulk imports and the demo seed write no second copy.
+
+
+class CaseRevision(SQLModel, table=True):
+    """A case's settings before an edit (contact counts have their own history)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    record_id: int = Field(sa_column=_fk("case.id", index=False))
+    replaced_at: datetime = Field(index=True)
+    severity: str = Field(max_length=8)
+    status: str = Field(max_length=10)
+    hospital_id: int | None = Field(default=None)
+    discharged_date: date | None = Field(default=None)
+
+    __table_args__ = (Index("ix_caserevision_record_time", "record_id", "replaced_at"),)
+
+
+class ControlZoneRevision(SQLModel, table=True):
+    """A control zone's settings before an edit (a lift, a change of level or size)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    record_id: int = Field(sa_column=_fk("controlzone.id", index=False))
+    replaced_at: datetime = Field(index=True)
+    level: str = Field(max_length=10)
+    name_zh: str = Field(max_length=80)
+    name_en: str = Field(max_length=120)
+    population: int
+    radius_m: float | None = Field(default=None)
+    lifted_at: datetime | None = Field(default=None)
+
+    __table_args__ = (Index("ix_controlzonerevision_record_time", "record_id", "replaced_at"),)
+
+
+class FacilityRevision(SQLModel, table=True):
+    """A facility's settings before an edit (its status: active, standby, closed; ...)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    record_id: int = Field(sa_column=_fk("facility.id", index=False))
+    replaced_at: datetime = Field(index=True)
+    status: str = Field(max_length=10)
+    name_zh: str = Field(max_length=80)
+    name_en: str = Field(max_length=120)
+    capacity: int | None = Field(default=None)
+    report_interval_minutes: int
+
+    __table_args__ = (Index("ix_facilityrevision_record_time", "record_id", "replaced_at"),)
+
+
+class TestingRoundRevision(SQLModel, table=True):
+    """A testing round's target, start, deadline and scope before an edit."""
+
+    __test__ = False
+
+    id: int | None = Field(default=None, primary_key=True)
+    record_id: int = Field(sa_column=_fk("testinground.id", index=False))
+    replaced_at: datetime = Field(index=True)
+    scope: str = Field(max_length=8)
+    target_population: int
+    start_at: datetime
+    deadline_at: datetime
+
+    __table_args__ = (Index("ix_testingroundrevision_record_time", "record_id", "replaced_at"),)
+
+
+class StockStateRevision(SQLModel, table=True):
+    """A stock line's reorder level before an edit."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    item_id: int = Field(sa_column=Column(Integer, ForeignKey("supplyitem.id"), nullable=False))
+    location_id: int = Field(sa_column=Column(Integer, ForeignKey("facility.id"), nullable=False))
+    replaced_at: datetime = Field(index=True)
+    reorder_level: int
+
+    __table_args__ = (
+        Index("ix_stockstaterevision_line_time", "location_id", "item_id", "replaced_at"),
+    )
+
+
+class AuditFindingRevision(SQLModel, table=True):
+    """A corrective action before an edit (closed, reopened, its owner or due date changed)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    record_id: int = Field(sa_column=_fk("auditfinding.id", index=False))
+    replaced_at: datetime = Field(index=True)
+    action_zh: str = Field(max_length=300)
+    action_en: str = Field(max_length=400)
+    owner: str = Field(max_length=60)
+    due_date: date
+    closed_date: date | None = Field(default=None)
+
+    __table_args__ = (Index("ix_auditfindingrevision_record_time", "record_id", "replaced_at"),)
+
+
+# Each table whose settings are edited in place, with its revision table and the settings
+# it keeps (the names of columns in both).
+REVISIONS: dict[type[SQLModel], tuple[type[SQLModel], tuple[str, ...]]] = {
+    Case: (CaseRevision, ("severity", "status", "hospital_id", "discharged_date")),
+    ControlZone: (
+        ControlZoneRevision,
+        ("level", "name_zh", "name_en", "population", "radius_m", "lifted_at"),
+    ),
+    Facility: (
+        FacilityRevision,
+        ("status", "name_zh", "name_en", "capacity", "report_interval_minutes"),
+    ),
+    TestingRound: (
+        TestingRoundRevision,
+        ("scope", "target_population", "start_at", "deadline_at"),
+    ),
+    StockState: (StockStateRevision, ("reorder_level",)),
+    AuditFinding: (
+        AuditFindingRevision,
+        ("action_zh", "action_en", "owner", "due_date", "closed_date"),
+    ),
+}
+
+
+def revision_keys(model: type[SQLModel]) -> tuple[tuple[str, str], ...]:
+    """(column of the revision table, primary-key column of the record) pairs."""
+    keys = tuple(column.key for column in model.__mapper__.primary_key)
+    return (("record_id", keys[0]),) if keys == ("id",) else tuple((key, key) for key in keys)
+
+
 # --- Users, sign-ins, change log, change counter -------------------------------------------
 
 

@@ -257,9 +257,15 @@ def _map(
         links = read(list_transmission_links, end=end, limit=POINT_LIMIT, **cases)
     kinds = tuple(kind for key, kind in FACILITY_TOGGLES.items() if shown[key])
     if kinds:
-        facilities = read(list_map_facilities, kinds=kinds, district=district, limit=FACILITY_LIMIT)
+        facilities = read(
+            list_map_facilities,
+            kinds=kinds,
+            district=district,
+            limit=FACILITY_LIMIT,
+            at=chosen.moment,
+        )
     if shown["cases_layer_points"]:
-        points = read(list_case_points, end=end, limit=POINT_LIMIT, **cases)
+        points = read(list_case_points, end=end, limit=POINT_LIMIT, at=chosen.moment, **cases)
     known = frozenset(districts["code"])
     with map_column:
         st.pydeck_chart(

@@ -116,7 +116,7 @@ now = start_page("hotels.title")
 if now is not None:
     lang = current_language()
     st.caption(t("hotels.caption", time=format_local(now.now), zone=get_settings().timezone))
-    counts = read(count_hotels_by_status)
+    counts = read(count_hotels_by_status, at=now.now)
     if sum(counts.values()) == 0:
         st.info(t("hotels.none"), icon=":material/hotel:")
     else:

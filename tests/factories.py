@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from itertools import count
 from typing import Any
+from unittest import mock
 
 from sqlmodel import Session
 
@@ -40,6 +42,14 @@ def in_language(lang: str, function: Callable[..., str], *args: Any) -> str:
 def at(text: str) -> datetime:
     """A UTC moment from 'YYYY-MM-DD HH:MM' (local Shanghai time is 8 hours ahead)."""
     return datetime.fromisoformat(text).replace(tzinfo=UTC)
+
+
+@contextmanager
+def written_at(moment: datetime) -> Iterator[None]:
+    """Edits made in the block are written at `moment` (the time their replaced settings
+    stop being current), as if the wall clock read it."""
+    with mock.patch("data.writes.revisions.utc_now", return_value=moment):
+        yield
 
 
 def make_facility(

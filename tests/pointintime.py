@@ -17,9 +17,20 @@ from sqlalchemy import delete, select, update
 from sqlmodel import Session
 
 from data import models
+from data.models import revision_keys
 from data.queries.common import Clock
 from data.timeutil import as_utc, local_day
-from data.writes import SYSTEM, close_action, record_contact_reports
+from data.writes import (
+    SYSTEM,
+    close_action,
+    edit_action,
+    edit_case,
+    edit_facility,
+    edit_reorder_level,
+    edit_round,
+    edit_zone,
+    record_contact_reports,
+)
 from data.writes.cases import _follow_latest_reports
 from data.writes.state import rebuild_derived_state
 from tests.factories import (
@@ -35,6 +46,7 @@ from tests.factories import (
     make_stock_report,
     make_supply_item,
     make_zone,
+    written_at,
 )
 
 # Moments to read at (UTC; Guangzhou is 8 hours ahead), earliest first: mid-hour, just
@@ -226,13 +238,14 @@ def build_history(session: Session) -> History:
     first = session.execute(
         select(models.AuditFinding).order_by(models.AuditFinding.id).limit(1)
     ).scalar_one()
-    close_action(
-        session,
-        actor=SYSTEM,
-        finding_id=first.id,
-        expected_version=first.version,
-        closed_date=date(2021, 6, 9),
-    )
+    with written_at(at("2021-06-09 03:00")):  # 11:00 on 06-09 in Guangzhou
+        close_action(
+            session,
+            actor=SYSTEM,
+            finding_id=first.id,
+            expected_version=first.version,
+            closed_date=date(2021, 6, 9),
+        )
 
     # Cases and zones over the days; contacts traced over the days after each report.
     case_ids = []
@@ -275,7 +288,15 @@ def build_history(session: Session) -> History:
         imposed_at=at("2021-06-08 04:00"),
         lifted_at=at("2021-06-09 20:00"),
     )
-    make_zone(session, level="controlled", imposed_at=at("2021-06-09 09:00"))
+    zone = make_zone(session, level="controlled", imposed_at=at("2021-06-09 09:00"))
+    _edit_settings(
+        session,
+        rounds=(liwan.id, yuexiu.id),
+        line=(item.id, warehouse.id),
+        hotel=hotels[1].id,
+        cases=[case_id for case_id, _ in case_ids],
+        zone=zone.id,
+    )
     return History(
         liwan_round=liwan.id,
         yuexiu_round=yuexiu.id,
@@ -286,11 +307,112 @@ def build_history(session: Session) -> History:
     )
 
 
+def _edit_settings(
+    session: Session,
+    *,
+    rounds: tuple[int, int],
+    line: tuple[int, int],
+    hotel: int,
+    cases: list[int],
+    zone: int,
+) -> None:
+    """Settings edited in place over the days, each between two of the moments read."""
+
+    def version(model: type, key: object) -> int:
+        return session.get(model, key, populate_existing=True).version
+
+    liwan, yuexiu = rounds
+    item, location = line
+    m = models
+    edits = [
+        ("2021-06-08 10:00", edit_reorder_level, m.StockState, line, {"reorder_level": 100}),
+        ("2021-06-08 14:00", edit_round, m.TestingRound, liwan, {"target_population": 2600}),
+        ("2021-06-08 20:00", edit_case, m.Case, cases[1], {"severity": "severe"}),
+        (
+            "2021-06-09 06:00",
+            edit_round,
+            m.TestingRound,
+            liwan,
+            {"deadline_at": at("2021-06-09 16:00")},
+        ),
+        ("2021-06-09 10:00", edit_reorder_level, m.StockState, line, {"reorder_level": 150}),
+        (
+            "2021-06-09 12:00",
+            edit_round,
+            m.TestingRound,
+            yuexiu,
+            {"deadline_at": at("2021-06-10 02:00")},
+        ),
+        ("2021-06-09 15:00", edit_facility, m.Facility, hotel, {"status": "closed"}),
+        ("2021-06-09 22:00", edit_case, m.Case, cases[2], {"status": "died"}),
+        (
+            "2021-06-10 00:00",
+            edit_zone,
+            m.ControlZone,
+            zone,
+            {"level": "sealed", "population": 3000},
+        ),
+    ]
+    keys = {edit_round: "round_id", edit_case: "case_id", edit_facility: "facility_id"}
+    keys[edit_zone] = "zone_id"
+    for moment, edit, model, key, changes in edits:
+        with written_at(at(moment)):
+            if edit is edit_reorder_level:
+                edit(
+                    session,
+                    actor=SYSTEM,
+                    item_id=item,
+                    location_id=location,
+                    expected_version=version(model, key),
+                    **changes,
+                )
+            else:
+                edit(
+                    session,
+                    actor=SYSTEM,
+                    expected_version=version(model, key),
+                    changes=changes,
+                    **{keys[edit]: key},
+                )
+    later = session.execute(
+        select(models.AuditFinding).where(models.AuditFinding.due_date == date(2021, 6, 12))
+    ).scalar_one()
+    with written_at(at("2021-06-10 01:30")):
+        edit_action(
+            session,
+            actor=SYSTEM,
+            finding_id=later.id,
+            expected_version=later.version,
+            changes={"owner": "医务科 / Medical dept.", "due_date": date(2021, 6, 11)},
+        )
+
+
+def rewind_settings(session: Session, moment: datetime) -> None:
+    """Put back every setting edited after `moment` (the values its first later edit
+    replaced), and forget those edits."""
+    for model, (revision, fields) in models.REVISIONS.items():
+        keys = revision_keys(model)
+        later = session.execute(
+            select(revision).where(revision.replaced_at > moment).order_by(revision.id)
+        ).scalars()
+        first: dict[tuple, object] = {}
+        for row in later:
+            first.setdefault(tuple(getattr(row, column) for column, _ in keys), row)
+        for key, row in first.items():
+            match = [
+                getattr(model, name) == value for (_, name), value in zip(keys, key, strict=True)
+            ]
+            values = {name: getattr(row, name) for name in fields}
+            session.execute(update(model).where(*match).values(**values))
+        session.execute(delete(revision).where(revision.replaced_at > moment))
+
+
 def keep_only_up_to(session: Session, moment: datetime) -> None:
     """Delete everything reported after `moment`, and rebuild the derived tables from what
     is left: the database as it would be had nothing after `moment` been reported."""
     moment = as_utc(moment)
     day = local_day(moment)
+    rewind_settings(session, moment)
     session.execute(
         delete(models.TestingSiteReport).where(models.TestingSiteReport.reported_at > moment)
     )

@@ -39,6 +39,7 @@ def _hotel_reads(session: Session, history: History, moment: datetime) -> dict:
         "daily": hotels.list_daily_rooms(session=session, clock=clock),
         "rooms": hotels.get_room_totals(session=session, at=moment),
         "cohorts": hotels.list_room_totals_by_cohort(session=session, at=moment),
+        "by_status": hotels.count_hotels_by_status(session=session, at=moment),
     }
 
 
@@ -94,7 +95,8 @@ def _case_reads(session: Session, history: History, moment: datetime) -> dict:
         "districts": cases.count_local_cases_by_district(session=session, today=today, at=moment),
         "zones": cases.count_active_zones(session=session, at=moment),
         "zone_list": cases.list_zones(session=session, at=moment, include_lifted=True),
-        "points": cases.list_case_points(session=session, end=today),
+        "points": cases.list_case_points(session=session, end=today, at=moment),
+        "facilities": cases.list_map_facilities(session=session, at=moment),
     }
 
 

@@ -10,6 +10,11 @@ table itself: the fast path. Otherwise it is built from history bounded by T:
 - a rollup's completed buckets (days, hours before T's) are the rollup's own rows, and only
   T's own bucket is summed from the reports in it up to T.
 
+Settings edited in place (a case's severity and status, a facility's status, a round's
+target and deadline, a zone's level, a stock line's reorder level, a corrective action) are
+read through `settings_at`: the table itself when no edit is later than T, else its rows with
+the values the first edit after T replaced (each edit keeps them, data.writes.revisions).
+
 The views' queries read these instead of the tables, so that one mechanism serves "now",
 `REPLAY_AT`, a briefing's cut-off and the sidebar's "as of" moment alike.
 """
@@ -17,21 +22,25 @@ The views' queries read these instead of the tables, so that one mechanism serve
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import (
     FromClause,
     Integer,
     and_,
+    case,
     cast,
     func,
+    inspect,
     literal,
     select,
     union_all,
 )
 from sqlalchemy.orm import aliased
-from sqlmodel import Session
+from sqlmodel import Session, SQLModel
 
 from data import models
+from data.models import revision_keys
 from data.queries.common import state_serves
 from data.timeutil import as_utc, day_start_utc, local_day
 
@@ -264,35 +273,36 @@ def testing_hourly_at(session: Session, at: datetime) -> FromClause:
 
 def stock_state_at(session: Session, at: datetime) -> FromClause:
     """`StockState` at `at`: each line's latest count up to then (a line first counted later
-    has no row); the reorder level is a setting of the line, not history, and stays."""
+    has no row), with its reorder level as set by then."""
     s, r = models.StockState, models.StockReport
+    lines = settings_at(session, s, at)
     if state_serves(session, s.last_reported_at, at):
-        return s.__table__
+        return s.__table__ if lines is s else inspect(lines).selectable
     at = as_utc(at)
     latest = aliased(r)
     latest_id = (
         select(latest.id)
         .where(
-            latest.location_id == s.location_id,
-            latest.item_id == s.item_id,
+            latest.location_id == lines.location_id,
+            latest.item_id == lines.item_id,
             latest.reported_at <= at,
         )
         .order_by(latest.reported_at.desc(), latest.id.desc())
         .limit(1)
-        .correlate(s)
+        .correlate(lines)
         .scalar_subquery()
     )
     return (
         select(
-            s.item_id,
-            s.location_id,
+            lines.item_id,
+            lines.location_id,
             r.reported_at.label("last_reported_at"),
             r.on_hand,
             r.on_order,
-            s.reorder_level,
-            s.version,
+            lines.reorder_level,
+            lines.version,
         )
-        .select_from(s)
+        .select_from(lines)
         .join(r, r.id == latest_id)
         .subquery("stockstate_at")
     )
@@ -406,3 +416,42 @@ def audit_state_at(session: Session, at: datetime) -> FromClause:
         .join(a, a.id == latest_id)
         .subquery("facilityauditstate_at")
     )
+
+
+# --- Settings edited in place ------------------------------------------------------------
+
+
+def settings_at(session: Session, model: type[SQLModel], at: datetime | None) -> Any:
+    """`model` (a table whose settings are edited in place) as it was at `at`.
+
+    The model itself when `at` is None or no edit of it is later than `at` (the fast path);
+    else an alias of it, usable in its place in any query, whose settings are the values
+    kept by each record's first edit after `at` (its own where it has none). The revisions
+    after `at` are found by their time index and joined by record: the work grows with the
+    edits after `at`, not with the table.
+    """
+    revision_model, fields = models.REVISIONS[model]
+    revision = revision_model.__table__
+    if at is None or state_serves(session, revision.c.replaced_at, at):
+        return model
+    at = as_utc(at)
+    table = model.__table__
+    keys = revision_keys(model)
+    first = (
+        select(*(revision.c[column] for column, _ in keys), func.min(revision.c.id).label("first"))
+        .where(revision.c.replaced_at > at)
+        .group_by(*(revision.c[column] for column, _ in keys))
+        .subquery()
+    )
+    kept = revision.alias()
+    columns = [
+        case((first.c.first.is_(None), column), else_=kept.c[column.key]).label(column.key)
+        if column.key in fields
+        else column
+        for column in table.c
+    ]
+    joined = table.outerjoin(
+        first, and_(*(first.c[column] == table.c[key] for column, key in keys))
+    ).outerjoin(kept, kept.c.id == first.c.first)
+    rewound = select(*columns).select_from(joined).subquery(f"{table.name}_at")
+    return aliased(model, rewound, name=f"{table.name}_at", adapt_on_names=True)

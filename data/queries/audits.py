@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 import pandas as pd
 from sqlalchemy import ColumnElement, FromClause, and_, case, func, not_, or_, select
@@ -29,7 +30,7 @@ from data.measures.audits import (
     compliance_percent,
     days_overdue,
 )
-from data.queries.asof import audit_state_at
+from data.queries.asof import audit_state_at, settings_at
 from data.timeutil import as_utc, local_day
 
 
@@ -41,13 +42,15 @@ class ActionTotals:
     overdue: int
 
 
-def action_status_clause(status: str, today: date) -> ColumnElement[bool]:
-    """SQL for one action status on `today`, as data.measures.audits.action_status defines it.
+def action_status_clause(
+    status: str, today: date, finding: Any = models.AuditFinding
+) -> ColumnElement[bool]:
+    """SQL for one action status on `today`, as data.measures.audits.action_status defines it
+    (of `finding`: the actions, or as they were set at a moment, `settings_at`).
 
     Every count and filter of corrective actions (this page and the Overview) uses this one
     translation, so that they cannot disagree.
     """
-    finding = models.AuditFinding
     closed = and_(finding.closed_date.is_not(None), finding.closed_date <= today)
     if status == "closed":
         return closed
@@ -58,17 +61,19 @@ def action_status_clause(status: str, today: date) -> ColumnElement[bool]:
     raise ValueError(f"unknown action status {status!r}")
 
 
-def _action_status_column(today: date) -> ColumnElement[str]:
+def _action_status_column(today: date, finding: Any) -> ColumnElement[str]:
     return case(
-        (action_status_clause("closed", today), "closed"),
-        (action_status_clause("overdue", today), "overdue"),
+        (action_status_clause("closed", today, finding), "closed"),
+        (action_status_clause("overdue", today, finding), "overdue"),
         else_="open",
     )
 
 
-def _facility_conditions(district: str | None, kinds: tuple[str, ...]) -> list[ColumnElement]:
-    """The facilities every audit figure counts: auditable, active, and the page's filters."""
-    facility = models.Facility
+def _facility_conditions(
+    district: str | None, kinds: tuple[str, ...], facility: Any
+) -> list[ColumnElement]:
+    """The facilities every audit figure counts: auditable, active (of `facility`, as set at
+    the moment read), and the page's filters."""
     conditions: list[ColumnElement] = [
         facility.kind.in_(AUDITABLE_KINDS),
         facility.status == "active",
@@ -100,15 +105,17 @@ def get_action_totals(
 ) -> ActionTotals:
     """Open corrective actions and overdue ones (open, due before today) of the facilities
     the page lists, found by audits held by `at` (a moment of `today`; None: all)."""
-    finding, facility, audit = models.AuditFinding, models.Facility, models.Audit
-    query = select(func.count(), func.count().filter(action_status_clause("overdue", today)))
+    finding = settings_at(session, models.AuditFinding, at)
+    facility, audit = settings_at(session, models.Facility, at), models.Audit
+    overdue = action_status_clause("overdue", today, finding)
+    query = select(func.count(), func.count().filter(overdue))
     query = (
         query.select_from(finding)
         .join(facility, facility.id == finding.facility_id)
         .join(audit, audit.id == finding.audit_id)
         .where(
-            not_(action_status_clause("closed", today)),
-            *_facility_conditions(district, kinds),
+            not_(action_status_clause("closed", today, finding)),
+            *_facility_conditions(district, kinds, facility),
             *_held_by(at),
         )
     )
@@ -151,18 +158,20 @@ def list_facility_audit_status(
     Facilities never audited come first (nothing is known of them), then by score ascending.
     `audit_status` is never / due / current (see data.measures.audits.audit_status).
     """
-    f, s, a = models.Facility, _audit_state(session, at), models.Audit
-    v, d, finding = models.ChecklistVersion, models.District, models.AuditFinding
+    f, s, a = settings_at(session, models.Facility, at), _audit_state(session, at), models.Audit
+    v, d = models.ChecklistVersion, models.District
+    finding = settings_at(session, models.AuditFinding, at)
     held = models.Audit.__table__.alias("held")
+    overdue = action_status_clause("overdue", today, finding)
     actions = (
         select(
             finding.facility_id,
             func.count().label("open_actions"),
-            func.count().filter(action_status_clause("overdue", today)).label("overdue_actions"),
+            func.count().filter(overdue).label("overdue_actions"),
         )
         .join(held, held.c.id == finding.audit_id)
         .where(
-            not_(action_status_clause("closed", today)),
+            not_(action_status_clause("closed", today, finding)),
             *([] if at is None else [held.c.audited_at <= at]),
         )
         .group_by(finding.facility_id)
@@ -193,7 +202,7 @@ def list_facility_audit_status(
         .outerjoin(a, a.id == s.c.audit_id)
         .outerjoin(v, v.id == a.checklist_version_id)
         .outerjoin(actions, actions.c.facility_id == f.id)
-        .where(*_facility_conditions(district, kinds))
+        .where(*_facility_conditions(district, kinds, f))
     )
     table = pd.DataFrame(session.execute(query).mappings().all(), columns=FACILITY_COLUMNS)
     audited = [as_utc(moment) if pd.notna(moment) else None for moment in table["audited_at"]]
@@ -245,7 +254,7 @@ def list_component_compliance(
         _audit_state(session, at),
         models.AuditItemResult,
         models.ChecklistItem,
-        models.Facility,
+        settings_at(session, models.Facility, at),
     )
     applicable = r.result != "na"
     value = case(RESULT_VALUE, value=r.result, else_=0.0)
@@ -264,7 +273,7 @@ def list_component_compliance(
         .join(f, f.id == s.c.facility_id)
         .join(r, r.audit_id == s.c.audit_id)
         .join(i, i.id == r.item_id)
-        .where(*_facility_conditions(district, kinds))
+        .where(*_facility_conditions(district, kinds, f))
         .group_by(s.c.facility_id, i.component)
     )
     table = pd.DataFrame(session.execute(query).mappings().all(), columns=COMPLIANCE_COLUMNS)
@@ -321,20 +330,23 @@ def list_findings(
     the page lists. `statuses` picks among overdue / open / closed (empty: all);
     `days_overdue` is 0 unless the action is overdue.
     """
-    finding, f, d = models.AuditFinding, models.Facility, models.District
+    # Actions and facilities as set by `at`: a closing, a new owner or due date, a facility
+    # closed after it are not known yet.
+    finding = settings_at(session, models.AuditFinding, at)
+    f, d = settings_at(session, models.Facility, at), models.District
     a, i = models.Audit, models.ChecklistItem
     unknown = sorted(set(statuses) - set(ACTION_STATUSES))
     if unknown:
         raise ValueError(f"unknown action statuses {unknown}")
-    status = _action_status_column(today)
+    status = _action_status_column(today, finding)
     rank = case(
-        (action_status_clause("overdue", today), 0),
-        (action_status_clause("open", today), 1),
+        (action_status_clause("overdue", today, finding), 0),
+        (action_status_clause("open", today, finding), 1),
         else_=2,
     )
-    conditions = [*_facility_conditions(district, kinds), *_held_by(at)]
+    conditions = [*_facility_conditions(district, kinds, f), *_held_by(at)]
     if statuses:
-        conditions.append(or_(*(action_status_clause(name, today) for name in statuses)))
+        conditions.append(or_(*(action_status_clause(name, today, finding) for name in statuses)))
     if audit_id is not None:
         conditions.append(finding.audit_id == audit_id)
     query = (

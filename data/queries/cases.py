@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 import pandas as pd
 from sqlalchemy import ColumnElement, Float, Numeric, and_, case, cast, func, or_, select, true
@@ -18,7 +19,7 @@ from sqlmodel import Session
 from data import models
 from data.codes import DESIGNATED_HOSPITAL, GENERAL_HOSPITAL, MAP_FACILITY_KINDS, ZONE_LEVELS
 from data.measures.cases import SEVEN_DAYS, daily_series, trailing_average, transmission_chains
-from data.queries.asof import CONTACT_COLUMNS, contacts_at
+from data.queries.asof import CONTACT_COLUMNS, contacts_at, settings_at
 
 # Severities counted as "severe" on the case map (severe and critical cases).
 SEVERE = ("severe", "critical")
@@ -85,9 +86,10 @@ def local_case_conditions(
     start: date | None = None,
     district: str | None = None,
     kinds: tuple[str, ...] | None = None,
+    c: Any = models.Case,
 ) -> list[ColumnElement[bool]]:
-    """SQL conditions of the case filters: local, reported in [start, end], district, kinds."""
-    c = models.Case
+    """SQL conditions of the case filters: local, reported in [start, end], district, kinds
+    (of `c`: the cases, or their settings at a moment, `settings_at`)."""
     conditions: list[ColumnElement[bool]] = [c.source == "local", c.report_date <= end]
     if start is not None:
         conditions.append(c.report_date >= start)
@@ -98,9 +100,8 @@ def local_case_conditions(
     return conditions
 
 
-def in_hospital_on(day: date) -> ColumnElement[bool]:
+def in_hospital_on(day: date, c: Any = models.Case) -> ColumnElement[bool]:
     """SQL condition: the case was in hospital at the end of `day` (admitted, not yet out)."""
-    c = models.Case
     return and_(
         c.report_date <= day,
         or_(
@@ -152,10 +153,9 @@ def get_contact_totals(
     return ContactTotals(*(int(value) for value in row))
 
 
-def _contact_counts(session: Session, at: datetime | None):  # noqa: ANN202
+def _contact_counts(session: Session, at: datetime | None, c: Any = models.Case):  # noqa: ANN202
     """The four contact counts of a case as of `at` (its own columns when they are those),
-    and how to join a query over Case to them."""
-    c = models.Case
+    and how to join a query over Case (`c`) to them."""
     history = contacts_at(session, at)
     if history is None:
         return [getattr(c, name) for name in CONTACT_COLUMNS], lambda query: query
@@ -183,18 +183,18 @@ def get_case_extent(*, session: Session, end: date, district: str | None = None)
     return CaseExtent(int(cases), first, last, *(None if v is None else float(v) for v in box))
 
 
-def zone_active_at(moment: datetime):  # noqa: ANN201 - SQL expression
+def zone_active_at(moment: datetime, z: Any = models.ControlZone):  # noqa: ANN201
     """SQL condition: the zone was imposed by `moment` and not yet lifted."""
-    z = models.ControlZone
     return and_(z.imposed_at <= moment, or_(z.lifted_at.is_(None), z.lifted_at > moment))
 
 
 def count_active_zones(
     *, session: Session, at: datetime, district: str | None = None
 ) -> dict[str, int]:
-    """Zones in force at a moment, by level (every level present, zero when none)."""
-    z = models.ControlZone
-    conditions = [zone_active_at(at)]
+    """Zones in force at a moment, by level (every level present, zero when none), with
+    their levels as set then."""
+    z = settings_at(session, models.ControlZone, at)
+    conditions = [zone_active_at(at, z)]
     if district:
         conditions.append(z.district_code == district)
     rows = session.execute(select(z.level, func.count()).where(*conditions).group_by(z.level)).all()
@@ -232,11 +232,11 @@ def list_zones(
     """Control zones imposed by `at` (only those in force unless `include_lifted`), strictest first.
 
     A lift after `at` is not known yet at `at`: `lifted_at` is empty for it, so a replayed day
-    never shows the future.
+    never shows the future; nor does an edit after `at` of its level, names, size or lift.
     """
-    z, d = models.ControlZone, models.District
+    z, d = settings_at(session, models.ControlZone, at), models.District
     lifted_by_then = and_(z.lifted_at.is_not(None), z.lifted_at <= at)
-    conditions = [z.imposed_at <= at] if include_lifted else [zone_active_at(at)]
+    conditions = [z.imposed_at <= at] if include_lifted else [zone_active_at(at, z)]
     if district:
         conditions.append(z.district_code == district)
     query = (
@@ -303,12 +303,13 @@ def count_local_cases_by_district(
     figure mixes periods.
 
     Every district is listed (zeros when it has no case) unless `district` picks one.
+    Severity and status are as set by `at` (an edit after it is not known yet).
     """
-    c, d = models.Case, models.District
+    c, d = settings_at(session, models.Case, at), models.District
     week_start = today - timedelta(days=6)
     in_range = c.report_date >= start if start is not None else true()
-    hospital = and_(in_range, in_hospital_on(today))
-    contacts, joined = _contact_counts(session, at)
+    hospital = and_(in_range, in_hospital_on(today, c))
+    contacts, joined = _contact_counts(session, at, c)
 
     def total(column: ColumnElement) -> ColumnElement:
         return func.coalesce(func.sum(column).filter(in_range), 0)
@@ -333,7 +334,7 @@ def count_local_cases_by_district(
         .select_from(d)
         .outerjoin(
             c,
-            and_(c.district_code == d.code, *local_case_conditions(end=today, kinds=kinds)),
+            and_(c.district_code == d.code, *local_case_conditions(end=today, kinds=kinds, c=c)),
         )
     )
     query = joined(query).group_by(d.code, d.name_zh, d.name_en).order_by(d.code)
@@ -461,12 +462,14 @@ def list_case_points(
     district: str | None = None,
     kinds: tuple[str, ...] | None = None,
     limit: int = 2000,
+    at: datetime | None = None,
 ) -> pd.DataFrame:
     """The newest `limit` local cases matching the filters, with community-level positions.
 
-    `status` is as of `end`: a case discharged after `end` shows as admitted.
+    `status` is as of `end`: a case discharged after `end` shows as admitted; severity and
+    status are as set by `at` (None: as they are now).
     """
-    c, d = models.Case, models.District
+    c, d = settings_at(session, models.Case, at), models.District
     status = case(
         (and_(c.status == "discharged", c.discharged_date > end), "admitted"), else_=c.status
     )
@@ -486,7 +489,7 @@ def list_case_points(
             c.lat,
         )
         .join(d, d.code == c.district_code)
-        .where(*local_case_conditions(end=end, start=start, district=district, kinds=kinds))
+        .where(*local_case_conditions(end=end, start=start, district=district, kinds=kinds, c=c))
         .order_by(c.report_date.desc(), c.id.desc())
         .limit(limit)
     )
@@ -665,10 +668,11 @@ def list_map_facilities(
     kinds: tuple[str, ...] = MAP_FACILITY_KINDS,
     district: str | None = None,
     limit: int = 3000,
+    at: datetime | None = None,
 ) -> pd.DataFrame:
     """Designated hospitals, quarantine hotels and testing sites not closed (the first `limit`,
-    in that order), for the map."""
-    f, d = models.Facility, models.District
+    in that order), for the map; statuses as set by `at` (None: now)."""
+    f, d = settings_at(session, models.Facility, at), models.District
     conditions = [f.kind.in_(kinds), f.status != "closed"]
     if district:
         conditions.append(f.district_code == district)

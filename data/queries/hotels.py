@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 import pandas as pd
 from sqlalchemy import FromClause, func, select
@@ -29,7 +30,7 @@ from data.measures.hotels import (
     report_status,
     rooms_short,
 )
-from data.queries.asof import hotel_daily_at, hotel_state_at
+from data.queries.asof import hotel_daily_at, hotel_state_at, settings_at
 from data.queries.cases import get_contact_totals
 from data.queries.common import Clock
 from data.timeutil import as_utc, day_bounds_utc
@@ -123,17 +124,20 @@ def _room_sums(s: FromClause):  # noqa: ANN202 - SQL column expressions
     )
 
 
-def _active_hotels():  # noqa: ANN202 - SQL condition
-    f = models.Facility
+def _active_hotels(f: Any):  # noqa: ANN202 - SQL condition
+    """Active hotels, of `models.Facility` or of its settings at a moment (`settings_at`)."""
     return (f.kind == HOTEL, f.status == "active")
 
 
 def get_room_totals(*, session: Session, at: datetime | None = None) -> RoomTotals:
     """City-wide rooms of active hotels: total, occupied, being cleaned (latest reports, now
     or up to `at`)."""
-    f, s = models.Facility, _state(session, at)
+    f, s = settings_at(session, models.Facility, at), _state(session, at)
     row = session.execute(
-        select(*_room_sums(s)).select_from(s).join(f, f.id == s.c.hotel_id).where(*_active_hotels())
+        select(*_room_sums(s))
+        .select_from(s)
+        .join(f, f.id == s.c.hotel_id)
+        .where(*_active_hotels(f))
     ).one()
     return RoomTotals(*(int(value) for value in row))
 
@@ -142,12 +146,12 @@ def _room_totals_by_cohort(
     session: Session, at: datetime | None = None
 ) -> dict[str | None, RoomTotals]:
     """Rooms of active hotels per cohort served; None for hotels with no cohort set."""
-    f, s = models.Facility, _state(session, at)
+    f, s = settings_at(session, models.Facility, at), _state(session, at)
     rows = session.execute(
         select(f.cohort, *_room_sums(s))
         .select_from(s)
         .join(f, f.id == s.c.hotel_id)
-        .where(*_active_hotels())
+        .where(*_active_hotels(f))
         .group_by(f.cohort)
     ).all()
     return {cohort: RoomTotals(*(int(value) for value in values)) for cohort, *values in rows}
@@ -164,9 +168,10 @@ def list_room_totals_by_cohort(
     return totals
 
 
-def count_hotels_by_status(*, session: Session) -> dict[str, int]:
-    """Quarantine hotels by status: active, standby, closed (every status present)."""
-    f = models.Facility
+def count_hotels_by_status(*, session: Session, at: datetime | None = None) -> dict[str, int]:
+    """Quarantine hotels by status: active, standby, closed (every status present), now or
+    as set at `at`."""
+    f = settings_at(session, models.Facility, at)
     rows = session.execute(
         select(f.status, func.count()).where(f.kind == HOTEL).group_by(f.status)
     ).all()
@@ -184,7 +189,11 @@ def list_hotels(
 ) -> pd.DataFrame:
     """Every quarantine hotel with its latest report, today's flows and report status, as of
     the clock's moment."""
-    f, s, d = models.Facility, hotel_state_at(session, clock.now), models.District
+    f, s, d = (
+        settings_at(session, models.Facility, clock.now),
+        hotel_state_at(session, clock.now),
+        models.District,
+    )
     query = (
         select(
             f.id.label("hotel_id"),
@@ -262,13 +271,13 @@ def list_net_intake_by_day(
 ) -> pd.DataFrame:
     """Per day and cohort, active hotels' intake minus discharges (days with reports only),
     as reported up to `at` (everything reported when None)."""
-    f = models.Facility
+    f = settings_at(session, models.Facility, at)
     h = models.HotelDaily.__table__ if at is None else hotel_daily_at(session, at)
     query = (
         select(h.c.day, f.cohort, func.sum(h.c.intake - h.c.discharges).label("net"))
         .select_from(h)
         .join(f, f.id == h.c.hotel_id)
-        .where(*_active_hotels(), h.c.day >= start, h.c.day <= end)
+        .where(*_active_hotels(f), h.c.day >= start, h.c.day <= end)
         .group_by(h.c.day, f.cohort)
         .order_by(h.c.day, f.cohort)
     )

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -29,7 +30,7 @@ from data.measures.supplies import (
     supply_band,
     supply_level,
 )
-from data.queries.asof import stock_daily_at, stock_state_at
+from data.queries.asof import settings_at, stock_daily_at, stock_state_at
 from data.timeutil import as_utc, day_start_utc
 
 LINE_COLUMNS = [
@@ -106,26 +107,32 @@ HISTORY_COLUMNS = ["day", "on_hand", "consumed", "received", "reorder_level"]
 _LEVEL_RANK = {level: rank for rank, level in enumerate(SUPPLY_LEVELS)}
 
 
-def _filters(categories: Sequence[str], districts: Sequence[str], kinds: Sequence[str]) -> list:
-    """WHERE conditions for the page's filters; an empty choice means all."""
+def _filters(
+    categories: Sequence[str],
+    districts: Sequence[str],
+    kinds: Sequence[str],
+    f: Any = models.Facility,
+) -> list:
+    """WHERE conditions for the page's filters (over facilities `f`: the table, or as set at
+    a moment); an empty choice means all."""
     conditions = []
     if categories:
         conditions.append(models.SupplyItem.category.in_(tuple(categories)))
     if districts:
-        conditions.append(models.Facility.district_code.in_(tuple(districts)))
+        conditions.append(f.district_code.in_(tuple(districts)))
     if kinds:
-        conditions.append(models.Facility.kind.in_(tuple(kinds)))
+        conditions.append(f.kind.in_(tuple(kinds)))
     return conditions
 
 
-def _line_names(s: FromClause, query: Select) -> Select:
-    """Join a query over StockState (`s`, now or at a moment) to its item, location and
-    district."""
+def _line_names(s: FromClause, query: Select, f: Any) -> Select:
+    """Join a query over StockState (`s`, now or at a moment) to its item, location (`f`,
+    now or as set at a moment) and district."""
     return (
         query.select_from(s)
         .join(models.SupplyItem, models.SupplyItem.id == s.c.item_id)
-        .join(models.Facility, models.Facility.id == s.c.location_id)
-        .join(models.District, models.District.code == models.Facility.district_code)
+        .join(f, f.id == s.c.location_id)
+        .join(models.District, models.District.code == f.district_code)
     )
 
 
@@ -262,9 +269,10 @@ def _count_times(
     )
 
 
-def _location_names(session: Session) -> pd.DataFrame:
-    """Kind, names and district of every location that holds stock."""
-    f, d = models.Facility, models.District
+def _location_names(session: Session, at: datetime | None) -> pd.DataFrame:
+    """Kind, names (as set at `at`; None: now) and district of every location that holds
+    stock."""
+    f, d = settings_at(session, models.Facility, at), models.District
     query = (
         select(f.id, f.code, f.kind, f.name_zh, f.name_en, f.district_code, d.name_zh, d.name_en)
         .join(d, d.code == f.district_code)
@@ -316,7 +324,7 @@ def list_stock_lines(
         query = query.join(models.Facility, models.Facility.id == s.c.location_id)
     figures = _frame(session.execute(query).all(), FIGURE_COLUMNS)
     lines = figures.merge(_item_names(session), on="item_id", how="left").merge(
-        _location_names(session), on="location_id", how="left"
+        _location_names(session, at), on="location_id", how="left"
     )[LINE_COLUMNS]
     lines["first_count_day"] = [_as_date(day) for day in lines["first_count_day"].tolist()]
     lines["last_count_day"] = [_as_date(day) for day in lines["last_count_day"].tolist()]
@@ -415,6 +423,7 @@ def list_stock_outs(
     """Lines at zero now or on some day of the last 30, with their days at zero (as counted
     up to `at`, a moment of `today`; None: everything counted)."""
     s, daily = _state(session, at), _daily(session, at)
+    f = settings_at(session, models.Facility, at)
     start = today - timedelta(days=STOCK_OUT_WINDOW_DAYS - 1)
     # A day is "at zero" when its last count was zero; days without a count are not guessed.
     zero_days = (
@@ -438,9 +447,9 @@ def list_stock_outs(
                 models.SupplyItem.unit_zh,
                 models.SupplyItem.unit_en,
                 s.c.location_id,
-                models.Facility.kind.label("location_kind"),
-                models.Facility.name_zh.label("location_name_zh"),
-                models.Facility.name_en.label("location_name_en"),
+                f.kind.label("location_kind"),
+                f.name_zh.label("location_name_zh"),
+                f.name_en.label("location_name_en"),
                 models.District.name_zh.label("district_name_zh"),
                 models.District.name_en.label("district_name_en"),
                 s.c.on_hand,
@@ -449,14 +458,15 @@ def list_stock_outs(
                 func.coalesce(zero_days.c.days_at_zero, 0).label("days_at_zero"),
                 zero_days.c.last_day_at_zero,
             ),
+            f,
         )
         .outerjoin(
             zero_days,
             and_(zero_days.c.item_id == s.c.item_id, zero_days.c.location_id == s.c.location_id),
         )
-        .where(*_filters(categories, districts, kinds))
+        .where(*_filters(categories, districts, kinds, f))
         .where((s.c.on_hand == 0) | (zero_days.c.days_at_zero > 0))
-        .order_by(models.SupplyItem.code, models.Facility.code)
+        .order_by(models.SupplyItem.code, f.code)
     )
     outs = pd.DataFrame(session.execute(query).mappings().all(), columns=STOCK_OUT_COLUMNS)
     outs["at_zero_now"] = outs["at_zero_now"].astype(bool)
@@ -479,7 +489,8 @@ def list_line_history(
 ) -> pd.DataFrame:
     """One line's days from `start` to `end`: the day's last on hand, use and deliveries
     (as counted up to `at`, a moment of `end`; None: everything counted)."""
-    daily, s = _daily(session, at), models.StockState
+    # The reorder level as set by `at` (an edit after it is not known yet).
+    daily, s = _daily(session, at), settings_at(session, models.StockState, at)
     query = (
         select(
             daily.c.day,

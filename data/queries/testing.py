@@ -26,7 +26,7 @@ from data.measures.testing import (
     round_outlook,
     stale_flags,
 )
-from data.queries.asof import site_state_at, testing_hourly_at
+from data.queries.asof import settings_at, site_state_at, testing_hourly_at
 from data.timeutil import as_utc
 
 ROUND_COLUMNS = [
@@ -95,7 +95,8 @@ def list_round_totals(
 ) -> pd.DataFrame:
     """Each round with its totals (reported up to `as_of` if given); only rounds under way at
     a moment if asked."""
-    r, d = models.TestingRound, models.District
+    # Targets, starts and deadlines as set by `as_of` (an edit after it is not known yet).
+    r, d = settings_at(session, models.TestingRound, as_of), models.District
     h = _hourly(session, as_of)
     totals = (
         select(
@@ -155,7 +156,7 @@ def _completion_moments(session: Session, now: datetime) -> dict[int, datetime]:
     The hourly rollup finds the hour; that hour's reports of the round, in time order, find
     the report (by the round/time index).
     """
-    h, r = _hourly(session, now), models.TestingRound
+    h, r = _hourly(session, now), settings_at(session, models.TestingRound, now)
     running = (
         select(
             h.c.round_id,
@@ -353,7 +354,11 @@ def list_site_status(
     A site that has never reported (by `now`) counts as closed and stale. Only the districts
     given, if any.
     """
-    f, s, d = models.Facility, site_state_at(session, now), models.District
+    f, s, d = (
+        settings_at(session, models.Facility, now),
+        site_state_at(session, now),
+        models.District,
+    )
     query = (
         select(
             f.id.label("site_id"),

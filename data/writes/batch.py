@@ -36,6 +36,7 @@ from data.writes.errors import (
     WriteError,
 )
 from data.writes.permissions import allowed, authorize, authorize_role
+from data.writes.revisions import keep_replaced
 from data.writes.rules import Context, Spec, check_row, check_rows
 from data.writes.unit import unit_of_work
 
@@ -451,7 +452,9 @@ def _not_replaceable(
 
 
 def _replace(session: Session, entity: Entity, changes: list[tuple[dict, dict, int]]) -> None:
-    """Write the new values of stored records (raising their versions)."""
+    """Write the new values of stored records (raising their versions), keeping the settings
+    they replace."""
+    keep_replaced(session, entity.model, ((old, row) for old, row, _ in changes))
     table = entity.model.__table__
     names = sorted(entity.spec.names - set(entity.natural_key))
     values: dict[str, Any] = {name: bindparam(f"new_{name}") for name in names}
@@ -579,6 +582,8 @@ def edit_record(
                 problems = [p.at_row(None) for p in entity.check(session, [clean], [0])]
         if problems:
             raise InvalidRecord(*problems)
+        keys = {column.key: getattr(record, column.key) for column in model.__mapper__.primary_key}
+        keep_replaced(session, model, [({**stored, **keys}, {n: clean[n] for n in changes})])
         for name in changes:
             setattr(record, name, clean[name])
         record.version = expected_version + 1

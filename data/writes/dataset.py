@@ -20,6 +20,7 @@ from data.writes.users import remove_demo_accounts
 
 # Children before parents, so that deleting never breaks a foreign key.
 OPERATIONAL_TABLES: tuple[type[SQLModel], ...] = (
+    *(revision for revision, _ in models.REVISIONS.values()),
     models.AuditFinding,
     models.AuditItemResult,
     models.FacilityAuditState,
