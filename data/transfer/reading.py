@@ -5,8 +5,9 @@ content is not what its name says (a picture named .csv, a CSV named .xlsx, an o
 when its text is neither UTF-8 (with or without a byte-order mark) nor GB18030 (of which
 GBK is a part: what Chinese Excel writes by default), when it is empty or holds only its
 header, or when its header is not one row of known column names. Rows stream in chunks,
-numbered as the spreadsheet numbers them (the header is row 1), so memory stays bounded
-for a file of a million rows.
+a column at a time (so that the importer reads each column's texts in one pass), numbered
+as the spreadsheet numbers them (the header is row 1), so memory stays bounded for a file
+of a million rows.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import csv
 import io
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import IO, Any
 
@@ -43,11 +44,26 @@ class UnreadableFile(Exception):
 
 
 @dataclass
+class Chunk:
+    """Consecutive rows of a file, a column at a time: `cells[c][i]` is row `numbers[i]`'s
+    cell in column c (None where the row is shorter than the header)."""
+
+    numbers: list[int]
+    cells: list[Sequence[Any]]  # one per column, in the file's order
+    problems: list[Problem]  # rows refused as they were read (cells beyond the header)
+
+    @property
+    def size(self) -> int:
+        """Rows read, the refused ones included."""
+        return len(self.numbers) + len(self.problems)
+
+
+@dataclass
 class Table:
-    """A file's header, matched to columns, and its rows as (row number, {column: cell})."""
+    """A file's header, matched to columns, and its rows in chunks."""
 
     columns: list[str]  # column names, in the file's order
-    rows: Iterator[list[tuple[int, dict[str, Any]]]]  # chunks
+    rows: Iterator[Chunk]
     total: int | None  # rows expected (for a progress bar), when known
     encoding: str | None  # CSV only
 
@@ -116,23 +132,33 @@ def _csv_table(stream: IO[bytes], kind: Kind) -> Table:
     header = next(reader, None)
     columns = match_header(kind, header or [])
 
-    def chunks() -> Iterator[list[tuple[int, dict[str, Any]]]]:
-        chunk: list[tuple[int, dict[str, Any]]] = []
+    def chunks() -> Iterator[Chunk]:
         width = len(columns)
+        numbers: list[int] = []
+        records: list[list[str]] = []
+        problems: list[Problem] = []
         try:
             for number, cells in enumerate(reader, start=2):
-                if len(cells) > width and any(cell.strip() for cell in cells[width:]):
-                    extra = Problem("extra_cells", None, number, {"count": len(cells) - width})
-                    chunk.append((number, {"_problem": extra}))
-                elif any(cells):
-                    chunk.append((number, dict(zip(columns, cells, strict=False))))
-                if len(chunk) >= CHUNK_ROWS:
-                    yield chunk
-                    chunk = []
+                if len(cells) != width:
+                    if len(cells) > width and any(cell.strip() for cell in cells[width:]):
+                        extra = Problem("extra_cells", None, number, {"count": len(cells) - width})
+                        problems.append(extra)
+                        continue
+                    if not any(cells):
+                        continue
+                    # Short rows lack their last cells; blank cells beyond the header go.
+                    cells = cells[:width] + [None] * (width - len(cells))
+                elif not any(cells):
+                    continue
+                numbers.append(number)
+                records.append(cells)
+                if len(records) + len(problems) >= CHUNK_ROWS:
+                    yield _chunk(numbers, records, problems, width)
+                    numbers, records, problems = [], [], []
         except csv.Error as error:
             raise UnreadableFile("csv", reason=str(error)) from None
-        if chunk:
-            yield chunk
+        if records or problems:
+            yield _chunk(numbers, records, problems, width)
 
     return Table(columns, _not_empty(chunks()), max(lines - 1, 1), encoding)
 
@@ -159,27 +185,38 @@ def _xlsx_table(stream: IO[bytes], kind: Kind) -> Table:
     columns = match_header(kind, ["" if cell is None else str(cell) for cell in header])
     total = sheet.max_row - 1 if isinstance(sheet.max_row, int) and sheet.max_row > 1 else None
 
-    def chunks() -> Iterator[list[tuple[int, dict[str, Any]]]]:
-        chunk: list[tuple[int, dict[str, Any]]] = []
+    def chunks() -> Iterator[Chunk]:
         width = len(columns)
+        numbers: list[int] = []
+        records: list[Sequence[Any]] = []
+        problems: list[Problem] = []
         try:
             for number, cells in enumerate(rows, start=2):
                 if len(cells) > width and any(_filled(cell) for cell in cells[width:]):
                     extra = Problem("extra_cells", None, number, {"count": len(cells) - width})
-                    chunk.append((number, {"_problem": extra}))
+                    problems.append(extra)
                 elif any(_filled(cell) for cell in cells):
-                    chunk.append((number, dict(zip(columns, cells, strict=False))))
-                if len(chunk) >= CHUNK_ROWS:
-                    yield chunk
-                    chunk = []
+                    numbers.append(number)
+                    records.append(tuple(cells[:width]) + (None,) * (width - len(cells)))
+                if len(records) + len(problems) >= CHUNK_ROWS:
+                    yield _chunk(numbers, records, problems, width)
+                    numbers, records, problems = [], [], []
         except Exception as error:  # noqa: BLE001 - a broken sheet part mid-way
             raise UnreadableFile("bad_xlsx", reason=type(error).__name__) from None
         finally:
             workbook.close()
-        if chunk:
-            yield chunk
+        if records or problems:
+            yield _chunk(numbers, records, problems, width)
 
     return Table(columns, _not_empty(chunks()), total, None)
+
+
+def _chunk(
+    numbers: list[int], records: list[Sequence[Any]], problems: list[Problem], width: int
+) -> Chunk:
+    """Rows of `width` cells each, turned into columns."""
+    cells = list(zip(*records, strict=True)) if records else [() for _ in range(width)]
+    return Chunk(numbers, cells, problems)
 
 
 def _filled(cell: Any) -> bool:

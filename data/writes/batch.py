@@ -24,7 +24,7 @@ from sqlalchemy import bindparam, select, update
 from sqlmodel import Session, SQLModel
 
 from data.writes.actor import Actor
-from data.writes.bulk import CHUNK, insert_returning_ids
+from data.writes.bulk import CHUNK, fewer_collections, insert_returning_ids
 from data.writes.changelog import as_json, log_batch, log_inserted, log_record, log_updates
 from data.writes.compact import SeenKeys, WrittenRows
 from data.writes.errors import (
@@ -265,7 +265,7 @@ def _write_batch(
     context = context or Context.current()
     unique = [name for name in entity.unique if not (upsert and (name,) == entity.natural_key)]
     outcome = BatchOutcome()
-    with unit_of_work(session), batch_facts(session):
+    with unit_of_work(session), batch_facts(session), fewer_collections():
         kept: list[dict] = []
         replaced_old: list[dict] = []
         replaced_new: list[dict] = []
