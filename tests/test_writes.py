@@ -827,3 +827,43 @@ def test_bulk_inserts_give_left_out_columns_their_defaults(session: Session) -> 
     assert [(r.reported_at, r.is_open, r.sampled, r.round_id) for r in stored] == [
         (at(f"2021-05-27 0{n}:00"), True, 0, None) for n in range(3)
     ]
+
+
+def test_bulk_inserts_store_rows_that_leave_out_different_columns(session: Session) -> None:
+    """On SQLite (straight through the driver, a column at a time) rows of one insert need
+    not name the same columns: one a row leaves out is stored as SQLAlchemy would store it
+    (its default, or NULL), the others' values as given."""
+    from data.writes.bulk import insert_returning_ids
+
+    if session.get_bind().dialect.name != "sqlite":
+        pytest.skip("SQLAlchemy's executemany on PostgreSQL takes rows of the same columns")
+
+    site = make_facility(session, kind="testing_site")
+    rounds = make_round(session, district_code=site.district_code)
+    rows = [
+        {"site_id": site.id, "round_id": rounds.id, "reported_at": at("2021-05-27 01:00")},
+        {"site_id": site.id, "reported_at": at("2021-05-27 02:00"), "is_open": False},
+    ]
+    ids = insert_returning_ids(session, models.TestingSiteReport, rows)
+    session.commit()
+    stored = [session.get(models.TestingSiteReport, new_id) for new_id in ids]
+    assert [(r.reported_at, r.round_id, r.is_open, r.sampled) for r in stored] == [
+        (at("2021-05-27 01:00"), rounds.id, True, 0),
+        (at("2021-05-27 02:00"), None, False, 0),
+    ]
+
+
+def test_a_batch_collects_garbage_rarely_and_sets_the_collector_back_after() -> None:
+    """While batches run (two sessions of the app at once), the collector's first threshold
+    is raised; the last batch to end, refused or not, sets it back."""
+    import gc
+
+    from data.writes.bulk import BATCH_GC_THRESHOLD, fewer_collections
+
+    before = gc.get_threshold()
+    with fewer_collections():
+        assert gc.get_threshold() == (BATCH_GC_THRESHOLD, *before[1:])
+        with pytest.raises(RuntimeError), fewer_collections():
+            raise RuntimeError("a refused batch")
+        assert gc.get_threshold() == (BATCH_GC_THRESHOLD, *before[1:])  # the first runs on
+    assert gc.get_threshold() == before

@@ -19,7 +19,10 @@ import re
 import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from itertools import compress, islice
 from typing import IO, Any
+
+import pandas as pd
 
 from data.transfer.kinds import Kind
 from data.writes.errors import Problem
@@ -134,33 +137,76 @@ def _csv_table(stream: IO[bytes], kind: Kind) -> Table:
 
     def chunks() -> Iterator[Chunk]:
         width = len(columns)
-        numbers: list[int] = []
-        records: list[list[str]] = []
-        problems: list[Problem] = []
+        first = 2  # the number of the next row (the header is row 1)
+        text.seek(0)
+        frames = pd.read_csv(
+            text,
+            sep=delimiter,
+            header=None,
+            dtype=str,
+            na_filter=False,
+            skip_blank_lines=False,
+            chunksize=CHUNK_ROWS,
+            engine="c",
+        )
         try:
-            for number, cells in enumerate(reader, start=2):
-                if len(cells) != width:
-                    if len(cells) > width and any(cell.strip() for cell in cells[width:]):
-                        extra = Problem("extra_cells", None, number, {"count": len(cells) - width})
-                        problems.append(extra)
-                        continue
-                    if not any(cells):
-                        continue
-                    # Short rows lack their last cells; blank cells beyond the header go.
-                    cells = cells[:width] + [None] * (width - len(cells))
-                elif not any(cells):
-                    continue
-                numbers.append(number)
-                records.append(cells)
-                if len(records) + len(problems) >= CHUNK_ROWS:
-                    yield _chunk(numbers, records, problems, width)
-                    numbers, records, problems = [], [], []
+            for frame in frames:
+                if first == 2 and not frame.index.empty and frame.index[0] == 0:
+                    frame = frame.iloc[1:]  # the header
+                chunk = _frame_chunk(frame, first, width)
+                if chunk.size:
+                    yield chunk
+                first += len(frame)
+            return
+        except pd.errors.ParserError:
+            pass  # rows of more cells than the header: the csv module names each of them
+        text.seek(0)
+        reader = csv.reader(text, delimiter=delimiter)
+        next(islice(reader, first - 1, first - 1), None)  # the header and the rows yielded
+        try:
+            while block := list(islice(reader, CHUNK_ROWS)):
+                chunk = _csv_chunk(block, first, width)
+                if chunk.size:
+                    yield chunk
+                first += len(block)
         except csv.Error as error:
             raise UnreadableFile("csv", reason=str(error)) from None
-        if records or problems:
-            yield _chunk(numbers, records, problems, width)
 
     return Table(columns, _not_empty(chunks()), max(lines - 1, 1), encoding)
+
+
+def _frame_chunk(frame: pd.DataFrame, first: int, width: int) -> Chunk:
+    """Rows `first`, `first` + 1, ... of a CSV file read by pandas' C parser (every cell a
+    text, "" for a cell a short row lacks), as `_csv_chunk` would give them."""
+    if frame.shape[1] != width:  # blank header cells at the end: rows may fill them
+        return _csv_chunk(list(map(list, frame.itertuples(index=False))), first, width)
+    numbers = range(first, first + len(frame))
+    filled = frame.ne("").to_numpy().any(axis=1)
+    if filled.all():
+        return Chunk(list(numbers), [frame[c].tolist() for c in frame.columns], [])
+    frame = frame[filled]
+    return Chunk(list(compress(numbers, filled)), [frame[c].tolist() for c in frame.columns], [])
+
+
+def _csv_chunk(block: list[list[str]], first: int, width: int) -> Chunk:
+    """Rows `first`, `first` + 1, ... of a CSV file: blank rows left out, rows with cells
+    beyond the header refused (blank cells there are let go), short rows filled with None."""
+    if all(len(cells) == width for cells in block):  # as a spreadsheet writes them
+        filled = list(map(any, block))
+        if all(filled):
+            return _chunk(list(range(first, first + len(block))), block, [], width)
+        numbers = list(compress(range(first, first + len(block)), filled))
+        return _chunk(numbers, list(compress(block, filled)), [], width)
+    numbers: list[int] = []
+    records: list[list[str | None]] = []
+    problems: list[Problem] = []
+    for number, cells in enumerate(block, start=first):
+        if len(cells) > width and any(cell.strip() for cell in cells[width:]):
+            problems.append(Problem("extra_cells", None, number, {"count": len(cells) - width}))
+        elif any(cells):
+            numbers.append(number)
+            records.append(cells[:width] + [None] * (width - len(cells)))
+    return _chunk(numbers, records, problems, width)
 
 
 # --- Excel -----------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Boolean, Date, DateTime, func, insert, select
@@ -155,20 +156,20 @@ def _sqlite_insert(session: Session, table: Any, rows: list[dict], ids: list[int
     names += list(defaults)
     columns += [table.c[name] for name in defaults]
     fixed = {name: default.arg for name, default in defaults.items()}
-    convert = [(index, _sqlite_value(column)) for index, column in enumerate(columns)]
-    convert = [(index, how) for index, how in convert if how is not None]
+    convert = {name: _sqlite_value(column) for name, column in zip(names, columns, strict=True)}
     quoted = ", ".join(f'"{name}"' for name in names)
     marks = ", ".join("?" for _ in names)
     statement = f'INSERT INTO "{table.name}" ({quoted}) VALUES ({marks})'
-    getters = names[1:]
     connection = session.connection()
     for start in range(0, len(rows), CHUNK):
-        part = []
-        for row, new_id in zip(
-            rows[start : start + CHUNK], ids[start : start + CHUNK], strict=True
-        ):
-            values = [new_id, *(row.get(name, fixed.get(name)) for name in getters)]
-            for index, how in convert:
-                values[index] = how(values[index])
-            part.append(tuple(values))
-        connection.exec_driver_sql(statement, part)
+        part = rows[start : start + CHUNK]
+        # A column at a time: C-speed gets and one zip instead of a tuple built per row.
+        values: list[list[Any]] = [ids[start : start + CHUNK]]
+        for name in names[1:]:
+            try:
+                column = list(map(itemgetter(name), part))
+            except KeyError:  # rows that leave the column out: its default
+                column = [row.get(name, fixed.get(name)) for row in part]
+            how = convert[name]
+            values.append(column if how is None else list(map(how, column)))
+        connection.exec_driver_sql(statement, list(zip(*values, strict=True)))
