@@ -422,10 +422,13 @@ def _stored_by_key(session: Session, entity: Entity, rows: list[dict]) -> dict[t
     firsts = sorted({key[0] for key in wanted})
     found: dict[tuple, dict] = {}
     connection = session.connection()  # Core: no ORM work per statement (ten per chunk)
+    # One statement, compiled once, for every part (its list is a parameter, not literals).
+    query = select(*columns).where(
+        table.c[first].in_(bindparam("firsts", expanding=True)), *conditions
+    )
     for start in range(0, len(firsts), 1_000):
         part = firsts[start : start + 1_000]
-        query = select(*columns).where(table.c[first].in_(part), *conditions)
-        for record in connection.execute(query):
+        for record in connection.execute(query, {"firsts": part}):
             values = dict(zip(names, record))  # noqa: B905 - one value per column
             key = key_of(values)
             if key in wanted:
