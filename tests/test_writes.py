@@ -867,3 +867,19 @@ def test_a_batch_collects_garbage_rarely_and_sets_the_collector_back_after() -> 
             raise RuntimeError("a refused batch")
         assert gc.get_threshold() == (BATCH_GC_THRESHOLD, *before[1:])  # the first runs on
     assert gc.get_threshold() == before
+
+
+def test_a_batch_on_sqlite_has_a_larger_page_cache_and_sets_it_back(session: Session) -> None:
+    from data.writes.bulk import SQLITE_BATCH_CACHE_KIB, larger_page_cache
+
+    def cache_size() -> int:
+        return session.connection().exec_driver_sql("PRAGMA cache_size").scalar()
+
+    if session.get_bind().dialect.name != "sqlite":
+        with larger_page_cache(session):  # nothing to set on PostgreSQL
+            assert session.execute(text("SELECT 1")).scalar() == 1
+        return
+    before = cache_size()
+    with larger_page_cache(session):
+        assert cache_size() == -SQLITE_BATCH_CACHE_KIB
+    assert cache_size() == before == -2000

@@ -401,16 +401,18 @@ def _resolve_rounds(session: Session, columns: Columns, cache: dict) -> None:
     if "round_no" not in columns or "site_code" not in columns:
         return
     numbers = columns["round_no"]
-    if any(type(number) is float for number in numbers):  # 1.0 from a spreadsheet
+    given = set(numbers)
+    if any(type(number) is float for number in given):  # 1.0 from a spreadsheet
         numbers = columns["round_no"] = [
             int(n) if type(n) is float and n.is_integer() else n for n in numbers
         ]
+        given = set(numbers)
+    given.difference_update((EMPTY, ""))
     sites = cache["site_code"]
-    wanted = set()
-    for code, number in set(zip(columns["site_code"], numbers, strict=True)):
-        site = sites.get(code) if code is not EMPTY else None
-        if site is not None and number is not EMPTY and number != "":
-            wanted.add((site[1], number))
+    # Every district of the chunk's sites with every round number it gives: a few keys more
+    # than the rows name (looked up once), instead of a key per row.
+    districts = {site[1] for code in set(columns["site_code"]) if (site := sites.get(code))}
+    wanted = {(district, number) for district in districts for number in given}
     missing = {key for key in wanted - rounds.keys() if isinstance(key[1], int)}
     if missing:
         found = round_by_number(session, missing)
