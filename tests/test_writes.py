@@ -883,3 +883,40 @@ def test_a_batch_on_sqlite_has_a_larger_page_cache_and_sets_it_back(session: Ses
     with larger_page_cache(session):
         assert cache_size() == -SQLITE_BATCH_CACHE_KIB
     assert cache_size() == before == -2000
+
+
+class _Tied:
+    """A key whose hash every other _Tied shares (equal only by name)."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __hash__(self) -> int:
+        return 7
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Tied) and other.name == self.name
+
+
+def test_keys_met_before_are_found_by_the_row_that_gave_them_first() -> None:
+    from data.writes.compact import SeenKeys
+
+    seen = SeenKeys()
+    assert seen.first_rows([("a", 1), ("b", 1), ("a", 1)], [2, 3, 4]) == [None, None, 2]
+    assert seen.first_rows([("b", 1), ("c", 1), ("c", 1), ("a", 1)], [5, 6, 7, 8]) == [
+        3,
+        None,
+        6,
+        2,
+    ]
+    for chunk in range(5):  # sorted runs, merged as they grow
+        start = 100 + 10 * chunk
+        keys = [("n", start + i) for i in range(10)]
+        assert seen.first_rows(keys, list(range(start, start + 10))) == [None] * 10
+    assert seen.first_rows([("n", 100), ("n", 149), ("d", 1)], [200, 201, 202]) == [100, 149, None]
+    assert len(seen) == 54
+    # Within a chunk keys are compared exactly; against earlier chunks by their hash, so a
+    # different key with an earlier key's hash is refused as repeated, never let through.
+    tied = SeenKeys()
+    assert tied.first_rows([_Tied("x"), _Tied("y"), _Tied("x")], [2, 3, 4]) == [None, None, 2]
+    assert tied.first_rows([_Tied("z")], [5]) == [2]
