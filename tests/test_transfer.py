@@ -479,3 +479,101 @@ def test_hotels_stock_cases_and_zones_import_and_round_trip(session, tmp_path) -
             "District cannot be changed by an import (stored: 440103; the file has 440104)",
         )
     ]
+
+
+# --- Large files: chunks, the two CSV readers, codes looked up a chunk at a time -----------
+
+RAGGED = (
+    "LW-001,1,2021-05-27 09:00,是,120,100,1\n"  # row 2
+    "\n"  # row 3: blank, left out
+    "LW-002,,2021-05-27 09:30,yes,80,80,0\n"  # row 4: no round
+    "LW-001,1,2021-05-27 10:00,是,5,0,0,note\n"  # row 5: a cell beyond the header
+    "LW-002,1,2021-05-27 13:00,是,5\n"  # row 6: short (results and positives left out)
+    "LW-404,1,2021-05-27 14:00,是,-1,0,0\n"  # row 7: unknown site, negative count
+    ",,,,,,\n"  # row 8: blank cells only, left out
+    "LW-001,1,2021-05-27 15:00,否,0,0,0\n"  # row 9
+)
+
+
+def _chunked_rows(path: Path) -> list[tuple]:
+    from data.transfer.kinds import KINDS
+    from data.transfer.reading import open_table
+
+    with path.open("rb") as stream:
+        table = open_table(stream, path.name, KINDS["site-reports"])
+        found = []
+        for chunk in table.rows:
+            found.extend(zip(chunk.numbers, zip(*chunk.cells, strict=True), strict=True))
+            found.extend((p.row, p.code) for p in chunk.problems)
+    return sorted(found, key=lambda row: row[0])
+
+
+@pytest.mark.parametrize("chunk_rows", [2, 3, 10_000])
+def test_rows_keep_their_spreadsheet_numbers_whichever_reader_reads_them(
+    tmp_path, monkeypatch, chunk_rows
+) -> None:
+    """pandas' C parser reads a CSV until a row has more cells than the header; from that
+    chunk on the csv module reads it, numbering on from the rows already read."""
+    from data.transfer import reading
+
+    monkeypatch.setattr(reading, "CHUNK_ROWS", chunk_rows)
+    rows = _chunked_rows(_write(tmp_path / "ragged.csv", EN_HEADER + RAGGED))
+    # A short row's missing cells are "" (pandas) or None (csv module): both empty.
+    assert [(n, tuple(c or "" for c in cells)) if n != 5 else (n, cells) for n, cells in rows] == [
+        (2, ("LW-001", "1", "2021-05-27 09:00", "是", "120", "100", "1")),
+        (4, ("LW-002", "", "2021-05-27 09:30", "yes", "80", "80", "0")),
+        (5, "extra_cells"),
+        (6, ("LW-002", "1", "2021-05-27 13:00", "是", "5", "", "")),
+        (7, ("LW-404", "1", "2021-05-27 14:00", "是", "-1", "0", "0")),
+        (9, ("LW-001", "1", "2021-05-27 15:00", "否", "0", "0", "0")),
+    ]
+    regular = EN_HEADER + RAGGED.replace(",note", "")
+    assert [n for n, _ in _chunked_rows(_write(tmp_path / "regular.csv", regular))] == [
+        2,
+        4,
+        5,
+        6,
+        7,
+        9,
+    ]
+
+
+@pytest.mark.parametrize("chunk_rows", [2, 10_000])
+def test_a_ragged_file_in_chunks_names_its_bad_rows_and_writes_nothing(
+    session, sites, tmp_path, monkeypatch, chunk_rows
+) -> None:
+    from data.transfer import reading
+
+    monkeypatch.setattr(reading, "CHUNK_ROWS", chunk_rows)
+    with pytest.raises(InvalidRecord) as refused:
+        _import(session, _write(tmp_path / "ragged.csv", EN_HEADER + RAGGED))
+    assert [_seen(p, "en") for p in refused.value.problems] == [
+        (5, "", "The row has 1 more cells than the header"),
+        (7, "site code", "There is no record LW-404 among facilities"),
+        (7, "sampled", "Sampled cannot be negative (-1)"),
+    ]
+    assert _count(session, models.TestingSiteReport) == 0
+
+
+def test_a_file_read_in_chunks_stores_what_each_row_says(
+    session, sites, tmp_path, monkeypatch
+) -> None:
+    """Chunks of two rows: codes are looked up per chunk, empty and missing cells take the
+    write side's defaults, and a chunk with an unknown code does not stop the others."""
+    from data.transfer import reading
+
+    monkeypatch.setattr(reading, "CHUNK_ROWS", 2)
+    good = RAGGED.replace(",note", "").replace(
+        "LW-404,1,2021-05-27 14:00,是,-1", "LW-002,1,2021-05-27 14:00,是,1"
+    )
+    result = _import(session, _write(tmp_path / "good.csv", EN_HEADER + good))
+    assert (result.rows, result.inserted) == (6, 6)
+    round_id = session.execute(select(models.TestingRound.id)).scalar_one()
+    assert _reports(session) == [
+        ("LW-001", at("2021-05-27 01:00"), 120, 100, 1, True, round_id),
+        ("LW-001", at("2021-05-27 02:00"), 5, 0, 0, True, round_id),
+        ("LW-001", at("2021-05-27 07:00"), 0, 0, 0, False, round_id),
+        ("LW-002", at("2021-05-27 01:30"), 80, 80, 0, True, None),
+        ("LW-002", at("2021-05-27 05:00"), 5, 0, 0, True, round_id),
+        ("LW-002", at("2021-05-27 06:00"), 1, 0, 0, True, round_id),
+    ]

@@ -827,3 +827,96 @@ def test_bulk_inserts_give_left_out_columns_their_defaults(session: Session) -> 
     assert [(r.reported_at, r.is_open, r.sampled, r.round_id) for r in stored] == [
         (at(f"2021-05-27 0{n}:00"), True, 0, None) for n in range(3)
     ]
+
+
+def test_bulk_inserts_store_rows_that_leave_out_different_columns(session: Session) -> None:
+    """On SQLite (straight through the driver, a column at a time) rows of one insert need
+    not name the same columns: one a row leaves out is stored as SQLAlchemy would store it
+    (its default, or NULL), the others' values as given."""
+    from data.writes.bulk import insert_returning_ids
+
+    if session.get_bind().dialect.name != "sqlite":
+        pytest.skip("SQLAlchemy's executemany on PostgreSQL takes rows of the same columns")
+
+    site = make_facility(session, kind="testing_site")
+    rounds = make_round(session, district_code=site.district_code)
+    rows = [
+        {"site_id": site.id, "round_id": rounds.id, "reported_at": at("2021-05-27 01:00")},
+        {"site_id": site.id, "reported_at": at("2021-05-27 02:00"), "is_open": False},
+    ]
+    ids = insert_returning_ids(session, models.TestingSiteReport, rows)
+    session.commit()
+    stored = [session.get(models.TestingSiteReport, new_id) for new_id in ids]
+    assert [(r.reported_at, r.round_id, r.is_open, r.sampled) for r in stored] == [
+        (at("2021-05-27 01:00"), rounds.id, True, 0),
+        (at("2021-05-27 02:00"), None, False, 0),
+    ]
+
+
+def test_a_batch_collects_garbage_rarely_and_sets_the_collector_back_after() -> None:
+    """While batches run (two sessions of the app at once), the collector's first threshold
+    is raised; the last batch to end, refused or not, sets it back."""
+    import gc
+
+    from data.writes.bulk import BATCH_GC_THRESHOLD, fewer_collections
+
+    before = gc.get_threshold()
+    with fewer_collections():
+        assert gc.get_threshold() == (BATCH_GC_THRESHOLD, *before[1:])
+        with pytest.raises(RuntimeError), fewer_collections():
+            raise RuntimeError("a refused batch")
+        assert gc.get_threshold() == (BATCH_GC_THRESHOLD, *before[1:])  # the first runs on
+    assert gc.get_threshold() == before
+
+
+def test_a_batch_on_sqlite_has_a_larger_page_cache_and_sets_it_back(session: Session) -> None:
+    from data.writes.bulk import SQLITE_BATCH_CACHE_KIB, larger_page_cache
+
+    def cache_size() -> int:
+        return session.connection().exec_driver_sql("PRAGMA cache_size").scalar()
+
+    if session.get_bind().dialect.name != "sqlite":
+        with larger_page_cache(session):  # nothing to set on PostgreSQL
+            assert session.execute(text("SELECT 1")).scalar() == 1
+        return
+    before = cache_size()
+    with larger_page_cache(session):
+        assert cache_size() == -SQLITE_BATCH_CACHE_KIB
+    assert cache_size() == before == -2000
+
+
+class _Tied:
+    """A key whose hash every other _Tied shares (equal only by name)."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __hash__(self) -> int:
+        return 7
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Tied) and other.name == self.name
+
+
+def test_keys_met_before_are_found_by_the_row_that_gave_them_first() -> None:
+    from data.writes.compact import SeenKeys
+
+    seen = SeenKeys()
+    assert seen.first_rows([("a", 1), ("b", 1), ("a", 1)], [2, 3, 4]) == [None, None, 2]
+    assert seen.first_rows([("b", 1), ("c", 1), ("c", 1), ("a", 1)], [5, 6, 7, 8]) == [
+        3,
+        None,
+        6,
+        2,
+    ]
+    for chunk in range(5):  # sorted runs, merged as they grow
+        start = 100 + 10 * chunk
+        keys = [("n", start + i) for i in range(10)]
+        assert seen.first_rows(keys, list(range(start, start + 10))) == [None] * 10
+    assert seen.first_rows([("n", 100), ("n", 149), ("d", 1)], [200, 201, 202]) == [100, 149, None]
+    assert len(seen) == 54
+    # Within a chunk keys are compared exactly; against earlier chunks by their hash, so a
+    # different key with an earlier key's hash is refused as repeated, never let through.
+    tied = SeenKeys()
+    assert tied.first_rows([_Tied("x"), _Tied("y"), _Tied("x")], [2, 3, 4]) == [None, None, 2]
+    assert tied.first_rows([_Tied("z")], [5]) == [2]

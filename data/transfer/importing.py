@@ -8,7 +8,7 @@ i18n catalogue renders them).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import IO, Any
 
@@ -16,7 +16,7 @@ from sqlmodel import Session
 
 from data.timeutil import command_zone
 from data.transfer.cells import readers
-from data.transfer.kinds import KINDS, Kind, link_infectors_later, resolve
+from data.transfer.kinds import EMPTY, KINDS, Kind, link_infectors_later, resolve
 from data.transfer.reading import open_table
 from data.writes.actor import Actor
 from data.writes.batch import MAX_PROBLEMS, upsert_batch
@@ -26,7 +26,7 @@ from data.writes.unit import unit_of_work
 
 # Told (rows read so far, rows expected or None) as the file is checked and written.
 Progress = Callable[[int, int | None], None]
-_UNREAD, _EMPTY = object(), object()
+_UNREAD = object()
 # Distinct texts remembered per column (memory stays bounded whatever the file's size).
 _MEMO_SIZE = 50_000
 
@@ -67,49 +67,28 @@ def import_file(
     done = 0
     cache: dict = {}
     context = context or Context.current()
-    renames = [(c.name, c.field) for c in spec.columns if c.field is not None]
+    fields = {c.name: c.field for c in spec.columns if c.field is not None}
     # A file repeats its values (site codes, times, counts): each column reads a text once.
     memos: dict[str, dict[str, Any]] = {name: {} for name in read}
 
     def rows() -> Iterator[tuple[int, dict[str, Any]]]:
         nonlocal done
         for chunk in table.rows:
-            values: list[tuple[int, dict[str, Any]]] = []
-            for number, cells in chunk:
-                problem = cells.get("_problem")
-                if problem is not None:
-                    extra.append(problem)
-                    continue
-                row = {}
-                for name, cell in cells.items():
-                    if type(cell) is str:
-                        memo = memos[name]
-                        value = memo.get(cell, _UNREAD)
-                        if value is _UNREAD:
-                            value = read[name](cell) if cell.strip() else _EMPTY
-                            if len(memo) < _MEMO_SIZE:
-                                memo[cell] = value
-                    elif cell is None:
-                        continue
-                    else:
-                        value = read[name](cell)
-                    if value is not _EMPTY:  # an empty cell: the write side's default
-                        row[name] = value
-                values.append((number, row))
-            resolved, problems, unresolved = resolve(session, spec, values, cache)
+            extra.extend(chunk.problems)
+            columns = {
+                fields.get(name, name): _read_column(read[name], memos[name], cells)
+                for name, cells in zip(table.columns, chunk.cells, strict=True)
+            }
+            resolved, problems, unresolved = resolve(session, spec, chunk.numbers, columns, cache)
             extra.extend(problems)
-            for number, row, fields in unresolved:
-                if renames:
-                    _rename(row, renames)
+            for number, row, bad in unresolved:
                 _, found = check_row(spec.entity.spec, row, context)
                 extra.extend(
                     _in_file_terms(spec, problem.at_row(number), cache)
                     for problem in found
-                    if problem.field not in fields
+                    if problem.field not in bad
                 )
-            done += len(chunk)
-            if renames:
-                resolved = [(number, _rename(row, renames)) for number, row in resolved]
+            done += chunk.size
             yield from resolved
             if progress is not None:
                 progress(done, table.total)
@@ -145,12 +124,27 @@ def import_file(
     )
 
 
-def _rename(row: dict[str, Any], renames: list[tuple[str, str]]) -> dict[str, Any]:
-    """A row keyed by the write side's fields (zone_code -> code)."""
-    for name, field in renames:
-        if name in row:
-            row[field] = row.pop(name)
-    return row
+def _read_column(read: Callable[[Any], Any], memo: dict[str, Any], cells: Sequence[Any]) -> list:
+    """A column's cells as values (EMPTY for an empty cell): each distinct text is read
+    once, and a column of texts alone (all of a CSV's) is mapped at C speed."""
+    values: dict[str, Any] = {}
+    texts_only = True
+    for cell in set(cells):
+        if type(cell) is not str:
+            texts_only = False
+            continue
+        value = memo.get(cell, _UNREAD)
+        if value is _UNREAD:
+            value = read(cell) if cell.strip() else EMPTY
+            if len(memo) < _MEMO_SIZE:
+                memo[cell] = value
+        values[cell] = value
+    if texts_only:
+        return list(map(values.__getitem__, cells))
+    return [
+        values[cell] if type(cell) is str else EMPTY if cell is None else read(cell)
+        for cell in cells
+    ]
 
 
 def _ordered(problems: list[Problem]) -> list[Problem]:

@@ -232,25 +232,96 @@ KINDS: dict[str, Kind] = {
 PLACEHOLDER_ID = 1
 
 
+# An empty cell: the row leaves its field out (the write side's default applies).
+EMPTY = object()
+
+Columns = dict[str, list[Any]]
+
+
 def resolve(
-    session: Session, kind: Kind, rows: list[tuple[int, dict]], cache: dict
+    session: Session, kind: Kind, numbers: list[int], columns: Columns, cache: dict
 ) -> tuple[list[tuple[int, dict]], list[Problem], list[tuple[int, dict, set[str]]]]:
-    """The rows with codes turned into the write side's ids, a problem for each code that
-    names nothing, and the rows with such codes (number, row, the fields of those codes):
-    the write side never sees them (the batch is refused anyway), but their other fields
-    are still checked, so that every problem of a row is named at once."""
+    """The rows of a chunk (given a column at a time, EMPTY for an empty cell) with codes
+    turned into the write side's ids, a problem for each code that names nothing, and the
+    rows with such codes (number, row, the fields of those codes): the write side never
+    sees them (the batch is refused anyway), but their other fields are still checked, so
+    that every problem of a row is named at once.
+
+    Codes are looked up once per distinct code; a chunk whose codes all name records is
+    turned into rows a column at a time, any other row by row.
+    """
     for column, (_, lookup) in kind.references.items():
         if lookup is None:
             continue
         known = cache.setdefault(column, {})
-        wanted = {row[column] for _, row in rows if row.get(column) not in (None, "")}
+        if column not in columns:
+            continue
+        wanted = set(columns[column])
+        wanted.discard(EMPTY)
+        wanted.discard("")
         missing = wanted - known.keys()
         if missing:
             found = lookup(session, missing)
             known.update(found)
             known.update((code, None) for code in missing - found.keys())
     if kind is SITE_REPORTS:
-        _resolve_rounds(session, rows, cache)
+        _resolve_rounds(session, columns, cache)
+    fields = _resolved_columns(kind, columns, cache)
+    if fields is None:
+        return _resolve_rows(kind, list(zip(numbers, rows_of(columns), strict=True)), cache)
+    if kind is CASES and "case_no" in columns:
+        earlier = cache.setdefault("file_case_numbers", set())
+        earlier.update(columns["case_no"])
+        earlier.difference_update((EMPTY, ""))
+    return list(zip(numbers, rows_of(fields), strict=True)), [], []
+
+
+def rows_of(columns: Columns) -> list[dict[str, Any]]:
+    """Columns -> rows (dicts), leaving out the EMPTY cells."""
+    names = list(columns)
+    values = list(columns.values())
+    if not any(EMPTY in column for column in values):
+        return [dict(zip(names, cells, strict=True)) for cells in zip(*values, strict=True)]
+    return [
+        {name: cell for name, cell in zip(names, cells, strict=True) if cell is not EMPTY}
+        for cells in zip(*values, strict=True)
+    ]
+
+
+def _resolved_columns(kind: Kind, columns: Columns, cache: dict) -> Columns | None:
+    """The chunk's columns with every code turned into its id (keyed by the write side's
+    fields), or None when a code names nothing (the rows are then resolved one by one)."""
+    fields = {name: values for name, values in columns.items() if name not in kind.references}
+    districts: list[Any] | None = None
+    for column, (field, lookup) in kind.references.items():
+        values = columns.get(column)
+        if values is None:
+            continue
+        if lookup is None:  # a round: by the site's district and its number
+            if districts is None:
+                return None
+            rounds = cache.get("rounds", {})
+            found = list(map(rounds.get, zip(districts, values, strict=True)))
+        else:
+            found = list(map(cache[column].get, values))
+        # EMPTY and "" name nothing: every other None is a code that names nothing.
+        empty = values.count(EMPTY) + values.count("")
+        if found.count(None) != empty:
+            return None
+        sample = next((value for value in found if value is not None), None)
+        if type(sample) is tuple:  # facilities: (id, district)
+            districts = [None if value is None else value[1] for value in found]
+            found = [EMPTY if value is None else value[0] for value in found]
+        elif empty:
+            found = [EMPTY if value is None else value for value in found]
+        fields[field] = found
+    return fields
+
+
+def _resolve_rows(
+    kind: Kind, rows: list[tuple[int, dict]], cache: dict
+) -> tuple[list[tuple[int, dict]], list[Problem], list[tuple[int, dict, set[str]]]]:
+    """`resolve` row by row: for a chunk with codes that name nothing."""
     resolved: list[tuple[int, dict]] = []
     problems: list[Problem] = []
     unresolved: list[tuple[int, dict, set[str]]] = []
@@ -324,17 +395,24 @@ def link_infectors_later(session: Session, actor: Actor, cache: dict) -> None:
     )
 
 
-def _resolve_rounds(session: Session, rows: list[tuple[int, dict]], cache: dict) -> None:
-    sites = cache["site_code"]
+def _resolve_rounds(session: Session, columns: Columns, cache: dict) -> None:
+    """Look up the rounds a chunk names (by its sites' districts and round numbers)."""
     rounds = cache.setdefault("rounds", {})
-    wanted = set()
-    for _, row in rows:
-        site = sites.get(row.get("site_code"))
-        number = row.get("round_no")
-        if site is not None and number not in (None, ""):
-            if isinstance(number, float) and number.is_integer():
-                number = row["round_no"] = int(number)
-            wanted.add((site[1], number))
+    if "round_no" not in columns or "site_code" not in columns:
+        return
+    numbers = columns["round_no"]
+    given = set(numbers)
+    if any(type(number) is float for number in given):  # 1.0 from a spreadsheet
+        numbers = columns["round_no"] = [
+            int(n) if type(n) is float and n.is_integer() else n for n in numbers
+        ]
+        given = set(numbers)
+    given.difference_update((EMPTY, ""))
+    sites = cache["site_code"]
+    # Every district of the chunk's sites with every round number it gives: a few keys more
+    # than the rows name (looked up once), instead of a key per row.
+    districts = {site[1] for code in set(columns["site_code"]) if (site := sites.get(code))}
+    wanted = {(district, number) for district in districts for number in given}
     missing = {key for key in wanted - rounds.keys() if isinstance(key[1], int)}
     if missing:
         found = round_by_number(session, missing)

@@ -5,8 +5,9 @@ content is not what its name says (a picture named .csv, a CSV named .xlsx, an o
 when its text is neither UTF-8 (with or without a byte-order mark) nor GB18030 (of which
 GBK is a part: what Chinese Excel writes by default), when it is empty or holds only its
 header, or when its header is not one row of known column names. Rows stream in chunks,
-numbered as the spreadsheet numbers them (the header is row 1), so memory stays bounded
-for a file of a million rows.
+a column at a time (so that the importer reads each column's texts in one pass), numbered
+as the spreadsheet numbers them (the header is row 1), so memory stays bounded for a file
+of a million rows.
 """
 
 from __future__ import annotations
@@ -16,9 +17,12 @@ import csv
 import io
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from itertools import compress, islice
 from typing import IO, Any
+
+import pandas as pd
 
 from data.transfer.kinds import Kind
 from data.writes.errors import Problem
@@ -43,11 +47,26 @@ class UnreadableFile(Exception):
 
 
 @dataclass
+class Chunk:
+    """Consecutive rows of a file, a column at a time: `cells[c][i]` is row `numbers[i]`'s
+    cell in column c (None where the row is shorter than the header)."""
+
+    numbers: list[int]
+    cells: list[Sequence[Any]]  # one per column, in the file's order
+    problems: list[Problem]  # rows refused as they were read (cells beyond the header)
+
+    @property
+    def size(self) -> int:
+        """Rows read, the refused ones included."""
+        return len(self.numbers) + len(self.problems)
+
+
+@dataclass
 class Table:
-    """A file's header, matched to columns, and its rows as (row number, {column: cell})."""
+    """A file's header, matched to columns, and its rows in chunks."""
 
     columns: list[str]  # column names, in the file's order
-    rows: Iterator[list[tuple[int, dict[str, Any]]]]  # chunks
+    rows: Iterator[Chunk]
     total: int | None  # rows expected (for a progress bar), when known
     encoding: str | None  # CSV only
 
@@ -116,25 +135,78 @@ def _csv_table(stream: IO[bytes], kind: Kind) -> Table:
     header = next(reader, None)
     columns = match_header(kind, header or [])
 
-    def chunks() -> Iterator[list[tuple[int, dict[str, Any]]]]:
-        chunk: list[tuple[int, dict[str, Any]]] = []
+    def chunks() -> Iterator[Chunk]:
         width = len(columns)
+        first = 2  # the number of the next row (the header is row 1)
+        text.seek(0)
+        frames = pd.read_csv(
+            text,
+            sep=delimiter,
+            header=None,
+            dtype=str,
+            na_filter=False,
+            skip_blank_lines=False,
+            chunksize=CHUNK_ROWS,
+            engine="c",
+        )
         try:
-            for number, cells in enumerate(reader, start=2):
-                if len(cells) > width and any(cell.strip() for cell in cells[width:]):
-                    extra = Problem("extra_cells", None, number, {"count": len(cells) - width})
-                    chunk.append((number, {"_problem": extra}))
-                elif any(cells):
-                    chunk.append((number, dict(zip(columns, cells, strict=False))))
-                if len(chunk) >= CHUNK_ROWS:
+            for frame in frames:
+                if first == 2 and not frame.index.empty and frame.index[0] == 0:
+                    frame = frame.iloc[1:]  # the header
+                chunk = _frame_chunk(frame, first, width)
+                if chunk.size:
                     yield chunk
-                    chunk = []
+                first += len(frame)
+            return
+        except pd.errors.ParserError:
+            pass  # rows of more cells than the header: the csv module names each of them
+        text.seek(0)
+        reader = csv.reader(text, delimiter=delimiter)
+        next(islice(reader, first - 1, first - 1), None)  # the header and the rows yielded
+        try:
+            while block := list(islice(reader, CHUNK_ROWS)):
+                chunk = _csv_chunk(block, first, width)
+                if chunk.size:
+                    yield chunk
+                first += len(block)
         except csv.Error as error:
             raise UnreadableFile("csv", reason=str(error)) from None
-        if chunk:
-            yield chunk
 
     return Table(columns, _not_empty(chunks()), max(lines - 1, 1), encoding)
+
+
+def _frame_chunk(frame: pd.DataFrame, first: int, width: int) -> Chunk:
+    """Rows `first`, `first` + 1, ... of a CSV file read by pandas' C parser (every cell a
+    text, "" for a cell a short row lacks), as `_csv_chunk` would give them."""
+    if frame.shape[1] != width:  # blank header cells at the end: rows may fill them
+        return _csv_chunk(list(map(list, frame.itertuples(index=False))), first, width)
+    numbers = range(first, first + len(frame))
+    filled = frame.ne("").to_numpy().any(axis=1)
+    if filled.all():
+        return Chunk(list(numbers), [frame[c].tolist() for c in frame.columns], [])
+    frame = frame[filled]
+    return Chunk(list(compress(numbers, filled)), [frame[c].tolist() for c in frame.columns], [])
+
+
+def _csv_chunk(block: list[list[str]], first: int, width: int) -> Chunk:
+    """Rows `first`, `first` + 1, ... of a CSV file: blank rows left out, rows with cells
+    beyond the header refused (blank cells there are let go), short rows filled with None."""
+    if all(len(cells) == width for cells in block):  # as a spreadsheet writes them
+        filled = list(map(any, block))
+        if all(filled):
+            return _chunk(list(range(first, first + len(block))), block, [], width)
+        numbers = list(compress(range(first, first + len(block)), filled))
+        return _chunk(numbers, list(compress(block, filled)), [], width)
+    numbers: list[int] = []
+    records: list[list[str | None]] = []
+    problems: list[Problem] = []
+    for number, cells in enumerate(block, start=first):
+        if len(cells) > width and any(cell.strip() for cell in cells[width:]):
+            problems.append(Problem("extra_cells", None, number, {"count": len(cells) - width}))
+        elif any(cells):
+            numbers.append(number)
+            records.append(cells[:width] + [None] * (width - len(cells)))
+    return _chunk(numbers, records, problems, width)
 
 
 # --- Excel -----------------------------------------------------------------------------------
@@ -159,27 +231,38 @@ def _xlsx_table(stream: IO[bytes], kind: Kind) -> Table:
     columns = match_header(kind, ["" if cell is None else str(cell) for cell in header])
     total = sheet.max_row - 1 if isinstance(sheet.max_row, int) and sheet.max_row > 1 else None
 
-    def chunks() -> Iterator[list[tuple[int, dict[str, Any]]]]:
-        chunk: list[tuple[int, dict[str, Any]]] = []
+    def chunks() -> Iterator[Chunk]:
         width = len(columns)
+        numbers: list[int] = []
+        records: list[Sequence[Any]] = []
+        problems: list[Problem] = []
         try:
             for number, cells in enumerate(rows, start=2):
                 if len(cells) > width and any(_filled(cell) for cell in cells[width:]):
                     extra = Problem("extra_cells", None, number, {"count": len(cells) - width})
-                    chunk.append((number, {"_problem": extra}))
+                    problems.append(extra)
                 elif any(_filled(cell) for cell in cells):
-                    chunk.append((number, dict(zip(columns, cells, strict=False))))
-                if len(chunk) >= CHUNK_ROWS:
-                    yield chunk
-                    chunk = []
+                    numbers.append(number)
+                    records.append(tuple(cells[:width]) + (None,) * (width - len(cells)))
+                if len(records) + len(problems) >= CHUNK_ROWS:
+                    yield _chunk(numbers, records, problems, width)
+                    numbers, records, problems = [], [], []
         except Exception as error:  # noqa: BLE001 - a broken sheet part mid-way
             raise UnreadableFile("bad_xlsx", reason=type(error).__name__) from None
         finally:
             workbook.close()
-        if chunk:
-            yield chunk
+        if records or problems:
+            yield _chunk(numbers, records, problems, width)
 
     return Table(columns, _not_empty(chunks()), total, None)
+
+
+def _chunk(
+    numbers: list[int], records: list[Sequence[Any]], problems: list[Problem], width: int
+) -> Chunk:
+    """Rows of `width` cells each, turned into columns."""
+    cells = list(zip(*records, strict=True)) if records else [() for _ in range(width)]
+    return Chunk(numbers, cells, problems)
 
 
 def _filled(cell: Any) -> bool:

@@ -12,7 +12,7 @@ unit of work and write the change log.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -24,7 +24,7 @@ from sqlalchemy import bindparam, select, update
 from sqlmodel import Session, SQLModel
 
 from data.writes.actor import Actor
-from data.writes.bulk import CHUNK, insert_returning_ids
+from data.writes.bulk import CHUNK, fewer_collections, insert_returning_ids, larger_page_cache
 from data.writes.changelog import as_json, log_batch, log_inserted, log_record, log_updates
 from data.writes.compact import SeenKeys, WrittenRows
 from data.writes.errors import (
@@ -266,7 +266,12 @@ def _write_batch(
     context = context or Context.current()
     unique = [name for name in entity.unique if not (upsert and (name,) == entity.natural_key)]
     outcome = BatchOutcome()
-    with unit_of_work(session), batch_facts(session):
+    with (
+        unit_of_work(session),
+        batch_facts(session),
+        fewer_collections(),
+        larger_page_cache(session),
+    ):
         kept: list[dict] = []
         replaced_old: list[dict] = []
         replaced_new: list[dict] = []
@@ -301,7 +306,7 @@ def _write_batch(
                     invalid.extend(_duplicates(session, entity, unique, clean, numbers, seen))
                 if upsert:
                     invalid.extend(_repeated_keys(entity, clean, numbers, keys_seen))
-                    stored = _stored_by_key(session, entity, clean)
+                    stored = _stored_by_key(session, entity, clean, outcome.written.runs)
                     invalid.extend(_not_replaceable(entity, clean, numbers, stored))
                 if entity.check is not None and not references:
                     invalid.extend(entity.check(session, clean, numbers))
@@ -406,8 +411,19 @@ def _repeated_keys(
     ]
 
 
-def _stored_by_key(session: Session, entity: Entity, rows: list[dict]) -> dict[tuple, dict]:
-    """The stored records that share a natural key with `rows`: key -> values (with id)."""
+# Rows this batch inserted are left out of the stored records looked up by key when they
+# make at most this many runs of ids (one on SQLite).
+_OWN_RUNS = 16
+
+
+def _stored_by_key(
+    session: Session, entity: Entity, rows: list[dict], own: Sequence[Sequence[int]] = ()
+) -> dict[tuple, dict]:
+    """The stored records that share a natural key with `rows`: key -> values (with id).
+
+    `own`: the runs of ids this batch inserted, which are not read back (a file sorted by
+    time would read its previous chunk's last reports again): none of them can share a key
+    with `rows`, which would have been refused as repeated within the file."""
     table = entity.model.__table__
     names = ["id", *sorted(entity.spec.names)]
     if entity.versioned:
@@ -420,12 +436,18 @@ def _stored_by_key(session: Session, entity: Entity, rows: list[dict]) -> dict[t
     for name in others:
         values = [row[name] for row in rows]
         conditions.append(table.c[name].between(min(values), max(values)))
+    if 0 < len(own) <= _OWN_RUNS:
+        conditions.extend(~table.c.id.between(first_id, last_id) for first_id, last_id in own)
     firsts = sorted({key[0] for key in wanted})
     found: dict[tuple, dict] = {}
+    connection = session.connection()  # Core: no ORM work per statement (ten per chunk)
+    # One statement, compiled once, for every part (its list is a parameter, not literals).
+    query = select(*columns).where(
+        table.c[first].in_(bindparam("firsts", expanding=True)), *conditions
+    )
     for start in range(0, len(firsts), 1_000):
         part = firsts[start : start + 1_000]
-        query = select(*columns).where(table.c[first].in_(part), *conditions)
-        for record in session.execute(query):
+        for record in connection.execute(query, {"firsts": part}):
             values = dict(zip(names, record))  # noqa: B905 - one value per column
             key = key_of(values)
             if key in wanted:

@@ -22,43 +22,59 @@ class SeenKeys:
     Keys of earlier chunks are compared by their hash (two different keys of one file share
     a 64-bit hash with a chance of about one in 10^7 for a million rows: such a row would be
     refused as repeated, never let through twice); keys within a chunk are compared exactly.
+    The hashes are kept in a few sorted runs, merged two of a size like a binary counter, so
+    that remembering a chunk costs about its own size, not the size of all met before.
     """
 
     def __init__(self) -> None:
-        self._hashes = np.empty(0, dtype=np.int64)
-        self._numbers = np.empty(0, dtype=np.int32)
+        self._runs: list[tuple[np.ndarray, np.ndarray]] = []  # (sorted hashes, row numbers)
 
     def __len__(self) -> int:
-        return int(self._hashes.size)
+        return sum(int(hashes.size) for hashes, _ in self._runs)
 
     def first_rows(self, keys: Sequence[Hashable], numbers: Sequence[int]) -> list[int | None]:
         """For each key, the row number that gave it before (None: new); remembers the new."""
-        hashes = np.fromiter((hash(key) for key in keys), dtype=np.int64, count=len(keys))
-        firsts: list[int | None] = [None] * len(keys)
-        if self._hashes.size:
-            at = np.searchsorted(self._hashes, hashes)
-            at[at == self._hashes.size] = 0
-            for index in np.flatnonzero(self._hashes[at] == hashes):
-                firsts[index] = int(self._numbers[at[index]])
-        local: dict = {}
-        new: list[int] = []
-        for index, key in enumerate(keys):
-            if firsts[index] is not None:
-                continue
-            first = local.get(key)
-            if first is not None:
-                firsts[index] = first
-                continue
-            local[key] = numbers[index]
-            new.append(index)
-        if new:
+        count = len(keys)
+        hashes = np.fromiter(map(hash, keys), dtype=np.int64, count=count)
+        firsts: list[int | None] = [None] * count
+        known = np.zeros(count, dtype=bool)
+        # Searched in sorted order, each search starts where the last ended (cache-friendly).
+        order = np.argsort(hashes, kind="stable")
+        ordered = hashes[order]
+        for run_hashes, run_numbers in self._runs:
+            at = np.searchsorted(run_hashes, ordered)
+            at[at == run_hashes.size] = 0
+            for place in np.flatnonzero(run_hashes[at] == ordered).tolist():
+                index = int(order[place])
+                if not known[index]:
+                    firsts[index] = int(run_numbers[at[place]])
+                    known[index] = True
+        # Within the chunk only keys whose hash another of its keys shares can be repeated:
+        # those are compared exactly, in row order.
+        tied = np.flatnonzero(ordered[1:] == ordered[:-1])
+        if tied.size:
+            local: dict = {}
+            for index in np.unique(np.concatenate((order[tied], order[tied + 1]))).tolist():
+                if known[index]:
+                    continue
+                first = local.get(keys[index])
+                if first is None:
+                    local[keys[index]] = numbers[index]
+                else:
+                    firsts[index] = first
+                    known[index] = True
+        new = np.flatnonzero(~known)
+        if new.size:
             added = hashes[new]
             order = np.argsort(added, kind="stable")
-            added = added[order]
-            added_numbers = np.asarray(numbers, dtype=np.int32)[new][order]
-            places = np.searchsorted(self._hashes, added)
-            self._hashes = np.insert(self._hashes, places, added)
-            self._numbers = np.insert(self._numbers, places, added_numbers)
+            numbers_added = np.asarray(numbers, dtype=np.int32)[new][order]
+            self._runs.append((added[order], numbers_added))
+            while len(self._runs) > 1 and self._runs[-2][0].size <= self._runs[-1][0].size:
+                (low, low_numbers), (high, high_numbers) = self._runs[-2:]
+                merged = np.concatenate((low, high))
+                order = np.argsort(merged, kind="stable")
+                merged_numbers = np.concatenate((low_numbers, high_numbers))[order]
+                self._runs[-2:] = [(merged[order], merged_numbers)]
         return firsts
 
 

@@ -342,9 +342,13 @@ def check_rows(
     if len(numbers) != len(rows):
         raise ValueError("as many row numbers as rows")
     # Copies of the rows, in which only values a checker changed (or a default) are set.
-    cleaned = [dict(row) for row in rows]
+    cleaned = list(map(dict, rows))
     problems_of: dict[int, list[Problem]] = {}
     for name, (checker, default) in spec.fields.items():
+        if default is not MISSING and not any(name in row for row in rows):
+            for clean in cleaned:  # a column no row gives (not in the file): its default
+                clean[name] = default
+            continue
         accepts = getattr(checker, "accepts", None)
         many = getattr(checker, "many", None)
         if many is not None:
