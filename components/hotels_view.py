@@ -15,7 +15,9 @@ import streamlit as st
 from pandas.io.formats.style import Styler
 from pypinyin import lazy_pinyin
 
+from components.case_map import tooltip
 from components.format import fmt_days, fmt_int, fmt_percent
+from components.maps import basemap_layer, city_view, district_labels_layer, offline_deck
 from data.timeutil import format_local
 from i18n import current_language, t
 
@@ -142,8 +144,11 @@ def hotel_table(hotels: pd.DataFrame) -> pd.DataFrame:
     ).reset_index(drop=True)
 
 
-def style_occupancy(table: pd.DataFrame, bands: pd.Series) -> Styler:
-    """The table with its occupancy (and level) cells tinted amber from 85 %, red from 95 %."""
+def style_occupancy(table: pd.DataFrame, bands: pd.Series, *, key: str = "occupancy") -> Styler:
+    """The table with its occupancy (and level) cells tinted amber from 85 %, red from 95 %.
+
+    The Styler is named after the table's key: pandas gives each a random name, so an
+    unchanged table would be a new message, resent to the browser on every rerun."""
     bands = bands.reset_index(drop=True)
     columns = [name for name in (t("hotels.col.occupancy"), t("hotels.col.level")) if name in table]
 
@@ -154,7 +159,7 @@ def style_occupancy(table: pd.DataFrame, bands: pd.Series) -> Styler:
             styles.append(f"background-color: {background}; color: {text}" if background else "")
         return styles
 
-    return table.style.apply(tint, subset=columns)
+    return table.style.apply(tint, subset=columns).set_uuid(key)
 
 
 def render_hotel_table(hotels: pd.DataFrame, *, key: str) -> pd.DataFrame:
@@ -162,7 +167,7 @@ def render_hotel_table(hotels: pd.DataFrame, *, key: str) -> pd.DataFrame:
     table = hotel_table(hotels)
     number = st.column_config.NumberColumn(format="localized")
     st.dataframe(
-        style_occupancy(table, hotels["occupancy_band"]),
+        style_occupancy(table, hotels["occupancy_band"], key=key),
         hide_index=True,
         width="stretch",
         key=key,
@@ -210,7 +215,7 @@ def outlook_table(outlook: pd.DataFrame) -> pd.DataFrame:
 def render_outlook(outlook: pd.DataFrame, *, key: str) -> None:
     """Draw the outlook table (whole city, then each cohort)."""
     st.dataframe(
-        style_occupancy(outlook_table(outlook), outlook["occupancy_band"]),
+        style_occupancy(outlook_table(outlook), outlook["occupancy_band"], key=key),
         hide_index=True,
         width="stretch",
         key=key,
@@ -287,6 +292,19 @@ def hotel_layer(points: pd.DataFrame) -> pdk.Layer:
         stroked=True,
         line_width_min_pixels=2,
         pickable=True,
+    )
+
+
+def hotel_deck(districts: pd.DataFrame, hotels: pd.DataFrame) -> pdk.Deck:
+    """The hotels as dots by occupancy level over the district basemap, framing the city."""
+    return offline_deck(
+        [
+            basemap_layer(districts, pickable=False),
+            district_labels_layer(districts, size=12),
+            hotel_layer(hotel_points(hotels)),
+        ],
+        view=city_view(districts, height=560),
+        tooltip=tooltip(),
     )
 
 

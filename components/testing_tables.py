@@ -154,7 +154,9 @@ def render_deadline_table(rounds: pd.DataFrame, *, key: str) -> None:
     """The deadline table, behind and missed rounds' status in red."""
     table = deadline_table(rounds)
     styles = [STATUS_STYLES.get(status, "") for status in rounds["status"]]
-    styled = table.style.apply(lambda _: styles, subset=[t("testing.col.status")])
+    # Named after the key: a Styler's random name would make an unchanged table a new
+    # message, resent to the browser on every rerun.
+    styled = table.style.apply(lambda _: styles, subset=[t("testing.col.status")]).set_uuid(key)
     st.dataframe(
         styled,
         hide_index=True,
@@ -245,7 +247,7 @@ def render_site_table(sites: pd.DataFrame, *, key: str) -> None:
         styles = [BAND_STYLES.get(band, "") for band in sites["band"]]
         shown = table.style.apply(
             lambda _: styles, subset=[t("testing.col.queue"), t("testing.col.wait")]
-        )
+        ).set_uuid(key)
     st.dataframe(
         shown,
         hide_index=True,

@@ -12,6 +12,7 @@ from components.epicurve import local_case_curve
 from components.format import fmt_int
 from components.forms import FormField
 from components.kpi import Kpi, render_kpis
+from components.maps import cached_deck
 from data.codes import CASE_KINDS, CASE_SEVERITIES, CASE_STATUSES, ZONE_LEVELS
 from data.queries.cases import (
     CaseExtent,
@@ -263,10 +264,11 @@ def _map(
     known = frozenset(districts["code"])
     with map_column:
         st.pydeck_chart(
-            case_map.case_deck(
-                districts,
-                all_figures,
-                zones_in_force,
+            cached_deck(
+                case_map.case_deck,
+                districts=districts,
+                figures=all_figures,
+                zones_in_force=zones_in_force,
                 day=chosen.day,
                 selected=district,
                 bounds=case_map.map_bounds(districts, district),

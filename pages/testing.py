@@ -9,6 +9,7 @@ from streamlit.delta_generator import DeltaGenerator
 from components.format import fmt_int, fmt_percent
 from components.forms import FormField
 from components.kpi import Kpi, render_kpis
+from components.maps import cached_deck
 from components.testing_charts import backlog_chart, progress_chart, progress_series
 from components.testing_maps import completion_deck, sites_deck
 from components.testing_tables import (
@@ -161,7 +162,10 @@ def render_progress(chosen: pd.DataFrame, now: Clock) -> None:
     )
     map_column, chart_column = st.columns([2, 3])
     with map_column:
-        st.pydeck_chart(completion_deck(read(list_districts), chosen), key="testing_completion_map")
+        st.pydeck_chart(
+            cached_deck(completion_deck, districts=read(list_districts), rounds=chosen),
+            key="testing_completion_map",
+        )
         st.caption(t("testing.map_caption"))
     with chart_column:
         st.markdown(f"**{t('testing.cumulative')}**")
@@ -362,7 +366,10 @@ def render_sites(chosen: pd.DataFrame, now: Clock) -> None:
         if len(sites) > MAX_SITE_ROWS:
             st.caption(t("testing.sites_capped", shown=MAX_SITE_ROWS, total=fmt_int(len(sites))))
     with map_column:
-        st.pydeck_chart(sites_deck(read(list_districts), sites), key="testing_sites_map")
+        st.pydeck_chart(
+            cached_deck(sites_deck, districts=read(list_districts), sites=sites),
+            key="testing_sites_map",
+        )
 
 
 now = start_page("testing.title")
