@@ -358,9 +358,20 @@ def aggregates() -> dict[str, tuple[str, Callable, Callable]]:
         return (latest / burn.where(burn > 0)).sort_values()
 
     def naive_audits(engine: Any, clock: Any) -> Any:
-        audits_frame = table(engine, "audit")
+        audits_frame, findings = table(engine, "audit"), table(engine, "auditfinding")
+        facilities = table(engine, "facility")
         latest = _naive_latest(audits_frame, ["facility_id"], "audited_at")
-        return latest.sort_values("score")
+        open_actions = (
+            findings[findings["closed_date"].isna()]
+            .groupby("facility_id")
+            .size()
+            .rename("open_actions")
+        )
+        return (
+            facilities.merge(latest, left_on="id", right_on="facility_id", how="left")
+            .join(open_actions, on="facility_id")
+            .sort_values("score")
+        )
 
     def naive_changes(engine: Any, clock: Any) -> Any:
         log = table(engine, "changelog")
@@ -711,6 +722,9 @@ def main() -> None:
     backend = backend_of(url)
     output = Path(args.json) if args.json else folder / f"{args.scale}-{backend}.json"
 
+    # Streamlit reads .streamlit/config.toml from the working directory, as `streamlit run`
+    # does from the project's folder.
+    os.chdir(ROOT)
     os.environ["DATABASE_URL"] = url
     os.environ["DEMO_DATA"] = "0"
     os.environ.pop("REPLAY_AT", None)
