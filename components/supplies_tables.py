@@ -15,7 +15,8 @@ import pandas as pd
 import streamlit as st
 
 from components.export import excel_csv
-from components.format import fmt_days, fmt_int
+from components.format import fmt_days
+from components.paging import ROWS_PER_PAGE, render_paged
 from data.timeutil import command_zone
 from i18n import current_language, set_language, t
 
@@ -30,7 +31,7 @@ MAX_STYLED_ROWS = 300
 ROW_HEIGHT = 35
 MAX_ITEM_ROWS = 30
 # Stock lines sent to the browser at first (the most urgent); "show more" adds as many again.
-LINES_PER_PAGE = 200
+LINES_PER_PAGE = ROWS_PER_PAGE
 
 
 def level_text(level: str) -> str:
@@ -241,24 +242,13 @@ def render_line_table(lines: pd.DataFrame, *, key: str) -> None:
     if found.empty:
         st.info(t("supplies.lines_found_none", text=text.strip()))
         return
-    # How many pages of lines this session has asked for (the "show more" button).
-    pages_key = f"{key}_pages"
-    shown = min(len(found), LINES_PER_PAGE * st.session_state.get(pages_key, 1))
-    if shown < len(found):
-        st.caption(t("supplies.lines_shown", shown=fmt_int(shown), total=fmt_int(len(found))))
-    _render_lines(found.head(shown), key=key)
-    if shown < len(found):
-        more = min(LINES_PER_PAGE, len(found) - shown)
-
-        def show_more() -> None:
-            st.session_state[pages_key] = st.session_state.get(pages_key, 1) + 1
-
-        st.button(
-            t("supplies.lines_more", count=fmt_int(more)),
-            key=f"{key}_more",
-            on_click=show_more,
-            icon=":material/expand_more:",
-        )
+    render_paged(
+        found,
+        key=key,
+        draw=lambda shown: _render_lines(shown, key=key),
+        shown_text=lambda shown, total: t("supplies.lines_shown", shown=shown, total=total),
+        per_page=LINES_PER_PAGE,
+    )
 
 
 def _render_lines(lines: pd.DataFrame, *, key: str) -> None:

@@ -79,7 +79,6 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Showing the {shown} most urgent of {total} lines. Search, or download the full list.",
     ),
     "supplies.lines_found_none": ("没有名称含“{text}”的库存。", "No stock line matches “{text}”."),
-    "supplies.lines_more": ("再显示 {count} 条", "Show {count} more"),
     "supplies.trend.item": ("物资", "Item"),
     "supplies.trend.location": ("地点", "Location"),
     "supplies.trend.on_hand": ("库存（近 30 天）", "On hand (last 30 days)"),

@@ -23,6 +23,7 @@ from components.export import excel_csv
 from components.format import fmt_int
 from components.forms import FormField
 from components.kpi import Kpi, render_kpis
+from components.paging import render_paged
 from components.widgets import select_all_shown
 from data.codes import AUDIT_RESULTS, AUDITABLE_KINDS
 from data.measures.audits import ACTION_STATUSES
@@ -418,14 +419,22 @@ if now is not None:
                 )
             )
             plain = findings_table(findings)
-            table, config = findings_view(plain)
-            st.dataframe(
-                table,
-                column_config=config,
-                hide_index=True,
-                width="stretch",
-                key="audits_findings",
-            )
+
+            def draw(rows: pd.DataFrame) -> None:
+                table, config = findings_view(rows)
+                st.dataframe(
+                    table,
+                    column_config=config,
+                    hide_index=True,
+                    width="stretch",
+                    key="audits_findings",
+                )
+
+            # A city has thousands of open actions: the most urgent first, a page at a time.
+            def shown_text(shown: str, total: str) -> str:
+                return t("audits.findings_shown", shown=shown, total=total)
+
+            render_paged(plain, key="audits_findings", draw=draw, shown_text=shown_text)
             st.download_button(
                 t("audits.download"),
                 data=excel_csv(plain),
