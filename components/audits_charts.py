@@ -75,15 +75,6 @@ def _inline(frame: pd.DataFrame) -> alt.InlineData:
     )
 
 
-def chart_spec(chart: alt.TopLevelMixin) -> dict:
-    """The chart's Vega-Lite spec, for st.vega_lite_chart.
-
-    st.altair_chart validates every spec against the Vega-Lite schema on every run (about
-    100 ms a chart); these specs are fixed by this module and validated once, in tests.
-    """
-    return chart.to_dict(validate=False)
-
-
 def heat_grid_cells(
     compliance: pd.DataFrame,
     facilities: pd.DataFrame,

@@ -4,7 +4,6 @@ import pandas as pd
 import streamlit as st
 
 from components.audits_charts import (
-    chart_spec,
     compliance_heatmap,
     heat_grid_cells,
     score_trend_chart,
@@ -19,6 +18,7 @@ from components.audits_tables import (
     level_label,
     score_text,
 )
+from components.charts import chart_spec
 from components.export import excel_csv
 from components.format import fmt_int
 from components.forms import FormField

@@ -5,6 +5,7 @@ from datetime import timedelta
 import pandas as pd
 import streamlit as st
 
+from components.charts import chart_spec
 from components.format import fmt_int
 from components.forms import FormField
 from components.kpi import Kpi, render_kpis
@@ -88,9 +89,11 @@ def render_trends(lines: pd.DataFrame, now: Clock) -> None:
         chart = on_hand_chart(
             history, start=start, end=now.today, reorder_level=int(line["reorder_level"])
         )
-        st.altair_chart(chart, width="stretch")
+        st.vega_lite_chart(chart_spec(chart), width="stretch")
         st.subheader(t("supplies.trend.consumption"))
-        st.altair_chart(consumption_chart(history, start=start, end=now.today), width="stretch")
+        st.vega_lite_chart(
+            chart_spec(consumption_chart(history, start=start, end=now.today)), width="stretch"
+        )
 
 
 STOCK_FIELDS = ("on_hand", "received", "consumed", "on_order")

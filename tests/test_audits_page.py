@@ -12,12 +12,12 @@ from streamlit import dataframe_util
 from streamlit.testing.v1 import AppTest
 
 from components.audits_charts import (
-    chart_spec,
     compliance_heatmap,
     heat_grid_cells,
     score_trend_chart,
     trend_frame,
 )
+from components.charts import chart_spec
 from components.export import excel_csv
 from data.reference.checklist import COMPONENTS
 from tests.conftest import open_app
