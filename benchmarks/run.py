@@ -353,7 +353,9 @@ def aggregates() -> dict[str, tuple[str, Callable, Callable]]:
         reports = table(engine, "stockreport")
         keys = ["item_id", "location_id"]
         latest = _naive_latest(reports, keys, "reported_at").set_index(keys)["on_hand"]
-        week = reports[reports["reported_at"] >= pd.Timestamp(clock.today) - pd.Timedelta(days=7)]
+        # PostgreSQL gives aware times, SQLite naive UTC ones: compare both in UTC.
+        moments = pd.to_datetime(reports["reported_at"], utc=True)
+        week = reports[moments >= pd.Timestamp(clock.today, tz="UTC") - pd.Timedelta(days=7)]
         burn = week.groupby(keys)["consumed"].sum() / 7
         return (latest / burn.where(burn > 0)).sort_values()
 
