@@ -3,12 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from components.audits_charts import (
-    compliance_heatmap,
-    heat_grid_cells,
-    score_trend_chart,
-    trend_frame,
-)
+from components.audits_charts import compliance_grid, score_trend
 from components.audits_tables import (
     audit_items_view,
     facility_view,
@@ -18,7 +13,7 @@ from components.audits_tables import (
     level_label,
     score_text,
 )
-from components.charts import chart_spec
+from components.charts import cached_chart
 from components.export import excel_csv
 from components.format import fmt_int
 from components.forms import FormField
@@ -387,11 +382,8 @@ if now is not None:
         else:
             if len(audited) > len(shown):
                 st.caption(t("audits.grid_capped", shown=len(shown), total=len(audited)))
-            cells, facility_order, component_order = heat_grid_cells(compliance, shown, COMPONENTS)
-            heatmap = compliance_heatmap(
-                cells, facility_order=facility_order, component_order=component_order
-            )
-            st.vega_lite_chart(chart_spec(heatmap), width="stretch", key="audits_grid")
+            grid = cached_chart(compliance_grid, compliance=compliance, facilities=shown)
+            st.vega_lite_chart(grid, width="stretch", key="audits_grid")
 
     with tab_findings:
         st.caption(t("audits.findings_caption"))
@@ -463,8 +455,8 @@ if now is not None:
             history = read(list_facility_audits, facility_id=int(facility_id), at=now.now)
             st.subheader(t("audits.trend"))
             st.caption(t("audits.trend_caption"))
-            trend = score_trend_chart(trend_frame(history))
-            st.vega_lite_chart(chart_spec(trend), width="stretch", key="audits_trend")
+            trend = cached_chart(score_trend, history=history)
+            st.vega_lite_chart(trend, width="stretch", key="audits_trend")
 
             st.subheader(t("audits.detail"))
             audits_by_id = history.set_index("audit_id")

@@ -8,7 +8,7 @@ import streamlit as st
 
 from components import case_map
 from components.case_tables import render_chain_table, render_district_table, render_zone_table
-from components.charts import chart_spec
+from components.charts import cached_chart
 from components.epicurve import local_case_curve
 from components.format import fmt_int
 from components.forms import FormField
@@ -306,8 +306,10 @@ def _curve(chosen: Filters) -> None:
     if curve.counts.empty:
         st.info(t("empty.filter"))
         return
-    chart = local_case_curve(curve.counts, curve.average, by_district=by_district)
-    st.vega_lite_chart(chart_spec(chart), width="stretch", key="cases_curve")
+    chart = cached_chart(
+        local_case_curve, counts=curve.counts, average=curve.average, by_district=by_district
+    )
+    st.vega_lite_chart(chart, width="stretch", key="cases_curve")
 
 
 def _zones(chosen: Filters, counts: dict[str, int]) -> None:

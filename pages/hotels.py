@@ -5,7 +5,7 @@ import math
 import pandas as pd
 import streamlit as st
 
-from components.charts import chart_spec
+from components.charts import cached_chart
 from components.export import excel_csv
 from components.format import fmt_int, fmt_percent, plain
 from components.forms import FormField
@@ -283,8 +283,8 @@ if now is not None:
             left, right = st.columns(2)
             with left:
                 st.markdown(f"**{t('hotels.trend.occupancy')}**")
-                st.vega_lite_chart(chart_spec(occupancy_chart(daily)), width="stretch")
+                st.vega_lite_chart(cached_chart(occupancy_chart, daily=daily), width="stretch")
             with right:
                 st.markdown(f"**{t('hotels.trend.flows')}**")
-                st.vega_lite_chart(chart_spec(flows_chart(daily)), width="stretch")
+                st.vega_lite_chart(cached_chart(flows_chart, daily=daily), width="stretch")
             st.caption(t("hotels.trend.caption"))

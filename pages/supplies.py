@@ -5,7 +5,7 @@ from datetime import timedelta
 import pandas as pd
 import streamlit as st
 
-from components.charts import chart_spec
+from components.charts import cached_chart
 from components.format import fmt_int
 from components.forms import FormField
 from components.kpi import Kpi, render_kpis
@@ -86,13 +86,18 @@ def render_trends(lines: pd.DataFrame, now: Clock) -> None:
         st.info(t("supplies.trend.no_history"))
     else:
         st.subheader(t("supplies.trend.on_hand"))
-        chart = on_hand_chart(
-            history, start=start, end=now.today, reorder_level=int(line["reorder_level"])
+        chart = cached_chart(
+            on_hand_chart,
+            history=history,
+            start=start,
+            end=now.today,
+            reorder_level=int(line["reorder_level"]),
         )
-        st.vega_lite_chart(chart_spec(chart), width="stretch")
+        st.vega_lite_chart(chart, width="stretch")
         st.subheader(t("supplies.trend.consumption"))
         st.vega_lite_chart(
-            chart_spec(consumption_chart(history, start=start, end=now.today)), width="stretch"
+            cached_chart(consumption_chart, history=history, start=start, end=now.today),
+            width="stretch",
         )
 
 

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
-from components.charts import chart_spec
+from components.charts import cached_chart
 from components.format import fmt_int, fmt_percent
 from components.forms import FormField
 from components.kpi import Kpi, render_kpis
@@ -177,7 +177,7 @@ def render_progress(chosen: pd.DataFrame, now: Clock) -> None:
             st.info(t("testing.no_reports"))
         else:
             order = [round_label(row) for row in chosen.to_dict("records")]
-            st.vega_lite_chart(chart_spec(progress_chart(points, order=order)))
+            st.vega_lite_chart(cached_chart(progress_chart, points=points, order=order))
             st.caption(t("testing.cumulative_caption"))
 
 
@@ -190,7 +190,9 @@ def render_backlog(chosen: pd.DataFrame, now: Clock) -> None:
     if backlog.empty:
         st.info(t("testing.no_backlog"))
     else:
-        st.vega_lite_chart(chart_spec(backlog_chart(backlog, now=now.now)), width="stretch")
+        st.vega_lite_chart(
+            cached_chart(backlog_chart, backlog=backlog, now=now.now), width="stretch"
+        )
         st.caption(t("testing.backlog_caption"))
 
 
