@@ -40,9 +40,23 @@ class Panel:
     aliases: Mapping[str, tuple[str, str]] | None = None
 
 
+# A panel with more records to pick from than this is drawn only while it is open: a city's
+# thousands of stock lines or testing sites would otherwise be sent to the browser, in the
+# closed panel's list, on every page load.
+EAGER_CHOICES = 200
+
+
 def render_panel(panel: Panel) -> None:
     """The panel in an expander, shown only to roles that may take its action at all."""
     if not may(panel.action, panel.entity):
+        return
+    # Keyed and tracked on the server: the panel stays open through the reruns that choosing a
+    # record or saving causes (an untracked expander is drawn anew, closed, when anything
+    # above it changes).
+    box = st.expander(
+        panel.title, icon=":material/edit_note:", key=f"{panel.key}_open", on_change="rerun"
+    )
+    if len(panel.choices) > EAGER_CHOICES and not box.open:
         return
     mine = panel.choices[
         [
@@ -55,12 +69,7 @@ def render_panel(panel: Panel) -> None:
             for row in panel.choices.itertuples()
         ]
     ]
-    # Keyed and tracked on the server: the panel stays open through the reruns that choosing a
-    # record or saving causes (an untracked expander is drawn anew, closed, when anything
-    # above it changes).
-    with st.expander(
-        panel.title, icon=":material/edit_note:", key=f"{panel.key}_open", on_change="rerun"
-    ):
+    with box:
         if mine.empty:
             st.info(panel.none_in_scope, icon=":material/info:")
             return

@@ -12,6 +12,7 @@ import altair as alt
 import pandas as pd
 
 from data.measures.audits import LEVEL_BANDS, MAX_SCORE
+from data.reference.checklist import COMPONENTS
 from data.timeutil import to_local
 from i18n import current_language, t
 
@@ -73,15 +74,6 @@ def _inline(frame: pd.DataFrame) -> alt.InlineData:
             for row in frame.to_dict("records")
         ]
     )
-
-
-def chart_spec(chart: alt.TopLevelMixin) -> dict:
-    """The chart's Vega-Lite spec, for st.vega_lite_chart.
-
-    st.altair_chart validates every spec against the Vega-Lite schema on every run (about
-    100 ms a chart); these specs are fixed by this module and validated once, in tests.
-    """
-    return chart.to_dict(validate=False)
 
 
 def heat_grid_cells(
@@ -193,6 +185,18 @@ def compliance_heatmap(
         )
     )
     return alt.layer(background, coloured, labels).properties(height=alt.Step(CELL_HEIGHT))
+
+
+def compliance_grid(compliance: pd.DataFrame, facilities: pd.DataFrame) -> alt.LayerChart:
+    """The heat grid of `facilities` (list_facility_audit_status rows, in their order) from
+    list_component_compliance."""
+    cells, facility_order, component_order = heat_grid_cells(compliance, facilities, COMPONENTS)
+    return compliance_heatmap(cells, facility_order=facility_order, component_order=component_order)
+
+
+def score_trend(history: pd.DataFrame) -> alt.LayerChart:
+    """A facility's audits (list_facility_audits) as the score trend chart."""
+    return score_trend_chart(trend_frame(history))
 
 
 def trend_frame(history: pd.DataFrame) -> pd.DataFrame:

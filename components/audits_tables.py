@@ -14,11 +14,11 @@ import pandas as pd
 import streamlit as st
 
 from components.format import as_written
+from components.pills import AMBER, BLUE, GREEN, GREY, RED, pill_column, pills
 from data.measures.audits import ACTION_STATUSES, AUDIT_STATUSES, COMPONENT_MAX, MAX_SCORE
 from data.timeutil import command_zone
 from i18n import current_language, t
 
-RED, AMBER, GREEN, BLUE, GREY = "#b91c1c", "#d97706", "#15803d", "#2563eb", "#6b7280"
 AUDIT_STATUS_COLOURS = {"never": RED, "due": AMBER, "current": GREEN}
 ACTION_STATUS_COLOURS = {"overdue": RED, "open": BLUE, "closed": GREY}
 RESULT_COLOURS = {"fail": RED, "partial": AMBER, "pass": GREEN, "na": GREY, "missing": GREY}
@@ -42,18 +42,6 @@ def _local_times(moments: pd.Series) -> pd.Series:
     return local.dt.strftime("%Y-%m-%d %H:%M")
 
 
-def _pills(labels: pd.Series) -> pd.Series:
-    """Each label as a one-item list, the shape a multiselect (pill) column shows."""
-    return labels.map(lambda label: [label])
-
-
-def _pill_column(label: str, colours: Mapping[str, str]) -> st.column_config.Column:
-    """A read-only column of pills, each option (a shown label) in its colour."""
-    return st.column_config.MultiselectColumn(
-        label, options=list(colours), color=list(colours.values())
-    )
-
-
 def kind_label(kind: str) -> str:
     """A facility kind in the reader's language."""
     return t(f"audits.kind.{kind}")
@@ -72,7 +60,7 @@ def facility_view(facilities: pd.DataFrame) -> tuple[pd.DataFrame, Config]:
             t("audits.col.facility"): _name(facilities, "name"),
             t("audits.col.kind"): facilities["kind"].map(kind_label),
             t("audits.col.district"): _name(facilities, "district"),
-            status: _pills(facilities["audit_status"].map(lambda code: t(f"audits.due.{code}"))),
+            status: pills(facilities["audit_status"].map(lambda code: t(f"audits.due.{code}"))),
             t("audits.col.last_audit"): facilities["last_audit_day"].map(_day),
             # Text, so that a facility never audited shows a dash rather than "None".
             t("audits.col.days_since"): facilities["days_since_audit"].map(
@@ -89,7 +77,7 @@ def facility_view(facilities: pd.DataFrame) -> tuple[pd.DataFrame, Config]:
         }
     )
     config: Config = {
-        status: _pill_column(
+        status: pill_column(
             status,
             {t(f"audits.due.{code}"): AUDIT_STATUS_COLOURS[code] for code in AUDIT_STATUSES},
         ),
@@ -142,9 +130,9 @@ def findings_view(plain: pd.DataFrame) -> tuple[pd.DataFrame, Config]:
     """Findings as shown (from findings_table): overdue actions in red pills; and the config."""
     status = t("audits.col.status")
     table = plain.copy()
-    table[status] = _pills(table[status])
+    table[status] = pills(table[status])
     colours = {t(f"audits.status.{code}"): ACTION_STATUS_COLOURS[code] for code in ACTION_STATUSES}
-    return table, {status: _pill_column(status, colours)}
+    return table, {status: pill_column(status, colours)}
 
 
 def audit_items_view(
@@ -162,7 +150,7 @@ def audit_items_view(
             t("audits.col.number"): range(1, len(items) + 1),
             t("audits.col.item"): _name(items, "text"),
             t("audits.col.weight"): items["weight"],
-            result: _pills(
+            result: pills(
                 items["result"].map(
                     lambda code: t(f"audits.result.{code if isinstance(code, str) else 'missing'}")
                 )
@@ -172,7 +160,7 @@ def audit_items_view(
     )
     colours = {t(f"audits.result.{code}"): colour for code, colour in RESULT_COLOURS.items()}
     config: Config = {
-        result: _pill_column(result, colours),
+        result: pill_column(result, colours),
         t("audits.col.weight"): st.column_config.NumberColumn(format="%g"),
     }
     return table, config

@@ -12,16 +12,16 @@ import altair as alt
 import pandas as pd
 import pydeck as pdk
 import streamlit as st
-from pandas.io.formats.style import Styler
 from pypinyin import lazy_pinyin
 
+from components.case_map import tooltip
 from components.format import fmt_days, fmt_int, fmt_percent
+from components.maps import basemap_layer, city_view, district_labels_layer, offline_deck
+from components.pills import AMBER, GREEN, GREY, RED, pill_column, pills
 from data.timeutil import format_local
 from i18n import current_language, t
 
-# Occupancy bands: cell background in tables, dot colour on the map.
-BAND_BACKGROUND = {"red": "#f8d7da", "amber": "#ffe8b3", "green": ""}
-BAND_TEXT = {"red": "#a50e1e", "amber": "#8a5300", "green": ""}
+# Occupancy bands: a pill's colour in tables (level_colours), a dot's colour on the map.
 BAND_RGBA = {
     "red": [200, 30, 45, 230],
     "amber": [240, 160, 20, 230],
@@ -142,32 +142,31 @@ def hotel_table(hotels: pd.DataFrame) -> pd.DataFrame:
     ).reset_index(drop=True)
 
 
-def style_occupancy(table: pd.DataFrame, bands: pd.Series) -> Styler:
-    """The table with its occupancy (and level) cells tinted amber from 85 %, red from 95 %."""
-    bands = bands.reset_index(drop=True)
-    columns = [name for name in (t("hotels.col.occupancy"), t("hotels.col.level")) if name in table]
-
-    def tint(column: pd.Series) -> list[str]:
-        styles = []
-        for band in map(_code, bands):
-            background, text = BAND_BACKGROUND.get(band, ""), BAND_TEXT.get(band, "")
-            styles.append(f"background-color: {background}; color: {text}" if background else "")
-        return styles
-
-    return table.style.apply(tint, subset=columns)
+def level_colours() -> dict[str, str]:
+    """Each occupancy level's words (as the tables show them) and the colour of its pill."""
+    return {
+        band_label("red"): RED,
+        band_label("amber"): AMBER,
+        band_label("green"): GREEN,
+        band_label(None): GREY,
+        "—": GREY,
+    }
 
 
 def render_hotel_table(hotels: pd.DataFrame, *, key: str) -> pd.DataFrame:
-    """Draw the per-hotel table (occupancy bars tinted by level); returns the table shown."""
+    """Draw the per-hotel table (the level a coloured pill beside the occupancy bar);
+    returns the table shown, as plain text."""
     table = hotel_table(hotels)
+    level = t("hotels.col.level")
     number = st.column_config.NumberColumn(format="localized")
     st.dataframe(
-        style_occupancy(table, hotels["occupancy_band"]),
+        table.assign(**{level: pills(table[level])}),
         hide_index=True,
         width="stretch",
         key=key,
         column_config={
             t("hotels.col.hotel"): st.column_config.TextColumn(pinned=True),
+            level: pill_column(level, level_colours()),
             t("hotels.col.rooms"): number,
             t("hotels.col.occupied"): number,
             t("hotels.col.cleaning"): number,
@@ -196,6 +195,7 @@ def outlook_table(outlook: pd.DataFrame) -> pd.DataFrame:
             t("hotels.col.cleaning"): outlook["rooms_cleaning"],
             t("hotels.col.available"): outlook["rooms_available"],
             t("hotels.col.occupancy"): outlook["occupancy_percent"].round(1),
+            t("hotels.col.level"): outlook["occupancy_band"].map(band_label),
             t("hotels.col.net_per_day"): outlook["net_per_day"].round(1),
             t("hotels.col.waiting"): outlook["waiting"],
             t("hotels.col.short"): outlook["rooms_short"],
@@ -209,12 +209,15 @@ def outlook_table(outlook: pd.DataFrame) -> pd.DataFrame:
 
 def render_outlook(outlook: pd.DataFrame, *, key: str) -> None:
     """Draw the outlook table (whole city, then each cohort)."""
+    table = outlook_table(outlook)
+    level = t("hotels.col.level")
     st.dataframe(
-        style_occupancy(outlook_table(outlook), outlook["occupancy_band"]),
+        table.assign(**{level: pills(table[level])}),
         hide_index=True,
         width="stretch",
         key=key,
         column_config={
+            level: pill_column(level, level_colours()),
             t("hotels.col.occupancy"): st.column_config.ProgressColumn(
                 format="%.1f%%", min_value=0, max_value=100, color="gray"
             ),
@@ -287,6 +290,19 @@ def hotel_layer(points: pd.DataFrame) -> pdk.Layer:
         stroked=True,
         line_width_min_pixels=2,
         pickable=True,
+    )
+
+
+def hotel_deck(districts: pd.DataFrame, hotels: pd.DataFrame) -> pdk.Deck:
+    """The hotels as dots by occupancy level over the district basemap, framing the city."""
+    return offline_deck(
+        [
+            basemap_layer(districts, pickable=False),
+            district_labels_layer(districts, size=12),
+            hotel_layer(hotel_points(hotels)),
+        ],
+        view=city_view(districts, height=560),
+        tooltip=tooltip(),
     )
 
 

@@ -16,6 +16,7 @@ import streamlit as st
 
 from components.export import excel_csv
 from components.format import fmt_days
+from components.paging import ROWS_PER_PAGE, render_paged
 from data.timeutil import command_zone
 from i18n import current_language, set_language, t
 
@@ -29,6 +30,8 @@ LEVEL_STYLES = {
 MAX_STYLED_ROWS = 300
 ROW_HEIGHT = 35
 MAX_ITEM_ROWS = 30
+# Stock lines sent to the browser at first (the most urgent); "show more" adds as many again.
+LINES_PER_PAGE = ROWS_PER_PAGE
 
 
 def level_text(level: str) -> str:
@@ -88,8 +91,11 @@ def _local_times(moments: pd.Series) -> pd.Series:
     return local.dt.strftime("%Y-%m-%d %H:%M")
 
 
-def _styled(table: pd.DataFrame, levels: pd.Series, columns: list[str]) -> object:
-    """The table with its status and days cells coloured by level (small tables only)."""
+def _styled(table: pd.DataFrame, levels: pd.Series, columns: list[str], *, key: str) -> object:
+    """The table with its status and days cells coloured by level (small tables only).
+
+    The Styler is named after the table's key: pandas gives each a random name, so an
+    unchanged table would be a new message, resent to the browser on every rerun."""
     if len(table) > MAX_STYLED_ROWS:
         return table
     styles = [LEVEL_STYLES.get(level, "") for level in levels]
@@ -97,7 +103,7 @@ def _styled(table: pd.DataFrame, levels: pd.Series, columns: list[str]) -> objec
     def colour(column: pd.Series) -> list[str]:
         return styles
 
-    return table.style.apply(colour, subset=columns)
+    return table.style.apply(colour, subset=columns).set_uuid(key)
 
 
 def item_table(items: pd.DataFrame) -> pd.DataFrame:
@@ -191,7 +197,9 @@ def render_item_table(items: pd.DataFrame, *, key: str) -> None:
         ],
     )
     config[t("supplies.col.status")] = st.column_config.TextColumn(pinned=True)
-    styled = _styled(table, items["level"], [t("supplies.col.status"), t("supplies.col.days")])
+    styled = _styled(
+        table, items["level"], [t("supplies.col.status"), t("supplies.col.days")], key=key
+    )
     if len(table) <= MAX_STYLED_ROWS:
         # An item that lasts city-wide may still run out somewhere: its count of lines at 3
         # days or less is red whenever there is one, whatever the item's own level.
@@ -206,8 +214,44 @@ def render_item_table(items: pd.DataFrame, *, key: str) -> None:
     )
 
 
+def search_lines(lines: pd.DataFrame, text: str) -> pd.DataFrame:
+    """The lines whose item, location or district name (in either language) holds `text`."""
+    wanted = text.strip().casefold()
+    if not wanted:
+        return lines
+    found = pd.Series(False, index=lines.index)
+    for column in ("item_name", "location_name", "district_name"):
+        for lang in ("zh", "en"):
+            names = lines[f"{column}_{lang}"].astype(str)
+            # Names repeat across thousands of lines: each distinct name is tested once.
+            matches = {name: wanted in name.casefold() for name in names.drop_duplicates()}
+            found |= names.map(matches)
+    return lines[found]
+
+
 def render_line_table(lines: pd.DataFrame, *, key: str) -> None:
-    """The table of every stock line, most urgent first, coloured by level."""
+    """The stock lines, most urgent first, coloured by level: a page of them at a time (a
+    city has thousands; the browser gets what a screen shows), with a search by name."""
+    text = st.text_input(
+        t("supplies.lines_search"),
+        key=f"{key}_search",
+        help=t("supplies.lines_search_help"),
+        icon=":material/search:",
+    )
+    found = search_lines(lines, text)
+    if found.empty:
+        st.info(t("supplies.lines_found_none", text=text.strip()))
+        return
+    render_paged(
+        found,
+        key=key,
+        draw=lambda shown: _render_lines(shown, key=key),
+        shown_text=lambda shown, total: t("supplies.lines_shown", shown=shown, total=total),
+        per_page=LINES_PER_PAGE,
+    )
+
+
+def _render_lines(lines: pd.DataFrame, *, key: str) -> None:
     table = line_table(lines)
     config = _count_columns(
         table,
@@ -219,7 +263,9 @@ def render_line_table(lines: pd.DataFrame, *, key: str) -> None:
         ],
     )
     config[t("supplies.col.status")] = st.column_config.TextColumn(pinned=True)
-    styled = _styled(table, lines["level"], [t("supplies.col.status"), t("supplies.col.days")])
+    styled = _styled(
+        table, lines["level"], [t("supplies.col.status"), t("supplies.col.days")], key=key
+    )
     st.dataframe(styled, hide_index=True, width="stretch", column_config=config, key=key)
 
 

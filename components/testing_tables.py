@@ -15,20 +15,22 @@ import streamlit as st
 
 from components.export import excel_csv
 from components.format import fmt_int
+from components.pills import AMBER, GREEN, GREY, RED, pill_column, pills
 from data.measures.testing import throughput_window_start
 from data.timeutil import as_utc, format_local
 from i18n import current_language, t
 
 TIME_FORMAT = "%m-%d %H:%M"
-STATUS_STYLES = {
-    "missed": "background-color: #fdecea; color: #b71c1c; font-weight: 600",
-    "behind": "background-color: #fdecea; color: #b71c1c; font-weight: 600",
-    "on_track": "color: #1b5e20",
+# Pill colours: a round behind or past its deadline red; a queue over 60 minutes red, over 30
+# amber.
+STATUS_COLOURS = {
+    "missed": RED,
+    "behind": RED,
+    "on_track": GREEN,
+    "upcoming": GREY,
+    "complete": GREY,
 }
-BAND_STYLES = {
-    "red": "background-color: #fdecea; color: #b71c1c; font-weight: 600",
-    "amber": "background-color: #fff4e5; color: #8a4b00; font-weight: 600",
-}
+BAND_COLOURS = {"red": RED, "amber": AMBER, "ok": GREEN, "closed": GREY}
 # The progress table's count columns, shown with thousands separators.
 PROGRESS_COUNTS = (
     "testing.col.target",
@@ -38,8 +40,6 @@ PROGRESS_COUNTS = (
     "testing.col.positive",
     "testing.col.pools",
 )
-# Above this many rows per-cell colouring costs more than it is worth: marks and words stay.
-MAX_STYLED_ROWS = 1_000
 
 
 def _missing(value: object) -> bool:
@@ -151,16 +151,20 @@ def csv_bytes(rounds: pd.DataFrame) -> bytes:
 
 
 def render_deadline_table(rounds: pd.DataFrame, *, key: str) -> None:
-    """The deadline table, behind and missed rounds' status in red."""
+    """The deadline table, each status a pill: behind and missed red, on track green."""
     table = deadline_table(rounds)
-    styles = [STATUS_STYLES.get(status, "") for status in rounds["status"]]
-    styled = table.style.apply(lambda _: styles, subset=[t("testing.col.status")])
+    status = t("testing.col.status")
+    colours = {
+        label: STATUS_COLOURS.get(code, GREY)
+        for label, code in zip(table[status], rounds["status"], strict=True)
+    }
     st.dataframe(
-        styled,
+        table.assign(**{status: pills(table[status])}),
         hide_index=True,
         width="stretch",
         key=key,
         column_config={
+            status: pill_column(status, colours),
             t("testing.col.per_hour"): st.column_config.NumberColumn(format="%.1f"),
         },
     )
@@ -238,20 +242,17 @@ def site_table(sites: pd.DataFrame) -> pd.DataFrame:
 
 
 def render_site_table(sites: pd.DataFrame, *, key: str) -> None:
-    """The sites table, queue cells amber over 30 minutes and red over 60."""
+    """The sites table, each queue a pill: amber over 30 minutes, red over 60, grey closed."""
     table = site_table(sites)
-    shown: object = table
-    if len(table) <= MAX_STYLED_ROWS:
-        styles = [BAND_STYLES.get(band, "") for band in sites["band"]]
-        shown = table.style.apply(
-            lambda _: styles, subset=[t("testing.col.queue"), t("testing.col.wait")]
-        )
+    queue = t("testing.col.queue")
+    colours = {band_text(band): colour for band, colour in BAND_COLOURS.items()}
     st.dataframe(
-        shown,
+        table.assign(**{queue: pills(table[queue])}),
         hide_index=True,
         width="stretch",
         key=key,
         column_config={
+            queue: pill_column(queue, colours),
             t("testing.col.sampled_today"): st.column_config.NumberColumn(format="localized"),
             t("testing.col.open"): st.column_config.CheckboxColumn(),
             t("testing.col.stale"): st.column_config.CheckboxColumn(),

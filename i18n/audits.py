@@ -98,6 +98,10 @@ STRINGS: dict[str, tuple[str, str]] = {
         "逾期（超过整改期限仍未关闭）的整改项标红，排在最前。",
         "Overdue actions (open past their due date) are red and listed first.",
     ),
+    "audits.findings_shown": (
+        "显示最紧急的 {shown} 项，共 {total} 项；完整清单请下载。",
+        "Showing the {shown} most urgent of {total} actions; the download has them all.",
+    ),
     "audits.findings_count": (
         "共 {rows} 项，其中逾期 {overdue} 项",
         "{rows} actions, {overdue} of them overdue",

@@ -55,6 +55,7 @@ STRINGS: dict[str, tuple[str, str]] = {
         "scenario, or wait for duty officers' reports.",
     ),
     "empty.filter": ("没有符合筛选条件的记录。", "No records match the filters."),
+    "table.more": ("再显示 {count} 条", "Show {count} more"),
     "unit.people": ("人", "people"),
     "unit.rooms": ("间", "rooms"),
     "unit.lines": ("项", "lines"),

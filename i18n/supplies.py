@@ -69,6 +69,16 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Each item's stock at each location, most urgent first.",
     ),
     "supplies.download": ("下载 CSV", "Download CSV"),
+    "supplies.lines_search": ("查找物资、地点或区", "Find an item, location or district"),
+    "supplies.lines_search_help": (
+        "输入名称的一部分（中文或英文）；清空后显示全部。",
+        "Type part of a name (Chinese or English); clear it to see every line again.",
+    ),
+    "supplies.lines_shown": (
+        "显示最紧急的 {shown} 条，共 {total} 条。可查找，或下载完整清单。",
+        "Showing the {shown} most urgent of {total} lines. Search, or download the full list.",
+    ),
+    "supplies.lines_found_none": ("没有名称含“{text}”的库存。", "No stock line matches “{text}”."),
     "supplies.trend.item": ("物资", "Item"),
     "supplies.trend.location": ("地点", "Location"),
     "supplies.trend.on_hand": ("库存（近 30 天）", "On hand (last 30 days)"),

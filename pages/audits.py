@@ -3,13 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from components.audits_charts import (
-    chart_spec,
-    compliance_heatmap,
-    heat_grid_cells,
-    score_trend_chart,
-    trend_frame,
-)
+from components.audits_charts import compliance_grid, score_trend
 from components.audits_tables import (
     audit_items_view,
     facility_view,
@@ -19,10 +13,12 @@ from components.audits_tables import (
     level_label,
     score_text,
 )
+from components.charts import cached_chart
 from components.export import excel_csv
 from components.format import fmt_int
 from components.forms import FormField
 from components.kpi import Kpi, render_kpis
+from components.paging import render_paged
 from components.widgets import select_all_shown
 from data.codes import AUDIT_RESULTS, AUDITABLE_KINDS
 from data.measures.audits import ACTION_STATUSES
@@ -386,11 +382,8 @@ if now is not None:
         else:
             if len(audited) > len(shown):
                 st.caption(t("audits.grid_capped", shown=len(shown), total=len(audited)))
-            cells, facility_order, component_order = heat_grid_cells(compliance, shown, COMPONENTS)
-            heatmap = compliance_heatmap(
-                cells, facility_order=facility_order, component_order=component_order
-            )
-            st.vega_lite_chart(chart_spec(heatmap), width="stretch", key="audits_grid")
+            grid = cached_chart(compliance_grid, compliance=compliance, facilities=shown)
+            st.vega_lite_chart(grid, width="stretch", key="audits_grid")
 
     with tab_findings:
         st.caption(t("audits.findings_caption"))
@@ -418,14 +411,22 @@ if now is not None:
                 )
             )
             plain = findings_table(findings)
-            table, config = findings_view(plain)
-            st.dataframe(
-                table,
-                column_config=config,
-                hide_index=True,
-                width="stretch",
-                key="audits_findings",
-            )
+
+            def draw(rows: pd.DataFrame) -> None:
+                table, config = findings_view(rows)
+                st.dataframe(
+                    table,
+                    column_config=config,
+                    hide_index=True,
+                    width="stretch",
+                    key="audits_findings",
+                )
+
+            # A city has thousands of open actions: the most urgent first, a page at a time.
+            def shown_text(shown: str, total: str) -> str:
+                return t("audits.findings_shown", shown=shown, total=total)
+
+            render_paged(plain, key="audits_findings", draw=draw, shown_text=shown_text)
             st.download_button(
                 t("audits.download"),
                 data=excel_csv(plain),
@@ -454,8 +455,8 @@ if now is not None:
             history = read(list_facility_audits, facility_id=int(facility_id), at=now.now)
             st.subheader(t("audits.trend"))
             st.caption(t("audits.trend_caption"))
-            trend = score_trend_chart(trend_frame(history))
-            st.vega_lite_chart(chart_spec(trend), width="stretch", key="audits_trend")
+            trend = cached_chart(score_trend, history=history)
+            st.vega_lite_chart(trend, width="stretch", key="audits_trend")
 
             st.subheader(t("audits.detail"))
             audits_by_id = history.set_index("audit_id")

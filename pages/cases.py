@@ -8,10 +8,12 @@ import streamlit as st
 
 from components import case_map
 from components.case_tables import render_chain_table, render_district_table, render_zone_table
+from components.charts import cached_chart
 from components.epicurve import local_case_curve
 from components.format import fmt_int
 from components.forms import FormField
 from components.kpi import Kpi, render_kpis
+from components.maps import cached_deck
 from data.codes import CASE_KINDS, CASE_SEVERITIES, CASE_STATUSES, ZONE_LEVELS
 from data.queries.cases import (
     CaseExtent,
@@ -269,10 +271,11 @@ def _map(
     known = frozenset(districts["code"])
     with map_column:
         st.pydeck_chart(
-            case_map.case_deck(
-                districts,
-                all_figures,
-                zones_in_force,
+            cached_deck(
+                case_map.case_deck,
+                districts=districts,
+                figures=all_figures,
+                zones_in_force=zones_in_force,
                 day=chosen.day,
                 selected=district,
                 bounds=case_map.map_bounds(districts, district),
@@ -309,8 +312,10 @@ def _curve(chosen: Filters) -> None:
     if curve.counts.empty:
         st.info(t("empty.filter"))
         return
-    chart = local_case_curve(curve.counts, curve.average, by_district=by_district)
-    st.altair_chart(chart, width="stretch", key="cases_curve")
+    chart = cached_chart(
+        local_case_curve, counts=curve.counts, average=curve.average, by_district=by_district
+    )
+    st.vega_lite_chart(chart, width="stretch", key="cases_curve")
 
 
 def _zones(chosen: Filters, counts: dict[str, int]) -> None:

@@ -5,7 +5,7 @@ import math
 import pandas as pd
 import streamlit as st
 
-from components.case_map import tooltip
+from components.charts import cached_chart
 from components.export import excel_csv
 from components.format import fmt_int, fmt_percent, plain
 from components.forms import FormField
@@ -13,15 +13,14 @@ from components.hotels_view import (
     SORT_ORDERS,
     days_until_full_text,
     flows_chart,
-    hotel_layer,
-    hotel_points,
+    hotel_deck,
     occupancy_chart,
     render_hotel_table,
     render_outlook,
     sort_hotels,
 )
 from components.kpi import Kpi, render_kpis
-from components.maps import basemap_layer, city_view, district_labels_layer, offline_deck
+from components.maps import cached_deck
 from components.widgets import select_all_shown
 from data.codes import HOTEL_COHORTS
 from data.measures.hotels import NET_INTAKE_WINDOW_DAYS, occupancy_band
@@ -272,17 +271,7 @@ if now is not None:
             )
 
             st.subheader(t("hotels.map"))
-            points = hotel_points(shown)
-            districts = read(list_districts)
-            deck = offline_deck(
-                [
-                    basemap_layer(districts, pickable=False),
-                    district_labels_layer(districts, size=12),
-                    hotel_layer(points),
-                ],
-                view=city_view(districts, height=560),
-                tooltip=tooltip(),
-            )
+            deck = cached_deck(hotel_deck, districts=read(list_districts), hotels=shown)
             st.pydeck_chart(deck, key="hotels_map")
             st.caption(t("hotels.map_legend"))
 
@@ -294,8 +283,8 @@ if now is not None:
             left, right = st.columns(2)
             with left:
                 st.markdown(f"**{t('hotels.trend.occupancy')}**")
-                st.altair_chart(occupancy_chart(daily), width="stretch")
+                st.vega_lite_chart(cached_chart(occupancy_chart, daily=daily), width="stretch")
             with right:
                 st.markdown(f"**{t('hotels.trend.flows')}**")
-                st.altair_chart(flows_chart(daily), width="stretch")
+                st.vega_lite_chart(cached_chart(flows_chart, daily=daily), width="stretch")
             st.caption(t("hotels.trend.caption"))

@@ -5,6 +5,7 @@ from datetime import timedelta
 import pandas as pd
 import streamlit as st
 
+from components.charts import cached_chart
 from components.format import fmt_int
 from components.forms import FormField
 from components.kpi import Kpi, render_kpis
@@ -85,12 +86,19 @@ def render_trends(lines: pd.DataFrame, now: Clock) -> None:
         st.info(t("supplies.trend.no_history"))
     else:
         st.subheader(t("supplies.trend.on_hand"))
-        chart = on_hand_chart(
-            history, start=start, end=now.today, reorder_level=int(line["reorder_level"])
+        chart = cached_chart(
+            on_hand_chart,
+            history=history,
+            start=start,
+            end=now.today,
+            reorder_level=int(line["reorder_level"]),
         )
-        st.altair_chart(chart, width="stretch")
+        st.vega_lite_chart(chart, width="stretch")
         st.subheader(t("supplies.trend.consumption"))
-        st.altair_chart(consumption_chart(history, start=start, end=now.today), width="stretch")
+        st.vega_lite_chart(
+            cached_chart(consumption_chart, history=history, start=start, end=now.today),
+            width="stretch",
+        )
 
 
 STOCK_FIELDS = ("on_hand", "received", "consumed", "on_order")

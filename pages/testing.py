@@ -6,9 +6,11 @@ import pandas as pd
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
+from components.charts import cached_chart
 from components.format import fmt_int, fmt_percent
 from components.forms import FormField
 from components.kpi import Kpi, render_kpis
+from components.maps import cached_deck
 from components.testing_charts import backlog_chart, progress_chart, progress_series
 from components.testing_maps import completion_deck, sites_deck
 from components.testing_tables import (
@@ -161,7 +163,10 @@ def render_progress(chosen: pd.DataFrame, now: Clock) -> None:
     )
     map_column, chart_column = st.columns([2, 3])
     with map_column:
-        st.pydeck_chart(completion_deck(read(list_districts), chosen), key="testing_completion_map")
+        st.pydeck_chart(
+            cached_deck(completion_deck, districts=read(list_districts), rounds=chosen),
+            key="testing_completion_map",
+        )
         st.caption(t("testing.map_caption"))
     with chart_column:
         st.markdown(f"**{t('testing.cumulative')}**")
@@ -172,7 +177,7 @@ def render_progress(chosen: pd.DataFrame, now: Clock) -> None:
             st.info(t("testing.no_reports"))
         else:
             order = [round_label(row) for row in chosen.to_dict("records")]
-            st.altair_chart(progress_chart(points, order=order))
+            st.vega_lite_chart(cached_chart(progress_chart, points=points, order=order))
             st.caption(t("testing.cumulative_caption"))
 
 
@@ -185,7 +190,9 @@ def render_backlog(chosen: pd.DataFrame, now: Clock) -> None:
     if backlog.empty:
         st.info(t("testing.no_backlog"))
     else:
-        st.altair_chart(backlog_chart(backlog, now=now.now), width="stretch")
+        st.vega_lite_chart(
+            cached_chart(backlog_chart, backlog=backlog, now=now.now), width="stretch"
+        )
         st.caption(t("testing.backlog_caption"))
 
 
@@ -362,7 +369,10 @@ def render_sites(chosen: pd.DataFrame, now: Clock) -> None:
         if len(sites) > MAX_SITE_ROWS:
             st.caption(t("testing.sites_capped", shown=MAX_SITE_ROWS, total=fmt_int(len(sites))))
     with map_column:
-        st.pydeck_chart(sites_deck(read(list_districts), sites), key="testing_sites_map")
+        st.pydeck_chart(
+            cached_deck(sites_deck, districts=read(list_districts), sites=sites),
+            key="testing_sites_map",
+        )
 
 
 now = start_page("testing.title")

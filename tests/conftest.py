@@ -186,6 +186,9 @@ def app_database(
     """
     monkeypatch.setenv("DATABASE_URL", database_url)
     monkeypatch.setenv("DEMO_DATA", "0")
+    # Pages skip Vega-Lite's schema check on every run (components.charts); every chart a
+    # page test draws is checked here instead.
+    monkeypatch.setattr("components.charts.chart_spec", lambda chart: chart.to_dict(validate=True))
     marker = request.node.get_closest_marker("replay_at")
     if marker is not None:
         monkeypatch.setenv("REPLAY_AT", marker.args[0])

@@ -12,12 +12,12 @@ from streamlit import dataframe_util
 from streamlit.testing.v1 import AppTest
 
 from components.audits_charts import (
-    chart_spec,
     compliance_heatmap,
     heat_grid_cells,
     score_trend_chart,
     trend_frame,
 )
+from components.charts import chart_spec
 from components.export import excel_csv
 from data.reference.checklist import COMPONENTS
 from tests.conftest import open_app
@@ -119,6 +119,25 @@ def test_known_audits_scores_levels_and_overdue_actions(app_database: str, engin
     overview.run()
     assert not overview.exception
     assert _metrics(overview)["Overdue corrective actions"] == "2"
+
+
+@pytest.mark.replay_at(REPLAY_AT)
+def test_a_citys_actions_come_a_page_at_a_time_the_most_overdue_first(
+    app_database: str, engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("components.paging.ROWS_PER_PAGE", 2)
+    app = _run(engine)
+    findings_tab = app.tabs[2]
+    findings = findings_tab.dataframe[0]
+    assert findings.value["Due"].tolist() == ["2021-06-01", "2021-06-09"]
+    assert _pills(findings, "Status") == [("Overdue", RED), ("Overdue", RED)]
+    assert "Showing the 2 most urgent of 3 actions; the download has them all." in [
+        caption.value for caption in findings_tab.caption
+    ]
+    findings_tab.button(key="audits_findings_more").click().run()
+    findings = app.tabs[2].dataframe[0]
+    assert findings.value["Due"].tolist() == ["2021-06-01", "2021-06-09", "2021-06-15"]
+    assert not [button for button in app.tabs[2].button if button.key == "audits_findings_more"]
 
 
 @pytest.mark.replay_at(REPLAY_AT)

@@ -13,7 +13,8 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 from streamlit.testing.v1 import AppTest
 
-from components.hotels_view import BAND_BACKGROUND, days_until_full_text, style_occupancy
+from components.hotels_view import days_until_full_text
+from components.pills import AMBER, GREEN, GREY, RED
 from i18n import set_language
 from tests.conftest import open_app
 from tests.factories import in_language, make_case
@@ -40,6 +41,14 @@ TABLE_MARKERS = {"hotels_outlook": "Scope", "hotels_table": "Code"}
 
 def _tables(app: AppTest, key: str) -> list[pd.DataFrame]:
     return [frame.value for frame in app.dataframe if TABLE_MARKERS[key] in frame.value.columns]
+
+
+def _pills(app: AppTest, marker: str, column: str) -> list[tuple[str, str]]:
+    """Each row's pill in a status column of the table with `marker`: (label, colour)."""
+    (frame,) = [frame for frame in app.dataframe if marker in frame.value.columns]
+    config = json.loads(frame.proto.columns)[column]["type_config"]
+    colours = {option["value"]: option["color"] for option in config["options"]}
+    return [(label, colours[label]) for (label,) in map(list, frame.value[column])]
 
 
 def _table(app: AppTest, key: str) -> pd.DataFrame:
@@ -81,6 +90,12 @@ def test_city_totals_and_outlook(known_page: AppTest) -> None:
     assert list(outlook["Net intake / day"]) == [12.8, -5.5, 14.1, 6.0]
     assert list(outlook["Available"]) == [53, 25, 23, 5]
     assert list(outlook["Waiting"]) == [10, 0, 10, 0]
+    assert _pills(known_page, "Scope", "Level") == [
+        ("Normal <85%", GREEN),
+        ("Normal <85%", GREEN),
+        ("Normal <85%", GREEN),
+        ("Amber ≥85%", AMBER),
+    ]
 
 
 @pytest.mark.replay_at(REPLAY_AT)
@@ -102,12 +117,20 @@ def test_hotel_rows_levels_and_staleness(known_page: AppTest) -> None:
     ]
     assert [int(a[name]) for name in figures] == [100, 96, 1, 3, 25, 19, 3]
     assert a["Occupancy"] == 96.0
-    assert a["Level"] == "Red ≥95%"
+    assert list(a["Level"]) == ["Red ≥95%"]
     assert a["Last report"] == "2021-06-10 17:00"
     assert a["Report"] == "Current"
     rows = table.set_index("Code")
-    assert rows.loc["H-C", "Level"] == "Amber ≥85%"
-    assert rows.loc["H-B", "Level"] == "Normal <85%"
+    # Each level a pill in its colour: red from 95 %, amber from 85 %; a closed hotel none.
+    assert dict(zip(table["Code"], _pills(known_page, "Code", "Level"), strict=True)) == {
+        "H-A": ("Red ≥95%", RED),
+        "H-C": ("Amber ≥85%", AMBER),
+        "H-B": ("Normal <85%", GREEN),
+        "H-G": ("Normal <85%", GREEN),
+        "H-E": ("—", GREY),
+        "H-D": ("No data", GREY),
+        "H-F": ("—", GREY),
+    }
     assert rows.loc["H-B", "Report"] == "Stale"
     assert rows.loc["H-D", "Report"] == "No report"
     assert rows.loc["H-D", "Last report"] == "No report"
@@ -125,21 +148,6 @@ def test_hotel_rows_levels_and_staleness(known_page: AppTest) -> None:
     )
     assert "Active hotels with no report yet (1): Hotel D" in warnings
     assert not any("Hotel E" in text or "Hotel F" in text for text in warnings)
-
-
-def _tinted_in_english() -> dict:
-    set_language("en")
-    table = pd.DataFrame({"Occupancy": [96.0, 87.5, 40.0], "Level": ["r", "a", "g"]})
-    styled = style_occupancy(table, pd.Series(["red", "amber", "green"]))
-    return styled._compute().ctx
-
-
-def test_red_cells_are_tinted_red() -> None:
-    # A copied context keeps the language switch from leaking into other tests.
-    styles = contextvars.copy_context().run(_tinted_in_english)
-    assert ("background-color", BAND_BACKGROUND["red"]) in styles[(0, 0)]
-    assert ("background-color", BAND_BACKGROUND["amber"]) in styles[(1, 1)]
-    assert (2, 0) not in styles or not styles[(2, 0)]
 
 
 def _days_texts() -> list[str]:

@@ -5,14 +5,20 @@ from __future__ import annotations
 import math
 from datetime import UTC, date, datetime
 
+import numpy as np
 import pytest
 
 from data.measures.supplies import (
     burn_rate,
+    burn_rates,
     days_of_supply,
+    days_of_supply_all,
     stock_out_date,
+    stock_out_dates,
     supply_band,
+    supply_bands,
     supply_level,
+    supply_levels,
 )
 
 JUNE_10 = date(2021, 6, 10)
@@ -146,3 +152,39 @@ def test_bands_levels_and_stock_out_dates_at_their_edges(
 def test_negative_or_missing_counts_are_rejected(call) -> None:  # noqa: ANN001
     with pytest.raises(ValueError):
         call()
+
+
+def _or_nan(value: float | None) -> float:
+    return math.nan if value is None else value
+
+
+def test_whole_columns_give_what_each_line_gives_alone() -> None:
+    # Every band edge, no use, nothing on hand and no burn rate, for thousands of lines.
+    on_hand = [0, 1, 7, 30, 45, 60, 120, 500, 7, 150, 0, 90]
+    rates = [12.5, 1.0, 7 / 3, 10.0, 3.0, 4.0, 0.0, 15.0, None, 10.0, None, 2.9]
+    days = [days_of_supply(stock, rate) for stock, rate in zip(on_hand, rates, strict=True)]
+    assert days[:4] == [0.0, 1.0, 3.0, 3.0]
+    columns = days_of_supply_all(np.array(on_hand), np.array([_or_nan(r) for r in rates]))
+    np.testing.assert_array_equal(columns, [_or_nan(d) for d in days])
+    assert list(supply_bands(columns)) == [supply_band(d) for d in days]
+    assert list(supply_levels(columns)) == [supply_level(d) for d in days]
+    assert list(stock_out_dates(JUNE_10, columns)) == [stock_out_date(JUNE_10, d) for d in days]
+
+
+def test_whole_columns_of_burn_rates_match_and_refuse_what_one_line_refuses() -> None:
+    elapsed = np.array([6.0, 3.0, 25 / 24, 0.0, np.nan])
+    rates = burn_rates(np.array([90, 30, 50, 0, 0]), elapsed, np.array([7, 2, 2, 1, 0]))
+    assert list(rates[:3]) == [
+        burn_rate(90, AT_4, AT_10, 7),
+        burn_rate(30, AT_7, AT_10, 2),
+        50 / (25 / 24),
+    ]
+    assert math.isnan(rates[3]) and math.isnan(rates[4])
+    with pytest.raises(ValueError, match="needs a later count"):
+        burn_rates(np.array([10]), np.array([0.0]), np.array([1]))
+    with pytest.raises(ValueError, match="before the first"):
+        burn_rates(np.array([10]), np.array([-1.0]), np.array([7]))
+    with pytest.raises(ValueError, match="whole numbers"):
+        days_of_supply_all(np.array([-5]), np.array([1.0]))
+    with pytest.raises(ValueError, match="negative"):
+        days_of_supply_all(np.array([10]), np.array([-1.0]))

@@ -251,3 +251,39 @@ def test_the_deferred_csv_keeps_the_language_of_the_run(session: Session) -> Non
     with ThreadPoolExecutor(max_workers=1) as pool:
         text = pool.submit(make).result().decode("utf-8-sig")
     assert text.startswith("Item,Category,Unit,Location,")
+
+
+@pytest.mark.replay_at(REPLAY_AT)
+def test_the_line_table_sends_the_most_urgent_page_first_with_a_search(
+    app_database: str, engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("components.supplies_tables.LINES_PER_PAGE", 3)
+    with Session(engine) as session:
+        build_known_stock(session)
+    app = _open()
+    lines = next(frame.value for frame in app.dataframe if "Location" in frame.value.columns[:4])
+    assert lines[["Item", "Location"]].values.tolist() == [
+        ["PCR reagent", "Liwan warehouse"],
+        ["Swabs", "Liwan warehouse"],
+        ["PCR reagent", "8th People's Hospital"],
+    ]
+    assert "Showing the 3 most urgent of 7 lines. Search, or download the full list." in [
+        caption.value for caption in app.caption
+    ]
+    app.button(key="supplies_lines_more").click().run()
+    lines = next(frame.value for frame in app.dataframe if "Location" in frame.value.columns[:4])
+    assert lines[["Item", "Location"]].values.tolist()[3:] == [
+        ["N95 respirators", "Liwan warehouse"],
+        ["N95 respirators", "8th People's Hospital"],
+        ["Swabs", "Baihedong site"],
+    ]
+    assert app.button(key="supplies_lines_more").label == "Show 1 more"
+
+    # The search finds names in either language, whatever the page's language.
+    app.text_input(key="supplies_lines_search").input("海珠").run()
+    lines = next(frame.value for frame in app.dataframe if "Location" in frame.value.columns[:4])
+    assert lines[["Item", "Location"]].values.tolist() == [["Swabs", "Haizhu hotel"]]
+    assert not any(button.key == "supplies_lines_more" for button in app.button)
+
+    app.text_input(key="supplies_lines_search").input("no such place").run()
+    assert [info.value for info in app.info] == ["No stock line matches “no such place”."]

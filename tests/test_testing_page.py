@@ -11,6 +11,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 from streamlit.testing.v1 import AppTest
 
+from components.pills import AMBER, GREEN, RED
 from components.testing_charts import progress_series
 from components.testing_tables import csv_bytes
 from data.queries.testing import list_round_hourly, list_round_outlook
@@ -39,12 +40,33 @@ TABLE_COLUMNS = {
 }
 
 
-def _table(app: AppTest, key: str):  # noqa: ANN202 - a DataFrame
-    tables = [
-        frame.value for frame in app.dataframe if set(TABLE_COLUMNS[key]) & set(frame.value.columns)
+# Status columns are coloured pills (a one-value list per cell).
+PILL_COLUMNS = ("Status", "Queue", "状态", "排队")
+
+
+def _frame(app: AppTest, key: str):  # noqa: ANN202 - an st.dataframe element
+    frames = [
+        frame for frame in app.dataframe if set(TABLE_COLUMNS[key]) & set(frame.value.columns)
     ]
-    assert len(tables) == 1, key
-    return tables[0]
+    assert len(frames) == 1, key
+    return frames[0]
+
+
+def _table(app: AppTest, key: str):  # noqa: ANN202 - a DataFrame
+    """The table as the reader sees it, each pill as its words."""
+    table = _frame(app, key).value
+    for column in PILL_COLUMNS:
+        if column in table:
+            table[column] = [label for (label,) in map(list, table[column])]
+    return table
+
+
+def _pill_colours(app: AppTest, key: str, column: str) -> list[str]:
+    """The colour of each row's pill in `column`."""
+    frame = _frame(app, key)
+    config = json.loads(frame.proto.columns)[column]["type_config"]
+    colours = {option["value"]: option["color"] for option in config["options"]}
+    return [colours[label] for (label,) in map(list, frame.value[column])]
 
 
 def _decks(app: AppTest) -> dict[str, dict]:
@@ -120,6 +142,15 @@ def test_a_behind_round_is_flagged_and_an_on_track_one_is_not(known: KnownRounds
         "06-11 10:00",
         "10.0 h",
     )
+    # Behind in a red pill, on track in a green one.
+    statuses = dict(
+        zip(
+            deadlines.index,
+            _pill_colours(app, "testing_deadlines", "Status"),
+            strict=True,
+        )
+    )
+    assert (statuses["Yuexiu round 1"], statuses["Liwan round 3"]) == (RED, GREEN)
     assert [warning.value for warning in app.warning] == [
         "Yuexiu round 1 is behind: at 100 an hour it would finish at 06-11 10:00, 10.0 h "
         "after its deadline of 06-11 00:00."
@@ -171,6 +202,7 @@ def test_a_site_with_a_75_minute_queue_is_red_and_listed_first(known: KnownRound
         },
     ]
     assert list(sites["Stale"]) == [True, False, False]
+    assert _pill_colours(app, "testing_sites", "Queue") == [RED, AMBER, GREEN]
     metrics = {metric.label: metric.value for metric in app.metric}
     assert (metrics["Queues over 60 min"], metrics["Queues 30–60 min"]) == ("1", "1")
     points = _decks(app)["testing-sites"]["layers"][-1]["data"]

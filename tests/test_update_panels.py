@@ -153,6 +153,29 @@ def test_a_stock_count_is_saved_and_shown(app_database: str, engine: Engine) -> 
         assert session.get(models.StockState, (item_id, location_id)).on_hand == 321
 
 
+def test_a_panel_with_a_long_list_is_drawn_only_while_open(
+    app_database: str, engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A city has thousands of stock lines: their list goes to the browser only when asked for.
+    monkeypatch.setattr("panels.EAGER_CHOICES", 0)
+    item_id, location_id = _line(engine)
+    app = _page("pages/supplies.py", **OFFICER)
+    form = f"stock_count_{item_id}:{location_id}"
+    assert "Report a stock count" in [expander.label for expander in app.expander]
+    assert not [box for box in app.selectbox if box.key == "stock_count_choice"]
+    assert not [field for field in app.number_input if field.key == f"{form}.on_hand"]
+
+    app.session_state["stock_count_open"] = True
+    app.run()
+    (choice,) = [box for box in app.selectbox if box.key == "stock_count_choice"]
+    assert choice.options == ["N95 respirators · Liwan warehouse"]
+    app.number_input(key=f"{form}.on_hand").set_value(321)
+    app.button(key=f"{form}.submit").click().run()
+    assert not app.exception and not app.error
+    with Session(engine) as session:
+        assert session.get(models.StockState, (item_id, location_id)).on_hand == 321
+
+
 def test_a_stale_reorder_level_is_refused_and_the_newer_value_shown(
     app_database: str, engine: Engine
 ) -> None:

@@ -22,16 +22,17 @@ from data import models
 from data.codes import FACILITY_KINDS
 from data.measures.supplies import (
     BURN_WINDOW_DAYS,
+    SECONDS_PER_DAY,
     STOCK_OUT_WINDOW_DAYS,
     SUPPLY_LEVELS,
-    burn_rate,
-    days_of_supply,
-    stock_out_date,
-    supply_band,
-    supply_level,
+    burn_rates,
+    days_of_supply_all,
+    stock_out_dates,
+    supply_bands,
+    supply_levels,
 )
 from data.queries.asof import settings_at, stock_daily_at, stock_state_at
-from data.timeutil import as_utc, day_start_utc
+from data.timeutil import day_start_utc
 
 LINE_COLUMNS = [
     "item_id",
@@ -215,19 +216,23 @@ def _urgency_order(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.take(order).reset_index(drop=True)
 
 
-def _add_supply_measures(frame: pd.DataFrame, rates: list[float | None], today: date) -> None:
-    """Add burn rate, days of supply, band, level and stock-out date from on hand and rates."""
-    days = [
-        days_of_supply(on_hand, rate)
-        for on_hand, rate in zip(frame["on_hand"].tolist(), rates, strict=True)
-    ]
+def _add_supply_measures(frame: pd.DataFrame, rates: np.ndarray, today: date) -> None:
+    """Add burn rate, days of supply, band, level and stock-out date from on hand and rates
+    (NaN: no burn rate)."""
+    days = days_of_supply_all(frame["on_hand"].astype("int64").to_numpy(), rates)
     frame["burn_rate"] = pd.Series(rates, dtype="float64", index=frame.index)
     frame["days_of_supply"] = pd.Series(days, dtype="float64", index=frame.index)
-    frame["band"] = pd.Series([supply_band(d) for d in days], dtype="object", index=frame.index)
-    frame["level"] = [supply_level(d) for d in days]
+    frame["band"] = pd.Series(supply_bands(days), dtype="object", index=frame.index)
+    frame["level"] = pd.Series(supply_levels(days), dtype="object", index=frame.index)
     frame["stock_out_date"] = pd.Series(
-        [stock_out_date(today, d) for d in days], dtype="object", index=frame.index
+        stock_out_dates(today, days), dtype="object", index=frame.index
     )
+
+
+def _day_starts(days: pd.Series) -> pd.Series:
+    """The UTC moment each local day begins (NaT for none), each distinct day worked out once."""
+    starts = {day: day_start_utc(day) for day in days.dropna().drop_duplicates().tolist()}
+    return pd.to_datetime(days.map(starts), utc=True)
 
 
 def _frame(rows: Sequence[Sequence[object]], columns: list[str]) -> pd.DataFrame:
@@ -242,31 +247,6 @@ def _item_names(session: Session) -> pd.DataFrame:
     i = models.SupplyItem
     query = select(i.id, i.code, i.category, i.name_zh, i.name_en, i.unit_zh, i.unit_en)
     return _frame(session.execute(query).all(), ITEM_NAME_COLUMNS)
-
-
-def _as_moment(value: object) -> datetime | None:
-    """A time from the database (SQLite may hand back text for an aggregated time)."""
-    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NaT:
-        return None
-    if isinstance(value, datetime):
-        return as_utc(value)
-    return as_utc(datetime.fromisoformat(str(value)))
-
-
-def _count_times(
-    first: datetime | None,
-    last: datetime | None,
-    first_day: date | None,
-    last_day: date | None,
-) -> tuple[datetime | None, datetime | None]:
-    """The times of the window's first and last counts; a day rolled up without the time of
-    its count (before migration 0002, until `rebuild-state`) counts from the start of it."""
-    if first_day is None or last_day is None:
-        return None, None
-    return (
-        first if first is not None else day_start_utc(first_day),
-        last if last is not None else day_start_utc(last_day),
-    )
 
 
 def _location_names(session: Session, at: datetime | None) -> pd.DataFrame:
@@ -326,30 +306,25 @@ def list_stock_lines(
     lines = figures.merge(_item_names(session), on="item_id", how="left").merge(
         _location_names(session, at), on="location_id", how="left"
     )[LINE_COLUMNS]
-    lines["first_count_day"] = [_as_date(day) for day in lines["first_count_day"].tolist()]
-    lines["last_count_day"] = [_as_date(day) for day in lines["last_count_day"].tolist()]
-    lines["first_count_at"] = pd.Series(
-        [_as_moment(moment) for moment in lines["first_count_at"].tolist()],
-        dtype="object",
-        index=lines.index,
+    # Whole columns at once: a city has thousands of lines (a call per line took most of the
+    # page's time).
+    for column in ("first_count_day", "last_count_day"):
+        days = lines[column]
+        distinct = {day: _as_date(day) for day in days.drop_duplicates().tolist()}
+        lines[column] = pd.Series(days.map(distinct), dtype="object", index=lines.index)
+    for column in ("first_count_at", "last_count_at"):
+        lines[column] = pd.to_datetime(lines[column], utc=True, format="ISO8601")
+    # A day rolled up without the time of its count (before migration 0002, until
+    # `rebuild-state`) counts from the start of that day.
+    first = lines["first_count_at"].fillna(_day_starts(lines["first_count_day"]))
+    last = lines["last_count_at"].fillna(_day_starts(lines["last_count_day"]))
+    windowed = lines["first_count_day"].notna() & lines["last_count_day"].notna()
+    elapsed = ((last - first).dt.total_seconds() / SECONDS_PER_DAY).where(windowed)
+    rates = burn_rates(
+        lines["consumed_since_first"].astype("int64").to_numpy(),
+        elapsed.to_numpy(dtype="float64", na_value=np.nan),
+        lines["days_counted"].astype("int64").to_numpy(),
     )
-    lines["last_count_at"] = pd.Series(
-        [_as_moment(moment) for moment in lines["last_count_at"].tolist()],
-        dtype="object",
-        index=lines.index,
-    )
-    rates = [
-        burn_rate(consumed, *_count_times(first, last, first_day, last_day), int(days))
-        for consumed, first, last, first_day, last_day, days in zip(
-            lines["consumed_since_first"].astype("int64").tolist(),
-            lines["first_count_at"].tolist(),
-            lines["last_count_at"].tolist(),
-            lines["first_count_day"].tolist(),
-            lines["last_count_day"].tolist(),
-            lines["days_counted"].astype("int64").tolist(),
-            strict=True,
-        )
-    ]
     _add_supply_measures(lines, rates, today)
     return _urgency_order(lines)
 
@@ -380,13 +355,8 @@ def total_by_item(lines: pd.DataFrame, *, today: date) -> pd.DataFrame:
     sums = counts.groupby("item_id", sort=False).sum()
     names = lines.drop_duplicates("item_id").set_index("item_id")[ITEM_COLUMNS[1:7]]
     items = names.join(sums).reset_index()
-    rates = [
-        float(rate) if with_burn else None
-        for rate, with_burn in zip(
-            items["known_burn"].tolist(), items["lines_with_burn"].tolist(), strict=True
-        )
-    ]
-    _add_supply_measures(items, rates, today)
+    rates = items["known_burn"].astype("float64").where(items["lines_with_burn"] > 0)
+    _add_supply_measures(items, rates.to_numpy(dtype="float64", na_value=np.nan), today)
     return _urgency_order(items)[ITEM_COLUMNS]
 
 

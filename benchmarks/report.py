@@ -1,0 +1,98 @@
+"""Markdown tables of benchmark results (the JSON that benchmarks/run.py writes), for
+benchmarks/RESULTS.md.
+
+    python benchmarks/report.py var/benchmark/demo-sqlite.json var/benchmark/city-sqlite.json
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+
+def _ms(value: float) -> str:
+    return f"{value:,.0f}" if value >= 10 else f"{value:.1f}"
+
+
+def _kb(value: float) -> str:
+    return f"{value / 1024:,.1f}"
+
+
+def pages_table(result: dict[str, Any]) -> str:
+    lines = [
+        "| page | cold median / p95 ms | cold CPU ms | warm median / p95 ms | warm CPU ms "
+        "| first load KB | rerun KB | city ÷ demo (warm CPU) |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for page, f in result["pages"].items():
+        ratio = f.get("city_over_demo")
+        lines.append(
+            f"| {page} | {_ms(f['cold']['median_ms'])} / {_ms(f['cold']['p95_ms'])} "
+            f"| {_ms(f['cold']['cpu_median_ms'])} "
+            f"| {_ms(f['warm']['median_ms'])} / {_ms(f['warm']['p95_ms'])} "
+            f"| {_ms(f['warm']['cpu_median_ms'])} "
+            f"| {_kb(f['first_load_bytes'])} | {_kb(f['rerun_bytes'])} "
+            f"| {'—' if ratio is None else f'{ratio:.2f}'} |"
+        )
+    return "\n".join(lines)
+
+
+def aggregates_table(result: dict[str, Any]) -> str:
+    lines = ["| page | aggregate | ours ms | naive ms | naive ÷ ours |", "|---|---|---|---|---|"]
+    for page, f in result["aggregates"].items():
+        lines.append(
+            f"| {page} | {f['what']} | {_ms(f['ours_ms'])} | {_ms(f['naive_ms'])} "
+            f"| {f['naive_over_ours']:,.1f} |"
+        )
+    return "\n".join(lines)
+
+
+def other_figures(result: dict[str, Any]) -> str:
+    tick, update, memory = result["tick"], result["update"], result["memory"]
+    rows = [
+        f"- refresh tick with nothing changed: {tick['cpu_median_ms']:.2f} ms CPU median "
+        f"({tick['median_ms']:.2f} ms wall)",
+        f"- one update through the write side (with its change-log row): "
+        f"{update['median_ms']:.1f} ms median, {update['p95_ms']:.1f} ms p95",
+        f"- memory: peak {memory['peak_mb']:,.0f} MB of the process; each extra session "
+        f"{memory['per_session_mb']:.1f} MB",
+    ]
+    if result.get("import"):
+        imp = result["import"]
+        rows.append(
+            f"- import of {imp['rows']:,} testing-site reports (CSV, every check): "
+            f"{imp['rows_per_s']:,.0f} rows/s wall, {imp['rows_per_cpu_s']:,.0f} per CPU "
+            f"second, peak {imp['peak_mb']:,.0f} MB"
+        )
+    return "\n".join(rows)
+
+
+def main() -> None:
+    for name in sys.argv[1:]:
+        result = json.loads(Path(name).read_text(encoding="utf-8"))
+        machine = result["machine"]
+        print(f"### {result['scale']} scale, {result['backend']} ({result['started']})\n")
+        print(
+            f"Machine: {machine['cpu']}, {machine['cores']} cores, load "
+            f"{machine['load_1min_at_start']:.1f} at the start; Python {machine['python']}, "
+            f"Streamlit {machine['streamlit']}. "
+            f"AppTest's own run of an empty script: {result['harness']['median_ms']:.1f} ms "
+            f"(not subtracted).\n"
+        )
+        print(pages_table(result))
+        print()
+        print(aggregates_table(result))
+        print()
+        print(other_figures(result))
+        print()
+        if result["misses"]:
+            print("Misses:\n")
+            for line in result["misses"]:
+                print(f"- {line}")
+        print()
+
+
+if __name__ == "__main__":
+    main()

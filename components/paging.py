@@ -1,0 +1,44 @@
+"""Long tables a page at a time: the browser gets the rows a screen shows, not a city's
+thousands, with a button for the next page (the full list is the page's download)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pandas as pd
+import streamlit as st
+
+from components.format import fmt_int
+from i18n import t
+
+# Rows sent at first (the most urgent: callers sort); "show more" adds as many again.
+ROWS_PER_PAGE = 200
+
+
+def render_paged(
+    rows: pd.DataFrame,
+    *,
+    key: str,
+    draw: Callable[[pd.DataFrame], None],
+    shown_text: Callable[[str, str], str],
+    per_page: int | None = None,
+) -> None:
+    """`draw` the first pages of `rows` this session asked for; while rows are left out,
+    `shown_text(shown, total)` says so above the table and a button below shows more."""
+    size = per_page or ROWS_PER_PAGE
+    pages_key = f"{key}_pages"
+    shown = min(len(rows), size * st.session_state.get(pages_key, 1))
+    if shown < len(rows):
+        st.caption(shown_text(fmt_int(shown), fmt_int(len(rows))))
+    draw(rows.head(shown))
+    if shown < len(rows):
+
+        def show_more() -> None:
+            st.session_state[pages_key] = st.session_state.get(pages_key, 1) + 1
+
+        st.button(
+            t("table.more", count=fmt_int(min(size, len(rows) - shown))),
+            key=f"{key}_more",
+            on_click=show_more,
+            icon=":material/expand_more:",
+        )
