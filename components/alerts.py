@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import streamlit as st
+from streamlit.errors import StreamlitPageNotFoundError
 
 from components.format import fmt_int, fmt_percent
 from data.timeutil import format_local
@@ -17,8 +18,10 @@ from i18n import current_language, name, t
 
 # Severity -> the colour of its badge (the word and symbol come from the catalogue).
 SEVERITY_COLOURS = {"critical": "red", "warning": "orange"}
-# The Overview lists this many alerts; the rest are counted and sit in an expander.
+# The Overview lists this many alerts; the next EXPANDED_ALERTS sit in an expander and the
+# rest are counted (their pages list them all).
 SHOWN_ALERTS = 10
+EXPANDED_ALERTS = 40
 
 
 def severity_label(severity: str) -> str:
@@ -90,20 +93,34 @@ def severity_badge(severity: str) -> str:
 
 
 def _one(alert, index: int) -> None:  # noqa: ANN001 - a data.alerts.Alert
+    """One alert: its severity badge and sentence, and a link to its page."""
     text, link = st.columns([6, 1], vertical_alignment="center")
     text.markdown(f"{severity_badge(alert.severity)} {alert_text(alert)}")
     with link:
+        page_link(alert.page)
+
+
+def page_link(page: str) -> None:
+    """A link to a view (its address, keeping the language), opening in the same tab."""
+    lang = current_language()
+    try:
         st.page_link(
-            f"pages/{alert.page}.py",
+            f"pages/{page}.py",
             label=t("alerts.open"),
             icon=":material/arrow_forward:",
-            query_params={"lang": current_language()},
+            query_params={"lang": lang},
         )
+    except StreamlitPageNotFoundError:
+        # A page run outside the app's navigation (on its own, as in page tests) has no
+        # pages to link to: a plain link to the same address.
+        st.markdown(f"[{t('alerts.open')}](/{page}?lang={lang})")
 
 
-def render_alerts(alerts: list, *, shown: int = SHOWN_ALERTS) -> None:
+def render_alerts(
+    alerts: list, *, shown: int = SHOWN_ALERTS, expanded: int = EXPANDED_ALERTS
+) -> None:
     """Alerts, most severe first (as given): a count by severity, the first `shown` with a
-    link to the page that shows each, the rest in an expander."""
+    link to the page that shows each, the next `expanded` in an expander, the rest counted."""
     st.subheader(t("alerts.title"))
     if not alerts:
         st.success(t("alerts.none"), icon=":material/check_circle:")
@@ -115,5 +132,7 @@ def render_alerts(alerts: list, *, shown: int = SHOWN_ALERTS) -> None:
             _one(alert, index)
     if len(alerts) > shown:
         with st.expander(t("alerts.more", count=len(alerts) - shown)):
-            for index, alert in enumerate(alerts[shown:], start=shown):
+            for index, alert in enumerate(alerts[shown : shown + expanded], start=shown):
                 _one(alert, index)
+            if len(alerts) > shown + expanded:
+                st.caption(t("alerts.rest", count=len(alerts) - shown - expanded))

@@ -31,7 +31,7 @@ from datetime import datetime
 
 from sqlmodel import Session
 
-from data.measures.freshness import SOURCE_PAGES
+from data.measures.freshness import SOURCE_PAGES, SOURCES
 from data.queries.audits import list_facility_audit_status
 from data.queries.common import Clock
 from data.queries.freshness import list_source_freshness
@@ -215,14 +215,21 @@ _RULES = (
 )
 
 
+def _source_rank(alert: Alert) -> int:
+    source = alert.values.get("source")
+    return SOURCES.index(source) if source in SOURCES else 0
+
+
 def sort_alerts(alerts: list[Alert]) -> list[Alert]:
-    """Most severe first; then by kind (ALERT_KINDS order), district and key."""
+    """Most severe first; then by kind (ALERT_KINDS order), district, source (SOURCES order)
+    and key."""
     return sorted(
         alerts,
         key=lambda alert: (
             SEVERITIES.index(alert.severity),
             ALERT_KINDS.index(alert.kind),
             alert.district_code or "",
+            _source_rank(alert),
             alert.key,
         ),
     )

@@ -50,6 +50,10 @@ STRINGS: dict[str, tuple[str, str]] = {
         "{critical} critical · {warning} warnings",
     ),
     "alerts.more": ("另有 {count} 条警报", "{count} more alerts"),
+    "alerts.rest": (
+        "其余 {count} 条请在各专题页查看。",
+        "{count} more: see them on their pages.",
+    ),
     "alerts.open": ("查看", "Open"),
     # Sources of figures (data.measures.freshness.SOURCES)
     "source.testing_sites": ("核酸采样点", "Testing sites"),
@@ -57,4 +61,39 @@ STRINGS: dict[str, tuple[str, str]] = {
     "source.stock": ("物资库存", "Supply stock"),
     "source.audits": ("院感督导", "Infection-control audits"),
     "source.cases": ("病例流调", "Case tracing"),
+    # Source freshness (data.queries.freshness)
+    "freshness.title": ("数据时效", "How fresh the figures are"),
+    "freshness.col.source": ("数据来源", "Source"),
+    "freshness.col.state": ("状态", "State"),
+    "freshness.col.last": ("最近上报", "Last report"),
+    "freshness.col.by": ("上报人", "By"),
+    "freshness.col.stale": ("逾期未报 / 应报单位", "Stale / reporters"),
+    "freshness.col.reporter": ("上报单位", "Reporter"),
+    "freshness.col.district": ("区", "District"),
+    "freshness.col.interval": ("规定间隔", "Expected every"),
+    "freshness.state.fresh": ("✓ 按时", "✓ On time"),
+    "freshness.state.stale": ("● 有逾期", "● Some stale"),
+    "freshness.state.none": ("— 无应报单位", "— No reporters"),
+    "freshness.never": ("从未上报", "never"),
+    "freshness.interval.days": ("{days} 天", "{days} d"),
+    "freshness.interval.hours": ("{hours} 小时", "{hours} h"),
+    "freshness.interval.minutes": ("{minutes} 分钟", "{minutes} min"),
+    "freshness.expander": (
+        "{source}：{count} 个单位逾期未报",
+        "{source}: {count} stale reporters",
+    ),
+    "freshness.more": (
+        "仅列出最久未报的 {shown} 个（共 {count} 个）。",
+        "Only the {shown} longest silent are listed ({count} in all).",
+    ),
+    "freshness.caption": (
+        "规定上报间隔：核酸采样点、隔离酒店、物资库存点按各自设定的间隔（演示情景中采样点"
+        " 2 小时、酒店 4 小时、库存每日一次）；院感督导每 14 天至少一次；有在院病例的区每日"
+        "更新流调。超过间隔（或从未上报）即为逾期。上报人取自变更日志（院感督导为督导员）。",
+        "Expected intervals: testing sites, quarantine hotels and stock locations each "
+        "have their own (in the demo scenario sites every 2 hours, hotels every 4, stock "
+        "daily); every facility is audited at least every 14 days; a district with cases "
+        "in hospital updates their tracing daily. Past the interval (or never reported) "
+        "is stale. “By” is from the change log (for audits, the auditor).",
+    ),
 }

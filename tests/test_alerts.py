@@ -341,25 +341,26 @@ def test_source_stale_past_the_interval(session: Session) -> None:
     alerts = of_kind(compute_alerts(session, at=T), "source_stale")
 
     # Hotels are audited too, and neither has been: both are due an audit.
+    # In the order of the sources: hotels before audits.
     assert [(a.key, a.severity, a.page, a.district_code) for a in alerts] == [
-        ("source_stale:audits", "warning", "audits", None),
         ("source_stale:hotels", "warning", "hotels", None),
+        ("source_stale:audits", "warning", "audits", None),
     ]
-    assert [(a.values["stale"], a.values["reporters"]) for a in alerts] == [(2, 2), (1, 2)]
+    assert [(a.values["stale"], a.values["reporters"]) for a in alerts] == [(1, 2), (2, 2)]
     assert texts(alerts, "en") == [
+        "Quarantine hotels: 1 of 2 reporters have not reported within their expected interval",
         "Infection-control audits: 2 of 2 reporters have not reported within their expected "
         "interval",
-        "Quarantine hotels: 1 of 2 reporters have not reported within their expected interval",
     ]
     assert texts(alerts, "zh") == [
-        "院感督导：2 / 2 个上报单位超过规定间隔未上报",
         "隔离酒店：1 / 2 个上报单位超过规定间隔未上报",
+        "院感督导：2 / 2 个上报单位超过规定间隔未上报",
     ]
     # A minute later the other hotel is stale too (the stale one's next report is later).
     later = of_kind(compute_alerts(session, at=local("2021-06-10 20:01")), "source_stale")
     assert [(a.key, a.values["stale"]) for a in later] == [
-        ("source_stale:audits", 2),
         ("source_stale:hotels", 2),
+        ("source_stale:audits", 2),
     ]
 
 

@@ -65,7 +65,8 @@ def build_known_sources(session: Session) -> KnownSources:
     )
 
     item = make_supply_item(session)
-    daily = {"kind": "warehouse", "report_interval_minutes": 1440}
+    # Stock is counted daily, whatever the location's own interval (here 240 minutes).
+    daily = {"kind": "warehouse", "report_interval_minutes": 240}
     depot_late = make_facility(session, name_en="Depot W", name_zh="W仓", code="W-1", **daily)
     depot_fresh = make_facility(session, name_en="Depot V", name_zh="V仓", code="W-2", **daily)
     for depot, when in ((depot_late, "2021-06-09 19:00"), (depot_fresh, "2021-06-10 01:00")):

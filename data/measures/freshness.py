@@ -3,9 +3,11 @@
 A reporter is stale when its latest report, as of the moment shown, is older than its
 expected interval (one that never reported is stale too). The intervals, in one place:
 
-- testing sites, quarantine hotels, stock locations: each facility's own
-  `report_interval_minutes` (set per facility; the demo scenario gives testing sites 120
-  minutes (60 at city scale), hotels 240 and stock locations a daily count, 1440);
+- testing sites and quarantine hotels: each facility's own `report_interval_minutes` (set
+  per facility; the demo scenario gives testing sites 120 minutes, 60 at city scale, and
+  hotels 240);
+- stock: every location counts its stock once a day (`STOCK_COUNT_INTERVAL_MINUTES`, 1440),
+  whatever else it reports more often: a testing site's queue every hour, its masks daily;
 - infection-control audits: every active auditable facility is audited at least every
   `AUDIT_INTERVAL_DAYS` (14) days, counted in whole local days as the audits page does;
 - cases: each district with a local case in hospital updates its contact tracing at least
@@ -28,6 +30,7 @@ SOURCE_PAGES: dict[str, str] = {
     "cases": "cases",
 }
 CASE_REPORT_INTERVAL_MINUTES = 24 * 60
+STOCK_COUNT_INTERVAL_MINUTES = 24 * 60
 AUDIT_INTERVAL_MINUTES = AUDIT_INTERVAL_DAYS * 24 * 60
 
 

@@ -3,9 +3,10 @@
 One summary row per source (data.measures.freshness.SOURCES) and, for the expander, the
 stale reporters of a source. Every count is aggregated in SQL over the point-in-time state
 tables (data.queries.asof): no report history is read into pandas. A reporter's interval is
-its facility's `report_interval_minutes`; facilities share a few distinct intervals, so the
-staleness test is one SQL condition per interval (`reported before T - interval`), the same
-on SQLite and PostgreSQL.
+its facility's `report_interval_minutes` (testing sites, hotels; facilities share a few
+distinct intervals, so the staleness test is one SQL condition per interval, `reported
+before T - interval`, the same on SQLite and PostgreSQL), or the source's fixed interval
+(stock, audits, cases; data.measures.freshness).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from data.measures.freshness import (
     CASE_REPORT_INTERVAL_MINUTES,
     SOURCE_PAGES,
     SOURCES,
+    STOCK_COUNT_INTERVAL_MINUTES,
 )
 from data.queries.asof import audit_state_at, hotel_state_at, site_state_at, stock_state_at
 from data.queries.cases import in_hospital_on
@@ -96,9 +98,16 @@ def _facility_reporters(source: str) -> list[ColumnElement[bool]]:
 
 
 def _stale_clause(
-    session: Session, last: ColumnElement, at: datetime, conditions: list[ColumnElement[bool]]
+    session: Session,
+    source: str,
+    last: ColumnElement,
+    at: datetime,
+    conditions: list[ColumnElement[bool]],
 ) -> ColumnElement[bool]:
-    """SQL: the facility's latest report is missing or older than its own interval at `at`."""
+    """SQL: the reporter's latest report is missing or older than its interval at `at`."""
+    if source == "stock":
+        cutoff = at - timedelta(minutes=STOCK_COUNT_INTERVAL_MINUTES)
+        return or_(last.is_(None), last < cutoff)
     f = models.Facility
     intervals = session.execute(
         select(f.report_interval_minutes).where(*conditions).distinct()
@@ -119,7 +128,7 @@ def _facility_query(session: Session, source: str, at: datetime):  # noqa: ANN20
         joined = f.__table__.join(latest, latest.c.facility_id == f.id)
     else:
         joined = f.__table__.outerjoin(latest, latest.c.facility_id == f.id)
-    stale = _stale_clause(session, latest.c.last_reported_at, at, conditions)
+    stale = _stale_clause(session, source, latest.c.last_reported_at, at, conditions)
     return joined, latest, conditions, stale
 
 
@@ -274,6 +283,8 @@ def list_stale_reporters(
         elif source in ("testing_sites", "hotels", "stock"):
             joined, latest, conditions, stale = _facility_query(session, source, at)
             last, interval = latest.c.last_reported_at, f.report_interval_minutes
+            if source == "stock":
+                interval = literal(STOCK_COUNT_INTERVAL_MINUTES)
         else:
             raise ValueError(f"unknown source {source!r}")
         query = (
