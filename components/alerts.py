@@ -61,7 +61,7 @@ def alert_text(alert) -> str:  # noqa: ANN001 - a data.alerts.Alert (no database
         )
     if kind == "supply_short":
         return t(
-            "alerts.supply_short",
+            "alerts.supply_short.out" if values["on_hand"] == 0 else "alerts.supply_short",
             name=name(values),
             item=name(values, "item"),
             days=values["days"],
@@ -94,7 +94,8 @@ def severity_badge(severity: str) -> str:
 
 def _one(alert, index: int) -> None:  # noqa: ANN001 - a data.alerts.Alert
     """One alert: its severity badge and sentence, and a link to its page."""
-    text, link = st.columns([6, 1], vertical_alignment="center")
+    # The link's column is wide enough for "→ Open" on a 1366-pixel laptop screen.
+    text, link = st.columns([5, 1.4], vertical_alignment="center")
     text.markdown(f"{severity_badge(alert.severity)} {alert_text(alert)}")
     with link:
         page_link(alert.page)

@@ -29,6 +29,10 @@ STRINGS: dict[str, tuple[str, str]] = {
         "{name}的{item}仅够 {days} 天（库存 {on_hand} {unit}）",
         "{item} at {name} lasts {days} days ({on_hand} {unit} on hand)",
     ),
+    "alerts.supply_short.out": (
+        "{name}的{item}已断货（库存 {on_hand} {unit}）",
+        "{item} at {name} is out of stock ({on_hand} {unit} on hand)",
+    ),
     "alerts.queue_long": (
         "{name}排队等候 {minutes} 分钟（超过 60 分钟）",
         "{name}: {minutes}-minute queue (over 60 minutes)",

@@ -56,6 +56,8 @@ def series(trend: pd.DataFrame, column: str) -> list[tuple]:
 def card(key: str, label: str, value: str, detail: str, trend: pd.DataFrame, column: str, **kw):  # noqa: ANN003, ANN201
     """A headline card with its change since yesterday and its 14-day sparkline."""
     delta, arrow = change(trend, column, points=kw.pop("points", False))
+    if arrow == "off":  # no change: neither good nor bad, so no colour either
+        kw["delta_color"] = "off"
     return Kpi(
         key, label, value, detail, delta=delta, delta_arrow=arrow, trend=series(trend, column), **kw
     )
@@ -214,17 +216,14 @@ if now is not None:
     )
     st.caption(t("overview.trend_caption"))
 
-    alerts_column, freshness_column = st.columns([3, 2])
-    with alerts_column:
-        render_alerts(read(compute_alerts, at=now.now))
-    with freshness_column:
-        sources = read(list_source_freshness, at=now.now)
-        stale = {
-            row.source: read(list_stale_reporters, source=row.source, at=now.now)
-            for row in sources
-            if row.stale
-        }
-        render_freshness(sources, stale)
+    render_alerts(read(compute_alerts, at=now.now))
+    sources = read(list_source_freshness, at=now.now)
+    stale = {
+        row.source: read(list_stale_reporters, source=row.source, at=now.now)
+        for row in sources
+        if row.stale
+    }
+    render_freshness(sources, stale)
 
     left, right = st.columns([3, 2])
     with left:

@@ -119,6 +119,23 @@ def test_supply_short_at_3_days_not_4(session: Session) -> None:
             on_hand=on_hand,
             consumed=10,
         )
+    # Out of stock since yesterday: 0 days.
+    empty = make_facility(session, kind="warehouse", name_en="Depot 0", name_zh="零号仓")
+    make_stock_report(
+        session,
+        item_id=item.id,
+        location_id=empty.id,
+        reported_at=local("2021-06-09 20:00"),
+        on_hand=10,
+    )
+    make_stock_report(
+        session,
+        item_id=item.id,
+        location_id=empty.id,
+        reported_at=local("2021-06-10 20:00"),
+        on_hand=0,
+        consumed=10,
+    )
     # After T depot 4 drops to 2 days.
     make_stock_report(
         session,
@@ -131,11 +148,21 @@ def test_supply_short_at_3_days_not_4(session: Session) -> None:
 
     alerts = of_kind(compute_alerts(session, at=T), "supply_short")
 
-    assert [(a.key, a.severity, a.page) for a in alerts] == [
-        (f"supply_short:{item.id}:{three.id}", "critical", "supplies")
+    by_key = {a.key: a for a in alerts}
+    assert sorted(by_key) == sorted(
+        [f"supply_short:{item.id}:{three.id}", f"supply_short:{item.id}:{empty.id}"]
+    )
+    assert {a.severity for a in alerts} == {"critical"}
+    three_alert = [by_key[f"supply_short:{item.id}:{three.id}"]]
+    empty_alert = [by_key[f"supply_short:{item.id}:{empty.id}"]]
+    assert texts(three_alert, "en") == [
+        "N95 respirators at Depot 3 lasts 3 days (30 pieces on hand)"
     ]
-    assert texts(alerts, "en") == ["N95 respirators at Depot 3 lasts 3 days (30 pieces on hand)"]
-    assert texts(alerts, "zh") == ["三号仓的N95口罩仅够 3 天（库存 30 个）"]
+    assert texts(three_alert, "zh") == ["三号仓的N95口罩仅够 3 天（库存 30 个）"]
+    assert texts(empty_alert, "en") == [
+        "N95 respirators at Depot 0 is out of stock (0 pieces on hand)"
+    ]
+    assert texts(empty_alert, "zh") == ["零号仓的N95口罩已断货（库存 0 个）"]
 
 
 # --- Testing-site queues: over 60 minutes ---------------------------------------------------
