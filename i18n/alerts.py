@@ -91,13 +91,13 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Only the {shown} longest silent are listed ({count} in all).",
     ),
     "freshness.caption": (
-        "规定上报间隔：核酸采样点、隔离酒店、物资库存点按各自设定的间隔（演示情景中采样点"
-        " 2 小时、酒店 4 小时、库存每日一次）；院感督导每 14 天至少一次；有在院病例的区每日"
-        "更新流调。超过间隔（或从未上报）即为逾期。上报人取自变更日志（院感督导为督导员）。",
-        "Expected intervals: testing sites, quarantine hotels and stock locations each "
-        "have their own (in the demo scenario sites every 2 hours, hotels every 4, stock "
-        "daily); every facility is audited at least every 14 days; a district with cases "
-        "in hospital updates their tracing daily. Past the interval (or never reported) "
-        "is stale. “By” is from the change log (for audits, the auditor).",
+        "规定上报间隔：核酸采样点、隔离酒店按各自设定的间隔（演示情景中采样点 2 小时、酒店"
+        " 4 小时）；物资库存每日盘点一次；院感督导每 14 天至少一次；有在院病例的区每日更新"
+        "流调。超过间隔（或从未上报）即为逾期。上报人取自变更日志（院感督导为督导员）。",
+        "Expected intervals: testing sites and quarantine hotels each have their own (in the "
+        "demo scenario sites every 2 hours, hotels every 4); stock is counted daily; every "
+        "facility is audited at least every 14 days; a district with cases in hospital "
+        "updates their tracing daily. Past the interval (or never reported) is stale. “By” "
+        "is from the change log (for audits, the auditor).",
     ),
 }
