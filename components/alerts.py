@@ -61,7 +61,11 @@ def alert_text(alert) -> str:  # noqa: ANN001 - a data.alerts.Alert (no database
         )
     if kind == "supply_short":
         return t(
-            "alerts.supply_short.out" if values["on_hand"] == 0 else "alerts.supply_short",
+            "alerts.supply_short.out"
+            if values["on_hand"] == 0
+            else "alerts.supply_short.one"
+            if values["days"] == 1
+            else "alerts.supply_short",
             name=name(values),
             item=name(values, "item"),
             days=values["days"],

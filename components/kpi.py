@@ -61,7 +61,7 @@ class Kpi:
     status: str | None = None
     # A small trend drawn under the figure: (day, value) pairs, oldest first.
     trend: Sequence[tuple[date, float | None]] = ()
-    # Whether the change is shown with an arrow (off for "no change").
+    # The change's arrow: auto (from the sign its text starts with), up, down or off.
     delta_arrow: str = "auto"
 
 

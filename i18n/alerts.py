@@ -29,6 +29,10 @@ STRINGS: dict[str, tuple[str, str]] = {
         "{name}的{item}仅够 {days} 天（库存 {on_hand} {unit}）",
         "{item} at {name} lasts {days} days ({on_hand} {unit} on hand)",
     ),
+    "alerts.supply_short.one": (
+        "{name}的{item}仅够 1 天（库存 {on_hand} {unit}）",
+        "{item} at {name} lasts 1 day ({on_hand} {unit} on hand)",
+    ),
     "alerts.supply_short.out": (
         "{name}的{item}已断货（库存 {on_hand} {unit}）",
         "{item} at {name} is out of stock ({on_hand} {unit} on hand)",

@@ -31,18 +31,28 @@ from data.timeutil import format_local
 from i18n import current_language, t
 from shell import read, read_settled, start_page
 
+# The colour of a change by its direction, for figures where up is bad, good, or neither.
+CHANGE_COLOURS = {
+    "inverse": {"up": "red", "down": "green"},
+    "normal": {"up": "green", "down": "red"},
+    "off": {"up": "gray", "down": "gray"},
+}
 
-def change(trend: pd.DataFrame, column: str, *, points: bool = False) -> tuple[str, str]:
-    """The change of a figure since the end of yesterday, in words, and its arrow."""
+
+def change(trend: pd.DataFrame, column: str, *, points: bool = False) -> tuple[str | None, str]:
+    """The change of a figure since the end of yesterday, in words, and its direction
+    (up, down, or off for no change). The direction is given, not read from the words'
+    sign: a Chinese sentence does not start with its number."""
     today, yesterday = trend[column].iloc[-1], trend[column].iloc[-2]
     if pd.isna(today) or pd.isna(yesterday):
-        return None, "auto"
+        return None, "off"
     delta = float(today) - float(yesterday)
     if (points and round(delta, 1) == 0) or (not points and delta == 0):
         return t("overview.delta_same"), "off"
+    direction = "up" if delta > 0 else "down"
     if points:
-        return t("overview.delta_points", delta=f"{delta:+.1f}"), "auto"
-    return t("overview.delta", delta=f"{int(delta):+,d}"), "auto"
+        return t("overview.delta_points", delta=f"{delta:+.1f}"), direction
+    return t("overview.delta", delta=f"{int(delta):+,d}"), direction
 
 
 def series(trend: pd.DataFrame, column: str) -> list[tuple]:
@@ -56,8 +66,9 @@ def series(trend: pd.DataFrame, column: str) -> list[tuple]:
 def card(key: str, label: str, value: str, detail: str, trend: pd.DataFrame, column: str, **kw):  # noqa: ANN003, ANN201
     """A headline card with its change since yesterday and its 14-day sparkline."""
     delta, arrow = change(trend, column, points=kw.pop("points", False))
-    if arrow == "off":  # no change: neither good nor bad, so no colour either
-        kw["delta_color"] = "off"
+    polarity = kw.pop("delta_color", "inverse")
+    # No change is neither good nor bad: no colour either.
+    kw["delta_color"] = "gray" if arrow == "off" else CHANGE_COLOURS[polarity][arrow]
     return Kpi(
         key, label, value, detail, delta=delta, delta_arrow=arrow, trend=series(trend, column), **kw
     )

@@ -420,3 +420,27 @@ def test_severity_is_a_symbol_and_a_word() -> None:
     assert in_language("en", severity_label, "critical") == "▲ Critical"
     assert in_language("zh", severity_label, "warning") == "● 注意"
     assert in_language("en", severity_label, "warning") == "● Warning"
+
+
+def test_a_line_lasting_one_day_says_day() -> None:
+    oil = Alert(
+        "supply_short:1:2",
+        "supply_short",
+        "critical",
+        "supplies",
+        "440103",
+        {
+            "name_zh": "甲仓",
+            "name_en": "Depot A",
+            "item_zh": "食用油",
+            "item_en": "Cooking oil",
+            "days": 1,
+            "on_hand": 5,
+            "unit_zh": "桶",
+            "unit_en": "drums",
+        },
+    )
+    assert (
+        in_language("en", alert_text, oil) == "Cooking oil at Depot A lasts 1 day (5 drums on hand)"
+    )
+    assert in_language("zh", alert_text, oil) == "甲仓的食用油仅够 1 天（库存 5 桶）"

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 from streamlit import dataframe_util
+from streamlit.proto.Metric_pb2 import Metric as MetricProto
 from streamlit.testing.v1 import AppTest
 
 from data.queries.common import Clock
@@ -370,6 +371,20 @@ def test_overview_page_shows_the_data_layers_figures(
     app.run()
     assert not app.exception
     assert _metrics(app) == EXPECTED_CARDS[lang]
+    # The change's arrow and colour follow the figure, not the sentence's first character
+    # (Chinese starts with words): more cases is up and red, no change has neither.
+    direction = {m.label: (m.proto.direction, m.proto.color) for m in app.metric}
+    cases_label, severe_label = list(EXPECTED_CARDS[lang])[0], list(EXPECTED_CARDS[lang])[3]
+    rooms_label = list(EXPECTED_CARDS[lang])[7]
+    assert direction[cases_label] == (MetricProto.MetricDirection.UP, MetricProto.MetricColor.RED)
+    assert direction[rooms_label] == (
+        MetricProto.MetricDirection.UP,
+        MetricProto.MetricColor.GREEN,
+    )
+    assert direction[severe_label] == (
+        MetricProto.MetricDirection.NONE,
+        MetricProto.MetricColor.GRAY,
+    )
     # Supplies (1 line under 3 days) and overdue actions (1) are in alarm: a symbol and a
     # word, not only a colour.
     alarm = ":red-badge[▲ Alarm]" if lang == "en" else ":red-badge[▲ 警报]"
