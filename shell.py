@@ -103,15 +103,30 @@ def refresh_counter() -> int:
 
 @st.cache_data(max_entries=512, show_spinner=False)
 def _cached_read(name: str, counter: int, arguments: tuple, _query: Callable[..., T]) -> T:
+    return _run(arguments, _query)
+
+
+def _run(arguments: tuple, query: Callable[..., T]) -> T:
+    """A read in a session of its own, bounded by the database timeouts."""
     engine = get_engine()
     settings = get_settings()
 
     def run() -> T:
         with Session(engine) as session:
-            return _query(session=session, **dict(arguments))
+            return query(session=session, **dict(arguments))
 
     seconds = settings.db_statement_timeout + settings.db_connect_timeout
     return within(seconds, run, url=describe_url(engine))
+
+
+# Figures of a day that is over hardly change (only a late correction or a back-dated import
+# moves them): they are kept this long whatever else is written (the Overview's trends).
+SETTLED_SECONDS = 600
+
+
+@st.cache_data(max_entries=256, show_spinner=False, ttl=SETTLED_SECONDS)
+def _settled_read(name: str, arguments: tuple, _query: Callable[..., T]) -> T:
+    return _run(arguments, _query)
 
 
 def read(query: Callable[..., T], /, **arguments: Any) -> T:
@@ -121,8 +136,21 @@ def read(query: Callable[..., T], /, **arguments: Any) -> T:
     again by itself) instead of showing an exception."""
     name = f"{query.__module__}.{query.__qualname__}"
     key = tuple(sorted(arguments.items()))
+    return _guarded(lambda: _cached_read(name, st.session_state["_counter"], key, _query=query))
+
+
+def read_settled(query: Callable[..., T], /, **arguments: Any) -> T:
+    """Run a read of a day that is over, cached for SETTLED_SECONDS even when the database
+    changes meanwhile (live writes are about now, not about that day)."""
+    name = f"{query.__module__}.{query.__qualname__}"
+    key = tuple(sorted(arguments.items()))
+    return _guarded(lambda: _settled_read(name, key, _query=query))
+
+
+def _guarded(call: Callable[[], T]) -> T:
+    """A read, or (the database having stopped answering) the page's notice and a stop."""
     try:
-        return _cached_read(name, st.session_state["_counter"], key, _query=query)
+        return call()
     except DatabaseUnavailable as error:
         database_problem(error)
     except DBAPIError as error:

@@ -1,4 +1,5 @@
-"""KPI cards: a big figure with its label, its status in words, and a line of detail.
+"""KPI cards: a big figure with its label, its change since yesterday, a small trend
+(sparkline), its status in words, and a line of detail.
 
 A figure is never cut short: labels and values wrap inside their card instead of ending in
 an ellipsis (a laptop's 1366-pixel screen shows "16,713 / 16,860" whole), and the cards of
@@ -8,8 +9,12 @@ well as a colour, so that colour-blind readers and grey-scale printouts read it 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 
+import altair as alt
+import pandas as pd
 import streamlit as st
 
 from i18n import t
@@ -54,12 +59,41 @@ class Kpi:
     delta: str | None = None
     delta_color: str = "inverse"
     status: str | None = None
+    # A small trend drawn under the figure: (day, value) pairs, oldest first.
+    trend: Sequence[tuple[date, float | None]] = ()
+    # The change's arrow: auto (from the sign its text starts with), up, down or off.
+    delta_arrow: str = "auto"
 
 
 def status_badge(status: str) -> str:
     """A status as Markdown: coloured, with its symbol and word (▲ Alarm)."""
     colour, symbol = STATUS_MARKS[status]
     return f":{colour}-badge[{symbol} {t(f'kpi.status.{status}')}]"
+
+
+SPARK_COLOUR = "#4a6fa5"
+SPARK_HEIGHT = 42
+
+
+def sparkline(trend: Sequence[tuple[date, float | None]], *, label: str) -> alt.Chart:
+    """A small line of daily values without axes; the tooltip gives each day's value."""
+    frame = pd.DataFrame(list(trend), columns=["day", "value"])
+    frame["day"] = pd.to_datetime(frame["day"])
+    base = alt.Chart(frame).encode(
+        x=alt.X("day:T", axis=None),
+        y=alt.Y("value:Q", axis=None, scale=alt.Scale(zero=False)),
+        tooltip=[
+            alt.Tooltip("day:T", title=t("kpi.trend.day"), format="%Y-%m-%d"),
+            alt.Tooltip("value:Q", title=label, format=",.4~f"),
+        ],
+    )
+    line = base.mark_line(color=SPARK_COLOUR, strokeWidth=1.5)
+    # The last point (today) is marked, so the line reads as leading up to the figure.
+    last = base.transform_window(rank="rank()", sort=[alt.SortField("day", order="descending")])
+    dot = last.transform_filter(alt.datum.rank == 1).mark_point(
+        color=SPARK_COLOUR, filled=True, size=18
+    )
+    return alt.layer(line, dot).properties(height=SPARK_HEIGHT)
 
 
 def render_kpis(kpis: list[Kpi], *, per_row: int = 4) -> None:
@@ -70,7 +104,19 @@ def render_kpis(kpis: list[Kpi], *, per_row: int = 4) -> None:
         for column, kpi in zip(columns, kpis[start : start + per_row], strict=False):
             key = f"kpi-{kpi.status or 'plain'}-{kpi.key}"
             with column.container(border=True, height="stretch", key=key):
-                st.metric(kpi.label, kpi.value, delta=kpi.delta, delta_color=kpi.delta_color)
+                st.metric(
+                    kpi.label,
+                    kpi.value,
+                    delta=kpi.delta,
+                    delta_color=kpi.delta_color,
+                    delta_arrow=kpi.delta_arrow,
+                )
+                if any(value is not None for _, value in kpi.trend):
+                    st.altair_chart(
+                        sparkline(kpi.trend, label=kpi.label),
+                        width="stretch",
+                        key=f"kpi-trend-{kpi.key}",
+                    )
                 if kpi.status in STATUS_MARKS:
                     st.markdown(status_badge(kpi.status))
                 if kpi.detail:

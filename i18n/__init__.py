@@ -12,6 +12,7 @@ from datetime import date, datetime
 from typing import Any
 
 from i18n import (
+    alerts,
     audits,
     cases,
     common,
@@ -41,6 +42,7 @@ _MODULES = (
     signin,
     panels,
     transfer,
+    alerts,
 )
 
 

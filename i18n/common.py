@@ -4,6 +4,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "kpi.status.alarm": ("警报", "Alarm"),
     "kpi.status.warning": ("注意", "Warning"),
     "kpi.status.ok": ("正常", "Normal"),
+    "kpi.trend.day": ("日期", "Day"),
     "app.title": ("疫情防控指挥中心", "Epidemic Control Command Center"),
     "app.city": ("广州市", "Guangzhou"),
     "nav.command": ("指挥", "Command"),

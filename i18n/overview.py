@@ -11,7 +11,28 @@ STRINGS: dict[str, tuple[str, str]] = {
         "今日（{day}）报告的本土确诊病例与无症状感染者",
         "Local confirmed cases and asymptomatic infections reported today ({day})",
     ),
-    "overview.cases.delta": ("{delta:+d}（较昨日）", "{delta:+d} on yesterday"),
+    "overview.delta": ("较昨日 {delta}", "{delta} on yesterday"),
+    "overview.delta_points": ("较昨日 {delta} 个百分点", "{delta} points on yesterday"),
+    "overview.delta_same": ("与昨日持平", "Same as yesterday"),
+    "overview.trend_caption": (
+        "卡片中的小图为近 14 天每天结束时的数值（今天为当前时刻），“较昨日”与昨天结束时相比。",
+        "The small chart in each card is the figure at the end of each of the last 14 days "
+        "(today: now); the change is on the end of yesterday.",
+    ),
+    "overview.cases.new_split": (
+        "确诊 {confirmed} · 无症状 {asymptomatic}（{day}）",
+        "{confirmed} confirmed · {asymptomatic} asymptomatic ({day})",
+    ),
+    "overview.in_hospital": ("在院本土感染者", "Local infections in hospital"),
+    "overview.in_hospital_help": (
+        "今日结束时仍在院（含重症、危重 {severe} 人）",
+        "In hospital at the end of today ({severe} severe or critical)",
+    ),
+    "overview.severe": ("重症、危重", "Severe or critical"),
+    "overview.severe_help": (
+        "在院本土感染者中按最新记录为重症或危重者",
+        "Local infections in hospital whose latest recorded severity is severe or critical",
+    ),
     "overview.cases.total_local": ("累计本土感染者", "Local infections in total"),
     "overview.cases.total_split": (
         "确诊 {confirmed} · 无症状 {asymptomatic}",
@@ -41,6 +62,22 @@ STRINGS: dict[str, tuple[str, str]] = {
     "overview.rooms_help": (
         "{hotels} 家启用酒店 · 共 {total} 间 · 在住 {occupied} · 清洁中 {cleaning}",
         "{hotels} active hotels · {total} rooms · {occupied} occupied · {cleaning} cleaning",
+    ),
+    "overview.rooms_full_in": (
+        "按近 3 天净入住，约 {days} 天后住满",
+        "Full in about {days} days at the last 3 days' net intake",
+    ),
+    "overview.rooms_full_now": (
+        "已无可用房间（含待转运密接）",
+        "No room left (counting close contacts waiting)",
+    ),
+    "overview.rooms_not_filling": (
+        "近 3 天净入住未增加，暂不会住满",
+        "Not filling: net intake over the last 3 days is not positive",
+    ),
+    "overview.rooms_full_unknown": (
+        "近 3 天无上报，无法估计何时住满",
+        "No reports in the last 3 days: when rooms run out is unknown",
     ),
     "overview.supply_low": ("可用不足 7 天的物资", "Supply lines under 7 days"),
     "overview.supply_help": (

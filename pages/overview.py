@@ -1,39 +1,116 @@
-"""Overview: the city's headline figures, each read through the data layer."""
+"""Overview: the city's headline figures with their change and trend, the alerts, how fresh
+each source is, the epidemic curve and cases by district; all read through the data layer."""
+
+import math
 
 import pandas as pd
 import streamlit as st
 
+from components.alerts import render_alerts
 from components.epicurve import local_case_curve
 from components.format import fmt_int, fmt_percent
+from components.freshness import render_freshness
 from components.kpi import Kpi, render_kpis
+from data.alerts import compute_alerts
 from data.measures.status import status_of
 from data.queries.cases import (
     count_local_cases_by_district,
     get_case_extent,
     get_epidemic_curve,
 )
-from data.queries.overview import get_headline
+from data.queries.freshness import list_source_freshness, list_stale_reporters
+from data.queries.overview import (
+    get_day_figures,
+    get_headline,
+    trend_days,
+    trend_frame,
+    trend_row,
+)
 from data.settings import get_settings
 from data.timeutil import format_local
 from i18n import current_language, t
-from shell import read, start_page
+from shell import read, read_settled, start_page
+
+# The colour of a change by its direction, for figures where up is bad, good, or neither.
+CHANGE_COLOURS = {
+    "inverse": {"up": "red", "down": "green"},
+    "normal": {"up": "green", "down": "red"},
+    "off": {"up": "gray", "down": "gray"},
+}
+
+
+def change(trend: pd.DataFrame, column: str, *, points: bool = False) -> tuple[str | None, str]:
+    """The change of a figure since the end of yesterday, in words, and its direction
+    (up, down, or off for no change). The direction is given, not read from the words'
+    sign: a Chinese sentence does not start with its number."""
+    today, yesterday = trend[column].iloc[-1], trend[column].iloc[-2]
+    if pd.isna(today) or pd.isna(yesterday):
+        return None, "off"
+    delta = float(today) - float(yesterday)
+    if (points and round(delta, 1) == 0) or (not points and delta == 0):
+        return t("overview.delta_same"), "off"
+    direction = "up" if delta > 0 else "down"
+    if points:
+        return t("overview.delta_points", delta=f"{delta:+.1f}"), direction
+    return t("overview.delta", delta=f"{int(delta):+,d}"), direction
+
+
+def series(trend: pd.DataFrame, column: str) -> list[tuple]:
+    """(day, value) pairs of a figure's trend, for its sparkline."""
+    return [
+        (day, None if pd.isna(value) else float(value))
+        for day, value in zip(trend["day"], trend[column], strict=True)
+    ]
+
+
+def card(key: str, label: str, value: str, detail: str, trend: pd.DataFrame, column: str, **kw):  # noqa: ANN003, ANN201
+    """A headline card with its change since yesterday and its 14-day sparkline."""
+    delta, arrow = change(trend, column, points=kw.pop("points", False))
+    polarity = kw.pop("delta_color", "inverse")
+    # No change is neither good nor bad: no colour either.
+    kw["delta_color"] = "gray" if arrow == "off" else CHANGE_COLOURS[polarity][arrow]
+    return Kpi(
+        key, label, value, detail, delta=delta, delta_arrow=arrow, trend=series(trend, column), **kw
+    )
+
+
+def rooms_outlook(days: float | None) -> str:
+    """When the city's quarantine rooms run out, in words."""
+    if days is None:
+        return t("overview.rooms_full_unknown")
+    if math.isinf(days):
+        return t("overview.rooms_not_filling")
+    if days <= 0:
+        return t("overview.rooms_full_now")
+    return t("overview.rooms_full_in", days=f"{days:.1f}")
+
 
 now = start_page("overview.title")
 if now is not None:
     st.caption(t("overview.caption", time=format_local(now.now), zone=get_settings().timezone))
     headline = read(get_headline, clock=now)
+    # Days that are over are kept a while whatever is written now; today's point is the
+    # headline itself.
+    past = [read_settled(get_day_figures, day=day) for day in trend_days(now.today)]
+    trend = trend_frame([*past, trend_row(now.today, headline)])
     cases, contacts, zones = headline.cases, headline.contacts, headline.zones
     testing, rooms, supplies = headline.testing, headline.rooms, headline.supplies
     render_kpis(
         [
-            Kpi(
+            card(
                 "new_local",
                 t("overview.cases.new_local"),
                 fmt_int(cases.new_today),
-                t("overview.cases.new_local_help", day=now.today.isoformat()),
-                delta=t("overview.cases.delta", delta=cases.new_today - cases.new_yesterday),
+                t(
+                    "overview.cases.new_split",
+                    confirmed=fmt_int(cases.new_confirmed),
+                    asymptomatic=fmt_int(cases.new_asymptomatic),
+                    day=now.today.isoformat(),
+                ),
+                trend,
+                "new_local",
             ),
-            Kpi(
+            card(
                 "total_local",
                 t("overview.cases.total_local"),
                 fmt_int(cases.total),
@@ -42,8 +119,26 @@ if now is not None:
                     confirmed=fmt_int(cases.confirmed),
                     asymptomatic=fmt_int(cases.asymptomatic),
                 ),
+                trend,
+                "total_local",
             ),
-            Kpi(
+            card(
+                "in_hospital",
+                t("overview.in_hospital"),
+                fmt_int(cases.in_hospital),
+                t("overview.in_hospital_help", severe=fmt_int(cases.severe)),
+                trend,
+                "in_hospital",
+            ),
+            card(
+                "severe",
+                t("overview.severe"),
+                fmt_int(cases.severe),
+                t("overview.severe_help"),
+                trend,
+                "severe",
+            ),
+            card(
                 "contacts",
                 t("overview.contacts"),
                 f"{fmt_int(contacts.controlled)} / {fmt_int(contacts.identified)}",
@@ -54,14 +149,20 @@ if now is not None:
                     secondary_controlled=fmt_int(contacts.secondary_controlled),
                     secondary_identified=fmt_int(contacts.secondary_identified),
                 ),
+                trend,
+                "contacts_controlled",
+                delta_color="normal",
             ),
-            Kpi(
+            card(
                 "zones",
                 t("overview.zones"),
                 fmt_int(sum(zones.values())),
                 t("overview.zones_split", **{level: fmt_int(n) for level, n in zones.items()}),
+                trend,
+                "zones",
+                delta_color="off",
             ),
-            Kpi(
+            card(
                 "testing",
                 t("overview.testing"),
                 fmt_percent(testing.percent),
@@ -73,20 +174,29 @@ if now is not None:
                 )
                 if testing.rounds
                 else t("overview.testing_none"),
+                trend,
+                "testing_percent",
+                points=True,
+                delta_color="normal",
             ),
-            Kpi(
+            card(
                 "rooms_free",
                 t("overview.rooms_free"),
                 fmt_int(rooms.available),
-                t(
+                rooms_outlook(headline.days_until_full)
+                + " · "
+                + t(
                     "overview.rooms_help",
                     hotels=rooms.hotels,
                     total=fmt_int(rooms.total),
                     occupied=fmt_int(rooms.occupied),
                     cleaning=fmt_int(rooms.cleaning),
                 ),
+                trend,
+                "rooms_free",
+                delta_color="normal",
             ),
-            Kpi(
+            card(
                 "supply_low",
                 t("overview.supply_low"),
                 fmt_int(supplies.under_7_days),
@@ -95,9 +205,11 @@ if now is not None:
                     critical=fmt_int(supplies.under_3_days),
                     lines=fmt_int(supplies.lines_with_burn),
                 ),
+                trend,
+                "supply_under_7",
                 status=status_of(supplies.under_3_days, supplies.under_7_days),
             ),
-            Kpi(
+            card(
                 "overdue",
                 t("overview.overdue"),
                 fmt_int(headline.actions.overdue),
@@ -106,10 +218,23 @@ if now is not None:
                     open=fmt_int(headline.actions.open),
                     overdue=fmt_int(headline.actions.overdue),
                 ),
+                trend,
+                "overdue_actions",
                 status=status_of(headline.actions.overdue),
             ),
-        ]
+        ],
+        per_row=5,
     )
+    st.caption(t("overview.trend_caption"))
+
+    render_alerts(read(compute_alerts, at=now.now))
+    sources = read(list_source_freshness, at=now.now)
+    stale = {
+        row.source: read(list_stale_reporters, source=row.source, at=now.now)
+        for row in sources
+        if row.stale
+    }
+    render_freshness(sources, stale)
 
     left, right = st.columns([3, 2])
     with left:

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import math
 from datetime import date
 
 import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
+from streamlit import dataframe_util
+from streamlit.proto.Metric_pb2 import Metric as MetricProto
 from streamlit.testing.v1 import AppTest
 
 from data.queries.common import Clock
-from data.queries.overview import get_headline
+from data.queries.overview import get_headline, get_headline_trend
 from tests.conftest import open_app
 from tests.factories import (
     at,
@@ -132,7 +135,9 @@ def build_known_city(session: Session) -> None:
         )
 
     masks = make_supply_item(session)
-    warehouse = make_facility(session, kind="warehouse")
+    warehouse = make_facility(
+        session, kind="warehouse", name_zh="中心仓库", name_en="Central depot"
+    )
     lines = [  # location, on hand at the end, consumed per day, days of counts
         (warehouse, 20, 10, 2),  # 2 days of supply
         (full, 50, 10, 3),  # 5 days
@@ -151,7 +156,9 @@ def build_known_city(session: Session) -> None:
             )
 
     version, items = make_checklist(session)
-    clinic = make_facility(session, kind="fever_clinic")
+    clinic = make_facility(
+        session, kind="fever_clinic", name_zh="发热门诊甲", name_en="Fever clinic A"
+    )
     finding = {
         "finding_zh": "未分区",
         "finding_en": "No zoning",
@@ -179,6 +186,11 @@ def test_headline_figures_match_the_known_rows(session: Session) -> None:
     cases = headline.cases
     assert (cases.new_today, cases.new_yesterday, cases.total) == (3, 1, 5)
     assert (cases.confirmed, cases.asymptomatic) == (4, 1)
+    assert (cases.new_confirmed, cases.new_asymptomatic) == (2, 1)
+    # Every local case is still admitted; none is severe.
+    assert (cases.in_hospital, cases.severe) == (5, 0)
+    # No intake reported in the last 3 days: the rooms are not filling.
+    assert headline.days_until_full == math.inf
     contacts = headline.contacts
     assert (contacts.close_identified, contacts.close_controlled) == (15, 13)
     assert (contacts.secondary_identified, contacts.secondary_controlled) == (42, 30)
@@ -202,63 +214,208 @@ def test_headline_figures_match_the_known_rows(session: Session) -> None:
     assert (headline.actions.open, headline.actions.overdue) == (2, 1)
 
 
-def _metrics(app: AppTest) -> dict[str, str]:
-    return {metric.label: metric.value for metric in app.metric}
+def test_trend_is_each_days_headline_at_its_end(session: Session) -> None:
+    build_known_city(session)
+    trend = get_headline_trend(session=session, clock=CLOCK)
+    assert [day.isoformat() for day in trend["day"]] == [
+        f"2021-{month:02d}-{day:02d}" for month, day in [(5, 28), (5, 29), (5, 30), (5, 31)]
+    ] + [f"2021-06-{day:02d}" for day in range(1, 11)]
+    last3 = trend.tail(3).drop(columns="day").to_dict("records")
+    assert last3 == [
+        # 06-08: only the 05-21 case; the controlled zone lifted that day; no round under
+        # way (Liwan's 4th begins at the next midnight), so the latest, round 1, complete;
+        # nothing counted; one action overdue.
+        {
+            "new_local": 0,
+            "total_local": 1,
+            "in_hospital": 1,
+            "severe": 0,
+            "contacts_controlled": 28,
+            "zones": 2,
+            "testing_percent": 100.0,
+            "rooms_free": 0,
+            "supply_under_7": 0,
+            "supply_under_3": 0,
+            "overdue_actions": 1,
+        },
+        # 06-09: the Yuexiu case; Liwan's round at 400 of 1,000; first counts (no burn yet
+        # except the depot's second day).
+        {
+            "new_local": 1,
+            "total_local": 2,
+            "in_hospital": 2,
+            "severe": 0,
+            "contacts_controlled": 28,
+            "zones": 2,
+            "testing_percent": 40.0,
+            "rooms_free": 0,
+            "supply_under_7": 1,
+            "supply_under_3": 0,
+            "overdue_actions": 1,
+        },
+        # 06-10 at the clock: the headline.
+        {
+            "new_local": 3,
+            "total_local": 5,
+            "in_hospital": 5,
+            "severe": 0,
+            "contacts_controlled": 43,
+            "zones": 2,
+            "testing_percent": 1100 / 1500 * 100,
+            "rooms_free": 45,
+            "supply_under_7": 2,
+            "supply_under_3": 1,
+            "overdue_actions": 1,
+        },
+    ]
+
+
+def _metrics(app: AppTest) -> dict[str, tuple[str, str]]:
+    return {metric.label: (metric.value, metric.delta) for metric in app.metric}
+
+
+EXPECTED_CARDS = {
+    "en": {
+        "New local cases today": ("3", "+2 on yesterday"),
+        "Local infections in total": ("5", "+3 on yesterday"),
+        "Local infections in hospital": ("5", "+3 on yesterday"),
+        "Severe or critical": ("0", "Same as yesterday"),
+        "Contacts under control": ("43 / 57", "+15 on yesterday"),
+        "Control zones in force": ("2", "Same as yesterday"),
+        "Testing completion, current rounds": ("73.3%", "+33.3 points on yesterday"),
+        "Quarantine rooms free": ("45", "+45 on yesterday"),
+        "Supply lines under 7 days": ("2", "+1 on yesterday"),
+        "Overdue corrective actions": ("1", "Same as yesterday"),
+    },
+    "zh": {
+        "今日新增本土病例": ("3", "较昨日 +2"),
+        "累计本土感染者": ("5", "较昨日 +3"),
+        "在院本土感染者": ("5", "较昨日 +3"),
+        "重症、危重": ("0", "与昨日持平"),
+        "密接、次密接已管控": ("43 / 57", "较昨日 +15"),
+        "现行管控区域": ("2", "与昨日持平"),
+        "当前核酸检测轮次完成率": ("73.3%", "较昨日 +33.3 个百分点"),
+        "隔离酒店可用房间": ("45", "较昨日 +45"),
+        "可用不足 7 天的物资": ("2", "较昨日 +1"),
+        "逾期未整改的院感问题": ("1", "与昨日持平"),
+    },
+}
+EXPECTED_ALERTS = {
+    "en": [
+        ":red-badge[▲ Critical] Liwan testing round 4 took no samples in the last 6 hours and "
+        "will not finish by its deadline of 2021-06-11 00:00 (60.0% sampled)",
+        "[Open](/testing?lang=en)",
+        ":red-badge[▲ Critical] N95 respirators at Central depot lasts 2 days (20 pieces on hand)",
+        "[Open](/supplies?lang=en)",
+        ":orange-badge[● Warning] Fever clinic A has 1 overdue corrective actions (2 open in all)",
+        "[Open](/audits?lang=en)",
+        ":orange-badge[● Warning] Testing sites: 2 of 2 reporters have not reported within "
+        "their expected interval",
+        "[Open](/testing?lang=en)",
+        ":orange-badge[● Warning] Infection-control audits: 2 of 3 reporters have not "
+        "reported within their expected interval",
+        "[Open](/audits?lang=en)",
+        ":orange-badge[● Warning] Case tracing: 1 of 2 reporters have not reported within "
+        "their expected interval",
+        "[Open](/cases?lang=en)",
+    ],
+    "zh": [
+        ":red-badge[▲ 严重] 荔湾区第 4 轮核酸检测近 6 小时无采样，无法在截止时间 "
+        "2021-06-11 00:00 前完成（已采样 60.0%）",
+        "[查看](/testing?lang=zh)",
+        ":red-badge[▲ 严重] 中心仓库的N95口罩仅够 2 天（库存 20 个）",
+        "[查看](/supplies?lang=zh)",
+        ":orange-badge[● 注意] 发热门诊甲有 1 项院感整改逾期未完成（未关闭共 2 项）",
+        "[查看](/audits?lang=zh)",
+        ":orange-badge[● 注意] 核酸采样点：2 / 2 个上报单位超过规定间隔未上报",
+        "[查看](/testing?lang=zh)",
+        ":orange-badge[● 注意] 院感督导：2 / 3 个上报单位超过规定间隔未上报",
+        "[查看](/audits?lang=zh)",
+        ":orange-badge[● 注意] 病例流调：1 / 2 个上报单位超过规定间隔未上报",
+        "[查看](/cases?lang=zh)",
+    ],
+}
+EXPECTED_FRESHNESS = {
+    "en": [
+        ["Testing sites", "● Some stale", "2021-06-10 11:00", "—", "2 / 2"],
+        ["Quarantine hotels", "✓ On time", "2021-06-10 16:00", "—", "0 / 2"],
+        ["Supply stock", "✓ On time", "2021-06-10 09:00", "—", "0 / 4"],
+        [
+            "Infection-control audits",
+            "● Some stale",
+            "2021-06-01 10:00",
+            "督导组 1 / Team 1",
+            "2 / 3",
+        ],
+        ["Case tracing", "● Some stale", "2021-06-10 00:00", "—", "1 / 2"],
+    ],
+    "zh": [
+        ["核酸采样点", "● 有逾期", "2021-06-10 11:00", "—", "2 / 2"],
+        ["隔离酒店", "✓ 按时", "2021-06-10 16:00", "—", "0 / 2"],
+        ["物资库存", "✓ 按时", "2021-06-10 09:00", "—", "0 / 4"],
+        ["院感督导", "● 有逾期", "2021-06-01 10:00", "督导组 1 / Team 1", "2 / 3"],
+        ["病例流调", "● 有逾期", "2021-06-10 00:00", "—", "1 / 2"],
+    ],
+}
 
 
 @pytest.mark.replay_at(REPLAY_AT)
-@pytest.mark.parametrize(
-    ("lang", "expected"),
-    [
-        (
-            "en",
-            {
-                "New local cases today": "3",
-                "Local infections in total": "5",
-                "Contacts under control": "43 / 57",
-                "Control zones in force": "2",
-                "Testing completion, current rounds": "73.3%",
-                "Quarantine rooms free": "45",
-                "Supply lines under 7 days": "2",
-                "Overdue corrective actions": "1",
-            },
-        ),
-        (
-            "zh",
-            {
-                "今日新增本土病例": "3",
-                "累计本土感染者": "5",
-                "密接、次密接已管控": "43 / 57",
-                "现行管控区域": "2",
-                "当前核酸检测轮次完成率": "73.3%",
-                "隔离酒店可用房间": "45",
-                "可用不足 7 天的物资": "2",
-                "逾期未整改的院感问题": "1",
-            },
-        ),
-    ],
-)
+@pytest.mark.parametrize("lang", ["en", "zh"])
 def test_overview_page_shows_the_data_layers_figures(
-    app_database: str,
-    engine: Engine,
-    lang: str,
-    expected: dict[str, str],
+    app_database: str, engine: Engine, lang: str
 ) -> None:
     with Session(engine) as session:
         build_known_city(session)
-    app = open_app("pages/overview.py", timeout=30)
+    app = open_app("pages/overview.py", timeout=60)
     app.query_params["lang"] = lang
     app.run()
     assert not app.exception
-    assert _metrics(app) == expected
+    assert _metrics(app) == EXPECTED_CARDS[lang]
+    # The change's arrow and colour follow the figure, not the sentence's first character
+    # (Chinese starts with words): more cases is up and red, no change has neither.
+    direction = {m.label: (m.proto.direction, m.proto.color) for m in app.metric}
+    cases_label, severe_label = list(EXPECTED_CARDS[lang])[0], list(EXPECTED_CARDS[lang])[3]
+    rooms_label = list(EXPECTED_CARDS[lang])[7]
+    assert direction[cases_label] == (MetricProto.MetricDirection.UP, MetricProto.MetricColor.RED)
+    assert direction[rooms_label] == (
+        MetricProto.MetricDirection.UP,
+        MetricProto.MetricColor.GREEN,
+    )
+    assert direction[severe_label] == (
+        MetricProto.MetricDirection.NONE,
+        MetricProto.MetricColor.GRAY,
+    )
     # Supplies (1 line under 3 days) and overdue actions (1) are in alarm: a symbol and a
     # word, not only a colour.
     alarm = ":red-badge[▲ Alarm]" if lang == "en" else ":red-badge[▲ 警报]"
-    assert [m.value for m in app.markdown if "-badge[" in m.value] == [alarm, alarm]
-    table = app.dataframe[0].value
+    badges = [m.value for m in app.markdown if m.value.startswith(":") and "-badge[" in m.value]
+    assert badges[:2] == [alarm, alarm]
+    # The alerts, most severe first, each with a link to its page in the same language.
+    alerts = [m.value for m in app.markdown if m.value not in (alarm,)]
+    assert alerts == EXPECTED_ALERTS[lang]
+    assert alerts_count(lang) in [caption.value for caption in app.caption]
+    # A sparkline in every card (then the epidemic curve), of the 14 days to today; the
+    # first is new local cases per day.
+    charts = app.get("vega_lite_chart")
+    assert len(charts) == 11
+    (days,) = [
+        dataframe_util.convert_arrow_bytes_to_pandas_df(dataset.data.data)
+        for dataset in charts[0].proto.datasets
+    ]
+    assert days["value"].tolist()[-3:] == [0, 1, 3]
+    assert len(days) == 14
+    freshness = app.dataframe[0].value
+    assert freshness.values.tolist() == EXPECTED_FRESHNESS[lang]
+    stale_sites = app.dataframe[1].value
+    assert stale_sites.iloc[:, 2].tolist() == ["2021-06-10 10:00", "2021-06-10 11:00"]
+    table = app.dataframe[-1].value
     liwan = table[table.iloc[:, 0] == ("Liwan" if lang == "en" else "荔湾区")].iloc[0]
     # 05-21 and three on 06-10: new today, last 7 days, total.
     assert [int(value) for value in liwan.iloc[1:]] == [3, 3, 4]
+
+
+def alerts_count(lang: str) -> str:
+    return "2 critical · 4 warnings" if lang == "en" else "严重 2 条 · 注意 4 条"
 
 
 def test_overview_says_when_the_database_is_empty(app_database: str) -> None:

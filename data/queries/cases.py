@@ -30,13 +30,18 @@ DENSITY_DECIMALS = 3
 
 @dataclass(frozen=True)
 class CaseTotals:
-    """Local infections: new on a day and the day before, and in total by kind."""
+    """Local infections: new on a day (by kind) and the day before, in total by kind, and in
+    hospital (and of them severe or critical) at the end of the day."""
 
     new_today: int
     new_yesterday: int
     total: int
     confirmed: int
     asymptomatic: int
+    new_confirmed: int = 0
+    new_asymptomatic: int = 0
+    in_hospital: int = 0
+    severe: int = 0
 
 
 @dataclass(frozen=True)
@@ -119,9 +124,11 @@ def get_local_case_totals(
     district: str | None = None,
     kinds: tuple[str, ...] | None = None,
 ) -> CaseTotals:
-    """New local infections today and yesterday, and totals from `start` up to today, by kind."""
+    """New local infections today (by kind) and yesterday, totals from `start` up to today by
+    kind, and those in hospital at the end of today (as the case map counts them)."""
     c = models.Case
     in_range = c.report_date >= start if start is not None else true()
+    hospital = and_(in_range, in_hospital_on(today))
     row = session.execute(
         select(
             func.count().filter(c.report_date == today),
@@ -129,6 +136,10 @@ def get_local_case_totals(
             func.count().filter(in_range),
             func.count().filter(in_range, c.kind == "confirmed"),
             func.count().filter(in_range, c.kind == "asymptomatic"),
+            func.count().filter(c.report_date == today, c.kind == "confirmed"),
+            func.count().filter(c.report_date == today, c.kind == "asymptomatic"),
+            func.count().filter(hospital),
+            func.count().filter(hospital, c.severity.in_(SEVERE)),
         ).where(*local_case_conditions(end=today, district=district, kinds=kinds))
     ).one()
     return CaseTotals(*(int(value) for value in row))
