@@ -34,6 +34,7 @@ from data.settings import get_settings
 from data.timeutil import format_local, to_local, to_utc, utc_now
 from data.writes import Actor, StaleEdit, WriteError, allowed, authorize
 from i18n import (
+    DEFAULT_LANGUAGE,
     LANGUAGES,
     describe_database_problem,
     describe_problem,
@@ -214,15 +215,36 @@ def scenario() -> Scenario | None:
     return read(get_scenario)
 
 
-def choose_language() -> str:
-    """The language from the sidebar switch, else `?lang=`, else Chinese; applied to strings.
+def browser_language(locale: object) -> str:
+    """The language a browser asks for (`navigator.language`, e.g. "zh-CN" or "en-GB"):
+    Chinese for any zh*, English for any other; Chinese when the browser did not say."""
+    if not isinstance(locale, str) or not locale.strip():
+        return DEFAULT_LANGUAGE
+    return "zh" if locale.strip().lower().startswith("zh") else "en"
 
-    The address follows the switch (`?lang=en`; Chinese, the default, leaves it clean), so a
-    reload, a bookmark or a link sent to a wall screen keeps the language, on every page.
+
+def pick_language(switch: object, address: object, locale: object) -> str:
+    """The sidebar switch's choice, else the address's `?lang=`, else the browser's."""
+    for chosen in (switch, address):
+        if chosen in LANGUAGES:
+            return str(chosen)
+    return browser_language(locale)
+
+
+def choose_language() -> str:
+    """The language from the sidebar switch, else `?lang=`, else the browser's language
+    (`st.context.locale`: zh* is Chinese, anything else English); applied to strings.
+
+    The address carries a choice that differs from the browser's own (`?lang=en` on a
+    Chinese browser), so a reload, a page change, a bookmark or a link sent to a wall screen
+    keeps it, on every page; a choice equal to the browser's leaves the address clean.
     """
-    lang = st.session_state.get("lang") or st.query_params.get("lang", "zh")
-    lang = set_language(lang if lang in LANGUAGES else "zh")
-    filter_to_address("lang", lang, default="zh")
+    locale = st.context.locale
+    default = browser_language(locale)
+    lang = set_language(
+        pick_language(st.session_state.get("lang"), st.query_params.get("lang"), locale)
+    )
+    filter_to_address("lang", lang, default=default)
     return lang
 
 
