@@ -19,6 +19,7 @@ from i18n import (
     hotels,
     overview,
     panels,
+    screen,
     signin,
     supplies,
     testing,
@@ -41,6 +42,7 @@ _MODULES = (
     signin,
     panels,
     transfer,
+    screen,
 )
 
 
