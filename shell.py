@@ -284,16 +284,22 @@ def watch_for_changes() -> None:
 
     @st.fragment(run_every=seconds)
     def _tick() -> None:
-        drawn = st.session_state.get("_counter")
         try:
-            with Session(get_engine()) as session:
-                now = get_change_counter(session=session)
+            moved = counter_moved(st.session_state.get("_counter"))
         except Exception:  # noqa: BLE001 - the next full run says what is wrong
             return
-        if drawn is not None and now != drawn:
+        if moved:
             st.rerun(scope="app")
 
     _tick()
+
+
+def counter_moved(drawn: int | None) -> bool:
+    """Whether anything was written since a page was drawn at change counter `drawn`: the
+    one statement a live page's refresh tick runs (it reads the counter and nothing else)."""
+    with Session(get_engine()) as session:
+        now = get_change_counter(session=session)
+    return drawn is not None and now != drawn
 
 
 def _route_through_app() -> None:
