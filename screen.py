@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from i18n import t
+from i18n import current_language, set_language, t
 
 # The address keys screen mode keeps from view to view (the language too).
 SCREEN_KEYS = ("screen", "playlist", "lang")
@@ -124,38 +124,60 @@ header[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecor
 [data-testid="stMainMenu"], [data-testid="stStatusWidget"], #MainMenu, footer {
   display: none !important;
 }
-.stApp, [data-testid="stApp"], [data-testid="stMain"], [data-testid="stAppViewContainer"] {
+[data-testid="stApp"], [data-testid="stMain"], [data-testid="stAppViewContainer"] {
   background: #0b1220 !important; color: #e8edf5 !important;
 }
-[data-testid="stMainBlockContainer"], .block-container {
+[data-testid="stAppViewContainer"] [data-testid="stMainBlockContainer"] {
   padding: 1rem 2.5rem 1rem 2.5rem !important; max-width: 100% !important;
 }
-.stApp p, .stApp li, .stApp span, .stApp label, .stApp div { color: inherit; }
-.stApp [data-testid="stMarkdownContainer"] p { font-size: 1.5rem; }
-.stApp [data-testid="stCaptionContainer"], .stApp [data-testid="stCaptionContainer"] p {
+[data-testid="stAppViewContainer"] [data-testid="stMarkdownContainer"] p,
+[data-testid="stAppViewContainer"] [data-testid="stMarkdownContainer"] li {
+  font-size: 1.5rem; color: #e8edf5;
+}
+[data-testid="stAppViewContainer"] [data-testid="stCaptionContainer"],
+[data-testid="stAppViewContainer"] [data-testid="stCaptionContainer"] p {
   color: #b8c4d6 !important; font-size: 1.25rem !important;
 }
-.stApp h1 { font-size: 3.25rem !important; color: #ffffff !important; }
-.stApp h2, .stApp h3 { font-size: 2.25rem !important; color: #ffffff !important; }
-.stApp [data-testid="stMetricLabel"], .stApp [data-testid="stMetricLabel"] p {
+[data-testid="stAppViewContainer"] h1 { font-size: 3.25rem !important; color: #fff !important; }
+[data-testid="stAppViewContainer"] h2, [data-testid="stAppViewContainer"] h3 {
+  font-size: 2.25rem !important; color: #fff !important;
+}
+[data-testid="stAppViewContainer"] [data-testid="stMetricLabel"],
+[data-testid="stAppViewContainer"] [data-testid="stMetricLabel"] p {
   font-size: 1.75rem !important; color: #c9d4e5 !important;
 }
-.stApp [data-testid="stMetricValue"], .stApp [data-testid="stMetricValue"] div {
-  font-size: 4.5rem !important; color: #ffffff !important; font-weight: 700 !important;
+[data-testid="stAppViewContainer"] [data-testid="stMetric"] [data-testid="stMetricValue"],
+[data-testid="stAppViewContainer"] [data-testid="stMetric"] [data-testid="stMetricValue"] * {
+  font-size: 4.5rem !important; color: #fff !important; font-weight: 700 !important;
+  line-height: 1.1 !important;
 }
-.stApp [data-testid="stMetricDelta"] { font-size: 1.5rem !important; }
-.stApp [data-testid="stVerticalBlockBorderWrapper"], .stApp [class*="st-key-kpi-"] {
+[data-testid="stAppViewContainer"] [data-testid="stMetricDelta"] {
+  background: #22314d !important; color: #e8edf5 !important; font-size: 1.4rem !important;
+}
+[data-testid="stAppViewContainer"] [data-testid="stMetricDelta"] * { color: #e8edf5 !important; }
+[data-testid="stAppViewContainer"] [data-testid="stVerticalBlockBorderWrapper"],
+[data-testid="stAppViewContainer"] [class*="st-key-kpi-"] {
   background: #131d31 !important; border-color: #2c3b57 !important;
 }
-.stApp [data-testid="stDataFrame"], .stApp [data-testid="stVegaLiteChart"],
-.stApp [data-testid="stArrowVegaLiteChart"] {
+[data-testid="stAppViewContainer"] [data-testid="stAlertContainer"] {
+  background: #1c2a45 !important; color: #e8edf5 !important;
+}
+[data-testid="stAppViewContainer"] [data-testid="stAlertContainer"] p,
+[data-testid="stAppViewContainer"] [data-testid="stAlertContainer"] svg {
+  color: #e8edf5 !important; font-size: 1.4rem !important;
+}
+[data-testid="stAppViewContainer"] [data-testid="stDataFrame"],
+[data-testid="stAppViewContainer"] [data-testid="stVegaLiteChart"],
+[data-testid="stAppViewContainer"] [data-testid="stArrowVegaLiteChart"] {
   filter: invert(0.92) hue-rotate(180deg);
 }
-.stApp [data-testid="stAlert"] p { font-size: 1.4rem !important; }
-.st-key-screen-bar {
+[data-testid="stAppViewContainer"] [data-baseweb="select"] > div {
+  background: #131d31 !important; color: #e8edf5 !important; border-color: #2c3b57 !important;
+}
+[data-testid="stAppViewContainer"] .st-key-screen-bar {
   background: #16233b; border-bottom: 3px solid #b03a2e; padding: 0.5rem 1rem;
 }
-.st-key-screen-bar p { font-size: 1.6rem !important; margin: 0 !important; }
+[data-testid="stAppViewContainer"] .st-key-screen-bar p { font-size: 1.6rem !important; margin: 0; }
 </style>
 """
 
@@ -199,7 +221,7 @@ def rotate(
         state["since"] = seconds_now()
         if not found:
             st.switch_page(views[playlist[0].view], query_params=screen_address())
-    _bar(views, playlist)
+    _bar(views, playlist, current_language())
     return playlist[state["index"]]
 
 
@@ -216,7 +238,8 @@ def hold() -> None:
 
 
 @st.fragment(run_every=TICK_SECONDS)
-def _bar(views: Mapping[str, st.Page], playlist: tuple[Entry, ...]) -> None:
+def _bar(views: Mapping[str, st.Page], playlist: tuple[Entry, ...], lang: str) -> None:
+    set_language(lang)  # a fragment's own reruns skip the page's choose_language
     state = st.session_state[_STATE]
     index = state["index"] % len(playlist)
     entry = playlist[index]
