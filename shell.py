@@ -237,14 +237,16 @@ def choose_language() -> str:
 
     The address carries a choice that differs from the browser's own (`?lang=en` on a
     Chinese browser), so a reload, a page change, a bookmark or a link sent to a wall screen
-    keeps it, on every page; a choice equal to the browser's leaves the address clean.
+    keeps it, on every page; switching to the browser's own language leaves the address
+    clean (a `?lang=` given in the address that agrees with the choice stays).
     """
     locale = st.context.locale
     default = browser_language(locale)
     lang = set_language(
         pick_language(st.session_state.get("lang"), st.query_params.get("lang"), locale)
     )
-    filter_to_address("lang", lang, default=default)
+    if st.query_params.get("lang") != lang:  # a ?lang= that agrees stays, as it was given
+        filter_to_address("lang", lang, default=default)
     return lang
 
 

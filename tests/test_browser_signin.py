@@ -289,10 +289,10 @@ def test_a_wall_screen_signs_in_with_its_token_until_it_is_revoked(
 def test_the_language_lives_in_the_address_across_pages_and_reloads(
     server: str, browser: Browser, app_folder: Path
 ) -> None:
-    context = browser.new_context(viewport=VIEWPORT)
+    context = browser.new_context(viewport=VIEWPORT, locale="zh-CN")
     page = context.new_page()
     sign_in(page, server, "demo-leader", demo_password(app_folder, "demo-leader"))
-    page.goto(f"{server}/overview")  # no ?lang=: Chinese, the default
+    page.goto(f"{server}/overview")  # no ?lang=: the browser's language, Chinese here
     _expect_title(page, "总览")
     sidebar = page.locator("[data-testid='stSidebar']")
     sidebar.get_by_text("English", exact=True).click()
