@@ -12,6 +12,7 @@ from datetime import date, datetime
 from typing import Any
 
 from i18n import (
+    alerts,
     audits,
     cases,
     common,
@@ -43,6 +44,7 @@ _MODULES = (
     panels,
     transfer,
     screen,
+    alerts,
 )
 
 
