@@ -16,11 +16,20 @@ from data.queries.common import get_latest_report_time
 from data.settings import get_settings
 from data.timeutil import format_local
 from i18n import LANGUAGES, t
-from screen import is_screen_mode, rotate, screen_style
+from screen import (
+    alert_interrupt,
+    is_screen_mode,
+    recheck_alerts,
+    rotate,
+    screen_style,
+    unacknowledged_critical_alerts,
+)
 from shell import (
+    ACTOR,
     DB_PROBLEM,
     as_of_control,
     choose_language,
+    clock,
     read,
     refresh_counter,
     settings_problem,
@@ -112,17 +121,30 @@ def main() -> None:
         pages(actor, views), position="sidebar" if actor and not screen else "hidden"
     )
     if screen:
-        wall_screen(navigation, views)
+        wall_screen(navigation, views, actor)
         return
     with st.sidebar:
         sidebar(lang, actor)
     navigation.run()
 
 
-def wall_screen(navigation, views: dict) -> None:  # noqa: ANN001 - a StreamlitPage
+def wall_screen(navigation, views: dict, actor) -> None:  # noqa: ANN001 - a StreamlitPage, an Actor
     """Screen mode (`?screen=1`): no sidebar or navigation, the hall's look, the playlist's
-    bar on top (it moves on to the next view when this one's time is up), live refresh."""
+    bar on top (it moves on to the next view when this one's time is up), live refresh; a
+    critical alert nobody has acknowledged instead of the rotation."""
+    st.session_state[ACTOR] = actor  # who may acknowledge (a page run sets it again)
     screen_style()
+    try:
+        pending, acknowledged = unacknowledged_critical_alerts(clock().now)
+    except Exception:  # noqa: BLE001 - the page below says what is wrong with the database
+        pending, acknowledged = [], {}
+    if pending:
+        # The rotation waits; the live refresh redraws this when the alert is acknowledged
+        # or ends (either is a write), and then the playlist goes on.
+        alert_interrupt(pending, acknowledged, views)
+        watch_for_changes()
+        recheck_alerts()
+        return
     # The root (and any address the app does not know) starts the playlist from its first
     # view; a view's own address (a reload) goes on from that view.
     rotate(views, navigation.url_path if navigation.url_path in views else None)

@@ -4,8 +4,9 @@ No sidebar, header, toolbar or navigation; a dark theme and type readable from 5
 1920x1080 screen (injected as CSS for screen-mode runs only: Streamlit's theme is the
 server's); and a rotating playlist of views, each for its own number of seconds
 (`?playlist=overview:60,cases:45,testing:45`), with the view's name and "next: X in N s"
-in a bar on top. Nothing needs a mouse. app.py calls `run_screen` instead of drawing the
-sidebar when `is_screen_mode()`.
+in a bar on top. Nothing needs a mouse. A critical alert (data.alerts) interrupts the
+rotation and stays on every screen until a signed-in person acknowledges it or it ends.
+app.py calls these instead of drawing the sidebar when `is_screen_mode()`.
 """
 
 from __future__ import annotations
@@ -13,10 +14,16 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 import streamlit as st
 
+from acknowledge import acknowledge_control, acknowledgements
+from components.alerts import alert_text, severity_label
+from components.format import plain
+from data.alerts import Alert, compute_alerts
 from i18n import current_language, set_language, t
+from shell import read
 
 # The address keys screen mode keeps from view to view (the language too).
 SCREEN_KEYS = ("screen", "playlist", "lang")
@@ -166,6 +173,14 @@ header[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecor
 [data-testid="stAppViewContainer"] [data-testid="stAlertContainer"] svg {
   color: #e8edf5 !important; font-size: 1.4rem !important;
 }
+[data-testid="stAppViewContainer"]
+  [data-testid="stAlertContainer"]:has([data-testid="stAlertContentWarning"]) {
+  border-left: 8px solid #d68910 !important;
+}
+[data-testid="stAppViewContainer"]
+  [data-testid="stAlertContainer"]:has([data-testid="stAlertContentError"]) {
+  border-left: 8px solid #c0392b !important;
+}
 [data-testid="stAppViewContainer"] [data-testid="stDataFrame"],
 [data-testid="stAppViewContainer"] [data-testid="stVegaLiteChart"],
 [data-testid="stAppViewContainer"] [data-testid="stArrowVegaLiteChart"] {
@@ -173,6 +188,15 @@ header[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecor
 }
 [data-testid="stAppViewContainer"] [data-baseweb="select"] > div {
   background: #131d31 !important; color: #e8edf5 !important; border-color: #2c3b57 !important;
+}
+[data-testid="stAppViewContainer"] .st-key-screen-alert > div > [data-testid="stMarkdown"] p {
+  font-size: 2.5rem !important; color: #ff6b5b !important; font-weight: 700;
+}
+[data-testid="stAppViewContainer"] [class*="st-key-screen-alert-"] {
+  border: 4px solid #c0392b !important; background: #2a1418 !important;
+}
+[data-testid="stAppViewContainer"] [class*="st-key-screen-alert-"] p {
+  font-size: 3rem !important; line-height: 1.3; color: #fff !important; font-weight: 600;
 }
 [data-testid="stAppViewContainer"] .st-key-screen-bar {
   background: #16233b; border-bottom: 3px solid #b03a2e; padding: 0.5rem 1rem;
@@ -257,3 +281,45 @@ def _bar(views: Mapping[str, st.Page], playlist: tuple[Entry, ...], lang: str) -
             + t("screen.position", n=index + 1, total=len(playlist))
         )
         st.markdown(t("screen.next", view=views[upcoming.view].title, seconds=max(1, round(left))))
+
+
+def unacknowledged_critical_alerts(at: datetime) -> tuple[list[Alert], dict[str, dict]]:
+    """The critical alerts at moment `at` that nobody has acknowledged (most severe first, as
+    data.alerts orders them), and the acknowledgements in force."""
+    acknowledged = acknowledgements()
+    alerts = read(compute_alerts, at=at)
+    pending = [a for a in alerts if a.severity == "critical" and a.key not in acknowledged]
+    return pending, acknowledged
+
+
+def alert_interrupt(
+    alerts: Sequence[Alert], acknowledged: dict[str, dict], views: Mapping[str, st.Page]
+) -> None:
+    """The screen a critical alert puts up instead of the rotation: each alert in large type
+    with its severity in words and the view that shows it, how the rotation comes back, and
+    for a signed-in person (not a wall screen's token) the Acknowledge button."""
+    hold()
+    st.session_state["_screen_alert_drawn"] = True
+    with st.container(key="screen-alert"):
+        st.markdown(f"**{severity_label('critical')}** · {t('screen.interrupt.title')}")
+        for index, alert in enumerate(alerts):
+            with st.container(key=f"screen-alert-{index}", border=True):
+                st.markdown(plain(alert_text(alert)))
+                view = views.get(alert.page)
+                if view is not None:
+                    st.caption(t("screen.interrupt.where", view=view.title))
+                acknowledge_control(alert, acknowledged)
+        st.caption(t("screen.interrupt.how"))
+
+
+# While an alert is up, the screen looks again this often whether it has ended by the
+# clock alone (a write, such as an acknowledgement, redraws it within REFRESH_SECONDS).
+RECHECK_SECONDS = 60.0
+
+
+@st.fragment(run_every=RECHECK_SECONDS)
+def recheck_alerts() -> None:
+    """While an alert interrupts the rotation: run the screen again every RECHECK_SECONDS."""
+    if st.session_state.pop("_screen_alert_drawn", False):
+        return  # drawn by the screen's own run: nothing to look at again yet
+    st.rerun(scope="app")
