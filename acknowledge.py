@@ -8,6 +8,7 @@ the database.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 import streamlit as st
@@ -16,7 +17,7 @@ from components.forms import problems_of
 from data.alerts import Alert
 from data.queries.acknowledgements import get_acknowledgements
 from data.timeutil import format_local, utc_now
-from data.writes.acknowledgements import acknowledge_alert
+from data.writes.acknowledgements import acknowledge_alert, acknowledge_alerts
 from i18n import t
 from shell import may, read, save
 
@@ -58,6 +59,29 @@ def acknowledge_control(alert: Alert, acknowledged: dict[str, dict]) -> None:
                 alert_key=alert.key,
                 kind=alert.kind,
                 district_code=alert.district_code,
+            ),
+            fields=[],
+        )
+        st.rerun()
+
+
+def acknowledge_all_control(alerts: Sequence[Alert], acknowledged: dict[str, dict]) -> None:
+    """One button that acknowledges every alert listed and not yet acknowledged (a shift's
+    first look at a screen full of them), for a person who may."""
+    open_alerts = [alert for alert in alerts if alert.key not in acknowledged]
+    if len(open_alerts) < 2 or not may("create", "alert_acknowledgement"):
+        return
+    form = "ack-all"
+    for message in problems_of(form).get(None, []):
+        st.error(message, icon=":material/error:")
+    label = t("ack.all", count=len(open_alerts))
+    if st.button(label, key=form, icon=":material/done_all:", help=t("ack.help")):
+        save(
+            form,
+            lambda session, actor: acknowledge_alerts(
+                session,
+                actor=actor,
+                alerts=[(a.key, a.kind, a.district_code) for a in open_alerts],
             ),
             fields=[],
         )

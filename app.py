@@ -132,7 +132,12 @@ def wall_screen(navigation, views: dict, actor) -> None:  # noqa: ANN001 - a Str
     """Screen mode (`?screen=1`): no sidebar or navigation, the hall's look, the playlist's
     bar on top (it moves on to the next view when this one's time is up), live refresh; a
     critical alert nobody has acknowledged instead of the rotation."""
+    from signin import set_cookie_if_pending
+
     st.session_state[ACTOR] = actor  # who may acknowledge (a page run sets it again)
+    # Right after a sign-in the browser asks for its cookie, whether a view or an alert is
+    # drawn below (the sidebar that does it elsewhere is not drawn here).
+    set_cookie_if_pending()
     screen_style()
     try:
         pending, acknowledged = unacknowledged_critical_alerts(clock().now)

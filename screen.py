@@ -18,7 +18,7 @@ from datetime import datetime
 
 import streamlit as st
 
-from acknowledge import acknowledge_control, acknowledgements
+from acknowledge import acknowledge_all_control, acknowledge_control, acknowledgements
 from components.alerts import alert_text, severity_label
 from components.format import plain
 from data.alerts import Alert, compute_alerts
@@ -189,9 +189,7 @@ header[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecor
 [data-testid="stAppViewContainer"] [data-baseweb="select"] > div {
   background: #131d31 !important; color: #e8edf5 !important; border-color: #2c3b57 !important;
 }
-[data-testid="stAppViewContainer"] .st-key-screen-alert > div > [data-testid="stMarkdown"] p {
-  font-size: 2.5rem !important; color: #ff6b5b !important; font-weight: 700;
-}
+[data-testid="stAppViewContainer"] .st-key-screen-alert h1 { color: #ff6b5b !important; }
 [data-testid="stAppViewContainer"] [class*="st-key-screen-alert-"] {
   border: 4px solid #c0392b !important; background: #2a1418 !important;
 }
@@ -292,23 +290,31 @@ def unacknowledged_critical_alerts(at: datetime) -> tuple[list[Alert], dict[str,
     return pending, acknowledged
 
 
+# The interrupt shows this many alerts in large type; the rest are counted.
+SHOWN_ALERTS = 3
+
+
 def alert_interrupt(
     alerts: Sequence[Alert], acknowledged: dict[str, dict], views: Mapping[str, st.Page]
 ) -> None:
-    """The screen a critical alert puts up instead of the rotation: each alert in large type
-    with its severity in words and the view that shows it, how the rotation comes back, and
-    for a signed-in person (not a wall screen's token) the Acknowledge button."""
+    """The screen a critical alert puts up instead of the rotation: the first alerts in
+    large type with their severity in words and the view that shows them, how many more,
+    how the rotation comes back, and for a signed-in person (not a wall screen's token) the
+    Acknowledge buttons."""
     hold()
     st.session_state["_screen_alert_drawn"] = True
     with st.container(key="screen-alert"):
-        st.markdown(f"**{severity_label('critical')}** · {t('screen.interrupt.title')}")
-        for index, alert in enumerate(alerts):
+        st.title(f"{severity_label('critical')} · {t('screen.interrupt.title')}")
+        for index, alert in enumerate(alerts[:SHOWN_ALERTS]):
             with st.container(key=f"screen-alert-{index}", border=True):
                 st.markdown(plain(alert_text(alert)))
                 view = views.get(alert.page)
                 if view is not None:
                     st.caption(t("screen.interrupt.where", view=view.title))
                 acknowledge_control(alert, acknowledged)
+        if len(alerts) > SHOWN_ALERTS:
+            st.markdown(t("screen.interrupt.more", count=len(alerts) - SHOWN_ALERTS))
+        acknowledge_all_control(alerts, acknowledged)
         st.caption(t("screen.interrupt.how"))
 
 

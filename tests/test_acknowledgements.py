@@ -88,3 +88,31 @@ def test_an_alert_key_is_checked(session: Session, key: object, code: str) -> No
         acknowledge_alert(session, actor=LEADER, alert_key=key, kind="hotel_full")
     assert refused.value.code == code
     assert session.exec(select(models.AlertAcknowledgement)).all() == []
+
+
+def test_several_alerts_are_acknowledged_at_once_or_none(session: Session) -> None:
+    from data.writes.acknowledgements import acknowledge_alerts
+
+    before = get_change_counter(session=session)
+    acknowledge_alerts(
+        session,
+        actor=LEADER,
+        alerts=[
+            ("supply_short:1", "supply_short", "440103"),
+            ("supply_short:2", "supply_short", None),
+        ],
+        at=NOON,
+    )
+    assert sorted(get_acknowledgements(session=session, at=NOON)) == [
+        "supply_short:1",
+        "supply_short:2",
+    ]
+    assert get_change_counter(session=session) == before + 2
+    with pytest.raises(InvalidRecord):
+        acknowledge_alerts(
+            session,
+            actor=LEADER,
+            alerts=[("supply_short:3", "supply_short", None), ("", "supply_short", None)],
+            at=NOON,
+        )
+    assert "supply_short:3" not in get_acknowledgements(session=session, at=NOON)

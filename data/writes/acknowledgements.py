@@ -3,6 +3,7 @@ to their rotation (screen mode) until the acknowledgement runs out or the alert 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from sqlmodel import Session
@@ -39,29 +40,49 @@ def acknowledge_alert(
 ) -> models.AlertAcknowledgement:
     """Record that `actor` has seen the alert `alert_key` (any signed-in user; not a wall
     screen), logged in the change log with the alert's district."""
-    authorize(actor, "create", "alert_acknowledgement")
-    alert_key = _checked("alert_key", alert_key, 80)
-    kind = _checked("kind", kind, 20)
-    now = utc_now() if at is None else as_utc(at)
-    with unit_of_work(session):
-        record = models.AlertAcknowledgement(
-            alert_key=alert_key,
-            kind=kind,
-            acknowledged_at=now,
-            expires_at=now + ACKNOWLEDGED_FOR,
-            user_id=actor.user_id,
-            actor=actor.name[:60],
-        )
-        session.add(record)
-        session.flush()
-        log_change(
-            session,
-            actor=actor,
-            table_name=record.__tablename__,
-            record_key=record_key(record),
-            action="insert",
-            before=None,
-            after=as_json(record),
-            districts=[district_code] if district_code else None,
-        )
+    (record,) = acknowledge_alerts(
+        session, actor=actor, alerts=[(alert_key, kind, district_code)], at=at
+    )
     return record
+
+
+def acknowledge_alerts(
+    session: Session,
+    *,
+    actor: Actor,
+    alerts: Iterable[tuple[str, str, str | None]],
+    at: datetime | None = None,
+) -> list[models.AlertAcknowledgement]:
+    """Acknowledge several alerts at once, each given as (key, kind, district code or None):
+    all of them or, on any refusal, none; one change-log entry each."""
+    authorize(actor, "create", "alert_acknowledgement")
+    checked = [
+        (_checked("alert_key", key, 80), _checked("kind", kind, 20), district)
+        for key, kind, district in alerts
+    ]
+    now = utc_now() if at is None else as_utc(at)
+    records = []
+    with unit_of_work(session):
+        for alert_key, kind, district_code in checked:
+            record = models.AlertAcknowledgement(
+                alert_key=alert_key,
+                kind=kind,
+                acknowledged_at=now,
+                expires_at=now + ACKNOWLEDGED_FOR,
+                user_id=actor.user_id,
+                actor=actor.name[:60],
+            )
+            session.add(record)
+            session.flush()
+            log_change(
+                session,
+                actor=actor,
+                table_name=record.__tablename__,
+                record_key=record_key(record),
+                action="insert",
+                before=None,
+                after=as_json(record),
+                districts=[district_code] if district_code else None,
+            )
+            records.append(record)
+    return records
