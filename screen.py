@@ -20,10 +20,11 @@ import streamlit as st
 
 from acknowledge import acknowledge_all_control, acknowledge_control, acknowledgements
 from components.alerts import alert_text, severity_label
+from components.banner import simulated_notice
 from components.format import plain
 from data.alerts import Alert, compute_alerts
 from i18n import current_language, set_language, t
-from shell import read
+from shell import read, scenario
 
 # The address keys screen mode keeps from view to view (the language too).
 SCREEN_KEYS = ("screen", "playlist", "lang")
@@ -193,8 +194,21 @@ header[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecor
 [data-testid="stAppViewContainer"] [class*="st-key-screen-alert-"] {
   border: 4px solid #c0392b !important; background: #2a1418 !important;
 }
-[data-testid="stAppViewContainer"] [class*="st-key-screen-alert-"] p {
-  font-size: 3rem !important; line-height: 1.3; color: #fff !important; font-weight: 600;
+[data-testid="stAppViewContainer"] [class*="st-key-screen-alert-"] [data-testid="stMarkdown"] p {
+  font-size: 2.5rem !important; line-height: 1.25; color: #fff !important; font-weight: 600;
+}
+[data-testid="stAppViewContainer"] .st-key-screen-alert [data-testid="stCaptionContainer"] p {
+  font-size: 1.5rem !important;
+}
+[data-testid="stAppViewContainer"] .st-key-screen-alert > div > [data-testid="stMarkdown"] p {
+  font-size: 1.75rem !important;
+}
+[data-testid="stAppViewContainer"] button[kind="secondary"] {
+  background: #22314d !important; color: #fff !important; border-color: #6b7fa6 !important;
+}
+[data-testid="stAppViewContainer"] button[kind="secondary"] p,
+[data-testid="stAppViewContainer"] button[kind="secondary"] span {
+  color: #fff !important; font-size: 1.4rem !important;
 }
 [data-testid="stAppViewContainer"] .st-key-screen-bar {
   background: #16233b; border-bottom: 3px solid #b03a2e; padding: 0.5rem 1rem;
@@ -305,6 +319,9 @@ def alert_interrupt(
     st.session_state["_screen_alert_drawn"] = True
     with st.container(key="screen-alert"):
         st.title(f"{severity_label('critical')} · {t('screen.interrupt.title')}")
+        current = scenario()
+        if current is not None and current.simulated:
+            simulated_notice()
         for index, alert in enumerate(alerts[:SHOWN_ALERTS]):
             with st.container(key=f"screen-alert-{index}", border=True):
                 st.markdown(plain(alert_text(alert)))
