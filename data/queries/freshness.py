@@ -293,5 +293,9 @@ def list_stale_reporters(
         order = [last.is_not(None), last, f.code]
     rows = session.execute(query.order_by(*order).limit(limit)).all()
     frame = pd.DataFrame(rows, columns=STALE_COLUMNS)
-    frame["last_reported_at"] = pd.to_datetime(frame["last_reported_at"], utc=True)
+    frame["last_reported_at"] = pd.Series(
+        [as_utc(moment) if pd.notna(moment) else None for moment in frame["last_reported_at"]],
+        index=frame.index,
+        dtype="object",
+    )
     return frame
