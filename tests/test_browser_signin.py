@@ -173,6 +173,9 @@ def test_a_leader_finds_no_update_panel_and_a_duty_officer_updates_a_hotel(
         page.get_by_role("option", name=options[0], exact=True).click()
         expect(panel.get_by_label("Rooms occupied", exact=True)).to_have_count(1, timeout=60_000)
         _drawn(page)
+    # A live refresh (any sign-in elsewhere is a write) may be redrawing the form: wait for
+    # the one form before reading it.
+    expect(panel.get_by_label("Rooms occupied", exact=True)).to_have_count(1, timeout=60_000)
     occupied = panel.get_by_label("Rooms occupied", exact=True)
     before = int(occupied.input_value())
     total = int(panel.get_by_label("Rooms in total", exact=True).input_value())
