@@ -116,3 +116,16 @@ def test_several_alerts_are_acknowledged_at_once_or_none(session: Session) -> No
             at=NOON,
         )
     assert "supply_short:3" not in get_acknowledgements(session=session, at=NOON)
+
+
+def test_the_change_log_says_which_alert_until_when(session: Session) -> None:
+    import json
+
+    acknowledge_alert(session, actor=LEADER, alert_key="hotel_full:17", kind="hotel_full", at=NOON)
+    entry = session.exec(select(models.ChangeLog).order_by(models.ChangeLog.id.desc())).first()
+    assert json.loads(entry.after_json) == {
+        "alert_key": "hotel_full:17",
+        "kind": "hotel_full",
+        "acknowledged_at": "2021-06-10T04:00:00+00:00",
+        "expires_at": "2021-06-10T16:00:00+00:00",
+    }

@@ -81,7 +81,16 @@ def acknowledge_alerts(
                 record_key=record_key(record),
                 action="insert",
                 before=None,
-                after=as_json(record),
+                # What a reader of the log needs (the record's id and user are its key
+                # and its "who").
+                after=as_json(
+                    {
+                        "alert_key": alert_key,
+                        "kind": kind,
+                        "acknowledged_at": record.acknowledged_at,
+                        "expires_at": record.expires_at,
+                    }
+                ),
                 districts=[district_code] if district_code else None,
             )
             records.append(record)
