@@ -163,6 +163,15 @@ def test_screen_mode_rotates_to_the_next_view_by_itself(
         for chrome in ("stSidebar", "stHeader", "stToolbar", "stSidebarCollapsedControl"):
             for element in page.locator(f"[data-testid='{chrome}']").all():
                 expect(element).to_be_hidden()
+        # Read from across a hall: headline numbers at least 64 px, on a dark ground.
+        value = page.locator("[data-testid='stMetricValue']").first
+        expect(value).to_be_visible(timeout=30_000)
+        size = value.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")
+        assert size >= 64, f"headline numbers are {size} px"
+        ground = page.locator("[data-testid='stApp']").evaluate(
+            "e => getComputedStyle(e).backgroundColor"
+        )
+        assert ground == "rgb(11, 18, 32)"
         page.screenshot(path=shots / "screen-overview-en-1920.png")
         # Nobody touches anything: the screen moves on to the next view by itself.
         expect(_title(page)).to_have_text("Testing progress", timeout=90_000)
