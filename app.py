@@ -16,10 +16,20 @@ from data.queries.common import get_latest_report_time
 from data.settings import get_settings
 from data.timeutil import format_local
 from i18n import LANGUAGES, t
+from screen import (
+    alert_interrupt,
+    is_screen_mode,
+    recheck_alerts,
+    rotate,
+    screen_style,
+    unacknowledged_critical_alerts,
+)
 from shell import (
+    ACTOR,
     DB_PROBLEM,
     as_of_control,
     choose_language,
+    clock,
     read,
     refresh_counter,
     settings_problem,
@@ -70,7 +80,12 @@ def _requested_path() -> str:
     return urlsplit(url).path.strip("/").split("/")[-1]
 
 
-def pages(actor=None) -> dict:  # noqa: ANN001 - an Actor or None
+def view_pages() -> dict[str, st.Page]:
+    """The views everyone signed in sees, by address (the screen mode's playlist names them)."""
+    return {a: st.Page(s, title=t(k), icon=i, url_path=a) for s, k, i, a in VIEWS}
+
+
+def pages(actor=None, views: dict | None = None) -> dict:  # noqa: ANN001 - an Actor or None
     """Every view, by section; each page shows only the sign-in form until one signs in.
 
     The Overview answers at the root, at /overview (the address it declares) and at any
@@ -78,7 +93,7 @@ def pages(actor=None) -> dict:  # noqa: ANN001 - an Actor or None
     a screen, never a "page not found" dialog.
     """
     script, title, icon, address = OVERVIEW
-    views = [st.Page(s, title=t(k), icon=i, url_path=a) for s, k, i, a in VIEWS]
+    views = list((views or view_pages()).values())
     admin = [
         st.Page(s, title=t(k), icon=i, url_path=a)
         for s, k, i, a, rule in ADMIN_VIEWS
@@ -100,9 +115,45 @@ def main() -> None:
     lang = choose_language()
     st.set_page_config(page_title=t("app.title"), page_icon=ICON, layout="wide")
     actor = signed_in()
-    navigation = st.navigation(pages(actor), position="sidebar" if actor else "hidden")
+    views = view_pages()
+    screen = actor is not None and is_screen_mode()
+    navigation = st.navigation(
+        pages(actor, views), position="sidebar" if actor and not screen else "hidden"
+    )
+    if screen:
+        wall_screen(navigation, views, actor)
+        return
     with st.sidebar:
         sidebar(lang, actor)
+    navigation.run()
+
+
+def wall_screen(navigation, views: dict, actor) -> None:  # noqa: ANN001 - a StreamlitPage, an Actor
+    """Screen mode (`?screen=1`): no sidebar or navigation, the hall's look, the playlist's
+    bar on top (it moves on to the next view when this one's time is up), live refresh; a
+    critical alert nobody has acknowledged instead of the rotation."""
+    from signin import set_cookie_if_pending
+
+    st.session_state[ACTOR] = actor  # who may acknowledge (a page run sets it again)
+    # Right after a sign-in the browser asks for its cookie, whether a view or an alert is
+    # drawn below (the sidebar that does it elsewhere is not drawn here).
+    set_cookie_if_pending()
+    screen_style()
+    try:
+        pending, acknowledged = unacknowledged_critical_alerts(clock().now)
+    except Exception:  # noqa: BLE001 - the page below says what is wrong with the database
+        pending, acknowledged = [], {}
+    if pending:
+        # The rotation waits; the live refresh redraws this when the alert is acknowledged
+        # or ends (either is a write), and then the playlist goes on.
+        alert_interrupt(pending, acknowledged, views)
+        watch_for_changes()
+        recheck_alerts()
+        return
+    # The root (and any address the app does not know) starts the playlist from its first
+    # view; a view's own address (a reload) goes on from that view.
+    rotate(views, navigation.url_path if navigation.url_path in views else None)
+    watch_for_changes()
     navigation.run()
 
 

@@ -34,6 +34,7 @@ from data.settings import get_settings
 from data.timeutil import format_local, to_local, to_utc, utc_now
 from data.writes import Actor, StaleEdit, WriteError, allowed, authorize
 from i18n import (
+    DEFAULT_LANGUAGE,
     LANGUAGES,
     describe_database_problem,
     describe_problem,
@@ -242,15 +243,38 @@ def scenario() -> Scenario | None:
     return read(get_scenario)
 
 
-def choose_language() -> str:
-    """The language from the sidebar switch, else `?lang=`, else Chinese; applied to strings.
+def browser_language(locale: object) -> str:
+    """The language a browser asks for (`navigator.language`, e.g. "zh-CN" or "en-GB"):
+    Chinese for any zh*, English for any other; Chinese when the browser did not say."""
+    if not isinstance(locale, str) or not locale.strip():
+        return DEFAULT_LANGUAGE
+    return "zh" if locale.strip().lower().startswith("zh") else "en"
 
-    The address follows the switch (`?lang=en`; Chinese, the default, leaves it clean), so a
-    reload, a bookmark or a link sent to a wall screen keeps the language, on every page.
+
+def pick_language(switch: object, address: object, locale: object) -> str:
+    """The sidebar switch's choice, else the address's `?lang=`, else the browser's."""
+    for chosen in (switch, address):
+        if chosen in LANGUAGES:
+            return str(chosen)
+    return browser_language(locale)
+
+
+def choose_language() -> str:
+    """The language from the sidebar switch, else `?lang=`, else the browser's language
+    (`st.context.locale`: zh* is Chinese, anything else English); applied to strings.
+
+    The address carries a choice that differs from the browser's own (`?lang=en` on a
+    Chinese browser), so a reload, a page change, a bookmark or a link sent to a wall screen
+    keeps it, on every page; switching to the browser's own language leaves the address
+    clean (a `?lang=` given in the address that agrees with the choice stays).
     """
-    lang = st.session_state.get("lang") or st.query_params.get("lang", "zh")
-    lang = set_language(lang if lang in LANGUAGES else "zh")
-    filter_to_address("lang", lang, default="zh")
+    locale = st.context.locale
+    default = browser_language(locale)
+    lang = set_language(
+        pick_language(st.session_state.get("lang"), st.query_params.get("lang"), locale)
+    )
+    if st.query_params.get("lang") != lang:  # a ?lang= that agrees stays, as it was given
+        filter_to_address("lang", lang, default=default)
     return lang
 
 
@@ -290,16 +314,22 @@ def watch_for_changes() -> None:
 
     @st.fragment(run_every=seconds)
     def _tick() -> None:
-        drawn = st.session_state.get("_counter")
         try:
-            with Session(get_engine()) as session:
-                now = get_change_counter(session=session)
+            moved = counter_moved(st.session_state.get("_counter"))
         except Exception:  # noqa: BLE001 - the next full run says what is wrong
             return
-        if drawn is not None and now != drawn:
+        if moved:
             st.rerun(scope="app")
 
     _tick()
+
+
+def counter_moved(drawn: int | None) -> bool:
+    """Whether anything was written since a page was drawn at change counter `drawn`: the
+    one statement a live page's refresh tick runs (it reads the counter and nothing else)."""
+    with Session(get_engine()) as session:
+        now = get_change_counter(session=session)
+    return drawn is not None and now != drawn
 
 
 def _route_through_app() -> None:

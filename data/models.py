@@ -731,6 +731,24 @@ class SignInFailure(SQLModel, table=True):
     )
 
 
+class AlertAcknowledgement(SQLModel, table=True):
+    """A signed-in user has seen a critical alert (by its stable key, data.alerts): wall
+    screens stop interrupting their rotation for it until `expires_at` (a duty shift)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    alert_key: str = Field(max_length=80)
+    kind: str = Field(max_length=20)
+    acknowledged_at: datetime
+    expires_at: datetime
+    user_id: int | None = Field(default=None, sa_column=_fk("user.id", nullable=True))
+    actor: str = Field(max_length=60)
+
+    __table_args__ = (
+        Index("ix_alertack_key_expires", "alert_key", "expires_at"),
+        CheckConstraint("expires_at > acknowledged_at", name="ck_alertack_lasts"),
+    )
+
+
 class ChangeLog(SQLModel, table=True):
     """Who changed what, when, with the record before and after (as JSON)."""
 

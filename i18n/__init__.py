@@ -20,6 +20,7 @@ from i18n import (
     hotels,
     overview,
     panels,
+    screen,
     signin,
     supplies,
     testing,
@@ -42,6 +43,7 @@ _MODULES = (
     signin,
     panels,
     transfer,
+    screen,
     alerts,
 )
 

@@ -247,6 +247,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "entity.checklist": ("检查表版本", "checklist version"),
     "entity.user": ("用户账号", "user accounts"),
     "entity.screen_token": ("大屏令牌", "wall-screen tokens"),
+    "entity.alert_acknowledgement": ("警报确认", "alert acknowledgements"),
     # Facility kinds
     "facility.designated_hospital": ("定点医院", "designated hospital"),
     "facility.general_hospital": ("综合医院", "general hospital"),
@@ -257,6 +258,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     # Fields
     "field.code": ("编码", "code"),
     "field.kind": ("类型", "kind"),
+    "field.alert_key": ("警报", "alert"),
+    "field.acknowledged_at": ("确认时间", "acknowledged at"),
+    "field.expires_at": ("确认有效至", "acknowledged until"),
     "field.district_code": ("所在区", "district"),
     "field.name_zh": ("中文名称", "Chinese name"),
     "field.name_en": ("英文名称", "English name"),

@@ -38,6 +38,7 @@ TABLE_ENTITIES = {
     "auditfinding": "corrective_action",
     "user": "user",
     "screentoken": "screen_token",
+    "alertacknowledgement": "alert_acknowledgement",
     "datasetinfo": "dataset",
 }
 

@@ -106,8 +106,11 @@ def test_a_page_requests_nothing_from_outside_hosts_and_reads_whole(
     requested: list[str] = []
     blocked: list[str] = []
     width, height = SIZES[size]
+    # The Chinese pages open in a Chinese browser without ?lang= (the browser's language).
     context = browser.new_context(
-        viewport={"width": width, "height": height}, storage_state=signed_in_state
+        viewport={"width": width, "height": height},
+        storage_state=signed_in_state,
+        locale="zh-CN" if lang == "zh" else "en-US",
     )
 
     def guard(route) -> None:  # noqa: ANN001 - playwright Route

@@ -173,6 +173,9 @@ def test_a_leader_finds_no_update_panel_and_a_duty_officer_updates_a_hotel(
         page.get_by_role("option", name=options[0], exact=True).click()
         expect(panel.get_by_label("Rooms occupied", exact=True)).to_have_count(1, timeout=60_000)
         _drawn(page)
+    # A live refresh (any sign-in elsewhere is a write) may be redrawing the form: wait for
+    # the one form before reading it.
+    expect(panel.get_by_label("Rooms occupied", exact=True)).to_have_count(1, timeout=60_000)
     occupied = panel.get_by_label("Rooms occupied", exact=True)
     before = int(occupied.input_value())
     total = int(panel.get_by_label("Rooms in total", exact=True).input_value())
@@ -289,10 +292,10 @@ def test_a_wall_screen_signs_in_with_its_token_until_it_is_revoked(
 def test_the_language_lives_in_the_address_across_pages_and_reloads(
     server: str, browser: Browser, app_folder: Path
 ) -> None:
-    context = browser.new_context(viewport=VIEWPORT)
+    context = browser.new_context(viewport=VIEWPORT, locale="zh-CN")
     page = context.new_page()
     sign_in(page, server, "demo-leader", demo_password(app_folder, "demo-leader"))
-    page.goto(f"{server}/overview")  # no ?lang=: Chinese, the default
+    page.goto(f"{server}/overview")  # no ?lang=: the browser's language, Chinese here
     _expect_title(page, "总览")
     sidebar = page.locator("[data-testid='stSidebar']")
     sidebar.get_by_text("English", exact=True).click()

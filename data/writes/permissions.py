@@ -28,15 +28,19 @@ ENTITIES: tuple[str, ...] = (
     "dataset",
     "user",  # accounts: create, edit (disable, enable, reset the password)
     "screen_token",  # wall screens' read-only tokens: create (issue), edit (revoke)
+    "alert_acknowledgement",  # "I have seen this critical alert" (screen mode goes on)
 )
 CITY, OWN = "city", "own"
 _REPORTS = ("site_report", "hotel_report", "stock_report")
 
 # role -> entity -> (actions, scope). What is not listed is refused.
+# Every signed-in person may acknowledge an alert, anywhere in the city; a wall screen not.
+_ACKNOWLEDGE = {"alert_acknowledgement": (frozenset({"create"}), CITY)}
 PERMISSIONS: dict[str, dict[str, tuple[frozenset[str], str]]] = {
-    "leadership": {},
+    "leadership": {**_ACKNOWLEDGE},
     "screen": {},
     "duty_officer": {
+        **_ACKNOWLEDGE,
         **{entity: (frozenset({"create"}), OWN) for entity in _REPORTS},
         "stock_line": (frozenset({"edit"}), OWN),  # reorder levels
         "facility": (frozenset({"edit"}), OWN),  # a facility's status (open, standby, closed)
@@ -44,6 +48,7 @@ PERMISSIONS: dict[str, dict[str, tuple[frozenset[str], str]]] = {
         "case": (frozenset({"create", "edit"}), OWN),
     },
     "auditor": {
+        **_ACKNOWLEDGE,
         "audit": (frozenset({"create", "edit"}), CITY),
         "corrective_action": (frozenset({"close"}), CITY),
     },

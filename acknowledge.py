@@ -1,0 +1,88 @@
+"""The "Acknowledge" control of a critical alert, shared by every place that lists alerts
+(the Overview, the wall screens' interrupt): it says who acknowledged it and when, or
+offers the button to a signed-in person (a wall screen's token writes nothing).
+
+Like panels.py it saves through shell.save and the write side; components/ stays free of
+the database.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+import streamlit as st
+
+from components.forms import problems_of
+from data.alerts import Alert
+from data.queries.acknowledgements import get_acknowledgements
+from data.timeutil import format_local, utc_now
+from data.writes.acknowledgements import acknowledge_alert, acknowledge_alerts
+from i18n import t
+from shell import may, read, save
+
+
+def acknowledgement_moment() -> datetime:
+    """Now, to the end of the minute (an acknowledgement is about the real now, whatever
+    moment the figures show; reads within a minute share the cache)."""
+    return utc_now().replace(second=0, microsecond=0) + timedelta(minutes=1)
+
+
+def acknowledgements() -> dict[str, dict]:
+    """The acknowledgements in force, by alert key (read through the cache)."""
+    return read(get_acknowledgements, at=acknowledgement_moment())
+
+
+def acknowledge_control(alert: Alert, acknowledged: dict[str, dict]) -> None:
+    """Who acknowledged `alert` and when; else, for a person who may, the button."""
+    done = acknowledged.get(alert.key)
+    if done is not None:
+        st.caption(
+            t(
+                "ack.done",
+                actor=done["actor"],
+                time=format_local(done["acknowledged_at"]),
+            )
+        )
+        return
+    if not may("create", "alert_acknowledgement"):
+        return
+    form = f"ack-{alert.key}"
+    for message in problems_of(form).get(None, []):
+        st.error(message, icon=":material/error:")
+    if st.button(t("ack.button"), key=form, icon=":material/done_all:", help=t("ack.help")):
+        save(
+            form,
+            lambda session, actor: acknowledge_alert(
+                session,
+                actor=actor,
+                alert_key=alert.key,
+                kind=alert.kind,
+                district_code=alert.district_code,
+            ),
+            fields=[],
+        )
+        st.rerun()
+
+
+def acknowledge_all_control(alerts: Sequence[Alert], acknowledged: dict[str, dict]) -> None:
+    """One button that acknowledges every alert listed and not yet acknowledged (a shift's
+    first look at a screen full of them), for a person who may."""
+    open_alerts = [alert for alert in alerts if alert.key not in acknowledged]
+    if len(open_alerts) < 2 or not may("create", "alert_acknowledgement"):
+        return
+    form = "ack-all"
+    for message in problems_of(form).get(None, []):
+        st.error(message, icon=":material/error:")
+    label = t("ack.all", count=len(open_alerts))
+    if st.button(label, key=form, icon=":material/done_all:", help=t("ack.help")):
+        save(
+            form,
+            lambda session, actor: acknowledge_alerts(
+                session,
+                actor=actor,
+                alerts=[(a.key, a.kind, a.district_code) for a in open_alerts],
+            ),
+            fields=[],
+        )
+        st.rerun()

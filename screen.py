@@ -1,0 +1,348 @@
+"""Screen mode for the command hall's wall screens: `?screen=1`.
+
+No sidebar, header, toolbar or navigation; a dark theme and type readable from 5 m on a
+1920x1080 screen (injected as CSS for screen-mode runs only: Streamlit's theme is the
+server's); and a rotating playlist of views, each for its own number of seconds
+(`?playlist=overview:60,cases:45,testing:45`), with the view's name and "next: X in N s"
+in a bar on top. Nothing needs a mouse. A critical alert (data.alerts) interrupts the
+rotation and stays on every screen until a signed-in person acknowledges it or it ends.
+app.py calls these instead of drawing the sidebar when `is_screen_mode()`.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+import streamlit as st
+
+from acknowledge import acknowledge_all_control, acknowledge_control, acknowledgements
+from components.alerts import alert_text, severity_label
+from components.banner import simulated_notice
+from components.format import plain
+from data.alerts import Alert, compute_alerts
+from i18n import current_language, set_language, t
+from shell import read, scenario
+
+# The address keys screen mode keeps from view to view (the language too).
+SCREEN_KEYS = ("screen", "playlist", "lang")
+# Each view for this many seconds when the address names none (documented in the README).
+DEFAULT_PLAYLIST = "overview:60,cases:45,testing:45,hotels:45,supplies:45,audits:45"
+# A view named without its seconds (`?playlist=overview,cases`) stays this long.
+DEFAULT_SECONDS = 45
+MIN_SECONDS, MAX_SECONDS = 5, 3600
+# The rotation bar counts down in steps of this many seconds (a fragment, no data read).
+TICK_SECONDS = 1.0
+_STATE = "_screen_rotation"
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One view of the playlist and how long it stays on screen."""
+
+    view: str
+    seconds: int
+
+
+@dataclass(frozen=True)
+class PlaylistProblem:
+    """What is wrong with one part of a playlist: a catalogue key and its values."""
+
+    part: str
+    code: str
+    params: Mapping[str, object]
+
+
+def parse_playlist(
+    text: str | None, views: Sequence[str]
+) -> tuple[tuple[Entry, ...], list[PlaylistProblem]]:
+    """The playlist written in the address (`overview:60,cases:45`), and what is wrong with
+    it; a playlist with any problem falls back to DEFAULT_PLAYLIST as a whole (so a screen
+    never shows half of what was meant without saying so). None means the default."""
+    if text is None:
+        text = DEFAULT_PLAYLIST
+    entries: list[Entry] = []
+    problems: list[PlaylistProblem] = []
+    parts = [part.strip() for part in text.split(",")]
+    for part in parts:
+        if not part:
+            continue
+        view, colon, seconds_text = (piece.strip() for piece in part.partition(":"))
+        if not view or (colon and not seconds_text) or ":" in seconds_text:
+            problems.append(PlaylistProblem(part, "screen.bad_form", {}))
+            continue
+        if view not in views:
+            problems.append(
+                PlaylistProblem(part, "screen.bad_view", {"view": view, "views": ", ".join(views)})
+            )
+            continue
+        seconds = DEFAULT_SECONDS
+        if colon:
+            if not seconds_text.isdigit() or not MIN_SECONDS <= int(seconds_text) <= MAX_SECONDS:
+                problems.append(
+                    PlaylistProblem(
+                        part, "screen.bad_seconds", {"low": MIN_SECONDS, "high": MAX_SECONDS}
+                    )
+                )
+                continue
+            seconds = int(seconds_text)
+        entries.append(Entry(view, seconds))
+    if not entries and not problems:
+        problems.append(PlaylistProblem(text, "screen.empty", {}))
+    if problems:
+        default, _ = parse_playlist(DEFAULT_PLAYLIST, views)
+        return default, problems
+    return tuple(entries), []
+
+
+def describe_playlist_problem(problem: PlaylistProblem) -> str:
+    """A playlist problem in the current language, naming the bad part."""
+    return t(
+        "screen.bad_playlist",
+        part=problem.part,
+        reason=t(problem.code, **problem.params),
+        default=DEFAULT_PLAYLIST,
+    )
+
+
+def is_screen_mode() -> bool:
+    """Whether the address asks for screen mode (`?screen=1`)."""
+    return st.query_params.get("screen") in {"1", "true", "yes", "on"}
+
+
+def screen_address() -> dict[str, list[str]]:
+    """The address parameters a view change keeps: screen mode, the playlist, the language."""
+    return {key: st.query_params.get_all(key) for key in SCREEN_KEYS if key in st.query_params}
+
+
+def seconds_now() -> float:
+    """A clock for the rotation (monotonic: a wall-clock change does not skip a view)."""
+    return time.monotonic()
+
+
+# Dark, large, and without Streamlit's chrome; on screen-mode runs only. Tables and charts
+# are drawn light by the server's theme: they are inverted (hues kept) to sit in the dark.
+_STYLE = """
+<style>
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
+[data-testid="stExpandSidebarButton"], [data-testid="stSidebarNav"],
+header[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecoration"],
+[data-testid="stMainMenu"], [data-testid="stStatusWidget"], #MainMenu, footer {
+  display: none !important;
+}
+[data-testid="stApp"], [data-testid="stMain"], [data-testid="stAppViewContainer"] {
+  background: #0b1220 !important; color: #e8edf5 !important;
+}
+[data-testid="stAppViewContainer"] [data-testid="stMainBlockContainer"] {
+  padding: 1rem 2.5rem 1rem 2.5rem !important; max-width: 100% !important;
+}
+[data-testid="stAppViewContainer"] [data-testid="stMarkdownContainer"] p,
+[data-testid="stAppViewContainer"] [data-testid="stMarkdownContainer"] li {
+  font-size: 1.5rem; color: #e8edf5;
+}
+[data-testid="stAppViewContainer"] [data-testid="stCaptionContainer"],
+[data-testid="stAppViewContainer"] [data-testid="stCaptionContainer"] p {
+  color: #b8c4d6 !important; font-size: 1.25rem !important;
+}
+[data-testid="stAppViewContainer"] h1 { font-size: 3.25rem !important; color: #fff !important; }
+[data-testid="stAppViewContainer"] h2, [data-testid="stAppViewContainer"] h3 {
+  font-size: 2.25rem !important; color: #fff !important;
+}
+[data-testid="stAppViewContainer"] [data-testid="stMetricLabel"],
+[data-testid="stAppViewContainer"] [data-testid="stMetricLabel"] p {
+  font-size: 1.75rem !important; color: #c9d4e5 !important;
+}
+[data-testid="stAppViewContainer"] [data-testid="stMetric"] [data-testid="stMetricValue"],
+[data-testid="stAppViewContainer"] [data-testid="stMetric"] [data-testid="stMetricValue"] * {
+  font-size: 4.5rem !important; color: #fff !important; font-weight: 700 !important;
+  line-height: 1.1 !important;
+}
+[data-testid="stAppViewContainer"] [data-testid="stMetricDelta"] {
+  background: #22314d !important; color: #e8edf5 !important; font-size: 1.4rem !important;
+}
+[data-testid="stAppViewContainer"] [data-testid="stMetricDelta"] * { color: #e8edf5 !important; }
+[data-testid="stAppViewContainer"] [data-testid="stVerticalBlockBorderWrapper"],
+[data-testid="stAppViewContainer"] [class*="st-key-kpi-"] {
+  background: #131d31 !important; border-color: #2c3b57 !important;
+}
+[data-testid="stAppViewContainer"] [data-testid="stAlertContainer"] {
+  background: #1c2a45 !important; color: #e8edf5 !important;
+}
+[data-testid="stAppViewContainer"] [data-testid="stAlertContainer"] p,
+[data-testid="stAppViewContainer"] [data-testid="stAlertContainer"] svg {
+  color: #e8edf5 !important; font-size: 1.4rem !important;
+}
+[data-testid="stAppViewContainer"]
+  [data-testid="stAlertContainer"]:has([data-testid="stAlertContentWarning"]) {
+  border-left: 8px solid #d68910 !important;
+}
+[data-testid="stAppViewContainer"]
+  [data-testid="stAlertContainer"]:has([data-testid="stAlertContentError"]) {
+  border-left: 8px solid #c0392b !important;
+}
+[data-testid="stAppViewContainer"] [data-testid="stDataFrame"],
+[data-testid="stAppViewContainer"] [data-testid="stVegaLiteChart"],
+[data-testid="stAppViewContainer"] [data-testid="stArrowVegaLiteChart"] {
+  filter: invert(0.92) hue-rotate(180deg);
+}
+[data-testid="stAppViewContainer"] [data-baseweb="select"] > div {
+  background: #131d31 !important; color: #e8edf5 !important; border-color: #2c3b57 !important;
+}
+[data-testid="stAppViewContainer"] .st-key-screen-alert h1 { color: #ff6b5b !important; }
+[data-testid="stAppViewContainer"] [class*="st-key-screen-alert-"] {
+  border: 4px solid #c0392b !important; background: #2a1418 !important;
+}
+[data-testid="stAppViewContainer"] [class*="st-key-screen-alert-"] [data-testid="stMarkdown"] p {
+  font-size: 2.5rem !important; line-height: 1.25; color: #fff !important; font-weight: 600;
+}
+[data-testid="stAppViewContainer"] .st-key-screen-alert [data-testid="stCaptionContainer"] p {
+  font-size: 1.5rem !important;
+}
+[data-testid="stAppViewContainer"] .st-key-screen-alert > div > [data-testid="stMarkdown"] p {
+  font-size: 1.75rem !important;
+}
+[data-testid="stAppViewContainer"] button[kind="secondary"] {
+  background: #22314d !important; color: #fff !important; border-color: #6b7fa6 !important;
+}
+[data-testid="stAppViewContainer"] button[kind="secondary"] p,
+[data-testid="stAppViewContainer"] button[kind="secondary"] span {
+  color: #fff !important; font-size: 1.4rem !important;
+}
+[data-testid="stAppViewContainer"] .st-key-screen-bar {
+  background: #16233b; border-bottom: 3px solid #b03a2e; padding: 0.5rem 1rem;
+}
+[data-testid="stAppViewContainer"] .st-key-screen-bar p { font-size: 1.6rem !important; margin: 0; }
+</style>
+"""
+
+
+def screen_style() -> None:
+    """Screen mode's look for this run: dark, large type, no chrome."""
+    st.html(_STYLE)
+
+
+def _rotation(playlist_text: str | None) -> dict:
+    """This session's place in the playlist (reset when the playlist changes)."""
+    state = st.session_state.get(_STATE)
+    if state is None or state.get("playlist") != playlist_text:
+        state = {"playlist": playlist_text, "index": None, "since": seconds_now()}
+        st.session_state[_STATE] = state
+    return state
+
+
+def rotate(
+    views: Mapping[str, st.Page],
+    current: str | None,
+    *,
+    problem_notice: Callable[[str], None] | None = None,
+) -> Entry | None:
+    """Keep the screen on its playlist: show the bar with this view's name and the next
+    one's, and switch to the next view when this one's time is up (a fragment ticking every
+    TICK_SECONDS; the address keeps the screen's parameters). `current` is the address of
+    the view this run shows, None at the root (the playlist starts from its first view).
+    Returns the entry on screen."""
+    playlist_text = st.query_params.get("playlist")
+    playlist, problems = parse_playlist(playlist_text, tuple(views))
+    for problem in problems:
+        (problem_notice or _warn)(describe_playlist_problem(problem))
+    state = _rotation(playlist_text)
+    index = state["index"]
+    if index is None or playlist[index % len(playlist)].view != current:
+        # A new screen, a reload, or a view opened by its address: go on from this view if
+        # the playlist has it, else start the playlist.
+        found = [i for i, entry in enumerate(playlist) if entry.view == current]
+        state["index"] = found[0] if found else 0
+        state["since"] = seconds_now()
+        if not found:
+            st.switch_page(views[playlist[0].view], query_params=screen_address())
+    _bar(views, playlist, current_language())
+    return playlist[state["index"]]
+
+
+def _warn(message: str) -> None:
+    st.warning(message, icon=":material/playlist_remove:")
+
+
+def hold() -> None:
+    """Keep the current view from moving on (an alert is on screen): its time starts again
+    when the screen goes back to rotating."""
+    state = st.session_state.get(_STATE)
+    if state is not None:
+        state["since"] = seconds_now()
+
+
+@st.fragment(run_every=TICK_SECONDS)
+def _bar(views: Mapping[str, st.Page], playlist: tuple[Entry, ...], lang: str) -> None:
+    set_language(lang)  # a fragment's own reruns skip the page's choose_language
+    state = st.session_state[_STATE]
+    index = state["index"] % len(playlist)
+    entry = playlist[index]
+    upcoming = playlist[(index + 1) % len(playlist)]
+    left = entry.seconds - (seconds_now() - state["since"])
+    if left <= 0 and len(playlist) > 1:
+        state["index"] = (index + 1) % len(playlist)
+        state["since"] = seconds_now()
+        st.switch_page(views[upcoming.view], query_params=screen_address())
+    if left <= 0:  # a playlist of one view: it stays, its time starts again
+        state["since"], left = seconds_now(), entry.seconds
+    with st.container(key="screen-bar", horizontal=True, horizontal_alignment="distribute"):
+        st.markdown(
+            f"**▶ {views[entry.view].title}** · "
+            + t("screen.position", n=index + 1, total=len(playlist))
+        )
+        st.markdown(t("screen.next", view=views[upcoming.view].title, seconds=max(1, round(left))))
+
+
+def unacknowledged_critical_alerts(at: datetime) -> tuple[list[Alert], dict[str, dict]]:
+    """The critical alerts at moment `at` that nobody has acknowledged (most severe first, as
+    data.alerts orders them), and the acknowledgements in force."""
+    acknowledged = acknowledgements()
+    alerts = read(compute_alerts, at=at)
+    pending = [a for a in alerts if a.severity == "critical" and a.key not in acknowledged]
+    return pending, acknowledged
+
+
+# The interrupt shows this many alerts in large type; the rest are counted.
+SHOWN_ALERTS = 3
+
+
+def alert_interrupt(
+    alerts: Sequence[Alert], acknowledged: dict[str, dict], views: Mapping[str, st.Page]
+) -> None:
+    """The screen a critical alert puts up instead of the rotation: the first alerts in
+    large type with their severity in words and the view that shows them, how many more,
+    how the rotation comes back, and for a signed-in person (not a wall screen's token) the
+    Acknowledge buttons."""
+    hold()
+    st.session_state["_screen_alert_drawn"] = True
+    with st.container(key="screen-alert"):
+        st.title(f"{severity_label('critical')} · {t('screen.interrupt.title')}")
+        current = scenario()
+        if current is not None and current.simulated:
+            simulated_notice()
+        for index, alert in enumerate(alerts[:SHOWN_ALERTS]):
+            with st.container(key=f"screen-alert-{index}", border=True):
+                st.markdown(plain(alert_text(alert)))
+                view = views.get(alert.page)
+                if view is not None:
+                    st.caption(t("screen.interrupt.where", view=view.title))
+                acknowledge_control(alert, acknowledged)
+        if len(alerts) > SHOWN_ALERTS:
+            st.markdown(t("screen.interrupt.more", count=len(alerts) - SHOWN_ALERTS))
+        acknowledge_all_control(alerts, acknowledged)
+        st.caption(t("screen.interrupt.how"))
+
+
+# While an alert is up, the screen looks again this often whether it has ended by the
+# clock alone (a write, such as an acknowledgement, redraws it within REFRESH_SECONDS).
+RECHECK_SECONDS = 60.0
+
+
+@st.fragment(run_every=RECHECK_SECONDS)
+def recheck_alerts() -> None:
+    """While an alert interrupts the rotation: run the screen again every RECHECK_SECONDS."""
+    if st.session_state.pop("_screen_alert_drawn", False):
+        return  # drawn by the screen's own run: nothing to look at again yet
+    st.rerun(scope="app")

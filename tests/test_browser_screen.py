@@ -1,0 +1,186 @@
+"""Screen mode on a wall screen, in Debian's Chromium: signed in with its token, at 1920x1080,
+with no sidebar or header, it shows the demo's critical alerts until they are acknowledged
+elsewhere, then rotates to the next view of a short playlist by itself and keeps the
+screen's address (playlist and language) from view to view.
+
+Screenshots of what the test saw go to a folder it prints.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from tests.browser import (
+    BROWSER_MARKS,
+    FIRST_START_SECONDS,
+    Browser,
+    Page,
+    chromium_browser,
+    expect,
+    running_app,
+    wait_for_cookie,
+)
+
+pytestmark = BROWSER_MARKS
+HALL_TV = {"width": 1920, "height": 1080}
+PLAYLIST = "overview:5,testing:5"
+INTERRUPT = "▲ Critical · Critical alert: the rotation is paused"
+
+
+@pytest.fixture(scope="module")
+def app_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("screen")
+
+
+@pytest.fixture(scope="module")
+def server(app_folder: Path) -> Iterator[str]:
+    # Live screens look for writes every 2 s here (15 s by default).
+    with running_app(app_folder, env={"REFRESH_SECONDS": "2"}) as base:
+        yield base
+
+
+@pytest.fixture(scope="module")
+def browser(server: str) -> Iterator[Browser]:
+    with chromium_browser() as chromium:
+        page = chromium.new_page()
+        page.goto(f"{server}/overview?lang=en")  # the first start seeds the demo
+        page.wait_for_selector("[data-testid='stMain'] h1", timeout=FIRST_START_SECONDS * 1000)
+        page.close()
+        yield chromium
+
+
+def _issue_screen_token(folder: Path, name: str) -> str:
+    """A wall screen's token on the app's database, as an admin issues it."""
+    from sqlmodel import Session
+
+    from data import accounts
+    from data.db import make_engine
+    from data.writes import SYSTEM
+
+    engine = make_engine(f"sqlite:///{folder / 'browser.db'}")
+    try:
+        with Session(engine) as session:
+            return accounts.issue_screen_token(session, actor=SYSTEM, name=name)
+    finally:
+        engine.dispose()
+
+
+def _screen_address(server: str, view: str) -> Callable[[str], bool]:
+    """Whether an address is the view's, with the screen's playlist and language kept."""
+
+    def matches(url: str) -> bool:
+        parts = urlsplit(url)
+        asked = {"screen": ["1"], "playlist": [PLAYLIST], "lang": ["en"]}
+        return f"{parts.scheme}://{parts.netloc}{parts.path}" == f"{server}/{view}" and (
+            parse_qs(parts.query) == asked
+        )
+
+    return matches
+
+
+def _acknowledge_critical_alerts(folder: Path) -> int:
+    """A leader acknowledges every critical alert of the app's database (now, and any that
+    the next two hours bring), as on the Overview of another browser; how many there were."""
+    from datetime import timedelta
+
+    from sqlmodel import Session
+
+    from data.alerts import compute_alerts
+    from data.db import make_engine
+    from data.timeutil import utc_now
+    from data.writes import Actor
+    from data.writes.acknowledgements import acknowledge_alerts
+
+    engine = make_engine(f"sqlite:///{folder / 'browser.db'}")
+    try:
+        with Session(engine) as session:
+            found = {
+                alert.key: alert
+                for moment in (utc_now(), utc_now() + timedelta(hours=2))
+                for alert in compute_alerts(session, at=moment)
+                if alert.severity == "critical"
+            }
+            acknowledge_alerts(
+                session,
+                actor=Actor(name="duty-leader", role="leadership"),
+                alerts=[(a.key, a.kind, a.district_code) for a in found.values()],
+            )
+            return len(found)
+    finally:
+        engine.dispose()
+
+
+def _critical_now(folder: Path) -> bool:
+    from sqlmodel import Session
+
+    from data.alerts import compute_alerts
+    from data.db import make_engine
+    from data.timeutil import utc_now
+
+    engine = make_engine(f"sqlite:///{folder / 'browser.db'}")
+    try:
+        with Session(engine) as session:
+            return any(a.severity == "critical" for a in compute_alerts(session, at=utc_now()))
+    finally:
+        engine.dispose()
+
+
+def _title(page: Page):  # noqa: ANN202 - a Locator
+    return page.locator("[data-testid='stMain'] h1").first
+
+
+def test_screen_mode_rotates_to_the_next_view_by_itself(
+    server: str, browser: Browser, app_folder: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    shots = tmp_path_factory.mktemp("screen-shots")
+    print(f"\nscreenshots of the screen-mode browser test: {shots}")
+    token = _issue_screen_token(app_folder, "hall-rotation")
+    context = browser.new_context(viewport=HALL_TV)
+    page = context.new_page()
+    page.goto(f"{server}/?screen=1&playlist={PLAYLIST}&lang=en")
+    page.get_by_text("Wall screen: sign in with its token").click()
+    field = page.get_by_label("Screen token")
+    field.fill(token)
+    field.press("Tab")  # the field is committed before the button is pressed
+    page.get_by_role("button", name="Sign in the screen").click()
+    try:
+        if _critical_now(app_folder):
+            # The demo's critical alerts stop the rotation until someone acknowledges them.
+            expect(_title(page)).to_have_text(INTERRUPT, timeout=60_000)
+            wait_for_cookie(page)
+            page.screenshot(path=shots / "screen-alert-en-1920.png")
+            assert _acknowledge_critical_alerts(app_folder) > 0
+        expect(_title(page)).to_have_text("Overview", timeout=60_000)
+        wait_for_cookie(page)
+        bar = page.locator(".st-key-screen-bar")
+        expect(bar).to_contain_text("Overview · Screen 1 of 2", timeout=30_000)
+        expect(bar).to_contain_text("Next: Testing progress in", timeout=30_000)
+        # No chrome: neither sidebar nor header nor toolbar is shown.
+        for chrome in ("stSidebar", "stHeader", "stToolbar", "stSidebarCollapsedControl"):
+            for element in page.locator(f"[data-testid='{chrome}']").all():
+                expect(element).to_be_hidden()
+        # Read from across a hall: headline numbers at least 64 px, on a dark ground.
+        value = page.locator("[data-testid='stMetricValue']").first
+        expect(value).to_be_visible(timeout=30_000)
+        size = value.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")
+        assert size >= 64, f"headline numbers are {size} px"
+        ground = page.locator("[data-testid='stApp']").evaluate(
+            "e => getComputedStyle(e).backgroundColor"
+        )
+        assert ground == "rgb(11, 18, 32)"
+        page.screenshot(path=shots / "screen-overview-en-1920.png")
+        # Nobody touches anything: the screen moves on to the next view by itself.
+        expect(_title(page)).to_have_text("Testing progress", timeout=90_000)
+        expect(bar).to_contain_text("Testing progress · Screen 2 of 2", timeout=30_000)
+        page.wait_for_url(_screen_address(server, "testing"))
+        page.screenshot(path=shots / "screen-testing-en-1920.png")
+        # ... and back to the first, round and round.
+        expect(_title(page)).to_have_text("Overview", timeout=90_000)
+        page.wait_for_url(_screen_address(server, "overview"))
+    finally:
+        page.screenshot(path=shots / "screen-last-en-1920.png")
+        context.close()
