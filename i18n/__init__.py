@@ -6,13 +6,15 @@ checks that no key is defined twice and that every string has both languages.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import date, datetime
 from typing import Any
 
 from i18n import (
     audits,
+    briefing,
     cases,
     common,
     database,
@@ -41,6 +43,7 @@ _MODULES = (
     signin,
     panels,
     transfer,
+    briefing,
 )
 
 
@@ -64,6 +67,16 @@ def set_language(lang: str) -> str:
     chosen = lang if lang in LANGUAGES else DEFAULT_LANGUAGE
     _language.set(chosen)
     return chosen
+
+
+@contextmanager
+def language(lang: str) -> Iterator[str]:
+    """Strings in `lang` inside the block (a briefing is written in both languages at once)."""
+    previous = _language.get()
+    try:
+        yield set_language(lang)
+    finally:
+        _language.set(previous)
 
 
 def current_language() -> str:
