@@ -254,8 +254,6 @@ def render_markdown(
     figures: dict[str, Any],
     *,
     alerts: Sequence[str] | None = None,
-    issued_by: str | None = None,
-    issued_at: datetime | None = None,
 ) -> str:
     """The briefing in the current language; `alerts` are the alerts' sentences (None: the
     section is left out)."""
@@ -285,11 +283,14 @@ def render_markdown(
     if alerts is not None:
         lines += ["", f"## {t('briefing.alerts.heading')}", ""]
         lines += [f"- {text}" for text in alerts] or [t("briefing.alerts.none", cutoff=cutoff)]
-    if issued_by is not None and issued_at is not None:
-        lines += [
-            "",
-            "---",
-            "",
-            t("briefing.issued_by", user=plain(issued_by), time=format_local(issued_at)),
-        ]
     return "\n".join(lines) + "\n"
+
+
+def issued_footer(issued_by: str, issued_at: datetime) -> str:
+    """Who issued a briefing and when, in the current language."""
+    return t("briefing.issued_by", user=plain(issued_by), time=format_local(issued_at))
+
+
+def with_footer(text: str, footer: str | None) -> str:
+    """A briefing's text with who issued it at the end (as the page and the file show it)."""
+    return text if footer is None else f"{text}\n---\n\n{footer}\n"

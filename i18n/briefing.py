@@ -131,6 +131,16 @@ STRINGS: dict[str, tuple[str, str]] = {
     "briefing.chart.districts": ("各区{day}新增", "New on {day} by district"),
     "briefing.chart.count": ("例数", "Cases"),
     # Issued
+    "error.briefing_future": (
+        "截止时间 {value} 尚未到来，不能签发。",
+        "The cut-off {value} is still to come: it cannot be issued.",
+    ),
+    "error.briefing_issued": (
+        "截止于 {value} 的通报已签发，签发后不再更改。",
+        "The briefing of {value} is already issued; an issued briefing is not changed.",
+    ),
+    "entity.briefing": ("每日通报", "daily briefings"),
+    "field.cutoff_at": ("截止时间", "cut-off"),
     "briefing.issued_by": ("签发：{user}，{time}", "Issued by {user} at {time}"),
     # The page
     "briefing.caption": (

@@ -28,13 +28,14 @@ ENTITIES: tuple[str, ...] = (
     "dataset",
     "user",  # accounts: create, edit (disable, enable, reset the password)
     "screen_token",  # wall screens' read-only tokens: create (issue), edit (revoke)
+    "briefing",  # daily briefings: create (issue, which freezes it)
 )
 CITY, OWN = "city", "own"
 _REPORTS = ("site_report", "hotel_report", "stock_report")
 
 # role -> entity -> (actions, scope). What is not listed is refused.
 PERMISSIONS: dict[str, dict[str, tuple[frozenset[str], str]]] = {
-    "leadership": {},
+    "leadership": {"briefing": (frozenset({"create"}), CITY)},
     "screen": {},
     "duty_officer": {
         **{entity: (frozenset({"create"}), OWN) for entity in _REPORTS},
