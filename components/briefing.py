@@ -13,7 +13,7 @@ from typing import Any
 from components.format import fmt_days, fmt_int, fmt_percent, plain
 from data.settings import get_settings
 from data.timeutil import format_local, to_local
-from i18n import current_language, t
+from i18n import LANGUAGES, current_language, language, t
 from i18n.briefing import MONTHS_EN
 
 
@@ -294,3 +294,13 @@ def issued_footer(issued_by: str, issued_at: datetime) -> str:
 def with_footer(text: str, footer: str | None) -> str:
     """A briefing's text with who issued it at the end (as the page and the file show it)."""
     return text if footer is None else f"{text}\n---\n\n{footer}\n"
+
+
+def compose(figures: dict[str, Any], alerts: dict[str, list[str]] | None = None) -> dict[str, str]:
+    """The briefing's text in each language ("zh", "en"); `alerts` its alert sentences per
+    language (None: no alerts section)."""
+    texts = {}
+    for lang in LANGUAGES:
+        with language(lang):
+            texts[lang] = render_markdown(figures, alerts=None if alerts is None else alerts[lang])
+    return texts

@@ -192,11 +192,15 @@ STRINGS: dict[str, tuple[str, str]] = {
         "已签发截止于 {cutoff} 的通报（编号 {id}）",
         "issued the briefing of {cutoff} (number {id})",
     ),
-    "briefing.cli.pdf_needs_output": (
-        "PDF 需要 --output 文件",
-        "a PDF needs --output FILE",
+    "briefing.cli.pdf_needs_output": ("PDF 需要 --output 文件", "a PDF needs --output FILE"),
+    "briefing.cli.issue_needs_user": (
+        "签发需要 --user 用户名（领导或管理员账户）",
+        "issuing needs --user NAME (a leadership or admin account)",
     ),
-    "briefing.cli.unknown_user": ("没有名为 {name} 的启用账户", "no active account named {name}"),
+    "briefing.cli.as_issued": (
+        "截止于 {cutoff} 的通报已签发：输出签发时的版本",
+        "the briefing of {cutoff} is issued: this is it as issued",
+    ),
 }
 
 # English month names for "{day} {month_en}" (the Chinese date is written with numbers).

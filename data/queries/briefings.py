@@ -61,3 +61,10 @@ def get_issued_briefing(*, session: Session, briefing_id: int) -> IssuedBriefing
         issued_at=as_utc(record.issued_at),
         issued_by=record.issued_by,
     )
+
+
+def find_issued_briefing(*, session: Session, cutoff: datetime) -> IssuedBriefing | None:
+    """The briefing issued for exactly this cut-off, or None."""
+    b = models.IssuedBriefing
+    found = session.execute(select(b.id).where(b.cutoff_at == as_utc(cutoff))).scalar()
+    return None if found is None else get_issued_briefing(session=session, briefing_id=found)
