@@ -193,6 +193,8 @@ def _hotels(figures: dict[str, Any]) -> list[str]:
             name: fmt_int(hotels[name])
             for name in ("hotels", "total", "occupied", "cleaning", "available", "waiting")
         },
+        hotels_s=_s(hotels["hotels"]),
+        waiting_s=_s(hotels["waiting"]),
     )
     days, net = hotels["days_until_full"], hotels["net_per_day"]
     if days is not None and days <= 0:

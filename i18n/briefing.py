@@ -82,9 +82,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     "briefing.hotels.rooms": (
         "启用隔离酒店{hotels}家，共有房间{total}间，在住{occupied}间，清洁中{cleaning}间，"
         "可用{available}间；待入住密切接触者{waiting}人。",
-        "{hotels} quarantine hotels in use with {total} rooms: {occupied} occupied, "
-        "{cleaning} being cleaned, {available} free; {waiting} close contacts waiting for a "
-        "room.",
+        "{hotels} quarantine hotel{hotels_s} in use with {total} rooms: {occupied} occupied, "
+        "{cleaning} being cleaned, {available} free; {waiting} close contact{waiting_s} "
+        "waiting for a room.",
     ),
     "briefing.hotels.full_in": (
         "按近日每日净入住{net}间计，约{days}天住满。",
