@@ -401,6 +401,16 @@ def test_cli_says_what_is_wrong_with_its_input(
 # --- The page ----------------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize(
+    ("role", "listed"),
+    [("leadership", True), ("admin", True), ("duty_officer", False), ("auditor", False)],
+)
+def test_leadership_and_admins_see_the_briefing_in_the_navigation(role: str, listed: bool) -> None:
+    from app import may_use
+
+    assert may_use(Actor(name="x", role=role), "briefing") is listed
+
+
 @pytest.mark.replay_at("2021-06-10 09:00")
 @pytest.mark.parametrize(("lang", "expected"), [("zh", EXPECTED_ZH), ("en", EXPECTED_EN)])
 def test_the_page_shows_the_draft_and_issues_it(
@@ -413,10 +423,37 @@ def test_the_page_shows_the_draft_and_issues_it(
     app.run()
     assert not app.exception
     assert app.date_input(key="briefing_day").value == date(2021, 6, 10)
-    assert app.markdown(key="briefing_draft").value == expected
+    # (Streamlit drops the text's final newline.)
+    assert expected.rstrip() in [element.value for element in app.markdown]
+    none = "尚无已签发的通报。" if lang == "zh" else "No briefing has been issued yet."
+    assert [element.value for element in app.info] == [none]
     app.button(key="briefing_issue").click().run()
     assert not app.exception
     with Session(engine) as session:
         issued = find_issued_briefing(session=session, cutoff=CUTOFF)
     assert issued is not None and issued.text(lang) == expected
+    done = (
+        "已签发 2021-06-10 08:00 的通报。"
+        if lang == "zh"
+        else ("The briefing of 2021-06-10 08:00 is issued.")
+    )
+    assert [element.value for element in app.success] == [done]
+    # Shown as issued (with who issued it), and listed once.
+    footer = "签发：" if lang == "zh" else "Issued by "
+    shown = [m.value for m in app.markdown if m.value.startswith(expected + "\n---\n\n" + footer)]
+    assert len(shown) == 2  # the cut-off chosen, and its entry in the list
     assert len(app.expander) == 1
+    assert "briefing_issue" not in [button.key for button in app.button]
+
+
+def test_the_page_refuses_a_duty_officer(app_database: str, engine: Engine) -> None:
+    with Session(engine) as session:
+        build_known_day(session)
+    app = open_app("pages/briefing.py", role="duty_officer", district_codes=(LIWAN,))
+    app.query_params["lang"] = "en"
+    app.run()
+    assert not app.exception
+    assert [element.value for element in app.info] == [
+        "Only leadership and admins may issue a briefing."
+    ]
+    assert not app.markdown or EXPECTED_EN not in [m.value for m in app.markdown]
