@@ -14,12 +14,11 @@ from components.format import fmt_days, fmt_int, fmt_percent, plain
 from data.settings import get_settings
 from data.timeutil import format_local, to_local
 from i18n import LANGUAGES, current_language, language, t
-from i18n.briefing import MONTHS_EN
 
 
 def fmt_date(day: date) -> str:
     """6月9日 / 9 June."""
-    return t("briefing.date", month=day.month, day=day.day, month_en=MONTHS_EN[day.month - 1])
+    return t("briefing.date", month=t(f"briefing.month.{day.month}"), day=day.day)
 
 
 def fmt_moment(moment: datetime) -> str:
@@ -29,14 +28,15 @@ def fmt_moment(moment: datetime) -> str:
     return t(key, date=fmt_date(local.date()), hour=local.hour, minute=local.minute)
 
 
-def _s(count: int) -> str:
-    """An English plural's ending (the Chinese strings ignore it)."""
-    return "" if count == 1 else "s"
-
-
 def _then() -> str:
-    """What stands between two sentences of a paragraph (nothing after "。")."""
-    return t("briefing.sentence_gap")
+    """What stands between two sentences of a paragraph: a space in English, nothing after
+    a Chinese full stop (typography, not a string to translate)."""
+    return " " if current_language() == "en" else ""
+
+
+def _n(key: str, count: int) -> str:
+    """A counted noun: "1 new local confirmed case", "3 ... cases" (briefing.n.*)."""
+    return t(f"briefing.n.{key}.{'one' if count == 1 else 'many'}", count=fmt_int(count))
 
 
 def _name(record: dict[str, Any], field: str = "name") -> str:
@@ -87,10 +87,8 @@ def _cases(figures: dict[str, Any], cutoff: str) -> list[str]:
         t(
             "briefing.cases.new",
             day=day,
-            confirmed=fmt_int(cases["confirmed"]),
-            confirmed_s=_s(cases["confirmed"]),
-            asymptomatic=fmt_int(cases["asymptomatic"]),
-            asymptomatic_s=_s(cases["asymptomatic"]),
+            confirmed=_n("new_confirmed", cases["confirmed"]),
+            asymptomatic=_n("new_asymptomatic", cases["asymptomatic"]),
             change=_change(new, before),
         ),
     ]
@@ -102,10 +100,8 @@ def _cases(figures: dict[str, Any], cutoff: str) -> list[str]:
         t(
             "briefing.cases.totals",
             cutoff=cutoff,
-            confirmed=fmt_int(cases["total_confirmed"]),
-            confirmed_s=_s(cases["total_confirmed"]),
-            asymptomatic=fmt_int(cases["total_asymptomatic"]),
-            asymptomatic_s=_s(cases["total_asymptomatic"]),
+            confirmed=_n("total_confirmed", cases["total_confirmed"]),
+            asymptomatic=_n("total_asymptomatic", cases["total_asymptomatic"]),
             in_hospital=fmt_int(cases["in_hospital"]),
             severe=fmt_int(cases["severe"]),
         )
@@ -148,8 +144,7 @@ def _testing(figures: dict[str, Any], cutoff: str) -> list[str]:
             t(
                 "briefing.testing.rounds",
                 cutoff=cutoff,
-                rounds=len(rounds),
-                rounds_s=_s(len(rounds)),
+                rounds=_n("rounds", len(rounds)),
                 sampled=fmt_int(testing["sampled"]),
                 target=fmt_int(testing["target"]),
                 percent=fmt_percent(testing["percent"]),
@@ -189,12 +184,9 @@ def _hotels(figures: dict[str, Any]) -> list[str]:
     hotels = figures["hotels"]
     text = t(
         "briefing.hotels.rooms",
-        **{
-            name: fmt_int(hotels[name])
-            for name in ("hotels", "total", "occupied", "cleaning", "available", "waiting")
-        },
-        hotels_s=_s(hotels["hotels"]),
-        waiting_s=_s(hotels["waiting"]),
+        **{name: fmt_int(hotels[name]) for name in ("total", "occupied", "cleaning", "available")},
+        hotels=_n("hotels", hotels["hotels"]),
+        waiting=_n("waiting", hotels["waiting"]),
     )
     days, net = hotels["days_until_full"], hotels["net_per_day"]
     if days is not None and days <= 0:

@@ -12,17 +12,67 @@ STRINGS: dict[str, tuple[str, str]] = {
         "本通报依据模拟演示数据生成，不是真实疫情记录。",
         "This briefing is generated from the simulated demo data, not from a real outbreak.",
     ),
-    "briefing.sentence_gap": ("", " "),
-    "briefing.date": ("{month}月{day}日", "{day} {month_en}"),
+    "briefing.date": ("{month}{day}日", "{day} {month}"),
+    **{
+        f"briefing.month.{number}": (f"{number}月", english)
+        for number, english in enumerate(
+            (
+                "January",
+                "February",
+                "March",
+                "April",
+                "May",
+                "June",
+                "July",
+                "August",
+                "September",
+                "October",
+                "November",
+                "December",
+            ),
+            start=1,
+        )
+    },
     "briefing.moment": ("{date}{hour}时", "{hour:02d}:00 on {date}"),
     "briefing.moment_minutes": ("{date}{hour}时{minute}分", "{hour:02d}:{minute:02d} on {date}"),
     # 1. Cases
     "briefing.cases.heading": ("一、病例情况", "1. Cases"),
     "briefing.cases.new": (
-        "{day}0—24时，全市新增本土确诊病例{confirmed}例、无症状感染者{asymptomatic}例，{change}。",
-        "From 0:00 to 24:00 on {day}, the city reported {confirmed} new local confirmed "
-        "case{confirmed_s} and {asymptomatic} new local asymptomatic infection{asymptomatic_s}, "
-        "{change}.",
+        "{day}0—24时，全市新增{confirmed}、{asymptomatic}，{change}。",
+        "From 0:00 to 24:00 on {day}, the city reported {confirmed} and {asymptomatic}, {change}.",
+    ),
+    # Counted nouns: ".one" for a count of 1, ".many" for any other count.
+    "briefing.n.new_confirmed.one": ("本土确诊病例{count}例", "{count} new local confirmed case"),
+    "briefing.n.new_confirmed.many": ("本土确诊病例{count}例", "{count} new local confirmed cases"),
+    "briefing.n.new_asymptomatic.one": (
+        "无症状感染者{count}例",
+        "{count} new local asymptomatic infection",
+    ),
+    "briefing.n.new_asymptomatic.many": (
+        "无症状感染者{count}例",
+        "{count} new local asymptomatic infections",
+    ),
+    "briefing.n.total_confirmed.one": ("本土确诊病例{count}例", "{count} local confirmed case"),
+    "briefing.n.total_confirmed.many": ("本土确诊病例{count}例", "{count} local confirmed cases"),
+    "briefing.n.total_asymptomatic.one": (
+        "无症状感染者{count}例",
+        "{count} local asymptomatic infection",
+    ),
+    "briefing.n.total_asymptomatic.many": (
+        "无症状感染者{count}例",
+        "{count} local asymptomatic infections",
+    ),
+    "briefing.n.rounds.one": ("当前检测轮次{count}个", "{count} current testing round"),
+    "briefing.n.rounds.many": ("当前检测轮次{count}个", "{count} current testing rounds"),
+    "briefing.n.hotels.one": ("启用隔离酒店{count}家", "{count} quarantine hotel in use"),
+    "briefing.n.hotels.many": ("启用隔离酒店{count}家", "{count} quarantine hotels in use"),
+    "briefing.n.waiting.one": (
+        "待入住密切接触者{count}人",
+        "{count} close contact waiting for a room",
+    ),
+    "briefing.n.waiting.many": (
+        "待入住密切接触者{count}人",
+        "{count} close contacts waiting for a room",
     ),
     "briefing.change.up": ("较前一日增加{count}例", "{count} more than the day before"),
     "briefing.change.down": ("较前一日减少{count}例", "{count} fewer than the day before"),
@@ -34,10 +84,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     "briefing.cases.district_join": ("，", "; "),
     "briefing.cases.district_part": ("{district}{counts}", "{district} {counts}"),
     "briefing.cases.totals": (
-        "截至{cutoff}，全市累计报告本土确诊病例{confirmed}例、无症状感染者{asymptomatic}例；"
+        "截至{cutoff}，全市累计报告{confirmed}、{asymptomatic}；"
         "在院治疗{in_hospital}例，其中重症{severe}例。",
-        "As of {cutoff}, the city has reported {confirmed} local confirmed case{confirmed_s} "
-        "and {asymptomatic} local asymptomatic infection{asymptomatic_s} in total; "
+        "As of {cutoff}, the city has reported {confirmed} and {asymptomatic} in total; "
         "{in_hospital} in hospital, {severe} of them severe.",
     ),
     "briefing.cases.contacts": (
@@ -58,10 +107,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     # 2. Testing
     "briefing.testing.heading": ("二、核酸检测", "2. Testing"),
     "briefing.testing.rounds": (
-        "截至{cutoff}，当前检测轮次{rounds}个，已采样{sampled}人，目标{target}人，完成率{percent}；"
+        "截至{cutoff}，{rounds}，已采样{sampled}人，目标{target}人，完成率{percent}；"
         "其中滞后或逾期{late}个。",
-        "As of {cutoff}, {rounds} current testing round{rounds_s}: {sampled} sampled of "
-        "{target} targeted ({percent}); {late} of them behind or past the deadline.",
+        "As of {cutoff}, {rounds}: {sampled} sampled of {target} targeted ({percent}); "
+        "{late} of them behind or past the deadline.",
     ),
     "briefing.testing.no_rounds": (
         "截至{cutoff}，无检测轮次。",
@@ -80,11 +129,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     # 3. Quarantine hotels
     "briefing.hotels.heading": ("三、隔离酒店", "3. Quarantine hotels"),
     "briefing.hotels.rooms": (
-        "启用隔离酒店{hotels}家，共有房间{total}间，在住{occupied}间，清洁中{cleaning}间，"
-        "可用{available}间；待入住密切接触者{waiting}人。",
-        "{hotels} quarantine hotel{hotels_s} in use with {total} rooms: {occupied} occupied, "
-        "{cleaning} being cleaned, {available} free; {waiting} close contact{waiting_s} "
-        "waiting for a room.",
+        "{hotels}，共有房间{total}间，在住{occupied}间，清洁中{cleaning}间，"
+        "可用{available}间；{waiting}。",
+        "{hotels} with {total} rooms: {occupied} occupied, {cleaning} being cleaned, "
+        "{available} free; {waiting}.",
     ),
     "briefing.hotels.full_in": (
         "按近日每日净入住{net}间计，约{days}天住满。",
@@ -202,19 +250,3 @@ STRINGS: dict[str, tuple[str, str]] = {
         "the briefing of {cutoff} is issued: this is it as issued",
     ),
 }
-
-# English month names for "{day} {month_en}" (the Chinese date is written with numbers).
-MONTHS_EN = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
