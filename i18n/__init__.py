@@ -13,6 +13,7 @@ from datetime import date, datetime
 from typing import Any
 
 from i18n import (
+    alerts,
     audits,
     briefing,
     cases,
@@ -43,6 +44,7 @@ _MODULES = (
     signin,
     panels,
     transfer,
+    alerts,
     briefing,
 )
 

@@ -1,0 +1,119 @@
+"""Alerts in words: each alert's sentence and its severity as a symbol and a word.
+
+No database here: an alert (data.alerts.Alert) carries every value its sentence says, and
+this module says it in the reader's language from the catalogue (`alerts.<kind>`). Colour
+is never the only carrier of severity: the label is "▲ Critical" or "● Warning".
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import streamlit as st
+
+from components.format import fmt_int, fmt_percent
+from data.timeutil import format_local
+from i18n import current_language, name, t
+
+# Severity -> the colour of its badge (the word and symbol come from the catalogue).
+SEVERITY_COLOURS = {"critical": "red", "warning": "orange"}
+# The Overview lists this many alerts; the rest are counted and sit in an expander.
+SHOWN_ALERTS = 10
+
+
+def severity_label(severity: str) -> str:
+    """A severity as a symbol and a word: ▲ 严重 / ▲ Critical, ● 注意 / ● Warning."""
+    return t(f"alerts.severity.{severity}")
+
+
+def _moment(value: object) -> str:
+    return format_local(value) if isinstance(value, datetime) else "—"
+
+
+def alert_text(alert) -> str:  # noqa: ANN001 - a data.alerts.Alert (no database import here)
+    """The alert's sentence in the current language."""
+    values = alert.values
+    kind = alert.kind
+    if kind == "round_behind":
+        key = "alerts.round_behind"
+        if values["status"] == "missed":
+            key = "alerts.round_behind.missed"
+        elif values["never_finishes"]:
+            key = "alerts.round_behind.never"
+        return t(
+            key,
+            name=name(values),
+            round_no=values["round_no"],
+            deadline=_moment(values["deadline_at"]),
+            percent=fmt_percent(values["percent"]),
+            projected=_moment(values["projected_at"]),
+        )
+    if kind == "hotel_full":
+        return t(
+            "alerts.hotel_full",
+            name=name(values),
+            percent=fmt_percent(values["percent"]),
+            available=fmt_int(values["available"]),
+            total=fmt_int(values["total"]),
+        )
+    if kind == "supply_short":
+        return t(
+            "alerts.supply_short",
+            name=name(values),
+            item=name(values, "item"),
+            days=values["days"],
+            on_hand=fmt_int(values["on_hand"]),
+            unit=name(values, "unit"),
+        )
+    if kind == "queue_long":
+        return t("alerts.queue_long", name=name(values), minutes=values["minutes"])
+    if kind == "action_overdue":
+        return t(
+            "alerts.action_overdue",
+            name=name(values),
+            overdue=fmt_int(values["overdue"]),
+            open=fmt_int(values["open"]),
+        )
+    if kind == "source_stale":
+        return t(
+            "alerts.source_stale",
+            source=t(f"source.{values['source']}"),
+            stale=fmt_int(values["stale"]),
+            reporters=fmt_int(values["reporters"]),
+        )
+    raise ValueError(f"unknown alert kind {kind!r}")
+
+
+def severity_badge(severity: str) -> str:
+    """A severity as a coloured Markdown badge that also carries its symbol and word."""
+    return f":{SEVERITY_COLOURS[severity]}-badge[{severity_label(severity)}]"
+
+
+def _one(alert, index: int) -> None:  # noqa: ANN001 - a data.alerts.Alert
+    text, link = st.columns([6, 1], vertical_alignment="center")
+    text.markdown(f"{severity_badge(alert.severity)} {alert_text(alert)}")
+    with link:
+        st.page_link(
+            f"pages/{alert.page}.py",
+            label=t("alerts.open"),
+            icon=":material/arrow_forward:",
+            query_params={"lang": current_language()},
+        )
+
+
+def render_alerts(alerts: list, *, shown: int = SHOWN_ALERTS) -> None:
+    """Alerts, most severe first (as given): a count by severity, the first `shown` with a
+    link to the page that shows each, the rest in an expander."""
+    st.subheader(t("alerts.title"))
+    if not alerts:
+        st.success(t("alerts.none"), icon=":material/check_circle:")
+        return
+    critical = sum(1 for alert in alerts if alert.severity == "critical")
+    st.caption(t("alerts.count", critical=critical, warning=len(alerts) - critical))
+    with st.container(border=True, key="overview_alerts"):
+        for index, alert in enumerate(alerts[:shown]):
+            _one(alert, index)
+    if len(alerts) > shown:
+        with st.expander(t("alerts.more", count=len(alerts) - shown)):
+            for index, alert in enumerate(alerts[shown:], start=shown):
+                _one(alert, index)

@@ -1,0 +1,394 @@
+"""The alert rules (data.alerts) and their sentences (components.alerts), from known data.
+
+Every test reads as of T = 2021-06-10 20:00 in Guangzhou (12:00 UTC) and writes at least one
+report after T that would change the outcome, to show that nothing after T counts. Runs on
+SQLite, and on PostgreSQL when TEST_DATABASE_URL is set.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlmodel import Session
+
+from components.alerts import alert_text, severity_label
+from data.alerts import Alert, compute_alerts, sort_alerts
+from tests.factories import (
+    in_language,
+    make_audit,
+    make_checklist,
+    make_facility,
+    make_hotel,
+    make_hotel_report,
+    make_round,
+    make_site_report,
+    make_stock_report,
+    make_supply_item,
+)
+
+T = datetime.fromisoformat("2021-06-10 20:00+08:00")
+
+
+def local(text: str) -> datetime:
+    """A moment given in Guangzhou local time ('YYYY-MM-DD HH:MM')."""
+    return datetime.fromisoformat(f"{text}+08:00")
+
+
+def of_kind(alerts: list[Alert], kind: str) -> list[Alert]:
+    return [alert for alert in alerts if alert.kind == kind]
+
+
+def texts(alerts: list[Alert], lang: str) -> list[str]:
+    return [in_language(lang, alert_text, alert) for alert in alerts]
+
+
+# --- Quarantine hotels: 95 % occupancy and more --------------------------------------------
+
+
+def test_hotel_full_from_95_percent(session: Session) -> None:
+    names = {"at95": "Hotel 95", "at94": "Hotel 94", "full": "Hotel Full", "later": "Hotel L"}
+    hotels = {
+        key: make_hotel(session, rooms=100, name_en=label, name_zh=f"{label}酒店")
+        for key, label in names.items()
+    }
+    for key, occupied, cleaning in (("at95", 95, 0), ("at94", 94, 0), ("full", 96, 4)):
+        make_hotel_report(
+            session,
+            hotel_id=hotels[key].id,
+            reported_at=local("2021-06-10 19:00"),
+            rooms_total=100,
+            rooms_occupied=occupied,
+            rooms_cleaning=cleaning,
+        )
+    # 90 % by T; 99 % only after T.
+    make_hotel_report(
+        session,
+        hotel_id=hotels["later"].id,
+        reported_at=local("2021-06-10 19:00"),
+        rooms_total=100,
+        rooms_occupied=90,
+    )
+    make_hotel_report(
+        session,
+        hotel_id=hotels["later"].id,
+        reported_at=local("2021-06-10 20:01"),
+        rooms_total=100,
+        rooms_occupied=99,
+    )
+
+    alerts = of_kind(compute_alerts(session, at=T), "hotel_full")
+
+    assert [(a.key, a.severity, a.page, a.district_code) for a in alerts] == [
+        (f"hotel_full:{hotels['full'].id}", "critical", "hotels", "440103"),
+        (f"hotel_full:{hotels['at95'].id}", "warning", "hotels", "440103"),
+    ]
+    assert texts(alerts, "en") == [
+        "Hotel Full is 96.0% occupied: 0 of 100 rooms free",
+        "Hotel 95 is 95.0% occupied: 5 of 100 rooms free",
+    ]
+    assert texts(alerts, "zh") == [
+        "Hotel Full酒店入住率 96.0%，可用房间 0 / 100 间",
+        "Hotel 95酒店入住率 95.0%，可用房间 5 / 100 间",
+    ]
+    # After T the late hotel reaches 99 %, and fires.
+    later = of_kind(compute_alerts(session, at=local("2021-06-10 20:01")), "hotel_full")
+    assert f"hotel_full:{hotels['later'].id}" in [a.key for a in later]
+
+
+# --- Supplies: 3 whole days of supply or less ----------------------------------------------
+
+
+def test_supply_short_at_3_days_not_4(session: Session) -> None:
+    item = make_supply_item(session)
+    three = make_facility(session, kind="warehouse", name_en="Depot 3", name_zh="三号仓")
+    four = make_facility(session, kind="warehouse", name_en="Depot 4", name_zh="四号仓")
+    for location, on_hand in ((three, 30), (four, 40)):
+        make_stock_report(
+            session,
+            item_id=item.id,
+            location_id=location.id,
+            reported_at=local("2021-06-09 20:00"),
+            on_hand=on_hand + 10,
+        )
+        # 10 used in the day since: 10 a day.
+        make_stock_report(
+            session,
+            item_id=item.id,
+            location_id=location.id,
+            reported_at=local("2021-06-10 20:00"),
+            on_hand=on_hand,
+            consumed=10,
+        )
+    # After T depot 4 drops to 2 days.
+    make_stock_report(
+        session,
+        item_id=item.id,
+        location_id=four.id,
+        reported_at=local("2021-06-10 21:00"),
+        on_hand=20,
+        consumed=20,
+    )
+
+    alerts = of_kind(compute_alerts(session, at=T), "supply_short")
+
+    assert [(a.key, a.severity, a.page) for a in alerts] == [
+        (f"supply_short:{item.id}:{three.id}", "critical", "supplies")
+    ]
+    assert texts(alerts, "en") == ["N95 respirators at Depot 3 lasts 3 days (30 pieces on hand)"]
+    assert texts(alerts, "zh") == ["三号仓的N95口罩仅够 3 天（库存 30 个）"]
+
+
+# --- Testing-site queues: over 60 minutes ---------------------------------------------------
+
+
+def test_queue_long_over_60_minutes(session: Session) -> None:
+    sites = {
+        minutes: make_facility(session, name_en=f"Site {minutes}", name_zh=f"{minutes}号点")
+        for minutes in (60, 61)
+    }
+    for minutes, site in sites.items():
+        make_site_report(
+            session,
+            site_id=site.id,
+            reported_at=local("2021-06-10 19:30"),
+            queue_wait_minutes=minutes,
+        )
+    # After T the 60-minute site's queue grows to 90.
+    make_site_report(
+        session, site_id=sites[60].id, reported_at=local("2021-06-10 20:30"), queue_wait_minutes=90
+    )
+
+    alerts = of_kind(compute_alerts(session, at=T), "queue_long")
+
+    assert [(a.key, a.severity, a.page) for a in alerts] == [
+        (f"queue_long:{sites[61].id}", "warning", "testing")
+    ]
+    assert texts(alerts, "en") == ["Site 61: 61-minute queue (over 60 minutes)"]
+    assert texts(alerts, "zh") == ["61号点排队等候 61 分钟（超过 60 分钟）"]
+
+
+# --- Corrective actions: due yesterday or earlier, still open ---------------------------------
+
+
+def _finding(due: date, closed: date | None = None) -> dict:
+    return {
+        "finding_zh": "发现",
+        "finding_en": "Finding",
+        "action_zh": "整改",
+        "action_en": "Fix it",
+        "owner": "院感科",
+        "due_date": due,
+        "closed_date": closed,
+    }
+
+
+def test_action_overdue_from_the_day_after_due(session: Session) -> None:
+    version, items = make_checklist(session)
+    results = [(items["a"], "fail"), (items["b"], "pass")]
+    yesterday = make_facility(session, kind="general_hospital", name_en="West", name_zh="西院")
+    today = make_facility(session, kind="general_hospital", name_en="East", name_zh="东院")
+    make_audit(
+        session,
+        facility=yesterday,
+        version=version,
+        results=results,
+        audited_at=local("2021-06-05 10:00"),
+        findings=[
+            _finding(date(2021, 6, 9)),
+            _finding(date(2021, 6, 8)),
+            _finding(date(2021, 6, 20)),
+        ],
+    )
+    make_audit(
+        session,
+        facility=today,
+        version=version,
+        results=results,
+        audited_at=local("2021-06-05 10:00"),
+        findings=[_finding(date(2021, 6, 10))],
+    )
+    # An audit after T whose action was due long before: not known at T.
+    make_audit(
+        session,
+        facility=today,
+        version=version,
+        results=results,
+        audited_at=local("2021-06-10 21:00"),
+        findings=[_finding(date(2021, 6, 1))],
+    )
+
+    alerts = of_kind(compute_alerts(session, at=T), "action_overdue")
+
+    assert [(a.key, a.severity, a.page, a.values["overdue"]) for a in alerts] == [
+        (f"action_overdue:{yesterday.id}", "warning", "audits", 2)
+    ]
+    assert texts(alerts, "en") == ["West has 2 overdue corrective actions (3 open in all)"]
+    assert texts(alerts, "zh") == ["西院有 2 项院感整改逾期未完成（未关闭共 3 项）"]
+
+
+# --- Testing rounds: projected past the deadline, or missed ----------------------------------
+
+
+def test_round_behind_when_projected_late(session: Session) -> None:
+    # Liwan: 300 sampled before the window, 120 in the 6 hours to T (20 an hour): the other
+    # 580 take 29 hours, to 2021-06-12 01:00, after the deadline (2021-06-11 08:00).
+    late = make_round(
+        session,
+        district_code="440103",
+        start_at=local("2021-06-10 00:00"),
+        deadline_at=local("2021-06-11 08:00"),
+    )
+    # Yuexiu: 400 before, 300 in the window (50 an hour): 300 left take 6 hours, to
+    # 2021-06-11 02:00, before the deadline (2021-06-11 04:00).
+    on_track = make_round(
+        session,
+        district_code="440104",
+        start_at=local("2021-06-10 00:00"),
+        deadline_at=local("2021-06-11 04:00"),
+    )
+    # Haizhu: deadline passed at 18:00 with 500 of 1,000.
+    missed = make_round(
+        session,
+        district_code="440105",
+        start_at=local("2021-06-09 00:00"),
+        deadline_at=local("2021-06-10 18:00"),
+    )
+    plan = (
+        (late, "440103", 300, 120),
+        (on_track, "440104", 400, 300),
+        (missed, "440105", 400, 100),
+    )
+    for testing_round, district, before, within in plan:
+        site = make_facility(session, district_code=district)
+        for when, sampled in (("2021-06-10 10:00", before), ("2021-06-10 19:00", within)):
+            make_site_report(
+                session,
+                site_id=site.id,
+                round_id=testing_round.id,
+                reported_at=local(when),
+                sampled=sampled,
+            )
+        # After T the late round takes 580 more (it would be complete).
+        if testing_round is late:
+            make_site_report(
+                session,
+                site_id=site.id,
+                round_id=late.id,
+                reported_at=local("2021-06-10 20:30"),
+                sampled=580,
+            )
+
+    alerts = of_kind(compute_alerts(session, at=T), "round_behind")
+
+    assert [(a.key, a.severity, a.page, a.district_code) for a in alerts] == [
+        (f"round_behind:{missed.id}", "critical", "testing", "440105"),
+        (f"round_behind:{late.id}", "warning", "testing", "440103"),
+    ]
+    assert texts(alerts, "en") == [
+        "Haizhu testing round 1 passed its deadline of 2021-06-10 18:00 unfinished (50.0% sampled)",
+        "Liwan testing round 1 will miss its deadline of 2021-06-11 08:00 (42.0% sampled; "
+        "at the recent rate it finishes 2021-06-12 01:00)",
+    ]
+    assert texts(alerts, "zh") == [
+        "海珠区第 1 轮核酸检测已过截止时间 2021-06-10 18:00，仍未完成（已采样 50.0%）",
+        "荔湾区第 1 轮核酸检测预计无法在截止时间 2021-06-11 08:00 前完成"
+        "（已采样 42.0%，按近期速度预计 2021-06-12 01:00 完成）",
+    ]
+
+
+def test_round_with_no_recent_samples_never_finishes(session: Session) -> None:
+    idle = make_round(
+        session, start_at=local("2021-06-10 00:00"), deadline_at=local("2021-06-11 08:00")
+    )
+    site = make_facility(session)
+    make_site_report(
+        session,
+        site_id=site.id,
+        round_id=idle.id,
+        reported_at=local("2021-06-10 08:00"),
+        sampled=10,
+    )
+
+    alerts = of_kind(compute_alerts(session, at=T), "round_behind")
+
+    assert [(a.key, a.severity) for a in alerts] == [(f"round_behind:{idle.id}", "critical")]
+    assert texts(alerts, "en") == [
+        "Liwan testing round 1 took no samples in the last 6 hours and will not finish by "
+        "its deadline of 2021-06-11 08:00 (1.0% sampled)"
+    ]
+
+
+# --- Sources: reporters past their expected interval -----------------------------------------
+
+
+def test_source_stale_past_the_interval(session: Session) -> None:
+    # Hotels report every 240 minutes: one 241 minutes before T, one exactly 240.
+    stale = make_hotel(session, report_interval_minutes=240)
+    fresh = make_hotel(session, report_interval_minutes=240)
+    for hotel, when in ((stale, "2021-06-10 15:59"), (fresh, "2021-06-10 16:00")):
+        make_hotel_report(
+            session, hotel_id=hotel.id, reported_at=local(when), rooms_total=10, rooms_occupied=1
+        )
+    # After T the stale hotel reports again: at T it is still stale.
+    make_hotel_report(
+        session,
+        hotel_id=stale.id,
+        reported_at=local("2021-06-10 20:10"),
+        rooms_total=10,
+        rooms_occupied=1,
+    )
+
+    alerts = of_kind(compute_alerts(session, at=T), "source_stale")
+
+    # Hotels are audited too, and neither has been: both are due an audit.
+    assert [(a.key, a.severity, a.page, a.district_code) for a in alerts] == [
+        ("source_stale:audits", "warning", "audits", None),
+        ("source_stale:hotels", "warning", "hotels", None),
+    ]
+    assert [(a.values["stale"], a.values["reporters"]) for a in alerts] == [(2, 2), (1, 2)]
+    assert texts(alerts, "en") == [
+        "Infection-control audits: 2 of 2 reporters have not reported within their expected "
+        "interval",
+        "Quarantine hotels: 1 of 2 reporters have not reported within their expected interval",
+    ]
+    assert texts(alerts, "zh") == [
+        "院感督导：2 / 2 个上报单位超过规定间隔未上报",
+        "隔离酒店：1 / 2 个上报单位超过规定间隔未上报",
+    ]
+    # A minute later the other hotel is stale too (the stale one's next report is later).
+    later = of_kind(compute_alerts(session, at=local("2021-06-10 20:01")), "source_stale")
+    assert [(a.key, a.values["stale"]) for a in later] == [
+        ("source_stale:audits", 2),
+        ("source_stale:hotels", 2),
+    ]
+
+
+def test_no_alerts_on_an_empty_city(session: Session) -> None:
+    assert compute_alerts(session, at=T) == []
+
+
+# --- Order and labels (no database) -----------------------------------------------------------
+
+
+def test_most_severe_first_then_kind() -> None:
+    made = [
+        Alert("source_stale:hotels", "source_stale", "warning", "hotels", None, {}),
+        Alert("queue_long:2", "queue_long", "warning", "testing", "440104", {}),
+        Alert("supply_short:1:2", "supply_short", "critical", "supplies", "440103", {}),
+        Alert("round_behind:3", "round_behind", "warning", "testing", "440103", {}),
+        Alert("hotel_full:4", "hotel_full", "critical", "hotels", "440105", {}),
+    ]
+    assert [alert.key for alert in sort_alerts(made)] == [
+        "hotel_full:4",
+        "supply_short:1:2",
+        "round_behind:3",
+        "queue_long:2",
+        "source_stale:hotels",
+    ]
+
+
+def test_severity_is_a_symbol_and_a_word() -> None:
+    assert in_language("zh", severity_label, "critical") == "▲ 严重"
+    assert in_language("en", severity_label, "critical") == "▲ Critical"
+    assert in_language("zh", severity_label, "warning") == "● 注意"
+    assert in_language("en", severity_label, "warning") == "● Warning"
