@@ -244,13 +244,22 @@ def _audits(figures: dict[str, Any]) -> list[str]:
     return [f"## {t('briefing.audits.heading')}", "", text]
 
 
+def _alerts(figures: dict[str, Any], cutoff: str) -> list[str]:
+    """Each alert at the cut-off with its severity as a symbol and a word, most severe first."""
+    from components.alerts import alert_text, severity_label
+    from data.briefing import alert_from_json
+
+    alerts = [alert_from_json(stored) for stored in figures["alerts"]]
+    lines = [f"## {t('briefing.alerts.heading')}", ""]
+    if not alerts:
+        return [*lines, t("briefing.alerts.none", cutoff=cutoff)]
+    return lines + [f"- {severity_label(alert.severity)} {alert_text(alert)}" for alert in alerts]
+
+
 def render_markdown(
     figures: dict[str, Any],
-    *,
-    alerts: Sequence[str] | None = None,
 ) -> str:
-    """The briefing in the current language; `alerts` are the alerts' sentences (None: the
-    section is left out)."""
+    """The briefing in the current language (with its alerts when its figures have them)."""
     cutoff_at = datetime.fromisoformat(figures["cutoff"])
     cutoff = fmt_moment(cutoff_at)
     lines = [
@@ -274,9 +283,8 @@ def render_markdown(
     ]
     for section in sections:
         lines += ["", *section()]
-    if alerts is not None:
-        lines += ["", f"## {t('briefing.alerts.heading')}", ""]
-        lines += [f"- {text}" for text in alerts] or [t("briefing.alerts.none", cutoff=cutoff)]
+    if "alerts" in figures:
+        lines += ["", *_alerts(figures, cutoff)]
     return "\n".join(lines) + "\n"
 
 
@@ -290,11 +298,10 @@ def with_footer(text: str, footer: str | None) -> str:
     return text if footer is None else f"{text}\n---\n\n{footer}\n"
 
 
-def compose(figures: dict[str, Any], alerts: dict[str, list[str]] | None = None) -> dict[str, str]:
-    """The briefing's text in each language ("zh", "en"); `alerts` its alert sentences per
-    language (None: no alerts section)."""
+def compose(figures: dict[str, Any]) -> dict[str, str]:
+    """The briefing's text in each language ("zh", "en")."""
     texts = {}
     for lang in LANGUAGES:
         with language(lang):
-            texts[lang] = render_markdown(figures, alerts=None if alerts is None else alerts[lang])
+            texts[lang] = render_markdown(figures)
     return texts

@@ -9,6 +9,7 @@ it. Nothing is fetched from the network.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Sequence
 from datetime import date
 from functools import cache
@@ -198,7 +199,8 @@ def briefing_pdf(markdown: str, figures: dict[str, Any], *, footer: str | None =
         pdf.set_font(FAMILY, style, size)
         pdf.multi_cell(width, size * 0.55, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT, wrapmode=wrap)
 
-    lines = markdown.splitlines()
+    # Markdown's escapes (a name written as typed) are not shown in the PDF.
+    lines = [re.sub(r"\\(.)", r"\1", line) for line in markdown.splitlines()]
     sections_seen = 0
     index = 0
     while index < len(lines):

@@ -16,6 +16,7 @@ from typing import Any
 import pandas as pd
 from sqlmodel import Session
 
+from data.alerts import Alert, compute_alerts
 from data.measures.testing import default_round_ids
 from data.queries.audits import list_facility_audit_status
 from data.queries.cases import count_local_cases_by_district, get_epidemic_curve
@@ -234,7 +235,50 @@ def compute_figures(session: Session, *, cutoff: datetime) -> dict[str, Any]:
         "supplies": _supplies(session, clock, headline.supplies),
         "audits": _audits(session, clock, headline.actions),
         "curve": _curve(session, day),
+        "alerts": [alert_as_json(alert) for alert in compute_alerts(session, at=cutoff)],
     }
+
+
+def _json_value(value: object) -> object:
+    """A value of an alert as JSON keeps it (numbers as Python numbers, NaN as None)."""
+    if hasattr(value, "item"):  # a numpy number
+        value = value.item()
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    return value
+
+
+def alert_as_json(alert: Alert) -> dict[str, Any]:
+    """An alert as the briefing keeps it; its moments as ISO text, named in `times`."""
+    times = sorted(name for name, value in alert.values.items() if isinstance(value, datetime))
+    return {
+        "key": alert.key,
+        "kind": alert.kind,
+        "severity": alert.severity,
+        "page": alert.page,
+        "district_code": alert.district_code,
+        "values": {
+            name: as_utc(value).isoformat() if name in times else _json_value(value)
+            for name, value in alert.values.items()
+        },
+        "times": times,
+    }
+
+
+def alert_from_json(stored: dict[str, Any]) -> Alert:
+    """An alert kept by a briefing, as the alert module made it."""
+    times = set(stored["times"])
+    return Alert(
+        key=stored["key"],
+        kind=stored["kind"],
+        severity=stored["severity"],
+        page=stored["page"],
+        district_code=stored["district_code"],
+        values={
+            name: datetime.fromisoformat(value) if name in times and value else value
+            for name, value in stored["values"].items()
+        },
+    )
 
 
 def curve_frame(figures: dict[str, Any]) -> pd.DataFrame:

@@ -122,8 +122,12 @@ def build_known_day(session: Session) -> None:
         "action_en": "Fix",
         "owner": "院感科 / IPC dept.",
     }
-    good = make_facility(session, kind="fever_clinic")
-    bad = make_facility(session, kind="fever_clinic")
+    good = make_facility(
+        session, kind="fever_clinic", name_zh="越秀发热门诊", name_en="Yuexiu fever clinic"
+    )
+    bad = make_facility(
+        session, kind="fever_clinic", name_zh="荔湾发热门诊", name_en="Liwan fever clinic"
+    )
     make_audit(
         session,
         facility=good,
@@ -179,6 +183,17 @@ EXPECTED_ZH = """\
 ## 五、院感督导
 
 应督导机构3家，已督导2家；最近一次督导IPCAF平均得分200分、最低0分（满分800），其中“不足”等级1家。整改事项未关闭2项，其中逾期1项。
+
+## 六、预警
+
+- ▲ 严重 荔湾区第 4 轮核酸检测近 6 小时无采样，无法在截止时间 2021-06-12 00:00 前完成（已采样 60.0%）
+- ▲ 严重 市仓库的N95口罩仅够 2 天（库存 20 个）
+- ● 注意 越秀发热门诊有 1 项院感整改逾期未完成（未关闭共 1 项）
+- ● 注意 院感督导：1 / 3 个上报单位超过规定间隔未上报
+- ● 注意 病例流调：2 / 3 个上报单位超过规定间隔未上报
+- ● 注意 隔离酒店：1 / 1 个上报单位超过规定间隔未上报
+- ● 注意 物资库存：2 / 2 个上报单位超过规定间隔未上报
+- ● 注意 核酸采样点：2 / 2 个上报单位超过规定间隔未上报
 """
 
 EXPECTED_EN = """\
@@ -218,6 +233,17 @@ Shortest lines:
 ## 5. Infection-control audits
 
 2 of 3 facilities audited; latest IPCAF scores average 200, lowest 0 (of 800); 1 at the Inadequate level. 2 corrective actions open, 1 of them overdue.
+
+## 6. Alerts
+
+- ▲ Critical Liwan testing round 4 took no samples in the last 6 hours and will not finish by its deadline of 2021-06-12 00:00 (60.0% sampled)
+- ▲ Critical N95 respirators at City store lasts 2 days (20 pieces on hand)
+- ● Warning Yuexiu fever clinic has 1 overdue corrective actions (1 open in all)
+- ● Warning Infection-control audits: 1 of 3 reporters have not reported within their expected interval
+- ● Warning Case tracing: 2 of 3 reporters have not reported within their expected interval
+- ● Warning Quarantine hotels: 1 of 1 reporters have not reported within their expected interval
+- ● Warning Supply stock: 2 of 2 reporters have not reported within their expected interval
+- ● Warning Testing sites: 2 of 2 reporters have not reported within their expected interval
 """
 
 
