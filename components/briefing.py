@@ -15,6 +15,9 @@ from data.settings import get_settings
 from data.timeutil import format_local, to_local
 from i18n import LANGUAGES, current_language, language, t
 
+# A briefing lists this many alerts (most severe first) and counts the rest.
+ALERTS_LISTED = 10
+
 
 def fmt_date(day: date) -> str:
     """6月9日 / 9 June."""
@@ -253,7 +256,25 @@ def _alerts(figures: dict[str, Any], cutoff: str) -> list[str]:
     lines = [f"## {t('briefing.alerts.heading')}", ""]
     if not alerts:
         return [*lines, t("briefing.alerts.none", cutoff=cutoff)]
-    return lines + [f"- {severity_label(alert.severity)} {alert_text(alert)}" for alert in alerts]
+    critical = sum(1 for alert in alerts if alert.severity == "critical")
+    summary = t(
+        "briefing.alerts.count",
+        cutoff=cutoff,
+        total=fmt_int(len(alerts)),
+        critical=fmt_int(critical),
+        warning=fmt_int(len(alerts) - critical),
+    )
+    if len(alerts) > ALERTS_LISTED:
+        summary += _then() + t("briefing.alerts.shown", shown=ALERTS_LISTED)
+    return [
+        *lines,
+        summary,
+        "",
+        *(
+            f"- {severity_label(alert.severity)} {alert_text(alert)}"
+            for alert in alerts[:ALERTS_LISTED]
+        ),
+    ]
 
 
 def render_markdown(

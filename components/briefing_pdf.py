@@ -197,7 +197,15 @@ def briefing_pdf(markdown: str, figures: dict[str, Any], *, footer: str | None =
 
     def paragraph(text: str, size: float = 10.5, style: str = "") -> None:
         pdf.set_font(FAMILY, style, size)
-        pdf.multi_cell(width, size * 0.55, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT, wrapmode=wrap)
+        pdf.multi_cell(
+            width,
+            size * 0.55,
+            text,
+            align="L",
+            new_x=XPos.LMARGIN,
+            new_y=YPos.NEXT,
+            wrapmode=wrap,
+        )
 
     # Markdown's escapes (a name written as typed) are not shown in the PDF.
     lines = [re.sub(r"\\(.)", r"\1", line) for line in markdown.splitlines()]

@@ -174,6 +174,14 @@ STRINGS: dict[str, tuple[str, str]] = {
     # 6. Alerts
     "briefing.alerts.heading": ("六、预警", "6. Alerts"),
     "briefing.alerts.none": ("截至{cutoff}，无预警。", "No alert as of {cutoff}."),
+    "briefing.alerts.count": (
+        "截至{cutoff}，共有预警{total}条，其中严重{critical}条、注意{warning}条。",
+        "As of {cutoff}: {total} alerts, {critical} critical and {warning} warnings.",
+    ),
+    "briefing.alerts.shown": (
+        "以下列出最严重的{shown}条，其余见总览页。",
+        "The {shown} most severe are listed; the Overview shows the rest.",
+    ),
     # Charts
     "briefing.chart.curve": ("每日新增本土感染者", "New local infections per day"),
     "briefing.chart.districts": ("各区{day}新增", "New on {day} by district"),

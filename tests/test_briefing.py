@@ -186,6 +186,8 @@ EXPECTED_ZH = """\
 
 ## 六、预警
 
+截至6月10日8时，共有预警8条，其中严重2条、注意6条。
+
 - ▲ 严重 荔湾区第 4 轮核酸检测近 6 小时无采样，无法在截止时间 2021-06-12 00:00 前完成（已采样 60.0%）
 - ▲ 严重 市仓库的N95口罩仅够 2 天（库存 20 个）
 - ● 注意 越秀发热门诊有 1 项院感整改逾期未完成（未关闭共 1 项）
@@ -236,6 +238,8 @@ Shortest lines:
 
 ## 6. Alerts
 
+As of 08:00 on 10 June: 8 alerts, 2 critical and 6 warnings.
+
 - ▲ Critical Liwan testing round 4 took no samples in the last 6 hours and will not finish by its deadline of 2021-06-12 00:00 (60.0% sampled)
 - ▲ Critical N95 respirators at City store lasts 2 days (20 pieces on hand)
 - ● Warning Yuexiu fever clinic has 1 overdue corrective actions (1 open in all)
@@ -258,6 +262,27 @@ def test_the_briefing_says_the_known_day_in_both_languages(session: Session) -> 
     texts = compose(compute_figures(session, cutoff=CUTOFF))
     assert texts["zh"] == EXPECTED_ZH
     assert texts["en"] == EXPECTED_EN
+
+
+def test_a_long_list_of_alerts_is_counted_and_the_most_severe_listed(session: Session) -> None:
+    build_known_day(session)
+    figures = compute_figures(session, cutoff=CUTOFF)
+    figures["alerts"] = sorted(
+        figures["alerts"] * 2, key=lambda alert: alert["severity"] != "critical"
+    )
+    texts = compose(figures)
+    zh_alerts = texts["zh"].split("## 六、预警\n\n")[1]
+    assert zh_alerts.splitlines()[0] == (
+        "截至6月10日8时，共有预警16条，其中严重4条、注意12条。以下列出最严重的10条，其余见总览页。"
+    )
+    assert [line[:4] for line in zh_alerts.splitlines() if line.startswith("- ")] == (
+        ["- ▲ "] * 4 + ["- ● "] * 6
+    )
+    en_alerts = texts["en"].split("## 6. Alerts\n\n")[1]
+    assert en_alerts.splitlines()[0] == (
+        "As of 08:00 on 10 June: 16 alerts, 4 critical and 12 warnings. The 10 most severe are "
+        "listed; the Overview shows the rest."
+    )
 
 
 def _issue(session: Session, actor: Actor = BOSS) -> models.IssuedBriefing:
