@@ -6,6 +6,7 @@ text all come from here.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from typing import Any
@@ -312,6 +313,11 @@ def render_markdown(
 def issued_footer(issued_by: str, issued_at: datetime) -> str:
     """Who issued a briefing and when, in the current language."""
     return t("briefing.issued_by", user=plain(issued_by), time=format_local(issued_at))
+
+
+def on_page(text: str) -> str:
+    """A briefing's text inside a page: its headings two levels down, under the page's own."""
+    return re.sub(r"^(#+) ", lambda match: f"{match.group(1)}## ", text, flags=re.MULTILINE)
 
 
 def with_footer(text: str, footer: str | None) -> str:

@@ -10,7 +10,7 @@ exactly as issued (models.IssuedBriefing).
 from __future__ import annotations
 
 import math
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 import pandas as pd
@@ -25,7 +25,7 @@ from data.queries.hotels import CITY, list_capacity_outlook
 from data.queries.overview import get_headline
 from data.queries.supplies import list_stock_lines
 from data.queries.testing import list_round_outlook, list_site_status
-from data.timeutil import as_utc, local_day
+from data.timeutil import as_utc, local_day, to_local, to_utc
 
 # How many days the briefing's epidemic curve shows, up to the reported day.
 CURVE_DAYS = 28
@@ -38,6 +38,17 @@ LATE_STATUSES = ("behind", "missed")
 def report_day(cutoff: datetime) -> date:
     """The day a briefing reports: the last whole day (local) before its cut-off."""
     return local_day(cutoff) - timedelta(days=1)
+
+
+def latest_cutoff(now: datetime, hour: time) -> datetime:
+    """The latest moment at `hour` (local) not after `now`: the briefing due most recently."""
+    local = to_local(now)
+    day = (
+        local.date()
+        if local.time().replace(tzinfo=None) >= hour
+        else local.date() - timedelta(days=1)
+    )
+    return to_utc(datetime.combine(day, hour))
 
 
 def cutoff_clock(cutoff: datetime) -> Clock:

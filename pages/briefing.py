@@ -9,10 +9,10 @@ from typing import Any
 
 import streamlit as st
 
-from components.briefing import compose, issued_footer, with_footer
+from components.briefing import compose, issued_footer, on_page, with_footer
 from components.briefing_pdf import FontMissing, briefing_pdf, find_font
 from components.forms import forget_problems, problems_of
-from data.briefing import compute_figures
+from data.briefing import compute_figures, latest_cutoff
 from data.queries.briefings import (
     IssuedBriefing,
     find_issued_briefing,
@@ -76,7 +76,7 @@ def show_issued(issued: IssuedBriefing, key: str) -> None:
     lang = current_language()
     footer = issued_footer(issued.issued_by, issued.issued_at)
     with st.container(key=key):
-        st.markdown(with_footer(issued.text(lang), footer))
+        st.markdown(on_page(with_footer(issued.text(lang), footer)))
     downloads(issued.text(lang), issued.figures, footer, key)
 
 
@@ -99,10 +99,15 @@ if now is not None:
         st.info(t("briefing.may_not_issue"), icon=":material/lock:")
         st.stop()
     st.caption(t("briefing.caption"))
+    # The briefing due most recently (08:00 today, or yesterday before 08:00).
+    latest = latest_cutoff(now.now, DEFAULT_CUTOFF)
     left, right = st.columns(2)
     with left:
         day = st.date_input(
-            t("briefing.cutoff_date"), value=now.today, max_value=now.today, key="briefing_day"
+            t("briefing.cutoff_date"),
+            value=to_local(latest).date(),
+            max_value=now.today,
+            key="briefing_day",
         )
     with right:
         moment = st.time_input(
@@ -128,7 +133,7 @@ if now is not None:
             text = compose(figures)[current_language()]
             st.caption(t("briefing.draft"))
             with st.container(border=True, key="briefing_draft"):
-                st.markdown(text)
+                st.markdown(on_page(text))
             downloads(text, figures, None, "briefing_draft_file")
             st.button(
                 t("briefing.issue"),

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from components.briefing import compose
+from components.briefing import compose, on_page
 from components.briefing_pdf import briefing_pdf
 from data import models
 from data.__main__ import main
@@ -257,6 +257,22 @@ def test_the_briefing_reports_the_last_whole_day_before_its_cutoff() -> None:
     assert report_day(at("2021-06-10 15:59")) == date(2021, 6, 9)  # 23:59 local
 
 
+@pytest.mark.parametrize(
+    ("now", "due"),
+    [
+        ("2021-06-10 01:00", "2021-06-10 00:00"),  # 09:00 local: 08:00 today
+        ("2021-06-10 00:00", "2021-06-10 00:00"),  # 08:00 local exactly
+        ("2021-06-09 23:59", "2021-06-09 00:00"),  # 07:59 local: 08:00 yesterday
+    ],
+)
+def test_the_page_starts_at_the_briefing_due_most_recently(now: str, due: str) -> None:
+    from datetime import time
+
+    from data.briefing import latest_cutoff
+
+    assert latest_cutoff(at(now), time(8, 0)) == at(due)
+
+
 def test_the_briefing_says_the_known_day_in_both_languages(session: Session) -> None:
     build_known_day(session)
     texts = compose(compute_figures(session, cutoff=CUTOFF))
@@ -474,8 +490,10 @@ def test_the_page_shows_the_draft_and_issues_it(
     app.run()
     assert not app.exception
     assert app.date_input(key="briefing_day").value == date(2021, 6, 10)
-    # (Streamlit drops the text's final newline.)
-    assert expected.rstrip() in [element.value for element in app.markdown]
+    # Its headings under the page's own; Streamlit drops the text's final newline.
+    shown_draft = on_page(expected).rstrip()
+    assert shown_draft.startswith("### 广州市疫情防控每日通报" if lang == "zh" else "### Guangzhou")
+    assert shown_draft in [element.value for element in app.markdown]
     none = "尚无已签发的通报。" if lang == "zh" else "No briefing has been issued yet."
     assert [element.value for element in app.info] == [none]
     app.button(key="briefing_issue").click().run()
@@ -491,7 +509,11 @@ def test_the_page_shows_the_draft_and_issues_it(
     assert [element.value for element in app.success] == [done]
     # Shown as issued (with who issued it), and listed once.
     footer = "签发：" if lang == "zh" else "Issued by "
-    shown = [m.value for m in app.markdown if m.value.startswith(expected + "\n---\n\n" + footer)]
+    shown = [
+        m.value
+        for m in app.markdown
+        if m.value.startswith(on_page(expected) + "\n---\n\n" + footer)
+    ]
     assert len(shown) == 2  # the cut-off chosen, and its entry in the list
     assert len(app.expander) == 1
     assert "briefing_issue" not in [button.key for button in app.button]
