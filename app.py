@@ -50,6 +50,11 @@ VIEWS = (
     ("pages/audits.py", "audits.title", ":material/health_and_safety:", "audits"),
 )
 OVERVIEW = VIEWS[0]
+# Command pages for some roles only, beside the Overview: (script, title key, icon, address,
+# who may use it).
+COMMAND_VIEWS = (
+    ("pages/briefing.py", "briefing.title", ":material/summarize:", "briefing", "briefing"),
+)
 # Pages for some roles only: (script, title key, icon, address, who may use it).
 ADMIN_VIEWS = (
     ("pages/admin.py", "admin.title", ":material/upload_file:", "admin", "may_import"),
@@ -62,6 +67,10 @@ def may_use(actor, rule: str) -> bool:  # noqa: ANN001 - an Actor or None
     its address opens the Overview; the page itself refuses too)."""
     if actor is None:
         return False
+    if rule == "briefing":
+        from data.writes import allowed
+
+        return allowed(actor, "create", "briefing")
     if rule == "log_reader":
         from data.writes.permissions import may_read_change_log
 
@@ -99,12 +108,17 @@ def pages(actor=None, views: dict | None = None) -> dict:  # noqa: ANN001 - an A
         for s, k, i, a, rule in ADMIN_VIEWS
         if may_use(actor, rule)
     ]
-    known = {a for *_, a in VIEWS} | {page.url_path for page in admin}
+    command = [
+        st.Page(s, title=t(k), icon=i, url_path=a)
+        for s, k, i, a, rule in COMMAND_VIEWS
+        if may_use(actor, rule)
+    ]
+    known = {a for *_, a in VIEWS} | {page.url_path for page in [*command, *admin]}
     asked = _requested_path()
     aliases = [st.Page(script, title=t(title), default=True, visibility="hidden", url_path="home")]
     if asked and asked not in known | {"home"}:
         aliases.append(st.Page(script, title=t(title), visibility="hidden", url_path=asked))
-    sections = {t("nav.command"): [*aliases, views[0]], t("nav.views"): views[1:]}
+    sections = {t("nav.command"): [*aliases, views[0], *command], t("nav.views"): views[1:]}
     if admin:
         sections[t("nav.admin")] = admin
     return sections

@@ -143,6 +143,7 @@ def build_parser() -> argparse.ArgumentParser:
     restore.add_argument("file", help="the backup file to read")
     _users_parser(commands)
     _transfer_parsers(commands)
+    _briefing_parser(commands)
     return parser
 
 
@@ -184,6 +185,33 @@ _PASSWORD_INPUT = (
     "The password is prompted for twice on a terminal, or read from the first line of "
     "standard input (e.g. a pipe) when that is not a terminal."
 )
+
+
+def _briefing_parser(commands) -> None:  # noqa: ANN001 - argparse's private subparsers type
+    briefing = commands.add_parser(
+        "briefing",
+        help="write the daily briefing for a cut-off (Markdown or PDF); --issue freezes it",
+        description="Write the daily briefing: the local cases of the last whole day before "
+        "the cut-off, by district, and testing, hotels, supplies and audits at the cut-off. "
+        "A briefing already issued for the cut-off is written as issued. --issue stores it "
+        "(figures and text in both languages) as issued by --user, a leadership or admin "
+        "account: later reports no longer change it.",
+    )
+    briefing.add_argument(
+        "--cutoff", required=True, help='the cut-off, local time: "YYYY-MM-DD HH:MM"'
+    )
+    briefing.add_argument(
+        "--lang",
+        dest="briefing_lang",
+        choices=LANGUAGES,
+        help="language of the briefing (default: that of the messages)",
+    )
+    briefing.add_argument(
+        "--format", choices=("md", "pdf"), default="md", help="md (default) or pdf"
+    )
+    briefing.add_argument("--output", help="the file to write (default: standard output; md only)")
+    briefing.add_argument("--issue", action="store_true", help="issue (freeze) the briefing")
+    briefing.add_argument("--user", help="the account that issues it (with --issue)")
 
 
 def _users_parser(commands) -> None:  # noqa: ANN001 - argparse's private subparsers type
@@ -565,6 +593,75 @@ def _export(engine, args: argparse.Namespace) -> int:  # noqa: ANN001
     return 0
 
 
+def _cutoff(text: str):  # noqa: ANN202 - a UTC datetime
+    from datetime import datetime
+
+    from data.timeutil import to_utc
+
+    try:
+        moment = datetime.strptime(text.strip(), "%Y-%m-%d %H:%M")
+    except ValueError:
+        raise BadInput(t("briefing.cli.bad_cutoff", value=text)) from None
+    return to_utc(moment)
+
+
+def _briefing(engine, args: argparse.Namespace) -> int:  # noqa: ANN001
+    from components.briefing import compose, issued_footer, with_footer
+    from components.briefing_pdf import FontMissing, briefing_pdf
+    from data.accounts import actor_named
+    from data.briefing import compute_figures
+    from data.queries.briefings import find_issued_briefing
+    from data.writes import issue_briefing
+    from i18n import language
+
+    cutoff = _cutoff(args.cutoff)
+    lang = args.briefing_lang or args.lang
+    if args.format == "pdf" and args.output is None:
+        raise BadInput(t("briefing.cli.pdf_needs_output"))
+    if args.issue and not args.user:
+        raise BadInput(t("briefing.cli.issue_needs_user"))
+    upgrade_schema(engine)
+    with Session(engine) as session:
+        if args.issue:
+            actor = actor_named(session, args.user)
+            figures = compute_figures(session, cutoff=cutoff)
+            texts = compose(figures)
+            record = issue_briefing(
+                session, actor=actor, figures=figures, text_zh=texts["zh"], text_en=texts["en"]
+            )
+            print(t("briefing.cli.issued", cutoff=args.cutoff, id=record.id), file=sys.stderr)
+        issued = find_issued_briefing(session=session, cutoff=cutoff)
+        if issued is not None:
+            if not args.issue:
+                print(t("briefing.cli.as_issued", cutoff=args.cutoff), file=sys.stderr)
+            figures, text = issued.figures, issued.text(lang)
+            with language(lang):
+                footer = issued_footer(issued.issued_by, issued.issued_at)
+        else:
+            figures = compute_figures(session, cutoff=cutoff)
+            text, footer = compose(figures)[lang], None
+    with language(lang):
+        try:
+            content = (
+                briefing_pdf(text, figures, footer=footer)
+                if args.format == "pdf"
+                else with_footer(text, footer).encode()
+            )
+        except FontMissing:
+            raise BadInput(t("briefing.font_missing")) from None
+    if args.output is None:
+        sys.stdout.write(content.decode())
+        sys.stdout.flush()
+        return 0
+    try:
+        with open(args.output, "wb") as out:
+            out.write(content)
+    except OSError as error:
+        raise BadInput(f"cannot write {args.output}: {error.strerror}") from None
+    print(t("briefing.cli.wrote", file=args.output), file=sys.stderr)
+    return 0
+
+
 def _backup(engine, args: argparse.Namespace) -> int:  # noqa: ANN001
     from pathlib import Path
 
@@ -628,6 +725,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _simulate(engine, args)
         if args.command == "backup":
             return _backup(engine, args)
+        if args.command == "briefing":
+            return _briefing(engine, args)
         if args.command == "restore":
             return _restore(engine, args)
         return _status(engine)

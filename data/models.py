@@ -791,3 +791,22 @@ class DatasetInfo(SQLModel, table=True):
     key: str = Field(primary_key=True, max_length=40)
     value: str = Field(sa_column=Column(Text, nullable=False))
     updated_at: datetime
+
+
+# --- Issued daily briefings ------------------------------------------------------------------
+
+
+class IssuedBriefing(SQLModel, table=True):
+    """A daily briefing as issued: its figures and its text in both languages, frozen, so that
+    it reads the same after late reports change the figures of its day (data.briefing)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    # One issued briefing per cut-off: issuing freezes it, it is never replaced.
+    cutoff_at: datetime = Field(unique=True)
+    report_day: date
+    figures_json: str = Field(sa_column=Column(Text, nullable=False))
+    text_zh: str = Field(sa_column=Column(Text, nullable=False))
+    text_en: str = Field(sa_column=Column(Text, nullable=False))
+    issued_at: datetime = Field(index=True)
+    issued_by: str = Field(max_length=60)
+    user_id: int | None = Field(default=None, sa_column=_fk("user.id", nullable=True))

@@ -6,7 +6,8 @@ checks that no key is defined twice and that every string has both languages.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import date, datetime
 from typing import Any
@@ -14,6 +15,7 @@ from typing import Any
 from i18n import (
     alerts,
     audits,
+    briefing,
     cases,
     common,
     database,
@@ -45,6 +47,7 @@ _MODULES = (
     transfer,
     screen,
     alerts,
+    briefing,
 )
 
 
@@ -68,6 +71,16 @@ def set_language(lang: str) -> str:
     chosen = lang if lang in LANGUAGES else DEFAULT_LANGUAGE
     _language.set(chosen)
     return chosen
+
+
+@contextmanager
+def language(lang: str) -> Iterator[str]:
+    """Strings in `lang` inside the block (a briefing is written in both languages at once)."""
+    previous = _language.get()
+    try:
+        yield set_language(lang)
+    finally:
+        _language.set(previous)
 
 
 def current_language() -> str:

@@ -30,7 +30,16 @@ from tests.browser import (
     wait_until_drawn,
 )
 
-PAGES = ["/overview", "/cases", "/testing", "/hotels", "/supplies", "/audits", "/changelog"]
+PAGES = [
+    "/overview",
+    "/cases",
+    "/testing",
+    "/hotels",
+    "/supplies",
+    "/audits",
+    "/changelog",
+    "/briefing",
+]
 LANGUAGES = ["zh", "en"]
 # A duty officer's laptop and a command hall's TV.
 SIZES = {"laptop": (1366, 768), "hall": (1920, 1080)}

@@ -50,7 +50,7 @@ LIWAN, YUEXIU = "440103", "440104"
 
 # What each role may do (written out here, apart from the table in the code it checks).
 ALLOWED: dict[str, dict[str, set[str]]] = {
-    "leadership": {"alert_acknowledgement": {"create"}},
+    "leadership": {"alert_acknowledgement": {"create"}, "briefing": {"create"}},
     "screen": {},
     "duty_officer": {
         "alert_acknowledgement": {"create"},

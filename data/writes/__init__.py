@@ -10,6 +10,7 @@ says them in the user's language. One module per domain holds its specs and writ
 
 from data.writes.actor import SYSTEM, Actor
 from data.writes.audits import close_action, edit_action, edit_audit, record_audit, record_audits
+from data.writes.briefings import issue_briefing
 from data.writes.cases import (
     create_case,
     create_cases,
@@ -85,6 +86,7 @@ __all__ = [
     "edit_round",
     "edit_zone",
     "enable_user",
+    "issue_briefing",
     "link_infectors",
     "record_contact_reports",
     "rebuild_state",

@@ -29,6 +29,7 @@ ENTITIES: tuple[str, ...] = (
     "user",  # accounts: create, edit (disable, enable, reset the password)
     "screen_token",  # wall screens' read-only tokens: create (issue), edit (revoke)
     "alert_acknowledgement",  # "I have seen this critical alert" (screen mode goes on)
+    "briefing",  # daily briefings: create (issue, which freezes it)
 )
 CITY, OWN = "city", "own"
 _REPORTS = ("site_report", "hotel_report", "stock_report")
@@ -37,7 +38,7 @@ _REPORTS = ("site_report", "hotel_report", "stock_report")
 # Every signed-in person may acknowledge an alert, anywhere in the city; a wall screen not.
 _ACKNOWLEDGE = {"alert_acknowledgement": (frozenset({"create"}), CITY)}
 PERMISSIONS: dict[str, dict[str, tuple[frozenset[str], str]]] = {
-    "leadership": {**_ACKNOWLEDGE},
+    "leadership": {**_ACKNOWLEDGE, "briefing": (frozenset({"create"}), CITY)},
     "screen": {},
     "duty_officer": {
         **_ACKNOWLEDGE,

@@ -3,8 +3,8 @@
 A signed-in user's acknowledgement of a critical alert (by the alert's stable key), so
 that wall screens in screen mode stop interrupting their rotation for it. A new table only.
 
-Revision ID: 0008_alert_ack
-Revises: 0007
+Revision ID: 0010
+Revises: 0009
 Create Date: 2026-12-04
 """
 
@@ -14,8 +14,8 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-revision: str = "0008_alert_ack"
-down_revision: str | None = "0007"
+revision: str = "0010"
+down_revision: str | None = "0009"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
