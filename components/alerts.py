@@ -76,14 +76,14 @@ def alert_text(alert) -> str:  # noqa: ANN001 - a data.alerts.Alert (no database
         return t("alerts.queue_long", name=name(values), minutes=values["minutes"])
     if kind == "action_overdue":
         return t(
-            "alerts.action_overdue",
+            "alerts.action_overdue.one" if values["overdue"] == 1 else "alerts.action_overdue",
             name=name(values),
             overdue=fmt_int(values["overdue"]),
             open=fmt_int(values["open"]),
         )
     if kind == "source_stale":
         return t(
-            "alerts.source_stale",
+            "alerts.source_stale.one" if values["stale"] == 1 else "alerts.source_stale",
             source=t(f"source.{values['source']}"),
             stale=fmt_int(values["stale"]),
             reporters=fmt_int(values["reporters"]),

@@ -45,6 +45,14 @@ STRINGS: dict[str, tuple[str, str]] = {
         "{name}有 {overdue} 项院感整改逾期未完成（未关闭共 {open} 项）",
         "{name} has {overdue} overdue corrective actions ({open} open in all)",
     ),
+    "alerts.action_overdue.one": (
+        "{name}有 1 项院感整改逾期未完成（未关闭共 {open} 项）",
+        "{name} has 1 overdue corrective action ({open} open in all)",
+    ),
+    "alerts.source_stale.one": (
+        "{source}：1 / {reporters} 个上报单位超过规定间隔未上报",
+        "{source}: 1 of {reporters} reporters has not reported within its expected interval",
+    ),
     "alerts.source_stale": (
         "{source}：{stale} / {reporters} 个上报单位超过规定间隔未上报",
         "{source}: {stale} of {reporters} reporters have not reported within their "

@@ -375,7 +375,7 @@ def test_source_stale_past_the_interval(session: Session) -> None:
     ]
     assert [(a.values["stale"], a.values["reporters"]) for a in alerts] == [(1, 2), (2, 2)]
     assert texts(alerts, "en") == [
-        "Quarantine hotels: 1 of 2 reporters have not reported within their expected interval",
+        "Quarantine hotels: 1 of 2 reporters has not reported within its expected interval",
         "Infection-control audits: 2 of 2 reporters have not reported within their expected "
         "interval",
     ]

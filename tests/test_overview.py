@@ -307,7 +307,7 @@ EXPECTED_ALERTS = {
         "[Open](/testing?lang=en)",
         ":red-badge[▲ Critical] N95 respirators at Central depot lasts 2 days (20 pieces on hand)",
         "[Open](/supplies?lang=en)",
-        ":orange-badge[● Warning] Fever clinic A has 1 overdue corrective actions (2 open in all)",
+        ":orange-badge[● Warning] Fever clinic A has 1 overdue corrective action (2 open in all)",
         "[Open](/audits?lang=en)",
         ":orange-badge[● Warning] Testing sites: 2 of 2 reporters have not reported within "
         "their expected interval",
@@ -315,8 +315,8 @@ EXPECTED_ALERTS = {
         ":orange-badge[● Warning] Infection-control audits: 2 of 3 reporters have not "
         "reported within their expected interval",
         "[Open](/audits?lang=en)",
-        ":orange-badge[● Warning] Case tracing: 1 of 2 reporters have not reported within "
-        "their expected interval",
+        ":orange-badge[● Warning] Case tracing: 1 of 2 reporters has not reported within "
+        "its expected interval",
         "[Open](/cases?lang=en)",
     ],
     "zh": [
