@@ -7,6 +7,7 @@ is never the only carrier of severity: the label is "▲ Critical" or "● Warni
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 import streamlit as st
@@ -17,6 +18,8 @@ from data.timeutil import format_local
 from i18n import current_language, name, t
 
 # Severity -> the colour of its badge (the word and symbol come from the catalogue).
+# Drawn beside a critical alert by the page that lists it (acknowledging it writes).
+Control = Callable[[object], None]
 SEVERITY_COLOURS = {"critical": "red", "warning": "orange"}
 # The Overview lists this many alerts; the next EXPANDED_ALERTS sit in an expander and the
 # rest are counted (their pages list them all).
@@ -96,10 +99,16 @@ def severity_badge(severity: str) -> str:
     return f":{SEVERITY_COLOURS[severity]}-badge[{severity_label(severity)}]"
 
 
-def _one(alert, index: int) -> None:  # noqa: ANN001 - a data.alerts.Alert
-    """One alert: its severity badge and sentence, and a link to its page."""
+def _one(alert, index: int, control: Control | None = None) -> None:  # noqa: ANN001 - an Alert
+    """One alert: its severity badge and sentence, `control` for a critical one (who
+    acknowledged it, or the button), and a link to its page."""
     # The link's column is wide enough for "→ Open" on a 1366-pixel laptop screen.
-    text, link = st.columns([5, 1.4], vertical_alignment="center")
+    if control is not None and alert.severity == "critical":
+        text, acknowledged, link = st.columns([5, 1.8, 1.4], vertical_alignment="center")
+        with acknowledged:
+            control(alert)
+    else:
+        text, link = st.columns([5, 1.4], vertical_alignment="center")
     text.markdown(f"{severity_badge(alert.severity)} {alert_text(alert)}")
     with link:
         page_link(alert.page)
@@ -122,22 +131,31 @@ def page_link(page: str) -> None:
 
 
 def render_alerts(
-    alerts: list, *, shown: int = SHOWN_ALERTS, expanded: int = EXPANDED_ALERTS
+    alerts: list,
+    *,
+    shown: int = SHOWN_ALERTS,
+    expanded: int = EXPANDED_ALERTS,
+    control: Control | None = None,
+    control_all: Callable[[], None] | None = None,
 ) -> None:
     """Alerts, most severe first (as given): a count by severity, the first `shown` with a
-    link to the page that shows each, the next `expanded` in an expander, the rest counted."""
+    link to the page that shows each, the next `expanded` in an expander, the rest counted.
+    `control` draws beside each critical alert (acknowledging it), `control_all` under the
+    count (acknowledging them all); the caller brings them, as they write."""
     st.subheader(t("alerts.title"))
     if not alerts:
         st.success(t("alerts.none"), icon=":material/check_circle:")
         return
     critical = sum(1 for alert in alerts if alert.severity == "critical")
     st.caption(t("alerts.count", critical=critical, warning=len(alerts) - critical))
+    if control_all is not None:
+        control_all()
     with st.container(border=True, key="overview_alerts"):
         for index, alert in enumerate(alerts[:shown]):
-            _one(alert, index)
+            _one(alert, index, control)
     if len(alerts) > shown:
         with st.expander(t("alerts.more", count=len(alerts) - shown)):
             for index, alert in enumerate(alerts[shown : shown + expanded], start=shown):
-                _one(alert, index)
+                _one(alert, index, control)
             if len(alerts) > shown + expanded:
                 st.caption(t("alerts.rest", count=len(alerts) - shown - expanded))

@@ -6,6 +6,7 @@ import math
 import pandas as pd
 import streamlit as st
 
+from acknowledge import acknowledge_all_control, acknowledge_control, acknowledgements
 from components.alerts import render_alerts
 from components.epicurve import local_case_curve
 from components.format import fmt_int, fmt_percent
@@ -227,7 +228,14 @@ if now is not None:
     )
     st.caption(t("overview.trend_caption"))
 
-    render_alerts(read(compute_alerts, at=now.now))
+    alerts = read(compute_alerts, at=now.now)
+    acknowledged = acknowledgements()
+    critical = [alert for alert in alerts if alert.severity == "critical"]
+    render_alerts(
+        alerts,
+        control=lambda alert: acknowledge_control(alert, acknowledged),
+        control_all=lambda: acknowledge_all_control(critical, acknowledged),
+    )
     sources = read(list_source_freshness, at=now.now)
     stale = {
         row.source: read(list_stale_reporters, source=row.source, at=now.now)

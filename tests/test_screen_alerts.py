@@ -179,3 +179,45 @@ def test_many_critical_alerts_show_the_first_three_and_are_acknowledged_at_once(
     assert [title.value for title in app.title] == ["Overview"]
     with Session(engine) as session:
         assert len(session.exec(select(models.AlertAcknowledgement)).all()) == 5
+
+
+@pytest.mark.parametrize(("lang", "label"), [("en", "Acknowledge"), ("zh", "确认已知悉")])
+def test_the_overview_acknowledges_a_critical_alert_and_then_says_who(
+    app_database: str, engine: Engine, lang: str, label: str
+) -> None:
+    hotel = _hotel(engine, occupied=40)
+    app = open_app("app.py", role="leadership")
+    app.query_params.update(lang=lang)
+    app.run()
+    assert not app.exception
+    button = app.button(key=f"ack-hotel_full:{hotel.id}")
+    assert button.label == label
+    button.click().run()
+    assert not app.exception
+    with Session(engine) as session:
+        (ack,) = session.exec(select(models.AlertAcknowledgement)).all()
+    assert (ack.alert_key, ack.actor) == (f"hotel_full:{hotel.id}", "test-leadership-city")
+    # The button gives way to who acknowledged it, and the wall screens rotate again.
+    assert f"ack-hotel_full:{hotel.id}" not in [button.key for button in app.button]
+    done = [c.value for c in app.caption if c.value.startswith("✓")]
+    assert len(done) == 1
+    assert done[0].startswith(
+        "✓ Acknowledged by test-leadership-city at "
+        if lang == "en"
+        else "✓ test-leadership-city 已于 "
+    )
+    assert _wall_screen(engine).run().title[0].value == "Overview"
+
+
+def test_a_wall_screen_signed_in_by_token_sees_no_acknowledge_button_on_the_overview(
+    app_database: str, engine: Engine
+) -> None:
+    _hotel(engine, occupied=40)
+    app = _wall_screen(engine)
+    app.query_params.pop("screen")
+    app.query_params.pop("playlist")
+    app.run()
+    assert not app.exception
+    assert app.title[0].value == "Overview"
+    assert app.markdown  # the alert is listed, without a button to acknowledge it
+    assert not [button for button in app.button if button.key.startswith("ack-")]
