@@ -178,7 +178,7 @@ def _filters(now: Clock, names: dict[str, str], first_day: date) -> Filters:
 
 def _headline(chosen: Filters, figures: pd.DataFrame, zones: dict[str, int]) -> int:
     """The headline cards; returns the number of cases in the period."""
-    totals = read(get_local_case_totals, today=chosen.day, **chosen.cases())
+    totals = read(get_local_case_totals, today=chosen.day, at=chosen.moment, **chosen.cases())
     change = totals.new_today - totals.new_yesterday
     sums = {column: int(figures[column].sum()) for column in SUMMED}
     day = chosen.day.isoformat()

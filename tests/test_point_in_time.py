@@ -90,7 +90,7 @@ def _audit_reads(session: Session, history: History, moment: datetime) -> dict:
 def _case_reads(session: Session, history: History, moment: datetime) -> dict:
     today = local_day(moment)
     return {
-        "totals": cases.get_local_case_totals(session=session, today=today),
+        "totals": cases.get_local_case_totals(session=session, today=today, at=moment),
         "contacts": cases.get_contact_totals(session=session, today=today, at=moment),
         "districts": cases.count_local_cases_by_district(session=session, today=today, at=moment),
         "zones": cases.count_active_zones(session=session, at=moment),

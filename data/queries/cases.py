@@ -123,12 +123,14 @@ def get_local_case_totals(
     start: date | None = None,
     district: str | None = None,
     kinds: tuple[str, ...] | None = None,
+    at: datetime | None = None,
 ) -> CaseTotals:
     """New local infections today (by kind) and yesterday, totals from `start` up to today by
-    kind, and those in hospital at the end of today (as the case map counts them)."""
-    c = models.Case
+    kind, and those in hospital at the end of today (as the case map counts them), with each
+    case's status and severity as set at `at` (None: as they are now)."""
+    c = settings_at(session, models.Case, at)
     in_range = c.report_date >= start if start is not None else true()
-    hospital = and_(in_range, in_hospital_on(today))
+    hospital = and_(in_range, in_hospital_on(today, c))
     row = session.execute(
         select(
             func.count().filter(c.report_date == today),
@@ -140,7 +142,7 @@ def get_local_case_totals(
             func.count().filter(c.report_date == today, c.kind == "asymptomatic"),
             func.count().filter(hospital),
             func.count().filter(hospital, c.severity.in_(SEVERE)),
-        ).where(*local_case_conditions(end=today, district=district, kinds=kinds))
+        ).where(*local_case_conditions(end=today, district=district, kinds=kinds, c=c))
     ).one()
     return CaseTotals(*(int(value) for value in row))
 

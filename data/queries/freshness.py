@@ -13,9 +13,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 import pandas as pd
-from sqlalchemy import ColumnElement, FromClause, and_, false, func, literal, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    FromClause,
+    and_,
+    false,
+    func,
+    inspect,
+    literal,
+    or_,
+    select,
+)
 from sqlmodel import Session
 
 from data import models
@@ -28,7 +39,13 @@ from data.measures.freshness import (
     SOURCES,
     STOCK_COUNT_INTERVAL_MINUTES,
 )
-from data.queries.asof import audit_state_at, hotel_state_at, site_state_at, stock_state_at
+from data.queries.asof import (
+    audit_state_at,
+    hotel_state_at,
+    settings_at,
+    site_state_at,
+    stock_state_at,
+)
 from data.queries.cases import in_hospital_on
 from data.timeutil import as_utc, day_start_utc, local_day
 
@@ -86,10 +103,14 @@ def _latest_per_facility(session: Session, source: str, at: datetime) -> FromCla
     )
 
 
-def _facility_reporters(source: str) -> list[ColumnElement[bool]]:
+def _selectable(f: Any) -> FromClause:
+    """The FROM clause of facilities `f` (the table, or its settings at a moment)."""
+    return inspect(f).selectable
+
+
+def _facility_reporters(source: str, f: Any) -> list[ColumnElement[bool]]:
     """Which facilities report to a source: active testing sites, active hotels; for stock,
     every location with a counted line (joined from the latest counts)."""
-    f = models.Facility
     if source == "testing_sites":
         return [f.kind == "testing_site", f.status == "active"]
     if source == "hotels":
@@ -103,12 +124,12 @@ def _stale_clause(
     last: ColumnElement,
     at: datetime,
     conditions: list[ColumnElement[bool]],
+    f: Any,
 ) -> ColumnElement[bool]:
     """SQL: the reporter's latest report is missing or older than its interval at `at`."""
     if source == "stock":
         cutoff = at - timedelta(minutes=STOCK_COUNT_INTERVAL_MINUTES)
         return or_(last.is_(None), last < cutoff)
-    f = models.Facility
     intervals = session.execute(
         select(f.report_interval_minutes).where(*conditions).distinct()
     ).scalars()
@@ -120,15 +141,15 @@ def _stale_clause(
 
 
 def _facility_query(session: Session, source: str, at: datetime):  # noqa: ANN202 - SQL parts
-    f = models.Facility
+    f = settings_at(session, models.Facility, at)
     latest = _latest_per_facility(session, source, at)
-    conditions = _facility_reporters(source)
+    conditions = _facility_reporters(source, f)
     if source == "stock":
         # A stock location reports when it has a line counted by `at`.
-        joined = f.__table__.join(latest, latest.c.facility_id == f.id)
+        joined = _selectable(f).join(latest, latest.c.facility_id == f.id)
     else:
-        joined = f.__table__.outerjoin(latest, latest.c.facility_id == f.id)
-    stale = _stale_clause(session, source, latest.c.last_reported_at, at, conditions)
+        joined = _selectable(f).outerjoin(latest, latest.c.facility_id == f.id)
+    stale = _stale_clause(session, source, latest.c.last_reported_at, at, conditions, f)
     return joined, latest, conditions, stale
 
 
@@ -149,7 +170,8 @@ def _facility_summary(session: Session, source: str, at: datetime) -> tuple[int,
 def _audit_summary(session: Session, at: datetime) -> tuple[int, int, object, str | None]:
     """Active auditable facilities; stale when never audited or due again (14 whole local
     days, as the audits page counts); the latest audit and its auditor."""
-    f, s, a = models.Facility, audit_state_at(session, at), models.Audit
+    f = settings_at(session, models.Facility, at)
+    s, a = audit_state_at(session, at), models.Audit
     due_before = day_start_utc(local_day(at) - timedelta(days=AUDIT_INTERVAL_DAYS - 1))
     conditions = [f.kind.in_(AUDITABLE_KINDS), f.status == "active"]
     stale = or_(s.c.audited_at.is_(None), s.c.audited_at < due_before)
@@ -168,9 +190,11 @@ def _audit_summary(session: Session, at: datetime) -> tuple[int, int, object, st
     return int(row[0]), int(row[1]), row[2], auditor
 
 
-def _case_districts(today: date, at: datetime) -> FromClause:
-    """Districts with a local case in hospital on `today`, and their latest contact report."""
+def _case_districts(session: Session, today: date, at: datetime) -> FromClause:
+    """Districts with a local case in hospital on `today` (status as set at `at`), and their
+    latest contact report."""
     c, r = models.Case, models.CaseContactReport
+    now_set = settings_at(session, models.Case, at)
     latest = (
         select(func.max(r.reported_at))
         .join(c, c.id == r.case_id)
@@ -178,7 +202,9 @@ def _case_districts(today: date, at: datetime) -> FromClause:
         .correlate(models.District)
         .scalar_subquery()
     )
-    in_hospital = select(c.district_code).where(c.source == "local", in_hospital_on(today))
+    in_hospital = select(now_set.district_code).where(
+        now_set.source == "local", in_hospital_on(today, now_set)
+    )
     return (
         select(models.District.code.label("district_code"), latest.label("last_reported_at"))
         .where(models.District.code.in_(in_hospital))
@@ -191,7 +217,7 @@ def _case_stale(last: ColumnElement, at: datetime) -> ColumnElement[bool]:
 
 
 def _case_summary(session: Session, at: datetime) -> tuple[int, int, object]:
-    districts = _case_districts(local_day(at), at)
+    districts = _case_districts(session, local_day(at), at)
     row = session.execute(
         select(
             func.count(),
@@ -253,7 +279,7 @@ def list_stale_reporters(
     at = as_utc(at)
     d = models.District
     if source == "cases":
-        districts = _case_districts(local_day(at), at)
+        districts = _case_districts(session, local_day(at), at)
         query = (
             select(
                 literal(None).label("reporter_id"),
@@ -271,12 +297,12 @@ def list_stale_reporters(
         )
         order = [districts.c.last_reported_at.is_not(None), districts.c.last_reported_at, d.code]
     else:
-        f = models.Facility
+        f = settings_at(session, models.Facility, at)
         if source == "audits":
             s = audit_state_at(session, at)
             due_before = day_start_utc(local_day(at) - timedelta(days=AUDIT_INTERVAL_DAYS - 1))
             last = s.c.audited_at
-            joined = f.__table__.outerjoin(s, s.c.facility_id == f.id)
+            joined = _selectable(f).outerjoin(s, s.c.facility_id == f.id)
             conditions = [f.kind.in_(AUDITABLE_KINDS), f.status == "active"]
             stale = or_(last.is_(None), last < due_before)
             interval = literal(AUDIT_INTERVAL_MINUTES)

@@ -113,7 +113,7 @@ def _supply_totals(session: Session, today: date, now: datetime) -> SupplyTotals
 def headline_at(*, session: Session, today: date, now: datetime) -> Headline:
     """The Overview's figures at a moment `now` of `today` (without days until full)."""
     return Headline(
-        cases=get_local_case_totals(session=session, today=today),
+        cases=get_local_case_totals(session=session, today=today, at=now),
         # Local cases, as on the case map: the outbreak's own contact tracing.
         contacts=get_contact_totals(session=session, today=today, local_only=True, at=now),
         zones=count_active_zones(session=session, at=now),
