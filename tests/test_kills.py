@@ -28,7 +28,7 @@ from data.db import current_revision, head_revision, make_engine
 from tests.conftest import ROOT
 from tests.test_faults import empty_database
 
-POINTS = (0.3, 0.55, 0.8, 0.95)
+POINTS = (0.3, 0.65, 0.95)
 # The imported reports' first time: 2021-06-11 00:00 in Guangzhou, after the demo's last.
 IMPORTED_FROM = datetime(2021, 6, 10, 16, tzinfo=UTC)
 
