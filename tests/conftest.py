@@ -20,6 +20,7 @@ from streamlit.testing.v1 import AppTest
 
 from data.db import load_reference_data, make_engine, upgrade_schema
 from data.settings import get_settings
+from i18n import DEFAULT_LANGUAGE, language
 
 BACKENDS = ["sqlite", "postgresql"]
 ROOT = Path(__file__).resolve().parent.parent
@@ -77,6 +78,15 @@ def open_app(
         role, district_codes=district_codes, facility_codes=facility_codes
     )
     return app
+
+
+@pytest.fixture(autouse=True)
+def _default_language() -> Iterator[None]:
+    """Every test starts in the default language: a test that switches to English in the
+    main thread (a page function called directly) must not leak it into the next test that
+    the same worker runs."""
+    with language(DEFAULT_LANGUAGE):
+        yield
 
 
 @pytest.fixture(scope="session")
