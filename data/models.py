@@ -548,6 +548,8 @@ class CaseRevision(SQLModel, table=True):
     status: str = Field(max_length=10)
     hospital_id: int | None = Field(default=None)
     discharged_date: date | None = Field(default=None)
+    # Who infected the case, as known before the edit (links are often traced days later).
+    infector_case_id: int | None = Field(default=None)
 
     __table_args__ = (Index("ix_caserevision_record_time", "record_id", "replaced_at"),)
 
@@ -628,10 +630,45 @@ class AuditFindingRevision(SQLModel, table=True):
     __table_args__ = (Index("ix_auditfindingrevision_record_time", "record_id", "replaced_at"),)
 
 
+class AuditRevision(SQLModel, table=True):
+    """An audit before a correction: its time, auditor and the scores its results gave."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    record_id: int = Field(sa_column=_fk("audit.id", index=False))
+    replaced_at: datetime = Field(index=True)
+    audited_at: datetime
+    auditor: str = Field(max_length=60)
+    score: float
+    level: str = Field(max_length=14)
+    covid_score: float | None = Field(default=None)
+
+    __table_args__ = (Index("ix_auditrevision_record_time", "record_id", "replaced_at"),)
+
+
+class AuditItemResultRevision(SQLModel, table=True):
+    """A checklist item's result in an audit before a correction."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    audit_id: int = Field(sa_column=Column(Integer, ForeignKey("audit.id"), nullable=False))
+    item_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("checklistitem.id"), nullable=False)
+    )
+    replaced_at: datetime = Field(index=True)
+    result: str = Field(max_length=8)
+    note: str | None = Field(default=None, max_length=300)
+
+    __table_args__ = (
+        Index("ix_audititemresultrevision_item_time", "audit_id", "item_id", "replaced_at"),
+    )
+
+
 # Each table whose settings are edited in place, with its revision table and the settings
 # it keeps (the names of columns in both).
 REVISIONS: dict[type[SQLModel], tuple[type[SQLModel], tuple[str, ...]]] = {
-    Case: (CaseRevision, ("severity", "status", "hospital_id", "discharged_date")),
+    Case: (
+        CaseRevision,
+        ("severity", "status", "hospital_id", "discharged_date", "infector_case_id"),
+    ),
     ControlZone: (
         ControlZoneRevision,
         ("level", "name_zh", "name_en", "population", "radius_m", "lifted_at"),
@@ -649,6 +686,8 @@ REVISIONS: dict[type[SQLModel], tuple[type[SQLModel], tuple[str, ...]]] = {
         AuditFindingRevision,
         ("action_zh", "action_en", "owner", "due_date", "closed_date"),
     ),
+    Audit: (AuditRevision, ("audited_at", "auditor", "score", "level", "covid_score")),
+    AuditItemResult: (AuditItemResultRevision, ("result", "note")),
 }
 
 

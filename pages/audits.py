@@ -480,7 +480,7 @@ if now is not None:
                     checklist=audit["checklist_label"],
                 )
             )
-            items = read(list_audit_items, audit_id=int(audit_id))
+            items = read(list_audit_items, audit_id=int(audit_id), at=now.now)
             table, config = audit_items_view(items, COMPONENTS)
             st.dataframe(
                 table,

@@ -21,6 +21,7 @@ from sqlmodel import Session
 from data import models
 from data.db import _alembic_config, make_engine, schema_lock, upgrade_schema
 from data.queries import audits, cases, hotels, supplies, testing
+from data.models import revision_keys
 from data.queries.asof import settings_at
 from data.queries.common import Clock
 from data.queries.hotels import RoomTotals
@@ -33,11 +34,14 @@ from data.writes import (
     clear_operational_data,
     close_action,
     edit_action,
+    edit_audit,
     edit_case,
     edit_facility,
     edit_reorder_level,
     edit_round,
     edit_zone,
+    link_infectors,
+    set_reorder_levels,
 )
 from tests.conftest import open_app
 from tests.factories import (
@@ -467,6 +471,154 @@ def test_a_corrective_action_closed_and_reassigned_later_reads_as_it_was(
     assert seen("2021-06-09 03:00") == (0, 0, "医务科", date(2021, 6, 10), "closed")
 
 
+def test_reorder_levels_set_in_bulk_read_as_set_at_each_moment(session: Session) -> None:
+    item = make_supply_item(session)
+    warehouse = make_facility(session, kind="warehouse")
+    hospital = make_facility(session, kind="designated_hospital")
+    for location in (warehouse, hospital):
+        make_stock_report(
+            session,
+            item_id=item.id,
+            location_id=location.id,
+            reported_at=at("2021-06-08 00:00"),
+            on_hand=500,
+            consumed=20,
+        )
+    with written_at(at("2021-06-08 02:00")):
+        set_reorder_levels(
+            session,
+            actor=SYSTEM,
+            rows=[
+                {"item_id": item.id, "location_id": warehouse.id, "reorder_level": 250},
+                {"item_id": item.id, "location_id": hospital.id, "reorder_level": 40},
+            ],
+        )
+
+    def levels(moment: str | None) -> dict[str, int]:
+        when = at(moment) if moment else None
+        lines = supplies.list_stock_lines(session=session, today=date(2021, 6, 8), at=when)
+        names = {warehouse.id: "warehouse", hospital.id: "hospital"}
+        return {
+            names[location]: int(level)
+            for location, level in zip(lines["location_id"], lines["reorder_level"], strict=True)
+        }
+
+    assert levels("2021-06-08 01:59") == {"warehouse": 0, "hospital": 0}
+    assert levels("2021-06-08 02:00") == {"warehouse": 250, "hospital": 40}
+    assert levels(None) == {"warehouse": 250, "hospital": 40}
+
+
+# --- Cases: who infected whom, traced days later --------------------------------------------
+
+
+def test_an_infection_link_traced_later_is_unknown_before_it_was_traced(
+    session: Session,
+) -> None:
+    first = make_case(session, report_date=date(2021, 6, 5), case_no="L-1")
+    second = make_case(session, report_date=date(2021, 6, 6), case_no="L-2")
+    make_case(session, report_date=date(2021, 6, 6), case_no="L-3")
+    with written_at(at("2021-06-08 02:00")):
+        link_infectors(session, actor=SYSTEM, links=[(second.id, first.id)])
+
+    def seen(moment: str | None) -> tuple:
+        when = at(moment) if moment else None
+        end = date(2021, 6, 8)
+        links = cases.list_transmission_links(session=session, end=end, at=when)
+        chains = cases.list_transmission_chains(session=session, end=end, at=when)
+        pairs = list(zip(links["infector_case_no"], links["case_no"], strict=True))
+        return pairs, chains.linked_chains, chains.linked_cases, chains.single_cases
+
+    # Before the link was traced: three single cases, no chain.
+    assert seen("2021-06-08 01:59") == ([], 0, 0, 3)
+    # From its tracing on: L-1 → L-2 is a chain of two; L-3 is still on its own.
+    assert seen("2021-06-08 02:00") == ([("L-1", "L-2")], 1, 2, 1)
+    assert seen(None) == ([("L-1", "L-2")], 1, 2, 1)
+
+
+# --- Audits: an audit corrected after it was entered ----------------------------------------
+
+
+def test_an_audit_corrected_later_reads_as_entered_until_the_correction(
+    session: Session,
+) -> None:
+    version, items = make_component_checklist(
+        session,
+        label="v-correct",
+        items={"p1": ("ipc_programme", 1.0), "p2": ("ipc_programme", 1.0)},
+    )
+    hospital = make_facility(session, kind="designated_hospital")
+    audit = make_audit(
+        session,
+        facility=hospital,
+        version=version,
+        audited_at=at("2021-06-07 02:00"),
+        results=[(items["p1"], "pass"), (items["p2"], "fail")],
+    )
+    # Entered on 06-09: p2 passed after all, and the audit was held on 06-08 at 06:00 UTC.
+    with written_at(at("2021-06-09 02:00")):
+        edit_audit(
+            session,
+            actor=SYSTEM,
+            audit_id=audit.id,
+            expected_version=audit.version,
+            changes={"audited_at": at("2021-06-08 06:00")},
+            results={items["p1"].id: ("pass", None), items["p2"].id: ("pass", "fixed")},
+        )
+
+    def seen(moment: str | None) -> tuple:
+        when = at(moment) if moment else None
+        today = local_day(when) if when else date(2021, 6, 9)
+        (status,) = audits.list_facility_audit_status(
+            session=session, today=today, at=when
+        ).to_dict("records")
+        (history,) = audits.list_facility_audits(
+            session=session, facility_id=hospital.id, at=when
+        ).to_dict("records")
+        (compliance,) = audits.list_component_compliance(session=session, at=when).to_dict(
+            "records"
+        )
+        results = audits.list_audit_items(session=session, audit_id=audit.id, at=when)
+        return (
+            status["audited_at"],
+            status["score"],
+            status["level"],
+            history["score"],
+            compliance["compliance"],
+            compliance["items_fail"],
+            [
+                (code, result, note if isinstance(note, str) else None)
+                for code, result, note in zip(
+                    results["code"], results["result"], results["note"], strict=True
+                )
+            ],
+        )
+
+    entered = (
+        at("2021-06-07 02:00"),
+        400.0,
+        "basic",
+        400.0,
+        50.0,
+        1,
+        [("p1", "pass", None), ("p2", "fail", None)],
+    )
+    corrected = (
+        at("2021-06-08 06:00"),
+        800.0,
+        "advanced",
+        800.0,
+        100.0,
+        0,
+        [("p1", "pass", None), ("p2", "pass", "fixed")],
+    )
+    # On 06-08 at 08:00 UTC the audit was known as held on 06-07 with p2 failed: its
+    # corrected time (06-08 06:00) is earlier than that, but was not entered until 06-09.
+    assert seen("2021-06-08 08:00") == entered
+    assert seen("2021-06-09 01:59") == entered
+    assert seen("2021-06-09 02:00") == corrected
+    assert seen(None) == corrected
+
+
 # --- Upgrading: existing databases get the revisions their change log records --------------
 
 
@@ -482,14 +634,15 @@ def migrated_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     return url
 
 
-def _revisions(session: Session) -> list[tuple]:
+def _revisions(session: Session, tables: tuple[str, ...] | None = None) -> list[tuple]:
     found = []
     for model, (revision, fields) in models.REVISIONS.items():
+        if tables is not None and model.__tablename__ not in tables:
+            continue
+        keys = [column for column, _ in revision_keys(model)]
         for row in session.execute(select(revision).order_by(revision.id)).scalars():
             found.append(
-                (model.__tablename__, *(getattr(row, name) for name in ("record_id", *fields)))
-                if "record_id" in revision.__table__.c
-                else (model.__tablename__, row.item_id, row.location_id, row.reorder_level)
+                (model.__tablename__, *(getattr(row, name) for name in (*keys, *fields)))
             )
     return found
 
@@ -592,6 +745,80 @@ def test_upgrading_to_0008_keeps_the_revisions_the_change_log_records(migrated_u
         clear_operational_data(session, actor=SYSTEM)
     assert sorted(rebuilt) == sorted(logged)
     assert len(times) == len(rebuilt) == 4
+    engine.dispose()
+
+
+def test_upgrading_to_0011_keeps_the_audit_corrections_the_change_log_records(
+    migrated_url: str,
+) -> None:
+    engine = make_engine(migrated_url)
+    with Session(engine) as session:
+        clear_operational_data(session, actor=SYSTEM)  # PostgreSQL's shared test database
+        version, items = make_component_checklist(
+            session, label="v-0011", items={"p1": ("ipc_programme", 1.0)}
+        )
+        hospital = make_facility(session, kind="designated_hospital")
+        audit = make_audit(
+            session,
+            facility=hospital,
+            version=version,
+            audited_at=at("2021-05-27 02:00"),
+            results=[(items["p1"], "fail")],
+        )
+        with written_at(at("2021-05-28 00:00")):
+            edit_audit(
+                session,
+                actor=SYSTEM,
+                audit_id=audit.id,
+                expected_version=1,
+                changes={"auditor": "督导组 2 / Team 2"},
+                results={items["p1"].id: ("pass", None)},
+            )
+        first = make_case(session, report_date=date(2021, 5, 26))
+        second = make_case(session, report_date=date(2021, 5, 27))
+        with written_at(at("2021-05-28 01:00")):
+            edit_case(
+                session,
+                actor=SYSTEM,
+                case_id=second.id,
+                expected_version=1,
+                changes={"severity": "severe"},
+            )
+        with written_at(at("2021-05-28 02:00")):
+            link_infectors(session, actor=SYSTEM, links=[(second.id, first.id)])
+        kept = _revisions(session, ("audit", "audititemresult", "case"))
+        ids = {"first": first.id, "second": second.id, "audit": audit.id, "p1": items["p1"].id}
+    team = "督导组 1 / Team 1"
+    assert kept == [
+        ("case", ids["second"], "mild", "admitted", None, None, None),
+        ("case", ids["second"], "severe", "admitted", None, None, None),
+        ("audit", ids["audit"], at("2021-05-27 02:00"), team, 0.0, "inadequate", None),
+        ("audititemresult", ids["audit"], ids["p1"], "fail", None),
+    ]
+    with schema_lock(engine) as connection:
+        command.downgrade(_alembic_config(connection), "0010")
+        connection.commit()
+    upgrade_schema(engine)
+    with Session(engine) as session:
+        # The audit's correction comes back from the change log, at its time; the item
+        # results it replaced were never logged. The case revisions take the link as stored.
+        assert _revisions(session, ("audit", "audititemresult", "case")) == [
+            ("case", ids["second"], "mild", "admitted", None, None, ids["first"]),
+            ("case", ids["second"], "severe", "admitted", None, None, ids["first"]),
+            ("audit", ids["audit"], at("2021-05-27 02:00"), team, 0.0, "inadequate", None),
+        ]
+        replaced = session.execute(select(models.AuditRevision.replaced_at)).scalar_one()
+        log = models.ChangeLog
+        cleared = session.execute(
+            select(func.max(log.id)).where(log.table_name == "*", log.action == "delete")
+        ).scalar_one()
+        logged = session.execute(
+            select(log.changed_at).where(
+                log.table_name == "audit", log.action == "update", log.id > cleared
+            )
+        ).scalar_one()
+        assert replaced == logged
+        clear_operational_data(session, actor=SYSTEM)
     engine.dispose()
 
 

@@ -390,9 +390,13 @@ def contacts_at(session: Session, at: datetime | None) -> FromClause | None:
 
 def audit_state_at(session: Session, at: datetime) -> FromClause:
     """`FacilityAuditState` at `at`: each facility's latest audit held by then."""
-    s, a = models.FacilityAuditState, models.Audit
-    if state_serves(session, s.audited_at, at):
+    s = models.FacilityAuditState
+    if state_serves(session, s.audited_at, at) and state_serves(
+        session, models.AuditRevision.replaced_at, at
+    ):
         return s.__table__
+    # Audits as they stood at `at`: a correction made later (its time, its scores) undone.
+    a = settings_at(session, models.Audit, at)
     at = as_utc(at)
     latest = aliased(a)
     latest_id = (

@@ -17,6 +17,7 @@ from typing import Any
 
 import pandas as pd
 from sqlalchemy import ColumnElement, FromClause, and_, case, func, not_, or_, select
+from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
 from data import models
@@ -85,9 +86,10 @@ def _facility_conditions(
     return conditions
 
 
-def _held_by(at: datetime | None) -> list[ColumnElement]:
-    """Findings of audits held by `at` (all when None); the query joins Audit."""
-    return [] if at is None else [models.Audit.audited_at <= at]
+def _held_by(at: datetime | None, audit: Any) -> list[ColumnElement]:
+    """Audits held by `at` (all when None): of `audit`, the audits as corrected by then
+    (`settings_at`), which the query joins."""
+    return [] if at is None else [audit.audited_at <= at]
 
 
 def _audit_state(session: Session, at: datetime | None) -> FromClause:
@@ -106,7 +108,7 @@ def get_action_totals(
     """Open corrective actions and overdue ones (open, due before today) of the facilities
     the page lists, found by audits held by `at` (a moment of `today`; None: all)."""
     finding = settings_at(session, models.AuditFinding, at)
-    facility, audit = settings_at(session, models.Facility, at), models.Audit
+    facility, audit = settings_at(session, models.Facility, at), settings_at(session, models.Audit, at)
     overdue = action_status_clause("overdue", today, finding)
     query = select(func.count(), func.count().filter(overdue))
     query = (
@@ -116,7 +118,7 @@ def get_action_totals(
         .where(
             not_(action_status_clause("closed", today, finding)),
             *_facility_conditions(district, kinds, facility),
-            *_held_by(at),
+            *_held_by(at, audit),
         )
     )
     row = session.execute(query).one()
@@ -161,7 +163,7 @@ def list_facility_audit_status(
     f, s, a = settings_at(session, models.Facility, at), _audit_state(session, at), models.Audit
     v, d = models.ChecklistVersion, models.District
     finding = settings_at(session, models.AuditFinding, at)
-    held = models.Audit.__table__.alias("held")
+    held = aliased(settings_at(session, models.Audit, at), name="held")
     overdue = action_status_clause("overdue", today, finding)
     actions = (
         select(
@@ -169,11 +171,8 @@ def list_facility_audit_status(
             func.count().label("open_actions"),
             func.count().filter(overdue).label("overdue_actions"),
         )
-        .join(held, held.c.id == finding.audit_id)
-        .where(
-            not_(action_status_clause("closed", today, finding)),
-            *([] if at is None else [held.c.audited_at <= at]),
-        )
+        .join(held, held.id == finding.audit_id)
+        .where(not_(action_status_clause("closed", today, finding)), *_held_by(at, held))
         .group_by(finding.facility_id)
         .subquery()
     )
@@ -252,7 +251,7 @@ def list_component_compliance(
     """
     s, r, i, f = (
         _audit_state(session, at),
-        models.AuditItemResult,
+        settings_at(session, models.AuditItemResult, at),
         models.ChecklistItem,
         settings_at(session, models.Facility, at),
     )
@@ -334,7 +333,7 @@ def list_findings(
     # closed after it are not known yet.
     finding = settings_at(session, models.AuditFinding, at)
     f, d = settings_at(session, models.Facility, at), models.District
-    a, i = models.Audit, models.ChecklistItem
+    a, i = settings_at(session, models.Audit, at), models.ChecklistItem
     unknown = sorted(set(statuses) - set(ACTION_STATUSES))
     if unknown:
         raise ValueError(f"unknown action statuses {unknown}")
@@ -344,7 +343,7 @@ def list_findings(
         (action_status_clause("open", today, finding), 1),
         else_=2,
     )
-    conditions = [*_facility_conditions(district, kinds, f), *_held_by(at)]
+    conditions = [*_facility_conditions(district, kinds, f), *_held_by(at, a)]
     if statuses:
         conditions.append(or_(*(action_status_clause(name, today, finding) for name in statuses)))
     if audit_id is not None:
@@ -426,7 +425,7 @@ def list_facility_audits(
 ) -> pd.DataFrame:
     """One facility's audits (held by `at`; None: all) in time order, with score, level and
     checklist version."""
-    a, v = models.Audit, models.ChecklistVersion
+    a, v = settings_at(session, models.Audit, at), models.ChecklistVersion
     query = (
         select(
             a.id.label("audit_id"),
@@ -438,7 +437,7 @@ def list_facility_audits(
             v.label.label("checklist_label"),
         )
         .join(v, v.id == a.checklist_version_id)
-        .where(a.facility_id == facility_id, *_held_by(at))
+        .where(a.facility_id == facility_id, *_held_by(at, a))
         .order_by(a.audited_at, a.id)
     )
     table = pd.DataFrame(session.execute(query).mappings().all(), columns=AUDIT_COLUMNS)
@@ -462,9 +461,13 @@ ITEM_COLUMNS = [
 ]
 
 
-def list_audit_items(*, session: Session, audit_id: int) -> pd.DataFrame:
-    """Every item of the audit's checklist version with its result and note (None if unrecorded)."""
-    a, i, r = models.Audit, models.ChecklistItem, models.AuditItemResult
+def list_audit_items(
+    *, session: Session, audit_id: int, at: datetime | None = None
+) -> pd.DataFrame:
+    """Every item of the audit's checklist version with its result and note (None if
+    unrecorded), as recorded by `at` (a correction after it not yet made; None: now)."""
+    a, i = models.Audit, models.ChecklistItem
+    r = settings_at(session, models.AuditItemResult, at)
     query = (
         select(
             i.id.label("item_id"),

@@ -554,10 +554,12 @@ def list_transmission_links(
     district: str | None = None,
     kinds: tuple[str, ...] | None = None,
     limit: int = 2000,
+    at: datetime | None = None,
 ) -> pd.DataFrame:
-    """Infector → infected links of the newest `limit` matching cases (infector known by `end`)."""
-    c = models.Case
-    infector = aliased(models.Case)
+    """Infector → infected links of the newest `limit` matching cases (infector known by `end`),
+    as traced by `at` (a link found later is not known yet; None: every link)."""
+    c = settings_at(session, models.Case, at)
+    infector = aliased(c)
     query = (
         select(
             c.case_no,
@@ -573,7 +575,7 @@ def list_transmission_links(
         )
         .join(infector, infector.id == c.infector_case_id)
         .where(
-            *local_case_conditions(end=end, start=start, district=district, kinds=kinds),
+            *local_case_conditions(end=end, start=start, district=district, kinds=kinds, c=c),
             infector.report_date <= end,
         )
         .order_by(c.report_date.desc(), c.id.desc())
@@ -602,15 +604,19 @@ def list_transmission_chains(
     district: str | None = None,
     kinds: tuple[str, ...] | None = None,
     limit: int = 10,
+    at: datetime | None = None,
 ) -> ChainSummary:
     """The largest transmission chains among all local cases reported by `end`.
 
     Chains are traced over every local case reported by `end` (so the filters never cut a
     chain in two); a chain is listed when at least one of its cases matches the filters.
-    Single cases (no known link either way) are counted, not listed.
+    Single cases (no known link either way) are counted, not listed. Links are those traced
+    by `at` (None: every link).
     """
-    c, d = models.Case, models.District
-    matches = and_(*local_case_conditions(end=end, start=start, district=district, kinds=kinds))
+    c, d = settings_at(session, models.Case, at), models.District
+    matches = and_(
+        *local_case_conditions(end=end, start=start, district=district, kinds=kinds, c=c)
+    )
     query = (
         select(
             c.id,
@@ -623,7 +629,7 @@ def list_transmission_chains(
             case((matches, True), else_=False).label("matches"),
         )
         .join(d, d.code == c.district_code)
-        .where(*local_case_conditions(end=end))
+        .where(*local_case_conditions(end=end, c=c))
     )
     rows = {row.id: row for row in session.execute(query).all()}
     infector_of = {case_id: row.infector_case_id for case_id, row in rows.items()}

@@ -25,6 +25,7 @@ from data.writes.changelog import as_json, log_inserted, log_record
 from data.writes.errors import InvalidRecord, MissingVersion, PermissionDenied, Problem, StaleEdit
 from data.writes.lookups import by_facility
 from data.writes.permissions import authorize, authorize_role
+from data.writes.revisions import keep_replaced
 from data.writes.rules import (
     Context,
     Spec,
@@ -281,10 +282,25 @@ def edit_audit(
         )
         if problems:
             raise InvalidRecord(*(problem.at_row(None) for problem in problems))
-        for name in ("audited_at", "auditor", "score", "level", "covid_score"):
+        corrected = ("audited_at", "auditor", "score", "level", "covid_score")
+        stored_audit = {"id": audit_id, **{name: getattr(audit, name) for name in corrected}}
+        keep_replaced(session, models.Audit, [(stored_audit, clean)])
+        for name in corrected:
             setattr(audit, name, clean[name])
         audit.version = expected_version + 1
         if results is not None:
+            keep_replaced(
+                session,
+                models.AuditItemResult,
+                (
+                    (
+                        {"audit_id": audit_id, "item_id": item_id, "result": result, "note": note},
+                        {"result": new_results[item_id][0], "note": new_results[item_id][1]},
+                    )
+                    for item_id, result, note in stored
+                    if item_id in new_results
+                ),
+            )
             session.execute(
                 delete(models.AuditItemResult).where(models.AuditItemResult.audit_id == audit_id)
             )

@@ -25,6 +25,7 @@ from data.writes.changelog import log_change
 from data.writes.errors import InvalidRecord, Problem
 from data.writes.lookups import by_district, existing_ids, facility_facts
 from data.writes.permissions import authorize
+from data.writes.revisions import keep_replaced
 from data.writes.rules import (
     Context,
     Spec,
@@ -271,6 +272,22 @@ def record_contact_reports(
     return len(clean)
 
 
+def _replaced_links(session: Session, links: Sequence[tuple[int, int]]) -> list:
+    """(stored settings, new link) of each linked case, for the revisions."""
+    new = dict(links)
+    table, fields = models.Case.__table__, models.REVISIONS[models.Case][1]
+    wanted = sorted(new)
+    pairs = []
+    for start in range(0, len(wanted), _IN_CHUNK):
+        stored = session.execute(
+            select(table.c.id, *(table.c[name] for name in fields)).where(
+                table.c.id.in_(wanted[start : start + _IN_CHUNK])
+            )
+        ).mappings()
+        pairs.extend((dict(case), {"infector_case_id": new[case["id"]]}) for case in stored)
+    return pairs
+
+
 def _follow_latest_reports(session: Session, case_ids: list[int]) -> None:
     """Set these cases' current contact counts to their latest reports (version + 1)."""
     table = models.Case.__table__
@@ -344,6 +361,7 @@ def link_infectors(session: Session, *, actor: Actor, links: Sequence[tuple[int,
         for district_code in set(districts.values()):
             authorize(actor, "edit", "case", district_code=district_code)
         table = models.Case.__table__
+        keep_replaced(session, models.Case, _replaced_links(session, links))
         session.execute(
             update(table)
             .where(table.c.id == bindparam("case_key"))

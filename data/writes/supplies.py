@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import bindparam, update
+from sqlalchemy import bindparam, select, update
 from sqlmodel import Session
 
 from data import models
@@ -18,6 +18,7 @@ from data.writes.changelog import log_change
 from data.writes.errors import InvalidRecord, Problem
 from data.writes.lookups import by_facility, existing_ids, facility_facts
 from data.writes.permissions import authorize_role
+from data.writes.revisions import keep_replaced
 from data.writes.rules import (
     Context,
     Spec,
@@ -153,6 +154,7 @@ def set_reorder_levels(session: Session, *, actor: Actor, rows: Iterable[Mapping
         if problems:
             raise InvalidRecord(*problems[:1_000])
         table = models.StockState.__table__
+        keep_replaced(session, models.StockState, _replaced_levels(session, clean))
         statement = (
             update(table)
             .where(table.c.item_id == bindparam("line_item"))
@@ -179,6 +181,26 @@ def set_reorder_levels(session: Session, *, actor: Actor, rows: Iterable[Mapping
             after=None,
         )
     return len(clean)
+
+
+def _replaced_levels(session: Session, rows: list[dict]) -> list[tuple[dict, dict]]:
+    """(stored, new) reorder levels of the lines among `rows` that exist, for the revisions."""
+    table = models.StockState.__table__
+    wanted = {(row["item_id"], row["location_id"]): row for row in rows}
+    locations = sorted({location for _, location in wanted})
+    pairs = []
+    for start in range(0, len(locations), 1_000):
+        stored = session.execute(
+            select(table.c.item_id, table.c.location_id, table.c.reorder_level).where(
+                table.c.location_id.in_(locations[start : start + 1_000])
+            )
+        ).mappings()
+        pairs.extend(
+            (dict(line), {"reorder_level": wanted[key]["reorder_level"]})
+            for line in stored
+            if (key := (line["item_id"], line["location_id"])) in wanted
+        )
+    return pairs
 
 
 def _line_scope(session: Session, rows: list[dict]) -> list:
