@@ -209,7 +209,13 @@ class CompactDeck(pdk.Deck):
     boundary coordinates several times larger on their way to the browser."""
 
     def to_json(self) -> str:
-        return json.dumps(self, sort_keys=True, default=default_serialize, separators=(",", ":"))
+        return json.dumps(
+            self,
+            sort_keys=True,
+            default=default_serialize,
+            separators=(",", ":"),
+            ensure_ascii=False,
+        )
 
 
 def offline_deck(
