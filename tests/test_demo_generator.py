@@ -17,6 +17,7 @@ from data.db import make_engine, upgrade_schema
 from data.demo import SCENARIO_KEY, seed_demo
 from data.demo.places import in_district
 from data.measures.audits import audit_level, covid_score, ipcaf_score
+from data.queries import cases
 from data.queries.common import has_any_data
 from data.reference.checklist import checklist_in_force
 from data.timeutil import as_utc, local_day, to_local, to_utc
@@ -225,6 +226,23 @@ def test_cases_link_to_earlier_infectors_over_several_generations(session: Sessi
         return steps
 
     assert max(depth(case_id) for case_id in infector_of) >= 4
+
+
+def test_the_scenarios_links_and_reorder_levels_hold_at_every_moment_of_it(
+    session: Session,
+) -> None:
+    # Written with the cases and stock lines they belong to, not traced later: replayed at
+    # the scenario's middle, the links among the cases reported by then are all there.
+    assert session.execute(select(func.count()).select_from(models.CaseRevision)).scalar() == 0
+    assert (
+        session.execute(select(func.count()).select_from(models.StockStateRevision)).scalar()
+        == 0
+    )
+    middle = ANCHOR - timedelta(days=7)
+    moment = datetime(middle.year, middle.month, middle.day, 4, tzinfo=UTC)
+    replayed = cases.list_transmission_chains(session=session, end=middle, at=moment)
+    live = cases.list_transmission_chains(session=session, end=middle)
+    assert replayed.linked_cases == live.linked_cases > 0
 
 
 def test_contacts_of_the_newest_cases_are_still_being_placed(session: Session) -> None:

@@ -75,6 +75,7 @@ def seed_demo(
                 }
                 for line in lines
             ),
+            dated=False,
         )
         info = {
             "simulated": True,
@@ -186,7 +187,7 @@ def _insert_cases(
     links = [
         (id_of[id(plan)], id_of[id(plan.infector)]) for plan in plans if plan.infector is not None
     ]
-    writes.link_infectors(session, actor=SYSTEM, links=links)
+    writes.link_infectors(session, actor=SYSTEM, links=links, dated=False)
 
 
 def _insert_audits(

@@ -391,7 +391,10 @@ def link_infectors_later(session: Session, actor: Actor, cache: dict) -> None:
         part = numbers[start : start + 1_000]
         ids.update(session.execute(select(c.case_no, c.id).where(c.case_no.in_(part))).all())
     link_infectors(
-        session, actor=actor, links=[(ids[case], ids[infector]) for case, infector in pairs]
+        session,
+        actor=actor,
+        links=[(ids[case], ids[infector]) for case, infector in pairs],
+        dated=False,
     )
 
 

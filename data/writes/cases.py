@@ -334,8 +334,15 @@ def edit_case(
     )
 
 
-def link_infectors(session: Session, *, actor: Actor, links: Sequence[tuple[int, int]]) -> int:
-    """Record who infected whom for (case id, infector case id) pairs; one change-log row."""
+def link_infectors(
+    session: Session, *, actor: Actor, links: Sequence[tuple[int, int]], dated: bool = True
+) -> int:
+    """Record who infected whom for (case id, infector case id) pairs; one change-log row.
+
+    A link traced later is dated: the case's link before it is kept (its revision), so a
+    moment before shows none. `dated=False` links cases written in the same unit of work (a
+    seed, or a file's rows naming an earlier row of the same file): the link is part of the
+    case as written, and a stored case the same import replaced kept its revision then."""
     if not links:
         return 0
     with unit_of_work(session):
@@ -361,7 +368,8 @@ def link_infectors(session: Session, *, actor: Actor, links: Sequence[tuple[int,
         for district_code in set(districts.values()):
             authorize(actor, "edit", "case", district_code=district_code)
         table = models.Case.__table__
-        keep_replaced(session, models.Case, _replaced_links(session, links))
+        if dated:
+            keep_replaced(session, models.Case, _replaced_links(session, links))
         session.execute(
             update(table)
             .where(table.c.id == bindparam("case_key"))

@@ -146,15 +146,22 @@ def edit_reorder_level(
     )
 
 
-def set_reorder_levels(session: Session, *, actor: Actor, rows: Iterable[Mapping[str, Any]]) -> int:
-    """Set many lines' reorder levels at once (setting up a data set); one change-log row."""
+def set_reorder_levels(
+    session: Session, *, actor: Actor, rows: Iterable[Mapping[str, Any]], dated: bool = True
+) -> int:
+    """Set many lines' reorder levels at once; one change-log row.
+
+    The levels replaced are kept (their revisions), so a moment before shows them;
+    `dated=False` sets up lines written in the same unit of work (a seed): the levels are
+    part of the lines as created."""
     authorize_role(actor, "maintain", "stock_line")
     with unit_of_work(session):
         clean, _, problems = check_rows(_REORDER, rows, Context.current())
         if problems:
             raise InvalidRecord(*problems[:1_000])
         table = models.StockState.__table__
-        keep_replaced(session, models.StockState, _replaced_levels(session, clean))
+        if dated:
+            keep_replaced(session, models.StockState, _replaced_levels(session, clean))
         statement = (
             update(table)
             .where(table.c.item_id == bindparam("line_item"))
