@@ -21,9 +21,8 @@ from data.queries.cases import (
 )
 from data.queries.freshness import list_source_freshness, list_stale_reporters
 from data.queries.overview import (
-    get_day_figures,
     get_headline,
-    trend_days,
+    get_past_figures,
     trend_frame,
     trend_row,
 )
@@ -92,7 +91,7 @@ if now is not None:
     headline = read(get_headline, clock=now)
     # Days that are over are kept a while whatever is written now; today's point is the
     # headline itself.
-    past = [read_settled(get_day_figures, day=day) for day in trend_days(now.today)]
+    past = read_settled(get_past_figures, today=now.today)
     trend = trend_frame([*past, trend_row(now.today, headline)])
     cases, contacts, zones = headline.cases, headline.contacts, headline.zones
     testing, rooms, supplies = headline.testing, headline.rooms, headline.supplies
