@@ -8,6 +8,7 @@ import streamlit as st
 
 from acknowledge import acknowledge_all_control, acknowledge_control, acknowledgements
 from components.alerts import render_alerts
+from components.charts import cached_chart
 from components.epicurve import local_case_curve
 from components.format import fmt_int, fmt_percent
 from components.freshness import render_freshness
@@ -251,8 +252,10 @@ if now is not None:
             st.info(t("empty.filter"))
         else:
             curve = read(get_epidemic_curve, start=extent.first_date, end=now.today)
-            st.altair_chart(
-                local_case_curve(curve.counts, curve.average), width="stretch", key="overview_curve"
+            st.vega_lite_chart(
+                cached_chart(local_case_curve, counts=curve.counts, average=curve.average),
+                width="stretch",
+                key="overview_curve",
             )
     with right:
         st.subheader(t("overview.district_table"))
