@@ -8,6 +8,7 @@ import streamlit as st
 
 from acknowledge import acknowledge_all_control, acknowledge_control, acknowledgements
 from components.alerts import render_alerts
+from components.charts import cached_chart
 from components.epicurve import local_case_curve
 from components.format import fmt_int, fmt_percent
 from components.freshness import render_freshness
@@ -21,9 +22,8 @@ from data.queries.cases import (
 )
 from data.queries.freshness import list_source_freshness, list_stale_reporters
 from data.queries.overview import (
-    get_day_figures,
     get_headline,
-    trend_days,
+    get_past_figures,
     trend_frame,
     trend_row,
 )
@@ -92,7 +92,7 @@ if now is not None:
     headline = read(get_headline, clock=now)
     # Days that are over are kept a while whatever is written now; today's point is the
     # headline itself.
-    past = [read_settled(get_day_figures, day=day) for day in trend_days(now.today)]
+    past = read_settled(get_past_figures, today=now.today)
     trend = trend_frame([*past, trend_row(now.today, headline)])
     cases, contacts, zones = headline.cases, headline.contacts, headline.zones
     testing, rooms, supplies = headline.testing, headline.rooms, headline.supplies
@@ -252,8 +252,10 @@ if now is not None:
             st.info(t("empty.filter"))
         else:
             curve = read(get_epidemic_curve, start=extent.first_date, end=now.today)
-            st.altair_chart(
-                local_case_curve(curve.counts, curve.average), width="stretch", key="overview_curve"
+            st.vega_lite_chart(
+                cached_chart(local_case_curve, counts=curve.counts, average=curve.average),
+                width="stretch",
+                key="overview_curve",
             )
     with right:
         st.subheader(t("overview.district_table"))

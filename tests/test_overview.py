@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from datetime import date
 
+import pandas as pd
 import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
@@ -12,11 +13,15 @@ from streamlit import dataframe_util
 from streamlit.proto.Metric_pb2 import Metric as MetricProto
 from streamlit.testing.v1 import AppTest
 
+from components.epicurve import local_case_curve
+from components.kpi import sparkline
+from data.codes import CASE_KINDS
 from data.queries.common import Clock
 from data.queries.overview import get_headline, get_headline_trend
 from tests.conftest import open_app
 from tests.factories import (
     at,
+    in_language,
     make_audit,
     make_case,
     make_checklist,
@@ -459,3 +464,15 @@ def test_an_action_closed_after_the_clock_was_still_open_then(session: Session) 
     assert (actions.open, actions.overdue) == (1, 1)
     later = Clock(now=at("2021-06-12 12:00"), today=date(2021, 6, 12), replay=True)
     assert get_headline(session=session, clock=later).actions.overdue == 0
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_overview_charts_are_valid_vega_lite(lang: str) -> None:
+    # The page draws their specs unvalidated (components.charts); validate them here.
+    trend = [(date(2021, 6, day), float(day % 3)) for day in range(1, 15)]
+    in_language(lang, lambda: sparkline(trend, label="x").to_dict(validate=True))
+    counts = pd.DataFrame(
+        {"report_date": [date(2021, 6, 9)] * 2, "kind": list(CASE_KINDS), "cases": [2, 1]}
+    )
+    average = pd.DataFrame({"report_date": [date(2021, 6, 9)], "average": [3.0]})
+    in_language(lang, lambda: local_case_curve(counts, average).to_dict(validate=True))

@@ -20,7 +20,7 @@ from data.queries.cases import (
 )
 from data.queries.common import Clock
 from data.queries.hotels import CITY, RoomTotals, get_room_totals, list_capacity_outlook
-from data.queries.supplies import list_stock_lines
+from data.queries.supplies import count_levels_by_day, list_stock_lines
 from data.queries.testing import list_round_totals
 from data.timeutil import as_utc, day_bounds_utc
 
@@ -110,8 +110,11 @@ def _supply_totals(session: Session, today: date, now: datetime) -> SupplyTotals
     )
 
 
-def headline_at(*, session: Session, today: date, now: datetime) -> Headline:
-    """The Overview's figures at a moment `now` of `today` (without days until full)."""
+def headline_at(
+    *, session: Session, today: date, now: datetime, supplies: SupplyTotals | None = None
+) -> Headline:
+    """The Overview's figures at a moment `now` of `today` (without days until full);
+    `supplies`, when given, are the supply figures already counted for that moment."""
     return Headline(
         cases=get_local_case_totals(session=session, today=today, at=now),
         # Local cases, as on the case map: the outbreak's own contact tracing.
@@ -119,7 +122,7 @@ def headline_at(*, session: Session, today: date, now: datetime) -> Headline:
         zones=count_active_zones(session=session, at=now),
         testing=_testing_totals(session, now),
         rooms=get_room_totals(session=session, at=now),
-        supplies=_supply_totals(session, today, now),
+        supplies=supplies or _supply_totals(session, today, now),
         actions=get_action_totals(session=session, today=today, at=now),
     )
 
@@ -176,13 +179,36 @@ def trend_days(today: date, days: int = TREND_DAYS) -> list[date]:
     return [today - timedelta(days=back) for back in range(days - 1, 0, -1)]
 
 
+def get_past_figures(
+    *, session: Session, today: date, days: int = TREND_DAYS
+) -> list[dict[str, object]]:
+    """The trend's days before `today`, oldest first: each `get_day_figures` of that day.
+
+    The supply figures of all the days come from one pass over the daily stock rollup
+    (`count_levels_by_day`): counting the lines day by day took ~0.4 s a day at city scale,
+    nine tenths of the trend. The other figures are each day's own queries.
+    """
+    past = trend_days(today, days)
+    levels = count_levels_by_day(session=session, days=past)
+    rows = []
+    for day, counts in zip(past, levels.itertuples(index=False), strict=True):
+        supplies = SupplyTotals(
+            lines_with_burn=counts.lines_with_burn,
+            under_7_days=counts.under_7_days,
+            under_3_days=counts.under_3_days,
+        )
+        headline = headline_at(session=session, today=day, now=day_end(day), supplies=supplies)
+        rows.append(trend_row(day, headline))
+    return rows
+
+
 def get_headline_trend(*, session: Session, clock: Clock, days: int = TREND_DAYS) -> pd.DataFrame:
     """The headline figures at the end of each of the `days` days up to today (today's at
     the clock's moment), one row per day, oldest first: the sparklines and "since yesterday".
 
-    Each day is read exactly as the headline is at its moment, through the same queries, so
-    that today's point is the headline figure and yesterday's is what it said then.
+    Each day is what the headline said at its moment, so that today's point is the headline
+    figure and yesterday's is what it said then.
     """
-    rows = [get_day_figures(session=session, day=day) for day in trend_days(clock.today, days)]
+    rows = get_past_figures(session=session, today=clock.today, days=days)
     today = headline_at(session=session, today=clock.today, now=clock.now)
     return trend_frame([*rows, trend_row(clock.today, today)])

@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import FromClause, Select, and_, func, select
+from sqlalchemy import FromClause, Select, String, and_, func, select, type_coerce
 from sqlmodel import Session
 
 from data import models
@@ -105,6 +105,7 @@ STOCK_OUT_COLUMNS = [
     "last_day_at_zero",
 ]
 HISTORY_COLUMNS = ["day", "on_hand", "consumed", "received", "reorder_level"]
+LEVEL_COUNT_COLUMNS = ["day", "lines_with_burn", "under_7_days", "under_3_days"]
 _LEVEL_RANK = {level: rank for rank, level in enumerate(SUPPLY_LEVELS)}
 
 
@@ -327,6 +328,127 @@ def list_stock_lines(
     )
     _add_supply_measures(lines, rates, today)
     return _urgency_order(lines)
+
+
+def _day_numbers(days: pd.Series) -> np.ndarray:
+    """Days from the database (dates, or SQLite's text) as day ordinals, each distinct value
+    converted once."""
+    distinct = {day: _as_date(day).toordinal() for day in days.drop_duplicates().tolist()}
+    return days.map(distinct).to_numpy(dtype="int64")
+
+
+def count_levels_by_day(*, session: Session, days: Sequence[date]) -> pd.DataFrame:
+    """For each day that is over, the stock lines at its end with a burn rate, and those
+    under 7 and under 3 whole days of supply: what `list_stock_lines(today=day,
+    at=day_end)` gives, counted, for all the days from two reads of the daily rollup.
+
+    A line at a day's end is as its latest day of counts up to that day left it (the
+    rollup's on hand is the day's latest count, as the state's is the line's), and its
+    burn rate comes from its days of counts in the 7 days to that day, as in
+    `list_stock_lines`. One row per day, in the order given.
+    """
+    if not days:
+        return pd.DataFrame({name: pd.Series(dtype="int64") for name in LEVEL_COUNT_COLUMNS})
+    d = models.StockDaily.__table__.c
+    first = min(days) - timedelta(days=BURN_WINDOW_DAYS - 1)
+    last = max(days)
+    # Days and times as stored (text on SQLite), converted a column at a time below: a city
+    # reads ~100,000 rows here, and a conversion per value took most of the time.
+    in_window = select(
+        d.item_id,
+        d.location_id,
+        type_coerce(d.day, String).label("day"),
+        d.on_hand,
+        d.consumed,
+        type_coerce(d.last_reported_at, String).label("last_reported_at"),
+    ).where(d.day >= first, d.day <= last)
+    rows = _frame(
+        session.execute(in_window).all(),
+        ["item_id", "location_id", "day", "on_hand", "consumed", "last_reported_at"],
+    )
+    # Lines last counted before the window: their latest on hand.
+    latest = (
+        select(d.item_id, d.location_id, func.max(d.day).label("day"))
+        .where(d.day < first)
+        .group_by(d.item_id, d.location_id)
+        .subquery()
+    )
+    earlier = select(d.item_id, d.location_id, d.on_hand).join(
+        latest,
+        and_(
+            latest.c.item_id == d.item_id,
+            latest.c.location_id == d.location_id,
+            latest.c.day == d.day,
+        ),
+    )
+    before = _frame(session.execute(earlier).all(), ["item_id", "location_id", "on_hand"])
+
+    def line_keys(frame: pd.DataFrame) -> np.ndarray:
+        items = frame["item_id"].to_numpy(dtype="int64")
+        return (items << 32) | frame["location_id"].to_numpy(dtype="int64")
+
+    day_number = _day_numbers(rows["day"]) if len(rows) else np.empty(0, dtype="int64")
+    counted = pd.DataFrame(
+        {
+            "line": line_keys(rows) if len(rows) else np.empty(0, dtype="int64"),
+            "day": day_number,
+            "on_hand": rows["on_hand"].to_numpy(dtype="int64") if len(rows) else [],
+            "consumed": rows["consumed"].to_numpy(dtype="int64") if len(rows) else [],
+            "at": pd.to_datetime(rows["last_reported_at"], utc=True, format="ISO8601")
+            if len(rows)
+            else pd.Series(dtype="datetime64[ns, UTC]"),
+        }
+    )
+    counted = counted.sort_values(["line", "day"], kind="stable").reset_index(drop=True)
+    # A day rolled up without the time of its count counts from the start of that day.
+    starts = {n: day_start_utc(date.fromordinal(n)) for n in np.unique(counted["day"]).tolist()}
+    counted["start"] = pd.to_datetime(counted["day"].map(starts), utc=True)
+    earlier_on_hand = pd.Series(
+        before["on_hand"].to_numpy(dtype="int64"),
+        index=line_keys(before) if len(before) else np.empty(0, dtype="int64"),
+    )
+    out = []
+    for day in days:
+        n = day.toordinal()
+        up_to = counted[counted["day"] <= n]
+        on_hand = up_to.drop_duplicates("line", keep="last").set_index("line")["on_hand"]
+        on_hand = pd.concat([earlier_on_hand[~earlier_on_hand.index.isin(on_hand.index)], on_hand])
+        window = up_to[up_to["day"] >= n - (BURN_WINDOW_DAYS - 1)]
+        groups = window.groupby("line", sort=False)
+        first_day = window.drop_duplicates("line", keep="first").set_index("line")
+        last_day = window.drop_duplicates("line", keep="last").set_index("line")
+        stats = pd.DataFrame(
+            {
+                "days_counted": groups.size(),
+                "last_at": groups["at"].max(),
+                "consumed": groups["consumed"].sum() - first_day["consumed"],
+                "first_at": first_day["at"].fillna(first_day["start"]),
+                "last_start": last_day["start"],
+            }
+        ).reindex(on_hand.index)
+        last_at = stats["last_at"].fillna(stats["last_start"])
+        windowed = stats["days_counted"].notna()
+        elapsed = ((last_at - stats["first_at"]).dt.total_seconds() / SECONDS_PER_DAY).where(
+            windowed
+        )
+        rates = burn_rates(
+            stats["consumed"].fillna(0).to_numpy(dtype="int64"),
+            elapsed.to_numpy(dtype="float64", na_value=np.nan),
+            stats["days_counted"].fillna(0).to_numpy(dtype="int64"),
+        )
+        supply = days_of_supply_all(on_hand.to_numpy(dtype="int64"), rates)
+        levels = supply_levels(supply)
+        known = ~np.isnan(supply)
+        out.append(
+            {
+                "day": day,
+                "lines_with_burn": int((~np.isnan(rates)).sum()),
+                # The levels the supplies page shows (bands of whole days), as the headline.
+                "under_7_days": int((known & np.isin(levels, ["critical", "low"])).sum()),
+                "under_3_days": int((known & (levels == "critical")).sum()),
+            }
+        )
+    return pd.DataFrame(out, columns=LEVEL_COUNT_COLUMNS)
 
 
 def total_by_item(lines: pd.DataFrame, *, today: date) -> pd.DataFrame:
