@@ -134,12 +134,16 @@ def main() -> None:
     navigation = st.navigation(
         pages(actor, views), position="sidebar" if actor and not screen else "hidden"
     )
+    from signin import cookie_requested
+
     if screen:
         wall_screen(navigation, views, actor)
-        return
-    with st.sidebar:
-        sidebar(lang, actor)
-    navigation.run()
+    else:
+        with st.sidebar:
+            sidebar(lang, actor)
+        navigation.run()
+    # Only now: a run cut short (a switch of page) asks for the cookie again in the next.
+    cookie_requested()
 
 
 def wall_screen(navigation, views: dict, actor) -> None:  # noqa: ANN001 - a StreamlitPage, an Actor

@@ -114,8 +114,10 @@ def sign_in_panel() -> None:
 
 
 def set_cookie_if_pending() -> None:
-    """After a sign-in, have the browser ask `/auth/session` for the cookie (once)."""
-    if not st.session_state.pop(_COOKIE_PENDING, False):
+    """After a sign-in, have the browser ask `/auth/session` for the cookie: in each run
+    until one finishes (`cookie_requested`). A run cut short (a wall screen's playlist
+    switching to its first view) never reaches the browser with it."""
+    if not st.session_state.get(_COOKIE_PENDING, False):
         return
     body = json.dumps({"token": st.session_state[TOKEN]})
     st.html(
@@ -124,6 +126,11 @@ def set_cookie_if_pending() -> None:
         "</script>",
         unsafe_allow_javascript=True,
     )
+
+
+def cookie_requested() -> None:
+    """The run that asked the browser for its cookie finished: do not ask again."""
+    st.session_state.pop(_COOKIE_PENDING, None)
 
 
 def sign_out() -> None:

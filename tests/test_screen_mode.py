@@ -193,3 +193,29 @@ def test_screen_mode_without_sign_in_asks_for_a_screen_token(app_database: str) 
     assert not app.exception
     assert [title.value for title in app.title] == ["Sign in"]
     assert app.text_input(key="screen_token") is not None
+
+
+def _cookie_requests(app: AppTest) -> int:
+    """How many of the run's elements have the browser ask `/auth/session` for its cookie."""
+    return sum("/auth/session" in element.proto.body for element in app.get("html"))
+
+
+def test_a_wall_screen_signed_in_by_its_token_at_the_root_asks_for_its_cookie(
+    app_database: str, engine: Engine, clock: FakeClock
+) -> None:
+    # At the root the playlist switches to its first view at once: the run that asked for
+    # the cookie was cut short, and the hall's screen was signed out by its next reload.
+    with Session(engine) as session:
+        token = accounts.issue_screen_token(session, actor=writes.SYSTEM, name="hall-2")
+    app = AppTest.from_file(page_path("app.py"), default_timeout=30)
+    app.query_params.update(screen="1", lang="en", playlist="overview:20,cases:20")
+    app.run()
+    app.text_input(key="screen_token").input(token)
+    app.button(key="screen_submit").click().run()
+    assert not app.exception
+    assert [title.value for title in app.title] == ["Overview"]
+    # The finished run asks (the run cut short may have asked too: the same cookie again).
+    assert _cookie_requests(app) >= 1
+    # Once a run has finished with it, the request is not made again.
+    app.run()
+    assert _cookie_requests(app) == 0
