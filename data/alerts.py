@@ -220,14 +220,33 @@ def _source_rank(alert: Alert) -> int:
     return SOURCES.index(source) if source in SOURCES else 0
 
 
+# Within a kind, the worst first: a line out of stock before one with 3 days left, the
+# fullest hotel, the longest queue, the most overdue actions, the least-sampled round.
+_WORST_FIRST: dict[str, tuple[tuple[str, int], ...]] = {
+    "supply_short": (("days", 1), ("on_hand", 1)),
+    "hotel_full": (("percent", -1),),
+    "queue_long": (("minutes", -1),),
+    "action_overdue": (("overdue", -1),),
+    "round_behind": (("percent", 1),),
+}
+
+
+def _worst_first(alert: Alert) -> tuple:
+    return tuple(
+        sign * alert.values.get(name, 0) for name, sign in _WORST_FIRST.get(alert.kind, ())
+    )
+
+
 def sort_alerts(alerts: list[Alert]) -> list[Alert]:
-    """Most severe first; then by kind (ALERT_KINDS order), district, source (SOURCES order)
-    and key."""
+    """Most severe first; then by kind (ALERT_KINDS order), the worst of a kind first (a
+    line out of stock before one with days left), district, source (SOURCES order) and
+    key."""
     return sorted(
         alerts,
         key=lambda alert: (
             SEVERITIES.index(alert.severity),
             ALERT_KINDS.index(alert.kind),
+            _worst_first(alert),
             alert.district_code or "",
             _source_rank(alert),
             alert.key,

@@ -415,6 +415,32 @@ def test_most_severe_first_then_kind() -> None:
     ]
 
 
+def test_the_worst_of_a_kind_comes_first_out_of_stock_before_days_left() -> None:
+    def line(key: str, district: str, days: int, on_hand: int) -> Alert:
+        values = {"days": days, "on_hand": on_hand}
+        return Alert(key, "supply_short", "critical", "supplies", district, values)
+
+    def hotel(key: str, district: str, percent: float) -> Alert:
+        return Alert(key, "hotel_full", "critical", "hotels", district, {"percent": percent})
+
+    made = [
+        line("supply_short:1:1", "440103", 3, 8350),
+        line("supply_short:2:2", "440106", 0, 0),
+        line("supply_short:3:3", "440104", 1, 40),
+        line("supply_short:4:4", "440103", 0, 12),
+        hotel("hotel_full:5", "440103", 96.0),
+        hotel("hotel_full:6", "440105", 100.0),
+    ]
+    assert [alert.key for alert in sort_alerts(made)] == [
+        "hotel_full:6",
+        "hotel_full:5",
+        "supply_short:2:2",
+        "supply_short:4:4",
+        "supply_short:3:3",
+        "supply_short:1:1",
+    ]
+
+
 def test_severity_is_a_symbol_and_a_word() -> None:
     assert in_language("zh", severity_label, "critical") == "▲ 严重"
     assert in_language("en", severity_label, "critical") == "▲ Critical"
