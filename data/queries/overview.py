@@ -122,7 +122,7 @@ def headline_at(
         zones=count_active_zones(session=session, at=now),
         testing=_testing_totals(session, now),
         rooms=get_room_totals(session=session, at=now),
-        supplies=supplies or _supply_totals(session, today, now),
+        supplies=_supply_totals(session, today, now) if supplies is None else supplies,
         actions=get_action_totals(session=session, today=today, at=now),
     )
 
@@ -193,9 +193,9 @@ def get_past_figures(
     rows = []
     for day, counts in zip(past, levels.itertuples(index=False), strict=True):
         supplies = SupplyTotals(
-            lines_with_burn=counts.lines_with_burn,
-            under_7_days=counts.under_7_days,
-            under_3_days=counts.under_3_days,
+            lines_with_burn=int(counts.lines_with_burn),
+            under_7_days=int(counts.under_7_days),
+            under_3_days=int(counts.under_3_days),
         )
         headline = headline_at(session=session, today=day, now=day_end(day), supplies=supplies)
         rows.append(trend_row(day, headline))
