@@ -167,6 +167,13 @@ header[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecor
 [data-testid="stAppViewContainer"] [class*="st-key-kpi-"] {
   background: #131d31 !important; border-color: #2c3b57 !important;
 }
+/* A card's status edge stays in the hall's colours (the rule above would grey it). */
+[data-testid="stAppViewContainer"] [class*="st-key-kpi-alarm-"] {
+  border-left: 10px solid #e74c3c !important;
+}
+[data-testid="stAppViewContainer"] [class*="st-key-kpi-warning-"] {
+  border-left: 10px solid #f39c12 !important;
+}
 [data-testid="stAppViewContainer"] [data-testid="stAlertContainer"] {
   background: #1c2a45 !important; color: #e8edf5 !important;
 }
