@@ -650,9 +650,7 @@ class AuditItemResultRevision(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     audit_id: int = Field(sa_column=Column(Integer, ForeignKey("audit.id"), nullable=False))
-    item_id: int = Field(
-        sa_column=Column(Integer, ForeignKey("checklistitem.id"), nullable=False)
-    )
+    item_id: int = Field(sa_column=Column(Integer, ForeignKey("checklistitem.id"), nullable=False))
     replaced_at: datetime = Field(index=True)
     result: str = Field(max_length=8)
     note: str | None = Field(default=None, max_length=300)

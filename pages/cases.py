@@ -256,9 +256,7 @@ def _map(
     if shown["cases_layer_density"]:
         places = read(count_local_cases_by_place, end=end, **cases)
     if shown["cases_layer_links"]:
-        links = read(
-            list_transmission_links, end=end, limit=POINT_LIMIT, at=chosen.moment, **cases
-        )
+        links = read(list_transmission_links, end=end, limit=POINT_LIMIT, at=chosen.moment, **cases)
     kinds = tuple(kind for key, kind in FACILITY_TOGGLES.items() if shown[key])
     if kinds:
         facilities = read(
@@ -548,9 +546,7 @@ def _impose_panel(districts: pd.DataFrame, lang: str) -> None:
 def _chains(chosen: Filters) -> None:
     """The largest transmission chains touching the chosen cases."""
     st.subheader(t("cases.chains.title"))
-    summary = read(
-        list_transmission_chains, end=chosen.day, at=chosen.moment, **chosen.cases()
-    )
+    summary = read(list_transmission_chains, end=chosen.day, at=chosen.moment, **chosen.cases())
     st.caption(
         t(
             "cases.chains.summary",

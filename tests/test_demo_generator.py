@@ -235,8 +235,7 @@ def test_the_scenarios_links_and_reorder_levels_hold_at_every_moment_of_it(
     # the scenario's middle, the links among the cases reported by then are all there.
     assert session.execute(select(func.count()).select_from(models.CaseRevision)).scalar() == 0
     assert (
-        session.execute(select(func.count()).select_from(models.StockStateRevision)).scalar()
-        == 0
+        session.execute(select(func.count()).select_from(models.StockStateRevision)).scalar() == 0
     )
     middle = ANCHOR - timedelta(days=7)
     moment = datetime(middle.year, middle.month, middle.day, 4, tzinfo=UTC)

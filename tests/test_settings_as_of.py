@@ -20,8 +20,8 @@ from sqlmodel import Session
 
 from data import models
 from data.db import _alembic_config, make_engine, schema_lock, upgrade_schema
-from data.queries import audits, cases, hotels, supplies, testing
 from data.models import revision_keys
+from data.queries import audits, cases, hotels, supplies, testing
 from data.queries.asof import settings_at
 from data.queries.common import Clock
 from data.queries.hotels import RoomTotals
@@ -641,9 +641,7 @@ def _revisions(session: Session, tables: tuple[str, ...] | None = None) -> list[
             continue
         keys = [column for column, _ in revision_keys(model)]
         for row in session.execute(select(revision).order_by(revision.id)).scalars():
-            found.append(
-                (model.__tablename__, *(getattr(row, name) for name in (*keys, *fields)))
-            )
+            found.append((model.__tablename__, *(getattr(row, name) for name in (*keys, *fields))))
     return found
 
 

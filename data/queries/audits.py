@@ -108,7 +108,10 @@ def get_action_totals(
     """Open corrective actions and overdue ones (open, due before today) of the facilities
     the page lists, found by audits held by `at` (a moment of `today`; None: all)."""
     finding = settings_at(session, models.AuditFinding, at)
-    facility, audit = settings_at(session, models.Facility, at), settings_at(session, models.Audit, at)
+    facility, audit = (
+        settings_at(session, models.Facility, at),
+        settings_at(session, models.Audit, at),
+    )
     overdue = action_status_clause("overdue", today, finding)
     query = select(func.count(), func.count().filter(overdue))
     query = (
