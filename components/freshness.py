@@ -33,6 +33,18 @@ def _interval(minutes: int) -> str:
     return t("freshness.interval.minutes", minutes=minutes)
 
 
+# The account name of writes made by the app itself (the demo seed, `simulate`, commands
+# run without --user): data.writes.SYSTEM.
+SYSTEM_NAME = "system"
+
+
+def _by(name: str | None) -> str:
+    """Who reported last, in the reader's words when it was the app itself."""
+    if not name:
+        return "—"
+    return t("freshness.by_system") if name == SYSTEM_NAME else name
+
+
 def freshness_table(sources: Sequence) -> pd.DataFrame:
     """One row per source (data.queries.freshness.SourceFreshness), in the reader's words."""
     return pd.DataFrame(
@@ -40,7 +52,7 @@ def freshness_table(sources: Sequence) -> pd.DataFrame:
             t("freshness.col.source"): [t(f"source.{row.source}") for row in sources],
             t("freshness.col.state"): [_state(row.stale, row.reporters) for row in sources],
             t("freshness.col.last"): [_moment(row.last_reported_at) for row in sources],
-            t("freshness.col.by"): [row.last_by or "—" for row in sources],
+            t("freshness.col.by"): [_by(row.last_by) for row in sources],
             t("freshness.col.stale"): [
                 f"{fmt_int(row.stale)} / {fmt_int(row.reporters)}" for row in sources
             ],

@@ -80,6 +80,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     # Source freshness (data.queries.freshness)
     "freshness.title": ("数据时效", "How fresh the figures are"),
     "freshness.col.source": ("数据来源", "Source"),
+    "freshness.by_system": ("系统（批量写入）", "system (bulk writes)"),
     "freshness.col.state": ("状态", "State"),
     "freshness.col.last": ("最近上报", "Last report"),
     "freshness.col.by": ("上报人", "By"),

@@ -14,7 +14,7 @@ STRINGS: dict[str, tuple[str, str]] = {
         "addresses; case positions are community-level (street or village).",
     ),
     # Filters
-    "cases.filter.replay": ("地图日期（回放）", "Map as of (replay)"),
+    "cases.filter.replay": ("地图日期（回看）", "Map as of (replay)"),
     "cases.filter.replay_help": (
         "拖动查看疫情期间任一天的地图：只显示当天及以前报告的病例、当天有效的管控区域。",
         "Drag to see the map as of any day of the outbreak: only cases reported by then, "

@@ -35,7 +35,7 @@ STRINGS: dict[str, tuple[str, str]] = {
         "{problem}。请修正环境变量或 .env 文件后重启。",
         "{problem}. Correct the environment or the .env file, then restart.",
     ),
-    "sidebar.replay": ("回放：截至 {time}", "Replay: as of {time}"),
+    "sidebar.replay": ("回看：截至 {time}", "Replay: as of {time}"),
     "sidebar.as_of_pick": ("回看某一时刻", "Show an earlier moment"),
     "sidebar.as_of_pick_help": (
         "各页面所有数字均按所选时刻显示，如同此后的上报从未发生；关闭后回到当前。",

@@ -163,7 +163,7 @@ STRINGS: dict[str, tuple[str, str]] = {
         "that has not reported within its interval is marked stale.",
     ),
     "testing.sites_future": (
-        "采样点状态为最新上报，晚于回放时刻 {time}。",
+        "采样点状态为最新上报，晚于回看时刻 {time}。",
         "Site states are the latest reports, later than the replay time {time}.",
     ),
     "testing.sites_capped": (

@@ -15,6 +15,7 @@ from data.queries.freshness import list_source_freshness, list_stale_reporters
 from data.timeutil import utc_now
 from data.writes import Actor, record_hotel_report
 from tests.factories import (
+    in_language,
     make_audit,
     make_case,
     make_checklist,
@@ -167,3 +168,28 @@ def test_after_t_the_late_site_is_fresh_and_its_writer_known(session: Session) -
     )
     assert (rows["testing_sites"].last_by, rows["testing_sites"].stale) == ("system", 3)
     assert rows["testing_sites"].last_reported_at == local("2021-06-10 20:30")
+
+
+def test_the_freshness_table_names_the_apps_own_writes_in_the_readers_language() -> None:
+    from types import SimpleNamespace
+
+    from components.freshness import freshness_table
+
+    rows = [
+        SimpleNamespace(source="hotels", stale=0, reporters=3, last_reported_at=None, last_by=None),
+        SimpleNamespace(
+            source="stock", stale=1, reporters=4, last_reported_at=None, last_by="system"
+        ),
+        SimpleNamespace(
+            source="cases", stale=0, reporters=1, last_reported_at=None, last_by="demo-officer"
+        ),
+    ]
+
+    def by(lang: str) -> list[str]:
+        def column() -> str:
+            return "\n".join(freshness_table(rows).iloc[:, 3])
+
+        return in_language(lang, column).split("\n")
+
+    assert by("zh") == ["—", "系统（批量写入）", "demo-officer"]
+    assert by("en") == ["—", "system (bulk writes)", "demo-officer"]
