@@ -261,6 +261,10 @@ def migrate(
     if sqlite:
         connection.exec_driver_sql("PRAGMA foreign_keys=OFF")  # no-op inside a transaction
         connection.exec_driver_sql("BEGIN IMMEDIATE")
+    else:
+        # Begun here, Alembic sees a transaction of its caller's and leaves the commit to
+        # us; left to itself it would commit the migrations before `then` wrote anything.
+        connection.begin()
     try:
         command.upgrade(_alembic_config(connection), revision)
         if sqlite:
