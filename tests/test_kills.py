@@ -14,7 +14,8 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -102,10 +103,9 @@ def _killed_at_points(
     engine.dispose()
 
 
-@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
-def test_a_killed_init_seed_replace_or_import_leaves_the_database_as_it_was(
-    backend: str, tmp_path: Path
-) -> None:
+@contextmanager
+def _database(backend: str, tmp_path: Path) -> Iterator[tuple[str, Engine, Callable[[], dict]]]:
+    """An empty database of `backend`, its engine, and a function that empties it again."""
     with empty_database(backend, tmp_path) as url:
         engine = make_engine(url)
 
@@ -120,8 +120,23 @@ def test_a_killed_init_seed_replace_or_import_leaves_the_database_as_it_was(
                     connection.execute(text("CREATE SCHEMA public"))
             return _state(engine)
 
-        # init: from nothing to the newest schema with the districts.
         empty()
+        try:
+            yield url, engine, empty
+        finally:
+            engine.dispose()
+
+
+SEED = ("seed", "--anchor-date", "2021-06-10")
+
+# Each command is killed in a test of its own, so that the suite's processes share them out.
+BACKENDS = pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+
+
+@BACKENDS
+def test_a_killed_init_leaves_the_database_as_it_was(backend: str, tmp_path: Path) -> None:
+    # init: from nothing to the newest schema with the districts.
+    with _database(backend, tmp_path) as (url, engine, empty):
         duration = _run(url, "init")
         initialised = _state(engine)
         assert initialised["revision"] == head_revision()
@@ -129,9 +144,13 @@ def test_a_killed_init_seed_replace_or_import_leaves_the_database_as_it_was(
         _run(url, "init")
         assert _state(engine) == initialised
 
-        # seed: from an initialised, empty database to the demo.
-        seed = ("seed", "--anchor-date", "2021-06-10")
-        duration = _run(url, *seed)
+
+@BACKENDS
+def test_a_killed_seed_leaves_the_database_as_it_was(backend: str, tmp_path: Path) -> None:
+    # seed: from an initialised, empty database to the demo.
+    with _database(backend, tmp_path) as (url, engine, empty):
+        _run(url, "init")
+        duration = _run(url, *SEED)
         seeded = _state(engine)
         assert seeded["counts"]["case"] > 100
 
@@ -140,17 +159,25 @@ def test_a_killed_init_seed_replace_or_import_leaves_the_database_as_it_was(
             _run(url, "init")
             return _state(engine)
 
-        _killed_at_points(url, seed, duration, initialised_only, seeded)
+        _killed_at_points(url, SEED, duration, initialised_only, seeded)
         if _state(engine) != seeded:
-            _run(url, *seed)
+            _run(url, *SEED)
         assert _state(engine) == seeded
 
-        # seed --replace: the old scenario, or the new one whole; never neither.
+
+@BACKENDS
+def test_a_killed_seed_replace_leaves_the_old_scenario_or_the_new_one_whole(
+    backend: str, tmp_path: Path
+) -> None:
+    # seed --replace: the old scenario, or the new one whole; never neither.
+    with _database(backend, tmp_path) as (url, engine, _):
+        _run(url, "init")
+        _run(url, *SEED)
         replace = ("seed", "--replace", "--anchor-date", "2021-06-08")
         duration = _run(url, *replace)
         replaced = _state(engine)
         assert replaced["anchor"] == "2021-06-08"
-        _run(url, *seed[:1], "--replace", *seed[1:])
+        _run(url, *SEED[:1], "--replace", *SEED[1:])
 
         def old_scenario() -> dict:
             state = _state(engine)
@@ -163,7 +190,13 @@ def test_a_killed_init_seed_replace_or_import_leaves_the_database_as_it_was(
         _run(url, *replace)
         assert _state(engine) == replaced
 
-        # import: a file of 20,000 testing-site reports, all of it or none.
+
+@BACKENDS
+def test_a_killed_import_writes_all_of_its_file_or_none(backend: str, tmp_path: Path) -> None:
+    # import: a file of 20,000 testing-site reports, all of it or none.
+    with _database(backend, tmp_path) as (url, engine, _):
+        _run(url, "init")
+        _run(url, *SEED)
         with Session(engine) as session:
             sites = session.scalars(
                 select(models.Facility.code).where(models.Facility.kind == "testing_site")
@@ -193,4 +226,3 @@ def test_a_killed_init_seed_replace_or_import_leaves_the_database_as_it_was(
             return state
 
         _killed_at_points(url, importing, duration, without_import, imported)
-        engine.dispose()
