@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from functools import cache
 from pathlib import Path
@@ -126,6 +126,9 @@ def district_chart(districts: Sequence[dict[str, Any]], day: date) -> alt.Chart:
     )
     from components.briefing import fmt_date
 
+    ticks = count_ticks(
+        max((row["confirmed"] + row["asymptomatic"] for row in districts), default=0)
+    )
     return (
         alt.Chart(rows)
         .mark_bar(size=24)
@@ -136,7 +139,12 @@ def district_chart(districts: Sequence[dict[str, Any]], day: date) -> alt.Chart:
                 sort=[row[name] for row in districts],
                 axis=alt.Axis(labelAngle=0),
             ),
-            y=alt.Y("count:Q", title=t("briefing.chart.count"), axis=alt.Axis(tickMinStep=1)),
+            y=alt.Y(
+                "count:Q",
+                title=t("briefing.chart.count"),
+                scale=alt.Scale(domain=[0, ticks[-1]]),
+                axis=alt.Axis(values=ticks, format="d"),
+            ),
             color=alt.Color(
                 "series:N",
                 title=None,
@@ -148,6 +156,19 @@ def district_chart(districts: Sequence[dict[str, Any]], day: date) -> alt.Chart:
         )
         .properties(width=620, height=180, title=t("briefing.chart.districts", day=fmt_date(day)))
     )
+
+
+def count_ticks(highest: int, most: int = 6) -> list[int]:
+    """Whole-number ticks from 0 to at least `highest` in a step of 1, 2 or 5 times a power
+    of ten, at most `most` of them: a count of people has no 0.5 (vl-convert's Vega ignores
+    the axis's tickMinStep)."""
+    step = 1
+    while True:
+        for factor in (1, 2, 5):
+            if -(-max(highest, 1) // (step * factor)) + 1 <= most:
+                top = -(-max(highest, 1) // (step * factor)) * step * factor
+                return list(range(0, top + 1, step * factor))
+        step *= 10
 
 
 def chart_png(chart: alt.TopLevelMixin) -> bytes:
@@ -167,6 +188,39 @@ def _register_fonts() -> None:
 
 
 # --- The document -----------------------------------------------------------------------------
+
+# Chinese typesetting's line-breaking rules (禁则): no line starts with closing punctuation,
+# none ends with opening punctuation; a run of Latin letters and digits ("4,491", "46.0%",
+# "IPCAF") is never split.
+NO_LINE_START = set("。，、；：？！）」』”’》〉】〕…,.;:?!)]%")
+NO_LINE_END = set("（「『“‘《〈【〔([")
+_TOKENS = re.compile(r"[A-Za-z0-9][A-Za-z0-9.,%/:+\-]*|\s+|.", re.DOTALL)
+
+
+def break_lines(text: str, width: float, measure: Callable[[str], float]) -> list[str]:
+    """Chinese text broken into lines at most `width` wide (as `measure` measures), by the
+    rules above: the character before a closing mark goes down with it."""
+    lines: list[str] = []
+    line: list[str] = []
+    used = 0.0
+    for token in _TOKENS.findall(text):
+        size = measure(token)
+        if line and used + size > width and not token.isspace():
+            carried: list[str] = []
+            if token[0] in NO_LINE_START and len(line) > 1:
+                carried.append(line.pop())
+            while len(line) > 1 and line[-1][-1] in NO_LINE_END:
+                carried.insert(0, line.pop())
+            lines.append("".join(line).rstrip())
+            line = carried
+            used = sum(measure(part) for part in line)
+        if not line and token.isspace():
+            continue
+        line.append(token)
+        used += size
+    if line:
+        lines.append("".join(line).rstrip())
+    return lines
 
 
 def _table_rows(lines: list[str]) -> list[list[str]]:
@@ -197,6 +251,9 @@ def briefing_pdf(markdown: str, figures: dict[str, Any], *, footer: str | None =
 
     def paragraph(text: str, size: float = 10.5, style: str = "") -> None:
         pdf.set_font(FAMILY, style, size)
+        if wrap is WrapMode.CHAR:  # broken here by the Chinese rules, within the cell's margins
+            room = width - 2 * pdf.c_margin - 0.2
+            text = "\n".join(break_lines(text, room, pdf.get_string_width))
         pdf.multi_cell(
             width,
             size * 0.55,

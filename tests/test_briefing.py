@@ -394,6 +394,55 @@ def test_the_pdf_embeds_its_cjk_font_and_charts(session: Session, lang: str) -> 
     assert heading in text
 
 
+def test_chinese_lines_never_start_with_closing_punctuation_nor_split_a_number() -> None:
+    from components.briefing_pdf import break_lines
+
+    # Cut where the width falls, the first line would leave "。" to start the next.
+    assert break_lines("一二三。四五", 3, len) == ["一二", "三。四", "五"]
+    assert break_lines("一二（三）", 3, len) == ["一二", "（三）"]
+    assert break_lines("共4,491人", 4, len) == ["共", "4,491", "人"]
+    assert break_lines("Asia/Shanghai 时间", 20, len) == ["Asia/Shanghai 时间"]
+
+
+def test_the_chinese_pdf_starts_no_line_with_a_full_stop(session: Session) -> None:
+    from pypdf import PdfReader
+
+    build_known_day(session)
+    figures = compute_figures(session, cutoff=CUTOFF)
+    paragraph = "一二三四五六七八九十。" * 60  # every line start meets a "。" somewhere
+    with language("zh"):
+        pdf = briefing_pdf(f"# 通报\n\n{paragraph}\n", figures)
+    text = PdfReader(io.BytesIO(pdf)).pages[0].extract_text().replace("\x00", "")
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    body = [line for line in lines if line[0] in "一二三四五六七八九十。"]
+    assert "".join(body) == paragraph
+    assert len(body) > 10
+    assert [line for line in body if line.startswith("。")] == []
+
+
+@pytest.mark.parametrize(
+    ("highest", "ticks"),
+    [
+        (0, [0, 1]),
+        (1, [0, 1]),
+        (7, [0, 2, 4, 6, 8]),
+        (16, [0, 5, 10, 15, 20]),
+        (230, [0, 50, 100, 150, 200, 250]),
+    ],
+)
+def test_the_pdf_counts_people_in_whole_numbers(highest: int, ticks: list[int]) -> None:
+    from components.briefing_pdf import count_ticks, district_chart
+
+    assert count_ticks(highest) == ticks
+    districts = [
+        {"name_zh": "荔湾区", "name_en": "Liwan", "confirmed": 1, "asymptomatic": 0},
+        {"name_zh": "黄埔区", "name_en": "Huangpu", "confirmed": 0, "asymptomatic": 1},
+    ]
+    with language("zh"):
+        axis = district_chart(districts, date(2021, 6, 9)).to_dict()["encoding"]["y"]["axis"]
+    assert axis == {"values": [0, 1], "format": "d"}  # the demo's 6-9 bars read 0, 0.5, 1.0
+
+
 def test_the_pdf_names_the_font_package_when_the_font_is_missing(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
