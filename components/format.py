@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 
 from i18n import current_language
 
@@ -53,10 +54,28 @@ def as_written(text: object) -> str:
     return written
 
 
-_MARKDOWN = "\\`*_{}[]()#+-.!|<>~$:"
+# Marks that are markup wherever they stand (emphasis, code, links and images open with
+# "[", tables, HTML, strikethrough, Streamlit's LaTeX); the others only where they make
+# markup, so that a downloaded briefing reads "Rice (10 kg)", not "Rice \\(10 kg\\)".
+_ALWAYS = set("\\`*_[]|<>~$")
+_MARKDOWN_ONLY_WHERE_MARKUP = re.compile(
+    r"^\s*[#+\-=]"  # a heading, a list item or a rule at the start of a line
+    r"|^\s*\d+(?=[.)])\S"  # a numbered list item's "1." or "1)"
+    r"|:(?=[A-Za-z/])"  # Streamlit's :emoji:, :red[...], :material/icon: and http:// links
+    r"|(?<=[A-Za-z0-9])\.(?=[A-Za-z])"  # a bare domain that would be linked (www.x.cn)
+    r"|&(?=#?[A-Za-z0-9]+;)",  # an HTML entity (&lt;)
+    re.MULTILINE,
+)
 
 
 def plain(text: object) -> str:
     """Text from the database or a user, escaped so that Markdown shows it as typed: a
-    hotel named `**x** [link](http://y) ![i](http://z.png)` draws no bold, link or image."""
-    return "".join(f"\\{char}" if char in _MARKDOWN else char for char in str(text))
+    hotel named `**x** [link](http://y) ![i](http://z.png)` draws no bold, link or image.
+    Only what would make markup is escaped."""
+    written = "".join(f"\\{char}" if char in _ALWAYS else char for char in str(text))
+    return _MARKDOWN_ONLY_WHERE_MARKUP.sub(_escape_last, written)
+
+
+def _escape_last(match: re.Match[str]) -> str:
+    found = match.group(0)
+    return f"{found[:-1]}\\{found[-1]}"

@@ -40,3 +40,33 @@ def test_free_text_in_one_language_is_marked_as_the_original(
     from tests.factories import in_language
 
     assert in_language(lang, as_written, text) == shown
+
+
+@pytest.mark.parametrize(
+    ("typed", "written"),
+    [
+        # What a downloaded briefing shows: no backslash where Markdown would make no markup.
+        ("Rice (10 kg)", "Rice (10 kg)"),
+        (
+            "Tianhe District epidemic-supplies warehouse",
+            "Tianhe District epidemic-supplies warehouse",
+        ),
+        ("84消毒液（500毫升）", "84消毒液（500毫升）"),
+        ("Report at 08:00. Done!", "Report at 08:00. Done!"),
+        # What would make markup is escaped.
+        (
+            "**x** [y](http://z) ![i](http://h/t.png)",
+            r"\*\*x\*\* \[y\](http\://z) !\[i\](http\://h/t\.png)",
+        ),
+        ("# 1. a_b | c", r"\# 1. a\_b \| c"),
+        ("2) see www.example.cn", r"2\) see www\.example\.cn"),
+        (":red[alarm] :smile: $x$ &lt;", r"\:red\[alarm\] \:smile: \$x\$ \&lt;"),
+        ("line\n- item", "line\n\\- item"),
+    ],
+)
+def test_text_from_the_database_is_escaped_only_where_markdown_would_mark_it_up(
+    typed: str, written: str
+) -> None:
+    from components.format import plain
+
+    assert plain(typed) == written
