@@ -606,6 +606,14 @@ def _cutoff(text: str):  # noqa: ANN202 - a UTC datetime
 
 
 def _briefing(engine, args: argparse.Namespace) -> int:  # noqa: ANN001
+    import logging
+
+    # The briefing's components cache their charts for the app's pages; on the command line
+    # there is no app to cache for, which is no warning a user should read. (A filter: the
+    # logger's level is set again when Streamlit's caching module is imported.)
+    logging.getLogger("streamlit.runtime.caching.cache_data_api").addFilter(
+        lambda record: "No runtime found" not in record.getMessage()
+    )
     from components.briefing import compose, issued_footer, with_footer
     from components.briefing_pdf import FontMissing, briefing_pdf
     from data.accounts import actor_named
