@@ -194,7 +194,13 @@ def _register_fonts() -> None:
 # "IPCAF") is never split.
 NO_LINE_START = set("。，、；：？！）」』”’》〉】〕…,.;:?!)]%")
 NO_LINE_END = set("（「『“‘《〈【〔([")
-_TOKENS = re.compile(r"[A-Za-z0-9][A-Za-z0-9.,%/:+\-]*|\s+|.", re.DOTALL)
+# A status symbol stays with its word ("● 滞后", "▲ 严重"; "▲ Critical" in English).
+STATUS_SYMBOLS = "▲●✓"
+_TOKENS = re.compile(
+    rf"[{STATUS_SYMBOLS}]\s(?:[\u4e00-\u9fff]{{1,4}}|\S)"
+    r"|[A-Za-z0-9][A-Za-z0-9.,%/:+\-]*|\s+|.",
+    re.DOTALL,
+)
 
 
 def break_lines(text: str, width: float, measure: Callable[[str], float]) -> list[str]:
@@ -254,6 +260,8 @@ def briefing_pdf(markdown: str, figures: dict[str, Any], *, footer: str | None =
         if wrap is WrapMode.CHAR:  # broken here by the Chinese rules, within the cell's margins
             room = width - 2 * pdf.c_margin - 0.2
             text = "\n".join(break_lines(text, room, pdf.get_string_width))
+        else:  # a no-break space keeps a status symbol with its word
+            text = re.sub(rf"([{STATUS_SYMBOLS}]) ", "\\1\u00a0", text)
         pdf.multi_cell(
             width,
             size * 0.55,

@@ -402,6 +402,7 @@ def test_chinese_lines_never_start_with_closing_punctuation_nor_split_a_number()
     assert break_lines("一二（三）", 3, len) == ["一二", "（三）"]
     assert break_lines("共4,491人", 4, len) == ["共", "4,491", "人"]
     assert break_lines("Asia/Shanghai 时间", 20, len) == ["Asia/Shanghai 时间"]
+    assert break_lines("阳性0人；● 滞后。", 9, len) == ["阳性0人；", "● 滞后。"]
 
 
 def test_the_chinese_pdf_starts_no_line_with_a_full_stop(session: Session) -> None:
