@@ -209,3 +209,21 @@ def app_database(
     st.cache_resource.clear()
     st.cache_data.clear()
     get_settings.cache_clear()
+
+
+def planner_rows(engine: Engine, table: str) -> int | None:
+    """PostgreSQL's planner estimate of a table's rows (its statistics: -1 when never
+    analyzed, exact for a small table just analyzed); None on SQLite, which keeps none."""
+    if engine.dialect.name != "postgresql":
+        return None
+    with engine.connect() as connection:
+        return int(
+            connection.execute(
+                text("SELECT reltuples FROM pg_class WHERE relname = :table"), {"table": table}
+            ).scalar_one()
+        )
+
+
+def row_count(engine: Engine, table: str) -> int:
+    with engine.connect() as connection:
+        return connection.execute(text(f'SELECT count(*) FROM "{table}"')).scalar_one()

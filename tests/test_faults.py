@@ -24,7 +24,14 @@ from data import models
 from data.db import make_engine, upgrade_schema
 from data.demo import seed_demo
 from data.settings import get_settings
-from tests.conftest import ROOT, fresh_postgres_database, open_app, page_path
+from tests.conftest import (
+    ROOT,
+    fresh_postgres_database,
+    open_app,
+    page_path,
+    planner_rows,
+    row_count,
+)
 from tests.test_cli import run_cli
 
 SECRET = "s3cret-pass"
@@ -295,6 +302,10 @@ def test_a_backup_taken_while_the_app_runs_restores_every_figure(
     app_database: str, engine: Engine, tmp_path: Path
 ) -> None:
     seed_demo(engine, anchor_date=date(2021, 6, 10))
+    # The seed leaves PostgreSQL's planner statistics fresh (a fresh load planned as empty
+    # tables took 0.7 s for the rooms of one past day, against 20 ms).
+    if engine.dialect.name == "postgresql":
+        assert planner_rows(engine, "testingsitereport") == row_count(engine, "testingsitereport")
     app = open_app("app.py", role="admin", timeout=60)
     app.query_params["lang"] = "en"
     figures = _overview(app)
@@ -318,5 +329,7 @@ def test_a_backup_taken_while_the_app_runs_restores_every_figure(
     assert counter[0][1] > before.pop("changecounter")[0][1]  # open pages re-read
     assert after == before
     assert _overview(app) == figures  # the open page, at its next run
+    if engine.dialect.name == "postgresql":  # restored rows, and statistics of them
+        assert planner_rows(engine, "testingsitereport") == row_count(engine, "testingsitereport")
     missing = run_cli("restore", str(tmp_path / "nothing.bin"), database_url=app_database)
     assert missing.returncode == 2 and "no backup file" in missing.stderr

@@ -82,6 +82,25 @@ GOOD = (
 )
 
 
+def test_a_large_import_leaves_the_planner_statistics_fresh(
+    session, sites, tmp_path, monkeypatch
+) -> None:
+    from sqlalchemy import text as sql
+
+    from data.transfer import importing
+    from tests.conftest import planner_rows
+
+    engine = session.get_bind()
+    if engine.dialect.name != "postgresql":
+        pytest.skip("SQLite keeps no planner statistics")
+    session.execute(sql("ANALYZE testingsitereport"))  # of the empty table: 0 rows
+    session.commit()
+    assert planner_rows(engine, "testingsitereport") == 0
+    monkeypatch.setattr(importing, "BULK_ROWS", 3)  # a large import, as 10,000 rows are
+    _import(session, _write(tmp_path / "reports.csv", EN_HEADER + GOOD))
+    assert planner_rows(engine, "testingsitereport") == 3
+
+
 def test_a_good_file_is_written_whole_with_one_change_log_row(session, sites, tmp_path) -> None:
     result = _import(session, _write(tmp_path / "reports.csv", EN_HEADER + GOOD))
     assert (result.rows, result.inserted, result.updated, result.unchanged) == (3, 3, 0, 0)

@@ -14,6 +14,7 @@ from typing import IO, Any
 
 from sqlmodel import Session
 
+from data.db import BULK_ROWS, refresh_statistics
 from data.timeutil import command_zone
 from data.transfer.cells import readers
 from data.transfer.kinds import EMPTY, KINDS, Kind, link_infectors_later, resolve
@@ -114,6 +115,9 @@ def import_file(
         if extra:
             raise InvalidRecord(*_ordered(extra))
         link_infectors_later(session, actor, cache)
+    if outcome.rows >= BULK_ROWS:
+        refresh_statistics(session.connection())
+        session.commit()
     return ImportResult(
         kind=kind,
         rows=outcome.rows,
