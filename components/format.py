@@ -60,3 +60,10 @@ def plain(text: object) -> str:
     """Text from the database or a user, escaped so that Markdown shows it as typed: a
     hotel named `**x** [link](http://y) ![i](http://z.png)` draws no bold, link or image."""
     return "".join(f"\\{char}" if char in _MARKDOWN else char for char in str(text))
+
+
+def unbroken(text: object) -> str:
+    """Text that a line never breaks inside (a date and its time, a user name with a
+    hyphen), as Markdown with inline HTML for a caller that allows it: in a narrow column
+    the line breaks before or after it, never in "2026-12-05 15:28" or "demo-leader"."""
+    return f'<span style="white-space: nowrap">{plain(text)}</span>'
