@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 
 import streamlit as st
 
+from components.format import unbroken
 from components.forms import problems_of
 from data.alerts import Alert
 from data.queries.acknowledgements import get_acknowledgements
@@ -37,12 +38,15 @@ def acknowledge_control(alert: Alert, acknowledged: dict[str, dict]) -> None:
     """Who acknowledged `alert` and when; else, for a person who may, the button."""
     done = acknowledged.get(alert.key)
     if done is not None:
+        # The name and the moment each stay on one line (a laptop's narrow column broke
+        # "2026-12-" from "05" and "demo-" from "leader").
         st.caption(
             t(
                 "ack.done",
-                actor=done["actor"],
-                time=format_local(done["acknowledged_at"]),
-            )
+                actor=unbroken(done["actor"]),
+                time=unbroken(format_local(done["acknowledged_at"])),
+            ),
+            unsafe_allow_html=True,
         )
         return
     if not may("create", "alert_acknowledgement"):

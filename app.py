@@ -238,8 +238,15 @@ else:
     # `streamlit run app.py` imports this module to serve it: Streamlit behind the routes
     # that set and clear the sign-in cookie.
     from starlette.middleware import Middleware
+    from streamlit.runtime.pages_manager import PagesManager
 
     from addresses import NestedPathRedirect
     from auth_routes import ROUTES
+
+    # The pages are this script's st.navigation, never the scripts under pages/ by file
+    # name: Streamlit's own guess from that folder ("app", "overview" ...) would be the
+    # sidebar's until a run first declares its navigation, i.e. for the whole of a first
+    # start's preparing of the database (the demo's seeding).
+    PagesManager.uses_pages_directory = False
 
     app = st.App(__file__, routes=ROUTES, middleware=[Middleware(NestedPathRedirect)])

@@ -154,15 +154,25 @@ header[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecor
 [data-testid="stAppViewContainer"] [data-testid="stMetricLabel"] p {
   font-size: 1.75rem !important; color: #c9d4e5 !important;
 }
+/* A figure stays on one line: its type shrinks with its card (24 % of the card's width,
+   at most 4.5rem: "237,833" fits a card of five in a row at 1366 px) instead of breaking
+   inside the number; "16,713 / 16,860" may still break at its spaces. */
+[data-testid="stAppViewContainer"] [data-testid="stMetric"] { container-type: inline-size; }
 [data-testid="stAppViewContainer"] [data-testid="stMetric"] [data-testid="stMetricValue"],
 [data-testid="stAppViewContainer"] [data-testid="stMetric"] [data-testid="stMetricValue"] * {
-  font-size: 4.5rem !important; color: #fff !important; font-weight: 700 !important;
-  line-height: 1.1 !important;
+  font-size: min(4.5rem, 24cqi) !important; color: #fff !important; font-weight: 700 !important;
+  line-height: 1.1 !important; overflow-wrap: normal !important; word-break: keep-all !important;
 }
 [data-testid="stAppViewContainer"] [data-testid="stMetricDelta"] {
   background: #22314d !important; color: #e8edf5 !important; font-size: 1.4rem !important;
 }
 [data-testid="stAppViewContainer"] [data-testid="stMetricDelta"] * { color: #e8edf5 !important; }
+/* Status and severity badges (▲ Alarm, ● Warning) read from 5 m: Streamlit sets their size
+   in the badge's own style attribute, which only an !important rule overrides. */
+[data-testid="stAppViewContainer"] .stMarkdownBadge {
+  font-size: 1.6rem !important; font-weight: 700 !important; line-height: 1.3 !important;
+  padding: 0.1em 0.45em !important; white-space: nowrap;
+}
 [data-testid="stAppViewContainer"] [data-testid="stVerticalBlockBorderWrapper"],
 [data-testid="stAppViewContainer"] [class*="st-key-kpi-"] {
   background: #131d31 !important; border-color: #2c3b57 !important;

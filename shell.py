@@ -232,9 +232,10 @@ def as_of_control() -> Clock:
             st.session_state[AS_OF_DAY] = latest.date()
         if AS_OF_TIME not in st.session_state:
             st.session_state[AS_OF_TIME] = time(latest.hour, latest.minute)
-        left, right = st.columns(2)
-        left.date_input(t("sidebar.as_of_day"), max_value=latest.date(), key=AS_OF_DAY)
-        right.time_input(t("sidebar.as_of_time"), step=AS_OF_STEP, key=AS_OF_TIME)
+        # One above the other, each the sidebar's width: side by side, a laptop's
+        # 1366-pixel screen cut the date short ("2026/12/0").
+        st.date_input(t("sidebar.as_of_day"), max_value=latest.date(), key=AS_OF_DAY)
+        st.time_input(t("sidebar.as_of_time"), step=AS_OF_STEP, key=AS_OF_TIME)
     return clock()
 
 

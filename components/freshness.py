@@ -9,7 +9,7 @@ from datetime import datetime
 import pandas as pd
 import streamlit as st
 
-from components.format import fmt_int
+from components.format import fmt_int, person
 from data.timeutil import format_local
 from i18n import current_language, t
 
@@ -39,10 +39,11 @@ SYSTEM_NAME = "system"
 
 
 def _by(name: str | None) -> str:
-    """Who reported last, in the reader's words when it was the app itself."""
+    """Who reported last, in the reader's words when it was the app itself, and in the
+    reader's language when the name holds both (an auditor: "督导组 1 / Team 1")."""
     if not name:
         return "—"
-    return t("freshness.by_system") if name == SYSTEM_NAME else name
+    return t("freshness.by_system") if name == SYSTEM_NAME else person(name)
 
 
 def freshness_table(sources: Sequence) -> pd.DataFrame:

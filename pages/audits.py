@@ -15,7 +15,8 @@ from components.audits_tables import (
 )
 from components.charts import cached_chart
 from components.export import excel_csv
-from components.format import fmt_int
+from components.format import fmt_int, person
+from components.format import plain as markdown_text
 from components.forms import FormField
 from components.kpi import Kpi, render_kpis
 from components.paging import render_paged
@@ -476,7 +477,7 @@ if now is not None:
                 t(
                     "audits.detail_header",
                     time=format_local(audit["audited_at"]),
-                    auditor=audit["auditor"],
+                    auditor=markdown_text(person(audit["auditor"])),
                     checklist=audit["checklist_label"],
                 )
             )

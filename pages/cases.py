@@ -38,6 +38,7 @@ from data.timeutil import day_bounds_utc, format_local, to_utc
 from data.writes import create_zone, edit_case, edit_zone
 from i18n import current_language, t
 from panels import Panel, label, render_panel
+from screen import is_screen_mode
 from shell import filter_from_address, filter_to_address, local_now, read, start_page
 
 # At most this many cases (the newest) and links go to the browser; density covers them all.
@@ -105,6 +106,23 @@ def _on_map_select(known: frozenset[str]) -> None:
     )
 
 
+def _moment(day: date, now: Clock) -> datetime:
+    """Zones in force "on the day": imposed by its end and not lifted by then (or now, if
+    today; to the minute, so that reruns within a minute share the cached reads)."""
+    return min(
+        day_bounds_utc(day)[1] - timedelta(microseconds=1),
+        now.now.replace(second=0, microsecond=0),
+    )
+
+
+def _screen_filters(now: Clock, first_day: date) -> Filters:
+    """A wall screen's view, with no filter bar (nothing there needs a mouse): the whole
+    city, every case kind, from the first case to today."""
+    return Filters(
+        day=now.today, start=first_day, district=None, kinds=None, moment=_moment(now.today, now)
+    )
+
+
 def _filters(now: Clock, names: dict[str, str], first_day: date) -> Filters:
     """The filter bar: replay day, start of the period, district, case kinds."""
     replay, since, where, which = st.columns([3, 1.2, 1.4, 2])
@@ -160,19 +178,13 @@ def _filters(now: Clock, names: dict[str, str], first_day: date) -> Filters:
         start = day
     if not chosen:
         st.warning(t("cases.filter.no_kinds"))
-    # Zones in force on the day: imposed by its end and not lifted by then (or now, if today;
-    # to the minute, so that reruns within a minute share the cached reads).
-    moment = min(
-        day_bounds_utc(day)[1] - timedelta(microseconds=1),
-        now.now.replace(second=0, microsecond=0),
-    )
     return Filters(
         day=day,
         start=start,
         district=district,
         # Every kind is no filter at all (and one cache entry fewer).
         kinds=None if set(chosen) == set(CASE_KINDS) else tuple(chosen),
-        moment=moment,
+        moment=_moment(day, now),
     )
 
 
@@ -237,14 +249,21 @@ def _map(
     all_figures: pd.DataFrame,
     extent: CaseExtent,
     shown_cases: int,
+    *,
+    screen: bool = False,
 ) -> None:
-    """The map with its layer switches and legend; a district clicked filters the page."""
+    """The map with its layer switches and legend; a district clicked filters the page. On
+    a wall screen (`screen`) the default layers with their legend, and no switches, hint or
+    clicks: nothing there needs a mouse."""
     st.subheader(t("cases.map.title", day=chosen.day.isoformat()))
     # The side column is wide enough for its switches' labels on a laptop.
     map_column, side = st.columns([4, 1.3])
     with side:
-        st.markdown(f"**{t('cases.layer.title')}**")
-        shown = {key: st.toggle(t(label), value=on, key=key) for key, label, on in LAYERS}
+        if screen:
+            shown = {key: on for key, _, on in LAYERS}
+        else:
+            st.markdown(f"**{t('cases.layer.title')}**")
+            shown = {key: st.toggle(t(label), value=on, key=key) for key, label, on in LAYERS}
         st.markdown(case_map.legend_html(), unsafe_allow_html=True)
     zones_in_force = read(list_zones, at=chosen.moment)
     district, end, cases = chosen.district, chosen.day, chosen.cases()
@@ -288,26 +307,30 @@ def _map(
                 points=points,
             ),
             height=MAP_HEIGHT,
-            on_select=lambda: _on_map_select(known),
+            on_select="ignore" if screen else lambda: _on_map_select(known),
             selection_mode="single-object",
             key=_map_key(),
             alt=t("cases.map.alt"),
         )
-        notes = [t("cases.map.hint")]
+        notes = [] if screen else [t("cases.map.hint")]
         if points is not None and len(points) >= POINT_LIMIT and shown_cases > len(points):
             notes.append(
                 t("cases.map.capped", shown=fmt_int(len(points)), total=fmt_int(shown_cases))
             )
         if facilities is not None and len(facilities) >= FACILITY_LIMIT:
             notes.append(t("cases.map.facilities_capped", shown=fmt_int(len(facilities))))
-        st.caption(" ".join(notes))
+        if notes:
+            st.caption(" ".join(notes))
 
 
-def _curve(chosen: Filters) -> None:
-    """The epidemic curve: new cases per report date by kind, 7-day average, per district."""
+def _curve(chosen: Filters, *, screen: bool = False) -> None:
+    """The epidemic curve: new cases per report date by kind, 7-day average, per district
+    (a switch; a wall screen shows the city's curve)."""
     head, split = st.columns([4, 1])
     head.subheader(t("cases.curve.title"))
-    by_district = split.toggle(t("cases.curve.by_district"), key="cases_curve_by_district")
+    by_district = not screen and split.toggle(
+        t("cases.curve.by_district"), key="cases_curve_by_district"
+    )
     curve = read(get_epidemic_curve, end=chosen.day, **chosen.cases(), by_district=by_district)
     if curve.counts.empty:
         st.info(t("empty.filter"))
@@ -318,8 +341,9 @@ def _curve(chosen: Filters) -> None:
     st.vega_lite_chart(chart, width="stretch", key="cases_curve")
 
 
-def _zones(chosen: Filters, counts: dict[str, int]) -> None:
-    """Zones by level (count, population) and the list of zones on the day."""
+def _zones(chosen: Filters, counts: dict[str, int], *, screen: bool = False) -> None:
+    """Zones by level (count, population) and the list of zones on the day (with the lifted
+    ones at a switch; a wall screen lists those in force)."""
     st.subheader(t("cases.zones.title", day=chosen.day.isoformat()))
     zones = read(list_zones, at=chosen.moment, district=chosen.district, include_lifted=True)
     active = zones[zones["active"]]
@@ -327,7 +351,7 @@ def _zones(chosen: Filters, counts: dict[str, int]) -> None:
         population = active.loc[active["level"] == level, "population"].sum()
         column.metric(t(f"zone.{level}"), fmt_int(counts[level]))
         column.caption(t("cases.zones.population", value=fmt_int(population)))
-    show_lifted = st.checkbox(t("cases.zones.show_lifted"), key="cases_zones_lifted")
+    show_lifted = not screen and st.checkbox(t("cases.zones.show_lifted"), key="cases_zones_lifted")
     listed = zones if show_lifted else active
     if listed.empty:
         st.info(t("cases.zones.none"))
@@ -572,7 +596,9 @@ if now is not None:
     if first_day >= now.today:  # the slider needs two days to move between
         first_day = now.today - timedelta(days=1)
     names = dict(zip(districts["code"], districts[f"name_{current_language()}"], strict=True))
-    chosen = _filters(now, names, first_day)
+    # A wall screen (?screen=1) shows the map and its figures without anything to click.
+    screen = is_screen_mode()
+    chosen = _screen_filters(now, first_day) if screen else _filters(now, names, first_day)
 
     # Every district's figures feed the map's tooltips; the cards and table use the chosen one.
     all_figures = read(
@@ -589,21 +615,23 @@ if now is not None:
     )
     zone_counts = read(count_active_zones, at=chosen.moment, district=chosen.district)
     total = _headline(chosen, figures, zone_counts)
-    _map(chosen, districts, all_figures, extent, total)
+    _map(chosen, districts, all_figures, extent, total, screen=screen)
     if not extent.cases:
         st.info(t("cases.empty.no_cases", day=now.today.isoformat()))
     elif total == 0:
         st.info(t("empty.filter"))
-    _curve(chosen)
-    _case_panel(current_language())
+    _curve(chosen, screen=screen)
+    if not screen:
+        _case_panel(current_language())
     st.subheader(t("cases.table.title", day=chosen.day.isoformat()))
     render_district_table(
         figures, key="cases_district_table", file_name=f"cases_by_district_{chosen.day}.csv"
     )
     st.caption(t("cases.table.help", start=chosen.start.isoformat(), day=chosen.day.isoformat()))
-    _zones(chosen, zone_counts)
-    _impose_panel(districts, current_language())
-    _lift_panel(current_language())
+    _zones(chosen, zone_counts, screen=screen)
+    if not screen:
+        _impose_panel(districts, current_language())
+        _lift_panel(current_language())
     chains_column, _ = st.columns([3, 2])  # a narrow table: it need not span the page
     with chains_column:
         _chains(chosen)

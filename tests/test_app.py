@@ -128,6 +128,11 @@ def test_the_sidebars_as_of_control_replays_every_figure_at_the_moment_picked(
     assert not app.warning
 
     app.sidebar.toggle(key="as_of_on").set_value(True).run()
+    # The day and the time each take the sidebar's width, not half of it each (a laptop's
+    # sidebar cut a date in a half-width field short).
+    assert len(app.sidebar.columns) == 0
+    assert [field.label for field in app.sidebar.date_input] == ["Day"]
+    assert [field.label for field in app.sidebar.time_input] == ["Time"]
     # On, it starts at the default moment (REPLAY_AT here): the same figures.
     assert app.sidebar.date_input(key="as_of_day").value == date(2021, 6, 10)
     assert app.sidebar.time_input(key="as_of_time").value == time(20, 0)

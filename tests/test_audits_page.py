@@ -174,6 +174,10 @@ def test_trend_and_audit_detail_of_a_chosen_facility(app_database: str, engine: 
     ]
     own = history.dataframe[1]
     assert own.value["Finding"].tolist() == ["No triage at east gate", "Training gaps"]
+    # Names held in both languages ("院感科 / IPC dept.") in the reader's language.
+    assert own.value["Owner"].tolist() == ["IPC dept.", "IPC dept."]
+    header = [c.value for c in history.caption if "checklist t-v2" in c.value]
+    assert header == ["Audited 2021-06-08 16:00 · by Team 2 · checklist t-v2"]
     assert _pills(own, "Status") == [("Overdue", RED), ("Open", BLUE)]
     # The earlier audit, against the other checklist version: everything passed.
     history.selectbox(key="audits_audit").set_value(first_audit).run()

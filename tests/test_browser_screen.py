@@ -184,3 +184,97 @@ def test_screen_mode_rotates_to_the_next_view_by_itself(
     finally:
         page.screenshot(path=shots / "screen-last-en-1920.png")
         context.close()
+
+
+# What a wall screen shows of its figures: each badge's type size, and each headline
+# figure's text, the lines it takes and whether it overflows its card.
+FIGURES = """() => {
+  const lines = (element) => {
+    const tops = new Set();
+    const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
+    while (walker.nextNode()) {
+      const range = document.createRange();
+      range.selectNodeContents(walker.currentNode);
+      for (const rect of range.getClientRects()) tops.add(Math.round(rect.top));
+    }
+    return tops.size;
+  };
+  return {
+    badges: [...document.querySelectorAll('[data-testid="stMain"] .stMarkdownBadge')].map(
+      (badge) => [badge.innerText, parseFloat(getComputedStyle(badge).fontSize)]),
+    figures: [...document.querySelectorAll('[data-testid="stMetricValue"]')].map((value) => ({
+      text: value.innerText.trim(),
+      lines: lines(value),
+      overflows: value.scrollWidth > value.closest('[data-testid="stMetric"]').clientWidth + 1,
+    })),
+  };
+}"""
+CONTROLS = (
+    "stSlider",
+    "stDateInput",
+    "stSelectbox",
+    "stMultiSelect",
+    "stToggle",
+    "stCheckbox",
+    "stButtonGroup",
+)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_wall_screen_reads_from_across_the_hall_at_both_sizes(
+    server: str,
+    browser: Browser,
+    app_folder: Path,
+    tmp_path_factory: pytest.TempPathFactory,
+    lang: str,
+) -> None:
+    """Status badges in large type, every headline figure on one line (its type shrinks to
+    its card on a 1366-pixel screen), and the case map without anything to click."""
+    shots = tmp_path_factory.mktemp(f"screen-read-{lang}")
+    print(f"\nscreenshots of the screen-mode legibility test: {shots}")
+    token = _issue_screen_token(app_folder, f"hall-read-{lang}")
+    _acknowledge_critical_alerts(app_folder)  # the views, not the interrupt
+    context = browser.new_context(viewport=HALL_TV)
+    page = context.new_page()
+    try:
+        # Signed in with its token (on the English form), as a hall's screen is.
+        page.goto(f"{server}/overview?screen=1&playlist=overview:3600&lang=en")
+        page.get_by_text("Wall screen: sign in with its token").click()
+        field = page.get_by_label("Screen token")
+        field.fill(token)
+        field.press("Tab")
+        page.get_by_role("button", name="Sign in the screen").click()
+        wait_for_cookie(page)
+        for width, height in ((1366, 768), (1920, 1080)):
+            page.set_viewport_size({"width": width, "height": height})
+            for view in ("overview", "testing", "cases"):
+                page.goto(f"{server}/{view}?screen=1&playlist={view}:3600&lang={lang}")
+                page.wait_for_selector("[data-testid='stMetricValue']", timeout=60_000)
+                page.wait_for_selector(
+                    "[data-testid='stApp'][data-test-script-state='notRunning']", timeout=60_000
+                )
+                page.wait_for_timeout(1000)
+                page.screenshot(path=shots / f"{view}-{lang}-{width}.png")
+                seen = page.evaluate(FIGURES)
+                assert seen["figures"], f"no headline figures on {view}"
+                for figure in seen["figures"]:
+                    where = f"{figure['text']!r} on {view} at {width}"
+                    assert not figure["overflows"], f"{where} overflows its card"
+                    # A figure never breaks inside itself; "16,713 / 16,860" may at a space.
+                    assert figure["lines"] <= figure["text"].count(" / ") + 1, f"{where} wraps"
+                if view == "overview":
+                    assert seen["badges"], "no status badge on the overview"
+                for text, size in seen["badges"]:
+                    assert size >= 24, f"the badge {text!r} on {view} is {size} px"
+                if view == "cases":
+                    deck = page.locator("[data-testid='stDeckGlJsonChart']")
+                    expect(deck).to_be_visible(timeout=60_000)
+                    main = page.locator("[data-testid='stMain']")
+                    for control in CONTROLS:
+                        assert main.locator(f"[data-testid='{control}']").count() == 0, control
+                    hint = "Hover for details" if lang == "en" else "悬停查看详情"
+                    expect(main.get_by_text(hint)).to_have_count(0)
+                    deck.scroll_into_view_if_needed()
+                    page.screenshot(path=shots / f"cases-map-{lang}-{width}.png")
+    finally:
+        context.close()

@@ -216,3 +216,37 @@ def test_an_intranet_tile_server_is_used_only_when_named(
     deck = _deck(_open())
     assert deck["mapStyle"] == "http://tiles.gz.intranet/style.json"
     assert deck["layers"][0]["id"] == "districts"  # the district basemap is still drawn
+
+
+@pytest.mark.replay_at(REPLAY_AT)
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_wall_screen_shows_the_map_and_its_figures_without_controls(
+    outbreak: None, lang: str
+) -> None:
+    """In screen mode (?screen=1) nothing needs a mouse: no filter bar, layer switches,
+    hover hint, curve or zone switches; the same figures, map layers and legend as the page
+    with its defaults (whole city, every kind, the whole outbreak up to the day)."""
+    normal = _open(lang)
+    app = open_app("pages/cases.py", timeout=60)
+    app.query_params["lang"] = lang
+    app.query_params["screen"] = "1"
+    app.run()
+    assert not app.exception
+    assert not app.slider and not app.date_input and not app.selectbox
+    assert not app.toggle and not app.checkbox and not app.get("button_group")
+    hint = "Hover for details" if lang == "en" else "悬停查看详情"
+    assert not [c.value for c in app.caption if hint in c.value]
+    assert [c.value for c in normal.caption if hint in c.value]  # the laptop still says it
+    assert _metrics(app) == _metrics(normal)
+    total = "Local infections in the period" if lang == "en" else "时段内本土感染者"
+    assert _metrics(app)[total] == "7"
+    screen_deck, normal_deck = _deck(app), _deck(normal)
+    assert [layer["id"] for layer in screen_deck["layers"]] == [
+        layer["id"] for layer in normal_deck["layers"]
+    ]
+    assert _case_numbers(screen_deck) == ["GZ-A", "GZ-B", "GZ-C", "GZ-D", "GZ-E", "GZ-F", "GZ-I"]
+    # The map takes no clicks there, and its legend stays.
+    assert app.get("deck_gl_json_chart")[0].proto.selection_mode == []
+    legend = [m.value for m in app.markdown if "<" in m.value]
+    assert legend and legend == [m.value for m in normal.markdown if "<" in m.value]
+    assert len(app.get("vega_lite_chart")) == 1

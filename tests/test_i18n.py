@@ -31,6 +31,10 @@ def test_language_switch_and_fallback() -> None:
         ("zh", "院感科", "院感科"),
         ("zh", "2021-06-10", "2021-06-10"),  # no letters: no language to mark
         ("en", None, ""),
+        # Written in both languages: the reader's.
+        ("en", "院感科 / Infection Control Dept.", "Infection Control Dept."),
+        ("zh", "院感科 / Infection Control Dept.", "院感科"),
+        ("en", "院感科 / 护理部", "院感科 / 护理部 (original in Chinese)"),
     ],
 )
 def test_free_text_in_one_language_is_marked_as_the_original(
@@ -70,3 +74,30 @@ def test_text_from_the_database_is_escaped_only_where_markdown_would_mark_it_up(
     from components.format import plain
 
     assert plain(typed) == written
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "shown"),
+    [
+        # The demo's auditors are teams named in both languages in one field.
+        ("en", "市院感督导组 第3组 / City IPC inspection team 3", "City IPC inspection team 3"),
+        ("zh", "市院感督导组 第3组 / City IPC inspection team 3", "市院感督导组 第3组"),
+        ("en", "督导组 1 / Team 1", "Team 1"),
+        # A name in one language is a name: shown as written, unmarked, untranslated.
+        ("en", "张伟", "张伟"),
+        ("zh", "demo-auditor", "demo-auditor"),
+        # Not a pair of languages: as it is.
+        ("en", "Ward 3 / ICU", "Ward 3 / ICU"),
+        ("zh", "张伟 / 李娜", "张伟 / 李娜"),
+        ("en", "A / 张伟", "A / 张伟"),
+        ("en", "", "—"),
+        ("en", None, "—"),
+    ],
+)
+def test_a_persons_name_held_in_both_languages_shows_the_readers(
+    lang: str, text: str | None, shown: str
+) -> None:
+    from components.format import person
+    from tests.factories import in_language
+
+    assert in_language(lang, person, text) == shown
