@@ -342,6 +342,30 @@ def load_reference_data(bind: Engine | Connection) -> int:
     return len(missing)
 
 
+def gather_statistics(engine: Engine, *, only_missing: bool = False) -> list[str]:
+    """PostgreSQL: ANALYZE the app's tables (with `only_missing`, those it holds no
+    statistics of yet); returns their names. SQLite: nothing to do.
+
+    After a bulk load the planner knows nothing of the new rows until autovacuum gets round
+    to them, and a server may not autovacuum at all: it then plans for tables of a few rows
+    (a city's 4,321 testing sites taken for one made a briefing's freshness count look up
+    each site's latest report once per site and site, past the statement timeout).
+    """
+    if engine.dialect.name != "postgresql":
+        return []
+    query = (
+        "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+        " WHERE n.nspname = current_schema() AND c.relkind = 'r'"
+    )
+    if only_missing:
+        query += " AND c.reltuples < 0"  # never analyzed (nor vacuumed)
+    with engine.begin() as connection:
+        names = sorted(connection.execute(text(query)).scalars())
+        for name in names:
+            connection.execute(text(f'ANALYZE "{name}"'))
+    return names
+
+
 def verify_database(engine: Engine) -> None:
     """Raise DatabaseUnavailable when the database cannot be reached, DatabaseDamaged when
     an SQLite file is damaged (`PRAGMA quick_check`, which reads the whole file once)."""
