@@ -36,6 +36,7 @@ from data.writes import Actor, StaleEdit, WriteError, allowed, authorize
 from i18n import (
     DEFAULT_LANGUAGE,
     LANGUAGES,
+    current_language,
     describe_database_problem,
     describe_problem,
     describe_settings_error,
@@ -138,6 +139,21 @@ def read(query: Callable[..., T], /, **arguments: Any) -> T:
     name = f"{query.__module__}.{query.__qualname__}"
     key = tuple(sorted(arguments.items()))
     return _guarded(lambda: _cached_read(name, st.session_state["_counter"], key, _query=query))
+
+
+def derive(work: Callable[..., T], source: Any, /, *, of: tuple, **arguments: Any) -> T:
+    """`work(source, **arguments)`, worked out once per change counter and language:
+    `source` is what a `read` returned for `of` (the query and its arguments), so the same
+    `of` and counter mean the same source and the same result (a rerun with nothing changed
+    skips the pandas work on a frame it has already worked out)."""
+    name = f"{work.__module__}.{work.__qualname__}"
+    key = (of, current_language(), tuple(sorted(arguments.items())))
+    return _derived(name, st.session_state["_counter"], key, _work=work, _source=source)
+
+
+@st.cache_data(max_entries=128, show_spinner=False)
+def _derived(name: str, counter: int, key: tuple, _work: Callable[..., T], _source: Any) -> T:
+    return _work(_source, **dict(key[2]))
 
 
 def read_settled(query: Callable[..., T], /, **arguments: Any) -> T:

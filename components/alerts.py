@@ -99,18 +99,21 @@ def severity_badge(severity: str) -> str:
     return f":{SEVERITY_COLOURS[severity]}-badge[{severity_label(severity)}]"
 
 
+# The width of the acknowledgement beside a critical alert (its button, or who acknowledged
+# it and when), in pixels.
+CONTROL_WIDTH = 190
+
+
 def _one(alert, index: int, control: Control | None = None) -> None:  # noqa: ANN001 - an Alert
     """One alert: its severity badge and sentence, `control` for a critical one (who
     acknowledged it, or the button), and a link to its page."""
-    # The link's column is wide enough for "→ Open" on a 1366-pixel laptop screen.
-    if control is not None and alert.severity == "critical":
-        text, acknowledged, link = st.columns([5, 1.8, 1.4], vertical_alignment="center")
-        with acknowledged:
-            control(alert)
-    else:
-        text, link = st.columns([5, 1.4], vertical_alignment="center")
-    text.markdown(f"{severity_badge(alert.severity)} {alert_text(alert)}")
-    with link:
+    # One flex row, the sentence taking what the control and the link leave: a row of
+    # columns was four blocks, each sent again on every rerun.
+    with st.container(horizontal=True, vertical_alignment="center", gap="small"):
+        st.markdown(f"{severity_badge(alert.severity)} {alert_text(alert)}", width="stretch")
+        if control is not None and alert.severity == "critical":
+            with st.container(width=CONTROL_WIDTH):
+                control(alert)
         page_link(alert.page)
 
 
@@ -154,7 +157,17 @@ def render_alerts(
         for index, alert in enumerate(alerts[:shown]):
             _one(alert, index, control)
     if len(alerts) > shown:
-        with st.expander(t("alerts.more", count=len(alerts) - shown)):
+        # Drawn only while open (tracked on the server, so it stays open through reruns):
+        # the 40 alerts behind it, each a row of columns, a sentence, a button and a link,
+        # were sent again on every rerun with nothing changed (~45 KB at demo scale).
+        more = st.expander(
+            t("alerts.more", count=len(alerts) - shown),
+            key="overview_alerts_more",
+            on_change="rerun",
+        )
+        if not more.open:
+            return
+        with more:
             for index, alert in enumerate(alerts[shown : shown + expanded], start=shown):
                 _one(alert, index, control)
             if len(alerts) > shown + expanded:

@@ -77,7 +77,8 @@ def stale_table(stale: pd.DataFrame) -> pd.DataFrame:
 
 
 def render_freshness(sources: Sequence, stale_by_source: Mapping[str, pd.DataFrame]) -> None:
-    """The sources' table, then an expander per source with stale reporters."""
+    """The sources' table, then an expander per source with stale reporters (their
+    `stale_table`, built by the caller: a page keeps it from run to run)."""
     st.subheader(t("freshness.title"))
     st.dataframe(
         freshness_table(sources), hide_index=True, width="stretch", key="overview_freshness"
@@ -89,7 +90,7 @@ def render_freshness(sources: Sequence, stale_by_source: Mapping[str, pd.DataFra
         label = t("freshness.expander", source=t(f"source.{row.source}"), count=row.stale)
         with st.expander(label):
             st.dataframe(
-                stale_table(stale),
+                stale,
                 hide_index=True,
                 width="stretch",
                 key=f"overview_stale_{row.source}",

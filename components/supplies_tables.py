@@ -13,6 +13,7 @@ from datetime import date
 
 import pandas as pd
 import streamlit as st
+from pandas.io.formats.style import Styler
 
 from components.export import excel_csv
 from components.format import fmt_days
@@ -95,7 +96,10 @@ def _styled(table: pd.DataFrame, levels: pd.Series, columns: list[str], *, key: 
     """The table with its status and days cells coloured by level (small tables only).
 
     The Styler is named after the table's key: pandas gives each a random name, so an
-    unchanged table would be a new message, resent to the browser on every rerun."""
+    unchanged table would be a new message, resent to the browser on every rerun. Only the
+    coloured cells carry an id (`cell_ids=False`): Streamlit rewrites each cell with an id
+    into the table of shown values, one column at a time, and the other cells show the same
+    text without (most of the supplies page's rerun went into rewriting every cell)."""
     if len(table) > MAX_STYLED_ROWS:
         return table
     styles = [LEVEL_STYLES.get(level, "") for level in levels]
@@ -103,7 +107,7 @@ def _styled(table: pd.DataFrame, levels: pd.Series, columns: list[str], *, key: 
     def colour(column: pd.Series) -> list[str]:
         return styles
 
-    return table.style.apply(colour, subset=columns).set_uuid(key)
+    return Styler(table, cell_ids=False).apply(colour, subset=columns).set_uuid(key)
 
 
 def item_table(items: pd.DataFrame) -> pd.DataFrame:

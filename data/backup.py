@@ -24,7 +24,7 @@ from data.db import (
     SQLITE_BUSY_MS,
     DatabaseDamaged,
     DatabaseProblem,
-    refresh_statistics,
+    gather_statistics,
     schema_lock,
     sqlite_path,
     upgrade_locked,
@@ -107,7 +107,7 @@ def restore(engine: Engine, file: Path) -> str | None:
         connection.commit()
         revision = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
         connection.rollback()
-    refresh_statistics(engine)  # pg_restore loads rows, not the planner's statistics
+    gather_statistics(engine)  # pg_restore loads rows, not the planner's statistics
     engine.dispose()  # no pooled connection keeps the old file's pages
     return revision
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from data.db import schema_lock, upgrade_locked, verify_database
+from data.db import gather_statistics, schema_lock, upgrade_locked, verify_database
 from data.queries.common import has_any_data
 
 
@@ -19,14 +19,18 @@ def prepare_database(engine: Engine, *, seed_demo_if_empty: bool, scale: str = "
     (DatabaseDamaged, DatabaseUnavailable) before anything is written.
     """
     verify_database(engine)
+    seeded = False
     with schema_lock(engine) as connection:
         upgrade_locked(engine, connection)
-        if not seed_demo_if_empty:
-            return False
-        with Session(engine) as session:
-            if has_any_data(session=session):
-                return False
-        from data.demo import seed_demo
+        if seed_demo_if_empty:
+            with Session(engine) as session:
+                empty = not has_any_data(session=session)
+            if empty:
+                from data.demo import seed_demo
 
-        seed_demo(engine, scale=scale)
-    return True
+                seed_demo(engine, scale=scale)
+                seeded = True
+    # A database loaded without planner statistics (restored, imported, seeded by an earlier
+    # version, on a server that does not autovacuum) gets them before pages read it.
+    gather_statistics(engine, only_missing=True)
+    return seeded

@@ -346,23 +346,41 @@ def load_reference_data(bind: Engine | Connection) -> int:
     return len(missing)
 
 
-# An import of at least this many rows refreshes the planner's statistics.
+# An import of at least this many rows gathers the planner's statistics again.
 BULK_ROWS = 10_000
 
 
-def refresh_statistics(bind: Engine | Connection) -> None:
-    """After a bulk load (a seed, a large import, a restore), PostgreSQL's planner
-    statistics (`ANALYZE`). Without them a database loaded minutes ago plans as if its
-    tables were empty: nested loops over 2 million reports, seen taking 0.7 s for the
-    rooms of one past day instead of 20 ms (autovacuum, which would analyze them in time,
-    may be off or behind). SQLite plans from its indexes alone: nothing to do there."""
+def gather_statistics(bind: Engine | Connection, *, only_missing: bool = False) -> list[str]:
+    """PostgreSQL: ANALYZE the app's tables (with `only_missing`, those it holds no
+    statistics of yet); returns their names. SQLite: nothing to do (it plans from its
+    indexes alone).
+
+    Called after a bulk load (a seed, a large import, a restore) and at every start: the
+    planner knows nothing of new rows until autovacuum gets round to them, and a server may
+    not autovacuum at all. It then plans for tables of a few rows: nested loops over 2
+    million reports, seen taking 0.7 s for the rooms of one past day instead of 20 ms, and
+    a briefing's freshness count looking up each of a city's 4,321 testing sites' latest
+    report once per site and site, past the statement timeout.
+    """
     if bind.dialect.name != "postgresql":
-        return
+        return []
+    query = (
+        "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+        " WHERE n.nspname = current_schema() AND c.relkind = 'r'"
+    )
+    if only_missing:
+        query += " AND c.reltuples < 0"  # never analyzed (nor vacuumed)
+
+    def analyze(connection: Connection) -> list[str]:
+        names = sorted(connection.execute(text(query)).scalars())
+        for name in names:
+            connection.execute(text(f'ANALYZE "{name}"'))
+        return names
+
     if isinstance(bind, Connection):
-        bind.execute(text("ANALYZE"))
-        return
+        return analyze(bind)
     with bind.begin() as connection:
-        connection.execute(text("ANALYZE"))
+        return analyze(connection)
 
 
 def verify_database(engine: Engine) -> None:

@@ -43,6 +43,7 @@ from i18n import current_language, t
 from panels import Panel, label, render_panel
 from shell import (
     current_user,
+    derive,
     filter_from_address,
     filter_to_address,
     local_now,
@@ -411,7 +412,9 @@ if now is not None:
                     overdue=fmt_int(int(overdue.sum())),
                 )
             )
-            plain = findings_table(findings)
+            # In the reader's words and as the CSV, worked out once per change and filters.
+            source = ("list_findings", now.today, tuple(statuses), *sorted(filters.items()))
+            plain = derive(findings_table, findings, of=source)
 
             def draw(rows: pd.DataFrame) -> None:
                 table, config = findings_view(rows)
@@ -430,7 +433,7 @@ if now is not None:
             render_paged(plain, key="audits_findings", draw=draw, shown_text=shown_text)
             st.download_button(
                 t("audits.download"),
-                data=excel_csv(plain),
+                data=derive(excel_csv, plain, of=source),
                 file_name=f"audit_findings_{now.today.isoformat()}.csv",
                 mime="text/csv",
                 icon=":material/download:",
@@ -496,7 +499,8 @@ if now is not None:
             if own.empty:
                 st.caption(t("audits.detail_no_findings"))
             else:
-                table, config = findings_view(findings_table(own))
+                own_source = ("list_findings", now.today, int(audit_id), now.now)
+                table, config = findings_view(derive(findings_table, own, of=own_source))
                 st.dataframe(
                     table,
                     column_config=config,

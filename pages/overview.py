@@ -11,7 +11,7 @@ from components.alerts import render_alerts
 from components.charts import cached_chart
 from components.epicurve import local_case_curve
 from components.format import fmt_int, fmt_percent
-from components.freshness import render_freshness
+from components.freshness import render_freshness, stale_table
 from components.kpi import Kpi, render_kpis
 from data.alerts import compute_alerts
 from data.measures.status import status_of
@@ -30,7 +30,7 @@ from data.queries.overview import (
 from data.settings import get_settings
 from data.timeutil import format_local
 from i18n import current_language, t
-from shell import read, read_settled, start_page
+from shell import derive, read, read_settled, start_page
 
 # The colour of a change by its direction, for figures where up is bad, good, or neither.
 CHANGE_COLOURS = {
@@ -237,8 +237,13 @@ if now is not None:
         control_all=lambda: acknowledge_all_control(critical, acknowledged),
     )
     sources = read(list_source_freshness, at=now.now)
+    # Each source's stale reporters in the reader's words, worked out once per change.
     stale = {
-        row.source: read(list_stale_reporters, source=row.source, at=now.now)
+        row.source: derive(
+            stale_table,
+            read(list_stale_reporters, source=row.source, at=now.now),
+            of=("list_stale_reporters", row.source, now.now),
+        )
         for row in sources
         if row.stale
     }

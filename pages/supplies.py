@@ -37,7 +37,7 @@ from data.timeutil import format_local, to_utc
 from data.writes import edit_reorder_level, record_stock_report
 from i18n import current_language, t
 from panels import Panel, count_fields, render_panel
-from shell import filter_from_address, filter_to_address, local_now, read, start_page
+from shell import derive, filter_from_address, filter_to_address, local_now, read, start_page
 
 
 def render_trends(lines: pd.DataFrame, now: Clock) -> None:
@@ -296,7 +296,8 @@ def render(now: Clock) -> None:
     )
     with items_tab:
         st.caption(t("supplies.items_caption"))
-        render_item_table(total_by_item(lines, today=now.today), key="supplies_items")
+        items = derive(total_by_item, lines, of=("list_stock_lines", filters), today=now.today)
+        render_item_table(items, key="supplies_items")
 
     with lines_tab:
         st.caption(t("supplies.lines_caption"))

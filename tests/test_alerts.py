@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlmodel import Session
+from streamlit.testing.v1 import AppTest
 
 from components.alerts import alert_text, severity_label
 from data.alerts import Alert, compute_alerts, sort_alerts
@@ -25,6 +26,7 @@ from tests.factories import (
     make_stock_report,
     make_supply_item,
 )
+from tests.sent import new_messages, recording
 
 T = datetime.fromisoformat("2021-06-10 20:00+08:00")
 
@@ -470,3 +472,60 @@ def test_a_line_lasting_one_day_says_day() -> None:
         in_language("en", alert_text, oil) == "Cooking oil at Depot A lasts 1 day (5 drums on hand)"
     )
     assert in_language("zh", alert_text, oil) == "甲仓的食用油仅够 1 天（库存 5 桶）"
+
+
+# --- The list on the Overview (no database) ---------------------------------------------------
+
+
+def _alerts_page(count: int) -> None:
+    """render_alerts with `count` warnings (AppTest runs this function's body on its own)."""
+    from components.alerts import render_alerts
+    from data.alerts import Alert
+
+    render_alerts(
+        [
+            Alert(
+                f"queue_long:{n}",
+                "queue_long",
+                "warning",
+                "testing",
+                "440103",
+                {"name_zh": f"采样点{n}", "name_en": f"Site {n}", "minutes": 61 + n},
+            )
+            for n in range(count)
+        ]
+    )
+
+
+def _alerts_app(count: int) -> AppTest:
+    return AppTest.from_function(_alerts_page, kwargs={"count": count}, default_timeout=30)
+
+
+def _sentences(app: AppTest) -> list[str]:
+    return [m.value for m in app.markdown if m.value.startswith(":orange-badge[")]
+
+
+def test_alerts_past_the_first_ten_are_drawn_only_while_more_is_open() -> None:
+    app = _alerts_app(60).run()
+    assert not app.exception
+    assert len(_sentences(app)) == 10
+    assert [e.label for e in app.expander] == ["另有 50 条警报"]
+    app.session_state["overview_alerts_more"] = True
+    app.run()
+    assert len(_sentences(app)) == 50  # the first 10 and the next 40
+    assert "其余 10 条请在各专题页查看。" in [c.value for c in app.caption]
+
+
+def test_a_rerun_with_nothing_changed_resends_the_same_alerts_whatever_their_number() -> None:
+    # The alerts behind "more" (closed) are not drawn, so a rerun sends as many messages for
+    # 60 alerts as for 11, and no element the browser holds is sent whole again.
+    resent = {}
+    for count in (11, 60):
+        app = _alerts_app(count)
+        with recording() as runs:
+            app.run()
+            app.run()
+        assert runs[0] and len(runs[1]) == len(runs[0])
+        resent[count] = new_messages(runs[1], held=runs[0])
+    assert len(resent[11]) == len(resent[60])
+    assert all(not message.metadata.cacheable for message in resent[60])

@@ -286,3 +286,30 @@ def test_streamlits_english_select_all_is_left_out_of_chinese_screens(
     app = _run(engine, lang)
     kinds = app.multiselect(key="audits_kinds").proto
     assert bool(kinds.select_all) is offered
+
+
+@pytest.mark.replay_at(REPLAY_AT)
+def test_a_rerun_with_nothing_changed_does_not_rebuild_the_actions_table_or_its_csv(
+    app_database: str, engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from components import audits_tables, export
+
+    built: list[str] = []
+    table, csv = audits_tables.findings_table, export.excel_csv
+
+    def counted_table(findings: pd.DataFrame) -> pd.DataFrame:
+        built.append("table")
+        return table(findings)
+
+    def counted_csv(frame: pd.DataFrame) -> bytes:
+        built.append("csv")
+        return csv(frame)
+
+    monkeypatch.setattr(audits_tables, "findings_table", counted_table)
+    monkeypatch.setattr(export, "excel_csv", counted_csv)
+    app = _run(engine)
+    assert built.count("table") >= 1 and built.count("csv") == 1
+    before = list(built)
+    app.run()
+    assert not app.exception
+    assert built == before

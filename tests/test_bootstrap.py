@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import pytest
 import streamlit as st
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from data import models
 from data.bootstrap import prepare_database
+from data.db import make_engine, upgrade_schema
+from data.demo import seed_demo
 from data.settings import get_settings
-from tests.conftest import open_app
+from tests.conftest import fresh_postgres_database, open_app
+from tests.factories import make_hotel
 
 
 def _cases(engine: Engine) -> int:
@@ -67,3 +70,56 @@ def _cases_local(database_url: str) -> int:
         total = get_local_case_totals(session=session, today=clock.today).total
     engine.dispose()
     return total
+
+
+# --- PostgreSQL's planner statistics after a bulk load ---------------------------------------
+
+
+def _never_analyzed(engine: Engine) -> list[str]:
+    """The app's tables PostgreSQL holds no statistics of (never analyzed: reltuples -1)."""
+    with engine.connect() as connection:
+        return sorted(
+            connection.execute(
+                text(
+                    "SELECT c.relname FROM pg_class c JOIN pg_namespace n"
+                    " ON n.oid = c.relnamespace WHERE n.nspname = current_schema()"
+                    " AND c.relkind = 'r' AND c.reltuples < 0"
+                )
+            ).scalars()
+        )
+
+
+def test_a_seeded_postgresql_database_has_planner_statistics() -> None:
+    # Without statistics (a server that does not autovacuum, or before it gets round to it)
+    # PostgreSQL guessed one testing site where a city has 4,321, and a briefing's freshness
+    # count looked up each site's latest report once per site and site: the briefing of a
+    # city hit the statement timeout on every run (15 s, then a notice instead of it).
+    with fresh_postgres_database() as url:
+        engine = make_engine(url)
+        try:
+            upgrade_schema(engine)
+            seed_demo(engine, scale="demo")
+            assert _never_analyzed(engine) == []
+            with engine.connect() as connection:
+                reports = connection.execute(
+                    text("SELECT reltuples FROM pg_class WHERE relname = 'testingsitereport'")
+                ).scalar_one()
+            assert reports > 1_000
+        finally:
+            engine.dispose()
+
+
+def test_a_start_on_postgresql_gathers_the_statistics_a_loaded_database_lacks() -> None:
+    # A database filled without them (restored, imported or seeded by an earlier version)
+    # gets them when the app starts on it; a table already analyzed is left as it is.
+    with fresh_postgres_database() as url:
+        engine = make_engine(url)
+        try:
+            upgrade_schema(engine)
+            with Session(engine) as session:
+                make_hotel(session, rooms=40)
+            assert "facility" in _never_analyzed(engine)
+            prepare_database(engine, seed_demo_if_empty=False)
+            assert _never_analyzed(engine) == []
+        finally:
+            engine.dispose()

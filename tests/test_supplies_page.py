@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from concurrent.futures import ThreadPoolExecutor
+from datetime import date
 
 import pandas as pd
 import pytest
@@ -13,6 +14,7 @@ from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 from streamlit.testing.v1 import AppTest
 
 from components.supplies_tables import lines_csv, lines_csv_later
+from data.queries import supplies as supplies_queries
 from data.queries.supplies import list_stock_lines
 from i18n import set_language
 from tests.conftest import open_app
@@ -287,3 +289,29 @@ def test_the_line_table_sends_the_most_urgent_page_first_with_a_search(
 
     app.text_input(key="supplies_lines_search").input("no such place").run()
     assert [info.value for info in app.info] == ["No stock line matches “no such place”."]
+
+
+@pytest.mark.replay_at(REPLAY_AT)
+def test_a_rerun_with_nothing_changed_does_not_work_out_the_item_totals_again(
+    app_database: str, engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with Session(engine) as session:
+        build_known_stock(session)
+    calls = []
+    totals = supplies_queries.total_by_item
+
+    def counted(lines: pd.DataFrame, *, today: date) -> pd.DataFrame:
+        calls.append(today)
+        return totals(lines, today=today)
+
+    monkeypatch.setattr(supplies_queries, "total_by_item", counted)
+    app = _open()
+    items = _table(app, "Status", "Item")
+    app.run()
+    assert not app.exception
+    assert len(calls) == 1
+    pd.testing.assert_frame_equal(_table(app, "Status", "Item"), items)
+    # Another language is worked out anew (its own cache entry), the same figures.
+    app.query_params["lang"] = "zh"
+    app.run()
+    assert len(calls) == 2

@@ -9,7 +9,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from data import models, writes
-from data.db import refresh_statistics
+from data.db import gather_statistics
 from data.demo import audits, cases, facilities, hotels, supplies, testing, zones
 from data.demo.timeline import SCALES, Scale, Timeline, make_timeline, stream
 from data.queries.common import count_rows, has_any_data
@@ -97,7 +97,8 @@ def seed_demo(
         )
         session.flush()
         counts = count_rows(session=session)
-    refresh_statistics(engine)
+    # The planner's statistics of the rows just written (PostgreSQL), not a guess.
+    gather_statistics(engine)
     return counts
 
 

@@ -14,7 +14,7 @@ from typing import IO, Any
 
 from sqlmodel import Session
 
-from data.db import BULK_ROWS, refresh_statistics
+from data.db import BULK_ROWS, gather_statistics
 from data.timeutil import command_zone
 from data.transfer.cells import readers
 from data.transfer.kinds import EMPTY, KINDS, Kind, link_infectors_later, resolve
@@ -116,7 +116,7 @@ def import_file(
             raise InvalidRecord(*_ordered(extra))
         link_infectors_later(session, actor, cache)
     if outcome.rows >= BULK_ROWS:
-        refresh_statistics(session.connection())
+        gather_statistics(session.connection())
         session.commit()
     return ImportResult(
         kind=kind,

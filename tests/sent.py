@@ -1,0 +1,61 @@
+"""What a run sends the browser: the ForwardMsgs of AppTest's last run, as the server would
+send them to a browser holding the messages of the earlier runs (streamlit's forward-message
+cache: a cacheable message the browser holds goes as a reference to its hash).
+
+    with recording() as runs:
+        app.run()
+        app.run()
+    resent = new_messages(runs[-1], held=runs[0])
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+from streamlit.runtime.forward_msg_cache import populate_hash_if_needed
+from streamlit.testing.v1.local_script_runner import LocalScriptRunner
+
+
+@contextmanager
+def recording() -> Iterator[list[list[ForwardMsg]]]:
+    """Each AppTest run's messages (in order of the runs) while inside the block."""
+    runs: list[list[ForwardMsg]] = []
+    original = LocalScriptRunner.run
+
+    def run(self: LocalScriptRunner, *args: object, **kwargs: object) -> object:
+        try:
+            return original(self, *args, **kwargs)
+        finally:
+            messages = self.forward_msgs()
+            for message in messages:
+                populate_hash_if_needed(message)
+            runs.append(messages)
+
+    LocalScriptRunner.run = run
+    try:
+        yield runs
+    finally:
+        LocalScriptRunner.run = original
+
+
+def elements(messages: list[ForwardMsg]) -> list[ForwardMsg]:
+    """The messages that draw an element or a block (not the run's own bookkeeping)."""
+    return [
+        message
+        for message in messages
+        if message.WhichOneof("type") == "delta"
+        and message.delta.WhichOneof("type") in ("new_element", "add_block")
+    ]
+
+
+def new_messages(messages: list[ForwardMsg], *, held: list[ForwardMsg]) -> list[ForwardMsg]:
+    """The element messages sent whole to a browser that received `held`: every one but a
+    cacheable message it holds (which goes as a reference)."""
+    hashes = {message.hash for message in held if message.metadata.cacheable}
+    return [
+        message
+        for message in elements(messages)
+        if not (message.metadata.cacheable and message.hash in hashes)
+    ]
