@@ -116,8 +116,7 @@ def import_file(
             raise InvalidRecord(*_ordered(extra))
         link_infectors_later(session, actor, cache)
     if outcome.rows >= BULK_ROWS:
-        gather_statistics(session.connection())
-        session.commit()
+        gather_statistics(session.get_bind())  # the rows are committed: its own transaction
     return ImportResult(
         kind=kind,
         rows=outcome.rows,
