@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime
 from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import Boolean, Date, DateTime, func, insert, select
+from sqlalchemy import Boolean, Date, DateTime, func, insert, select, text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, SQLModel
 
@@ -108,10 +108,27 @@ def insert_returning_ids(
         ids = list(range(last + 1, last + 1 + len(rows)))
         _sqlite_insert(session, table, rows, ids)
         return ids
-    ids: list[int] = []
+    # PostgreSQL: the ids are taken from the table's sequence first (safe beside other
+    # writers), then the rows go in as a plain executemany, which psycopg pipelines with one
+    # short prepared statement. INSERT ... RETURNING in parameter order is sent as one
+    # statement of 10,000 rows' placeholders, which psycopg parses anew every time: two
+    # thirds of a PostgreSQL seed's time.
+    ids = sorted(
+        session.execute(
+            text(
+                "SELECT nextval(pg_get_serial_sequence(:table, 'id')) FROM generate_series(1, :n)"
+            ),
+            {"table": f'"{table.name}"', "n": len(rows)},
+        ).scalars()
+    )
     for start in range(0, len(rows), CHUNK):
-        statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
-        ids.extend(session.execute(statement, rows[start : start + CHUNK]).scalars())
+        part = [
+            {**row, "id": new_id}
+            for row, new_id in zip(
+                rows[start : start + CHUNK], ids[start : start + CHUNK], strict=True
+            )
+        ]
+        session.execute(insert(table), part)
     return ids
 
 
