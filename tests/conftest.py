@@ -26,6 +26,15 @@ BACKENDS = ["sqlite", "postgresql"]
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Under pytest-xdist, the slow tests first, spread over the workers (tests.schedule)."""
+    workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "0") or 0)
+    if workers > 1:
+        from tests.schedule import spread
+
+        items[:] = spread(items, workers)
+
+
 def page_path(name: str) -> str:
     """The absolute path of a page script, for AppTest.from_file."""
     return str(ROOT / name)
