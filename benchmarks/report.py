@@ -20,10 +20,15 @@ def _kb(value: float) -> str:
     return f"{value / 1024:,.1f}"
 
 
+def _wire(figures: dict[str, Any], key: str) -> str:
+    """' (21.3)': the compressed size, where the run measured it."""
+    return f" ({_kb(figures[key])})" if key in figures else ""
+
+
 def pages_table(result: dict[str, Any]) -> str:
     lines = [
         "| page | cold median / p95 ms | cold CPU ms | warm median / p95 ms | warm CPU ms "
-        "| first load KB | rerun KB | city ÷ demo (warm CPU) |",
+        "| first load KB (on the wire) | rerun KB (on the wire) | city ÷ demo (warm CPU) |",
         "|---|---|---|---|---|---|---|---|",
     ]
     for page, f in result["pages"].items():
@@ -33,7 +38,8 @@ def pages_table(result: dict[str, Any]) -> str:
             f"| {_ms(f['cold']['cpu_median_ms'])} "
             f"| {_ms(f['warm']['median_ms'])} / {_ms(f['warm']['p95_ms'])} "
             f"| {_ms(f['warm']['cpu_median_ms'])} "
-            f"| {_kb(f['first_load_bytes'])} | {_kb(f['rerun_bytes'])} "
+            f"| {_kb(f['first_load_bytes'])}{_wire(f, 'first_load_wire_bytes')} "
+            f"| {_kb(f['rerun_bytes'])}{_wire(f, 'rerun_wire_bytes')} "
             f"| {'—' if ratio is None else f'{ratio:.2f}'} |"
         )
     return "\n".join(lines)

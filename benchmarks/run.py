@@ -43,6 +43,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import zlib
 from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
@@ -213,22 +214,35 @@ def as_on_a_server() -> None:
     LocalScriptRunner.run = run
 
 
-def sent_bytes(browser_cache: set[str]) -> int:
-    """Bytes of the last run's messages as the server sends them to a browser holding
-    `browser_cache` (the hashes it has; updated): a cacheable message it already holds goes
-    as a reference (streamlit.runtime.forward_msg_cache)."""
+class Connection:
+    """What one browser holds and how its WebSocket compresses: the hashes of the messages
+    it keeps (a cacheable message it holds again goes as a reference,
+    streamlit.runtime.forward_msg_cache), and a permessage-deflate stream (.streamlit/
+    config.toml turns it on; the server keeps its compression context between messages, as
+    the `websockets` library does by default)."""
+
+    def __init__(self) -> None:
+        self.cache: set[str] = set()
+        self.deflate = zlib.compressobj(6, zlib.DEFLATED, -15)
+
+
+def sent_bytes(connection: Connection) -> tuple[int, int]:
+    """Bytes of the last run's messages as the server sends them to `connection`'s browser:
+    as serialized, and on the wire (compressed)."""
     from streamlit.runtime.forward_msg_cache import create_reference_msg, populate_hash_if_needed
 
-    total = 0
+    total = wire = 0
     for message in _RUNNERS[-1].forward_msgs():
         populate_hash_if_needed(message)
-        if message.metadata.cacheable and message.hash in browser_cache:
-            total += create_reference_msg(message).ByteSize()
-        else:
-            total += message.ByteSize()
-        if message.metadata.cacheable:
-            browser_cache.add(message.hash)
-    return total
+        if message.metadata.cacheable and message.hash in connection.cache:
+            message = create_reference_msg(message)
+        elif message.metadata.cacheable:
+            connection.cache.add(message.hash)
+        payload = message.SerializeToString()
+        total += len(payload)
+        wire += len(connection.deflate.compress(payload))
+        wire += len(connection.deflate.flush(zlib.Z_SYNC_FLUSH)) - 4  # the tail RFC 7692 drops
+    return total, wire
 
 
 # --- pages through app.py ------------------------------------------------------------------------
@@ -254,18 +268,20 @@ def measure_page(token: str, script: str, runs: int) -> dict[str, Any]:
     app = open_app(token)
     app.switch_page(script)
     st.cache_data.clear()
-    browser: set[str] = set()
+    browser = Connection()
     first = timed(app.run)
     if app.exception:
         raise SystemExit(f"{script}: {app.exception[0].message}")
-    first_bytes = sent_bytes(browser)
-    rerun_bytes = []
+    first_bytes, first_wire = sent_bytes(browser)
+    rerun_bytes, rerun_wire = [], []
     warm_wall, warm_cpu = [], []
     for _ in range(runs):
         wall, cpu, _ = timed(app.run)
         warm_wall.append(wall)
         warm_cpu.append(cpu)
-        rerun_bytes.append(sent_bytes(browser))
+        sent, wire = sent_bytes(browser)
+        rerun_bytes.append(sent)
+        rerun_wire.append(wire)
     cold_wall, cold_cpu = [first[0]], [first[1]]
     for _ in range(runs - 1):
         st.cache_data.clear()
@@ -279,6 +295,8 @@ def measure_page(token: str, script: str, runs: int) -> dict[str, Any]:
         "warm": summary(warm_wall, warm_cpu),
         "first_load_bytes": first_bytes,
         "rerun_bytes": statistics.median(rerun_bytes),
+        "first_load_wire_bytes": first_wire,
+        "rerun_wire_bytes": statistics.median(rerun_wire),
     }
 
 
@@ -664,7 +682,7 @@ def print_report(result: dict[str, Any]) -> None:
     )
     print(
         f"{'page':<11} {'cold ms':>8} {'p95':>7} {'CPU':>7} │ {'warm ms':>8} {'p95':>7} "
-        f"{'CPU':>7} │ {'first KB':>9} {'rerun KB':>9} │ {'city/demo':>9}"
+        f"{'CPU':>7} │ {'first KB':>9} {'wire':>7} {'rerun KB':>9} {'wire':>6} │ {'city/demo':>9}"
     )
     for page, f in result["pages"].items():
         ratio = f.get("city_over_demo")
@@ -672,7 +690,8 @@ def print_report(result: dict[str, Any]) -> None:
             f"{page:<11} {f['cold']['median_ms']:>8.0f} {f['cold']['p95_ms']:>7.0f} "
             f"{f['cold']['cpu_median_ms']:>7.0f} │ {f['warm']['median_ms']:>8.1f} "
             f"{f['warm']['p95_ms']:>7.1f} {f['warm']['cpu_median_ms']:>7.1f} │ "
-            f"{f['first_load_bytes'] / 1024:>9.1f} {f['rerun_bytes'] / 1024:>9.1f} │ "
+            f"{f['first_load_bytes'] / 1024:>9.1f} {f['first_load_wire_bytes'] / 1024:>7.1f} "
+            f"{f['rerun_bytes'] / 1024:>9.1f} {f['rerun_wire_bytes'] / 1024:>6.1f} │ "
             f"{'' if ratio is None else f'{ratio:.2f}':>9}"
         )
     print()

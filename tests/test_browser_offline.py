@@ -12,6 +12,9 @@ Needs `apt-get install chromium fonts-noto-cjk` and the `playwright` package (it
 
 from __future__ import annotations
 
+import base64
+import os
+import socket
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -163,3 +166,31 @@ def test_a_page_requests_nothing_from_outside_hosts_and_reads_whole(
         f"{base}:\n  " + "\n  ".join(outside)
     )
     assert any(url.startswith(base) for url in requested), f"{address}: no request recorded"
+
+
+def test_the_server_compresses_what_it_sends_to_the_browser(server: str) -> None:
+    # A browser's WebSocket handshake offers permessage-deflate; the app's server takes it
+    # (.streamlit/config.toml), so a page's messages travel compressed.
+    host, port = server.removeprefix("http://").split(":")
+    handshake = (
+        "GET /_stcore/stream HTTP/1.1\r\n"
+        f"Host: {host}:{port}\r\n"
+        "Upgrade: websocket\r\nConnection: Upgrade\r\n"
+        f"Sec-WebSocket-Key: {base64.b64encode(os.urandom(16)).decode()}\r\n"
+        "Sec-WebSocket-Version: 13\r\n"
+        "Sec-WebSocket-Protocol: streamlit\r\n"
+        "Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n\r\n"
+    )
+    with socket.create_connection((host, int(port)), timeout=30) as connection:
+        connection.sendall(handshake.encode())
+        answer = b""
+        while b"\r\n\r\n" not in answer:
+            answer += connection.recv(4096)
+    status, *headers = answer.split(b"\r\n\r\n")[0].decode().split("\r\n")
+    assert status.startswith("HTTP/1.1 101"), status
+    extensions = [
+        h.split(":", 1)[1].strip()
+        for h in headers
+        if h.lower().startswith("sec-websocket-extensions:")
+    ]
+    assert extensions and extensions[0].startswith("permessage-deflate"), headers
