@@ -56,8 +56,8 @@ def _built_spec(
     return with_arrow_datasets(chart_spec(_build(**_arguments)))
 
 
-def _digest(arguments: dict[str, Any]) -> str:
-    """A fingerprint of the chart's arguments (frames, tuples of days and values, numbers),
+def fingerprint(arguments: dict[str, Any]) -> str:
+    """A fingerprint of a chart's or map's arguments (frames, tuples of days and values, numbers),
     from their pickled bytes: Streamlit's own hashing walks a tuple value by value in Python
     and took a sixth of the Overview's rerun for its 11 charts. Equal arguments pickled
     differently only cost a rebuild."""
@@ -70,5 +70,5 @@ def cached_chart(build: Callable[..., alt.TopLevelMixin], /, **arguments: Any) -
     ~90 ms a run)."""
     name = f"{build.__module__}.{build.__qualname__}"
     return _built_spec(
-        name, current_language(), _digest(arguments), _arguments=arguments, _build=build
+        name, current_language(), fingerprint(arguments), _arguments=arguments, _build=build
     )

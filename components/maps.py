@@ -13,6 +13,7 @@ import pydeck as pdk
 import streamlit as st
 from pydeck.bindings.json_tools import default_serialize
 
+from components.charts import fingerprint
 from i18n import current_language, name
 
 # The city as a whole, in the GCJ-02 frame the boundaries use.
@@ -258,9 +259,13 @@ class PreparedDeck(pdk.Deck):
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def _deck_spec(
-    name: str, lang: str, arguments: dict[str, Any], _build: Callable[..., pdk.Deck]
+    name: str,
+    lang: str,
+    digest: str,
+    _arguments: dict[str, Any],
+    _build: Callable[..., pdk.Deck],
 ) -> tuple[str, dict | bool]:
-    deck = _build(**arguments)
+    deck = _build(**_arguments)
     for layer in deck.layers:
         # pandas 3 frames do not serialize in pydeck (st.pydeck_chart does the same).
         if isinstance(layer.data, pd.DataFrame):
@@ -270,7 +275,12 @@ def _deck_spec(
 
 def cached_deck(build: Callable[..., pdk.Deck], /, **arguments: Any) -> pdk.Deck:
     """`build(**arguments)`, made once per language and arguments: a rerun with the same
-    data sends the same JSON without building it again (a city's case map takes ~50 ms)."""
+    data sends the same JSON without building it again (a city's case map takes ~50 ms).
+    The arguments are told apart by the fingerprint of their pickled bytes: Streamlit's own
+    hashing of the case map's frames (the district outlines, 1,464 cases) took ~35 ms of
+    every rerun."""
     name = f"{build.__module__}.{build.__qualname__}"
-    spec, tooltip = _deck_spec(name, current_language(), arguments, _build=build)
+    spec, tooltip = _deck_spec(
+        name, current_language(), fingerprint(arguments), _arguments=arguments, _build=build
+    )
     return PreparedDeck(spec, tooltip)

@@ -58,3 +58,34 @@ def test_a_chart_is_built_once_for_the_same_arguments_and_language() -> None:
         cached_chart(build, frame=pd.DataFrame({"a": [1, 2]}))
     assert built == [2, 3, 2]
     st.cache_data.clear()
+
+
+def test_a_map_is_built_once_for_the_same_frames_and_language() -> None:
+    import pandas as pd
+    import pydeck as pdk
+    import streamlit as st
+
+    from components.maps import cached_deck, offline_deck
+    from i18n import language
+
+    built = []
+
+    def build(points: pd.DataFrame) -> pdk.Deck:
+        built.append(len(points))
+        layer = pdk.Layer("ScatterplotLayer", points, get_position=["lon", "lat"], id="cases")
+        return offline_deck([layer], view=pdk.ViewState(longitude=113.3, latitude=23.1, zoom=9))
+
+    def points(count: int) -> pd.DataFrame:
+        return pd.DataFrame({"lon": [113.2, 113.21, 113.22][:count], "lat": 23.1})
+
+    st.cache_data.clear()
+    first = cached_deck(build, points=points(2)).to_json()
+    # Equal frames (new objects, as every rerun reads them) send the same deck unbuilt.
+    assert cached_deck(build, points=points(2)).to_json() == first
+    assert built == [2]
+    assert '"data":[{"lat":23.1,"lon":113.2},{"lat":23.1,"lon":113.21}]' in first
+    cached_deck(build, points=points(3))
+    with language("en"):
+        cached_deck(build, points=points(2))
+    assert built == [2, 3, 2]
+    st.cache_data.clear()
