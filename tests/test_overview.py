@@ -33,6 +33,7 @@ from tests.factories import (
     make_supply_item,
     make_zone,
 )
+from tests.sent import recording, table_heights
 
 # 2021-06-10 20:00 in Guangzhou is 12:00 UTC.
 REPLAY_AT = "2021-06-10 20:00"
@@ -373,7 +374,8 @@ def test_overview_page_shows_the_data_layers_figures(
         build_known_city(session)
     app = open_app("pages/overview.py", timeout=60)
     app.query_params["lang"] = lang
-    app.run()
+    with recording() as runs:
+        app.run()
     assert not app.exception
     assert _metrics(app) == EXPECTED_CARDS[lang]
     # The change's arrow and colour follow the figure, not the sentence's first character
@@ -417,6 +419,10 @@ def test_overview_page_shows_the_data_layers_figures(
     liwan = table[table.iloc[:, 0] == ("Liwan" if lang == "en" else "荔湾区")].iloc[0]
     # 05-21 and three on 06-10: new today, last 7 days, total.
     assert [int(value) for value in liwan.iloc[1:]] == [3, 3, 4]
+    # Every district shows (here 11), none behind an inner scroll bar: the header and 11 rows
+    # of 35 pixels, the border and room for a sideways scroll bar.
+    assert len(table) == 11
+    assert table_heights(runs[-1])[-1] == (list(table.columns), 35 * 12 + 3 + 16)
 
 
 def alerts_count(lang: str) -> str:
