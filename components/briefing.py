@@ -40,7 +40,7 @@ def _then() -> str:
 
 def _n(key: str, count: int) -> str:
     """A counted noun: "1 new local confirmed case", "3 ... cases" (briefing.n.*)."""
-    return t(f"briefing.n.{key}.{'one' if count == 1 else 'many'}", count=fmt_int(count))
+    return t(f"briefing.n.{key}", count=fmt_int(count))
 
 
 def _name(record: dict[str, Any], field: str = "name") -> str:

@@ -41,38 +41,31 @@ STRINGS: dict[str, tuple[str, str]] = {
         "{day}0—24时，全市新增{confirmed}、{asymptomatic}，{change}。",
         "From 0:00 to 24:00 on {day}, the city reported {confirmed} and {asymptomatic}, {change}.",
     ),
-    # Counted nouns: ".one" for a count of 1, ".many" for any other count.
-    "briefing.n.new_confirmed.one": ("本土确诊病例{count}例", "{count} new local confirmed case"),
-    "briefing.n.new_confirmed.many": ("本土确诊病例{count}例", "{count} new local confirmed cases"),
-    "briefing.n.new_asymptomatic.one": (
-        "无症状感染者{count}例",
-        "{count} new local asymptomatic infection",
+    # Counted nouns: "1 new local confirmed case", "3 new local confirmed cases".
+    "briefing.n.new_confirmed": (
+        "本土确诊病例{count}例",
+        "{count} new local confirmed {count:case|cases}",
     ),
-    "briefing.n.new_asymptomatic.many": (
+    "briefing.n.new_asymptomatic": (
         "无症状感染者{count}例",
-        "{count} new local asymptomatic infections",
+        "{count} new local asymptomatic {count:infection|infections}",
     ),
-    "briefing.n.total_confirmed.one": ("本土确诊病例{count}例", "{count} local confirmed case"),
-    "briefing.n.total_confirmed.many": ("本土确诊病例{count}例", "{count} local confirmed cases"),
-    "briefing.n.total_asymptomatic.one": (
+    "briefing.n.total_confirmed": (
+        "本土确诊病例{count}例",
+        "{count} local confirmed {count:case|cases}",
+    ),
+    "briefing.n.total_asymptomatic": (
         "无症状感染者{count}例",
-        "{count} local asymptomatic infection",
+        "{count} local asymptomatic {count:infection|infections}",
     ),
-    "briefing.n.total_asymptomatic.many": (
-        "无症状感染者{count}例",
-        "{count} local asymptomatic infections",
+    "briefing.n.rounds": ("当前检测轮次{count}个", "{count} current testing {count:round|rounds}"),
+    "briefing.n.hotels": (
+        "启用隔离酒店{count}家",
+        "{count} quarantine {count:hotel|hotels} in use",
     ),
-    "briefing.n.rounds.one": ("当前检测轮次{count}个", "{count} current testing round"),
-    "briefing.n.rounds.many": ("当前检测轮次{count}个", "{count} current testing rounds"),
-    "briefing.n.hotels.one": ("启用隔离酒店{count}家", "{count} quarantine hotel in use"),
-    "briefing.n.hotels.many": ("启用隔离酒店{count}家", "{count} quarantine hotels in use"),
-    "briefing.n.waiting.one": (
+    "briefing.n.waiting": (
         "待入住密切接触者{count}人",
-        "{count} close contact waiting for a room",
-    ),
-    "briefing.n.waiting.many": (
-        "待入住密切接触者{count}人",
-        "{count} close contacts waiting for a room",
+        "{count} close {count:contact|contacts} waiting for a room",
     ),
     "briefing.change.up": ("较前一日增加{count}例", "{count} more than the day before"),
     "briefing.change.down": ("较前一日减少{count}例", "{count} fewer than the day before"),
@@ -124,14 +117,14 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "briefing.testing.sites": (
         "采样点开放{open}个（共{total}个），{day}已采样{sampled_today}人。",
-        "{open} of {total} sampling sites open; {sampled_today} sampled on {day}.",
+        "{open} of {total} sampling {total:site|sites} open; {sampled_today} sampled on {day}.",
     ),
     # 3. Quarantine hotels
     "briefing.hotels.heading": ("三、隔离酒店", "3. Quarantine hotels"),
     "briefing.hotels.rooms": (
         "{hotels}，共有房间{total}间，在住{occupied}间，清洁中{cleaning}间，"
         "可用{available}间；{waiting}。",
-        "{hotels} with {total} rooms: {occupied} occupied, {cleaning} being cleaned, "
+        "{hotels} with {total} {total:room|rooms}: {occupied} occupied, {cleaning} being cleaned, "
         "{available} free; {waiting}.",
     ),
     "briefing.hotels.full_in": (

@@ -79,11 +79,13 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "cases.map.capped": (
         "地图显示最新的 {shown} 例（共 {total} 例）；密度图层包含全部病例。",
-        "The map shows the newest {shown} of {total} cases; the density layer covers them all.",
+        "The map shows the newest {shown} of {total} {total:case|cases}; the density layer covers "
+        "them all.",
     ),
     "cases.map.facilities_capped": (
         "只显示前 {shown} 个设施；选择一个区可查看该区全部设施。",
-        "Only the first {shown} facilities are shown; choose a district to see all of its own.",
+        "Only the first {shown} {shown:facility is|facilities are} shown; choose a district to see "
+        "all of its own.",
     ),
     "cases.layer.title": ("图层", "Layers"),
     "cases.layer.points": ("病例", "Cases"),
@@ -97,7 +99,7 @@ STRINGS: dict[str, tuple[str, str]] = {
         "区内本土病例（所选时段）",
         "Local cases in a district (period)",
     ),
-    "cases.legend.district_cases": ("{cases} 例", "{cases} cases"),
+    "cases.legend.district_cases": ("{cases} 例", "{cases} {cases:case|cases}"),
     "cases.legend.older": ("较早报告的病例（颜色较淡）", "Older cases (fainter)"),
     "cases.legend.link": ("传播关系（传染者 → 被传染者）", "Link (infector → infected)"),
     "cases.legend.density": ("病例密度（少 → 多）", "Case density (low → high)"),
@@ -173,7 +175,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "cases.chains.title": ("传播链", "Transmission chains"),
     "cases.chains.summary": (
         "{chains} 条传播链，共 {linked} 例；另有 {single} 例尚无已知传播关系。",
-        "{chains} chains holding {linked} cases; {single} cases have no known link yet.",
+        "{chains} {chains:chain|chains} holding {linked} {linked:case|cases}; {single} "
+        "{single:case has|cases have} no known link yet.",
     ),
     "cases.chains.none": ("没有已知的传播链。", "No known transmission chain."),
     "cases.chains.help": (

@@ -9,7 +9,7 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Checklist item {position}: {message}",
     ),
     "error.in_finding": ("第 {position} 条问题：{message}", "Finding {position}: {message}"),
-    "error.more": ("……另有 {count} 处问题", "… and {count} more problems"),
+    "error.more": ("……另有 {count} 处问题", "… and {count} more {count:problem|problems}"),
     # Field rules
     "error.required": ("缺少{field}", "{field} is missing"),
     "error.unknown_field": ("不认识的字段：{field}", "Unknown field: {field}"),
@@ -102,11 +102,12 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "error.rooms_exceed_total": (
         "在住（{occupied}）加清洁中（{cleaning}）房间超过总房间数 {total}",
-        "Occupied ({occupied}) plus cleaning ({cleaning}) rooms exceed the {total} rooms in total",
+        "Occupied ({occupied}) plus cleaning ({cleaning}) rooms exceed the {total} "
+        "{total:room|rooms} in total",
     ),
     "error.cohorts_exceed_occupied": (
         "各类人员在住合计（{by_cohort}）超过在住房间数 {occupied}",
-        "Occupancy by cohort ({by_cohort}) exceeds the {occupied} rooms occupied",
+        "Occupancy by cohort ({by_cohort}) exceeds the {occupied} {occupied:room|rooms} occupied",
     ),
     "error.exceeds_identified": (
         "{field}（{value}）超过已排查人数（{limit}）",

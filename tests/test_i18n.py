@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from i18n import CATALOGUE, set_language, t
+from i18n import CATALOGUE, language, set_language, t
 
 
 def test_every_string_has_chinese_and_english_with_the_same_placeholders() -> None:
@@ -80,8 +80,8 @@ def test_text_from_the_database_is_escaped_only_where_markdown_would_mark_it_up(
     ("lang", "text", "shown"),
     [
         # The demo's auditors are teams named in both languages in one field.
-        ("en", "市院感督导组 第3组 / City IPC inspection team 3", "City IPC inspection team 3"),
-        ("zh", "市院感督导组 第3组 / City IPC inspection team 3", "市院感督导组 第3组"),
+        ("en", "市院感督查组 第3组 / City IPC inspection team 3", "City IPC inspection team 3"),
+        ("zh", "市院感督查组 第3组 / City IPC inspection team 3", "市院感督查组 第3组"),
         ("en", "督导组 1 / Team 1", "Team 1"),
         # A name in one language is a name: shown as written, unmarked, untranslated.
         ("en", "张伟", "张伟"),
@@ -101,3 +101,38 @@ def test_a_persons_name_held_in_both_languages_shows_the_readers(
     from tests.factories import in_language
 
     assert in_language(lang, person, text) == shown
+
+
+# --- Counted nouns (English singular and plural) ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("key", "values", "one", "many"),
+    [
+        (
+            "simulate.tick",
+            {"sites": "{n}", "hotels": "{n}", "stock": "{n}", "cases": "{n}"},
+            "written: 1 testing-site report, 1 hotel report, 1 stock count, 1 new case",
+            "written: 2 testing-site reports, 2 hotel reports, 2 stock counts, 2 new cases",
+        ),
+        (
+            "overview.rooms_help",
+            {"hotels": "{n}", "total": "{n}", "occupied": "0", "cleaning": "0"},
+            "1 active hotel · 1 room · 0 occupied · 0 cleaning",
+            "2 active hotels · 2 rooms · 0 occupied · 0 cleaning",
+        ),
+    ],
+)
+def test_english_says_one_thing_in_the_singular(
+    key: str, values: dict[str, str], one: str, many: str
+) -> None:
+    def said(count: object) -> str:
+        with language("en"):
+            return t(
+                key, **{name: count if value == "{n}" else value for name, value in values.items()}
+            )
+
+    assert said("1") == one  # a count as shown
+    assert said(1) == one  # a count as a number
+    assert said("2") == many
+    assert said("1,001") == many.replace(" 2 ", " 1,001 ").replace("2 ", "1,001 ", 1)
