@@ -20,14 +20,19 @@ and its page never disagree:
 
 An alert's `key` names the thing it is about (the round, hotel, stock line, site, facility
 or source), so that the same problem keeps its key from one refresh to the next.
+
+Wherever alerts are listed (the Overview, the briefing) they are grouped by severity and
+kind (`group_alerts`), each group showing its worst few (`WORST_SHOWN`) and counting the
+rest, so that a hundred short supply lines never hide a full hotel or a stale source.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from itertools import groupby
 
 from sqlmodel import Session
 
@@ -51,6 +56,9 @@ ALERT_KINDS: tuple[str, ...] = (
 )
 # Most severe first.
 SEVERITIES: tuple[str, ...] = ("critical", "warning")
+# A list of alerts shows this many of each group (severity and kind), the worst first, or
+# one more rather than hide a single alert behind "1 more".
+WORST_SHOWN = 3
 
 
 @dataclass(frozen=True)
@@ -261,3 +269,42 @@ def compute_alerts(session: Session, *, at: datetime) -> list[Alert]:
     for rule in _RULES:
         alerts.extend(rule(session, at))
     return sort_alerts(alerts)
+
+
+@dataclass(frozen=True)
+class AlertGroup:
+    """The alerts of one severity and kind, the worst first."""
+
+    severity: str
+    kind: str
+    alerts: tuple[Alert, ...]
+
+    @property
+    def page(self) -> str | None:
+        """The page that lists them all, when they share one (stale sources have each their
+        own page)."""
+        pages = {alert.page for alert in self.alerts}
+        return pages.pop() if len(pages) == 1 else None
+
+    @property
+    def worst(self) -> tuple[Alert, ...]:
+        """The alerts a list shows of the group: its worst WORST_SHOWN, or all of them when
+        only one would be left out."""
+        shown = len(self.alerts) if len(self.alerts) <= WORST_SHOWN + 1 else WORST_SHOWN
+        return self.alerts[:shown]
+
+    @property
+    def left_out(self) -> int:
+        """How many of the group's alerts a list leaves out (counted, not shown)."""
+        return len(self.alerts) - len(self.worst)
+
+
+def group_alerts(alerts: Iterable[Alert]) -> list[AlertGroup]:
+    """Alerts by severity (most severe first) and kind (ALERT_KINDS order), each group in
+    sort_alerts' order (the worst first)."""
+    return [
+        AlertGroup(severity, kind, tuple(members))
+        for (severity, kind), members in groupby(
+            sort_alerts(list(alerts)), key=lambda alert: (alert.severity, alert.kind)
+        )
+    ]

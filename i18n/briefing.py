@@ -78,9 +78,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     "briefing.cases.district_part": ("{district}{counts}", "{district} {counts}"),
     "briefing.cases.totals": (
         "截至{cutoff}，全市累计报告{confirmed}、{asymptomatic}；"
-        "在院治疗{in_hospital}例，其中重症{severe}例。",
+        "在院治疗{in_hospital}例，其中重症、危重症{severe}例。",
         "As of {cutoff}, the city has reported {confirmed} and {asymptomatic} in total; "
-        "{in_hospital} in hospital, {severe} of them severe.",
+        "{in_hospital} in hospital, {severe} of them severe or critical.",
     ),
     "briefing.cases.contacts": (
         "累计追踪密切接触者{close_identified}人，已管控{close_controlled}人；"
@@ -143,38 +143,48 @@ STRINGS: dict[str, tuple[str, str]] = {
     "briefing.supplies.heading": ("四、物资保障", "4. Supplies"),
     "briefing.supplies.lines": (
         "有消耗数据的物资{lines}项，可用不足7天的{under_7}项，其中3天及以下{under_3}项。",
-        "{lines} stock lines with consumption data: {under_7} under 7 days of supply, "
+        "{lines} stock {lines:line|lines} with consumption data: {under_7} under 7 days of supply, "
         "{under_3} of them at 3 days or less.",
     ),
     "briefing.supplies.shortest": ("最紧缺的物资：", "Shortest lines:"),
-    "briefing.supplies.line": ("{item}（{location}）：{days}", "{item} ({location}): {days}"),
+    # An item's name may hold brackets of its own ("84消毒液（500毫升）"): the place is not
+    # put in a second pair.
+    "briefing.supplies.line": ("{location}的{item}：{days}", "{item} at {location}: {days}"),
+    "briefing.supplies.out": ("已断货", "out of stock"),
+    "briefing.supplies.under_one": ("不足1天", "under 1 day"),
     # 5. Infection-control audits
-    "briefing.audits.heading": ("五、院感督导", "5. Infection-control audits"),
+    "briefing.audits.heading": ("五、院感督查", "5. Infection-control audits"),
     "briefing.audits.scores": (
-        "应督导机构{facilities}家，已督导{audited}家；最近一次督导IPCAF平均得分{average}分、"
+        "应督查机构{facilities}家，已督查{audited}家；最近一次督查IPCAF平均得分{average}分、"
         "最低{lowest}分（满分800），其中“不足”等级{inadequate}家。",
-        "{audited} of {facilities} facilities audited; latest IPCAF scores average "
-        "{average}, lowest {lowest} (of 800); {inadequate} at the Inadequate level.",
+        "{audited} of {facilities} {facilities:facility|facilities} audited; latest IPCAF "
+        "scores average {average}, lowest {lowest} (of 800); {inadequate} at the Inadequate "
+        "level.",
     ),
     "briefing.audits.none": (
-        "应督导机构{facilities}家，尚无计分的督导。",
-        "{facilities} facilities to audit; no scored audit yet.",
+        "应督查机构{facilities}家，尚无计分的督查。",
+        "{facilities} {facilities:facility|facilities} to audit; no scored audit yet.",
     ),
     "briefing.audits.actions": (
         "整改事项未关闭{open}项，其中逾期{overdue}项。",
-        "{open} corrective actions open, {overdue} of them overdue.",
+        "{open} corrective {open:action|actions} open, {overdue} of them overdue.",
     ),
     # 6. Alerts
     "briefing.alerts.heading": ("六、预警", "6. Alerts"),
     "briefing.alerts.none": ("截至{cutoff}，无预警。", "No alert as of {cutoff}."),
     "briefing.alerts.count": (
         "截至{cutoff}，共有预警{total}条，其中严重{critical}条、注意{warning}条。",
-        "As of {cutoff}: {total} alerts, {critical} critical and {warning} warnings.",
+        "As of {cutoff}: {total} {total:alert|alerts}, {critical} critical and {warning} "
+        "{warning:warning|warnings}.",
     ),
+    # Alerts are listed by kind (data.alerts.group_alerts), the worst few of each; those
+    # not listed are counted by kind ({kinds}: briefing.alerts.kind joined).
     "briefing.alerts.shown": (
-        "以下列出最严重的{shown}条，其余见总览页。",
-        "The {shown} most severe are listed; the Overview shows the rest.",
+        "以下每类列出最严重的{shown}条，另有{count}条未列出：{kinds}。",
+        "The {shown} worst of each kind are listed; {count} more {count:is|are} not: {kinds}.",
     ),
+    "briefing.alerts.kind": ("{title}{count}条", "{title} ({count})"),
+    "briefing.alerts.kind_join": ("、", ", "),
     # Charts
     "briefing.chart.curve": ("每日新增本土感染者", "New local infections per day"),
     "briefing.chart.districts": ("各区{day}新增", "New on {day} by district"),
@@ -193,7 +203,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "briefing.issued_by": ("签发：{user}，{time}", "Issued by {user} at {time}"),
     # The page
     "briefing.caption": (
-        "截止时间前最后一个整日的病例，以及截止时刻的检测、酒店、物资与督导情况；"
+        "截止时间前最后一个整日的病例，以及截止时刻的检测、酒店、物资与督查情况；"
         "数字与各视图同一口径。",
         "The cases of the last whole day before the cut-off, and testing, hotels, supplies "
         "and audits at the cut-off; every figure is the one the views show.",

@@ -115,8 +115,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "cases.tip.district_new": ("{day} 新增：{value}", "New on {day}: {value}"),
     "cases.tip.district_hospital": (
-        "在院：{value}（重症 {severe}）",
-        "In hospital: {value} ({severe} severe)",
+        "在院：{value}（重症、危重症 {severe}）",
+        "In hospital: {value} ({severe} severe or critical)",
     ),
     "cases.tip.district_zones": ("有效管控区域：{value}", "Control zones in force: {value}"),
     "cases.tip.imposed": ("实施：{value}", "Imposed: {value}"),
@@ -140,10 +140,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     # Table by district
     "cases.table.title": ("各区病例与密接管控（{day}）", "Cases and contacts by district ({day})"),
     "cases.table.help": (
-        "“累计”及密接数为 {start} 至 {day} 报告的病例；在院、重症为 {day} 当天结束时。"
+        "“累计”及密接数为 {start} 至 {day} 报告的病例；在院、重症及危重症为 {day} 当天结束时。"
         "点击列名排序。",
         "Total and contacts count the cases reported {start} to {day}; in hospital and severe "
-        "are at the end of {day}. Click a column's name to sort.",
+        "or critical are at the end of {day}. Click a column's name to sort.",
     ),
     "cases.table.download": ("下载 CSV", "Download CSV"),
     "cases.col.code": ("区划代码", "District code"),
@@ -152,7 +152,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "cases.col.last_7_days": ("近 7 日", "Last 7 days"),
     "cases.col.total": ("累计", "Total"),
     "cases.col.in_hospital": ("在院", "In hospital"),
-    "cases.col.severe": ("重症", "Severe"),
+    "cases.col.severe": ("重症、危重症", "Severe or critical"),
     "cases.col.close_controlled": ("密接已管控", "Close contacts controlled"),
     "cases.col.close_identified": ("密接已排查", "Close contacts identified"),
     "cases.col.secondary_controlled": ("次密接已管控", "Secondary contacts controlled"),

@@ -25,12 +25,12 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "overview.in_hospital": ("在院本土感染者", "Local infections in hospital"),
     "overview.in_hospital_help": (
-        "今日结束时仍在院（含重症、危重 {severe} 人）",
+        "今日结束时仍在院（含重症、危重症 {severe} 人）",
         "In hospital at the end of today ({severe} severe or critical)",
     ),
-    "overview.severe": ("重症、危重", "Severe or critical"),
+    "overview.severe": ("重症、危重症", "Severe or critical"),
     "overview.severe_help": (
-        "在院本土感染者中按最新记录为重症或危重者",
+        "在院本土感染者中按最新记录为重症或危重症者",
         "Local infections in hospital whose latest recorded severity is severe or critical",
     ),
     "overview.cases.total_local": ("累计本土感染者", "Local infections in total"),

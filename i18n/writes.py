@@ -225,7 +225,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     # Roles and actions
     "role.leadership": ("领导", "leadership user"),
     "role.duty_officer": ("值班员", "duty officer"),
-    "role.auditor": ("督导员", "auditor"),
+    "role.auditor": ("督查员", "auditor"),
     "role.admin": ("管理员", "admin"),
     "role.screen": ("大屏", "wall screen"),
     "action.create": ("新增", "add"),
@@ -248,7 +248,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "entity.checklist": ("检查表版本", "checklist version"),
     "entity.user": ("用户账号", "user accounts"),
     "entity.screen_token": ("大屏令牌", "wall-screen tokens"),
-    "entity.alert_acknowledgement": ("警报确认", "alert acknowledgements"),
+    "entity.alert_acknowledgement": ("预警确认", "alert acknowledgements"),
     # Facility kinds
     "facility.designated_hospital": ("定点医院", "designated hospital"),
     "facility.general_hospital": ("综合医院", "general hospital"),
@@ -259,7 +259,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     # Fields
     "field.code": ("编码", "code"),
     "field.kind": ("类型", "kind"),
-    "field.alert_key": ("警报", "alert"),
+    "field.alert_key": ("预警", "alert"),
     "field.acknowledged_at": ("确认时间", "acknowledged at"),
     "field.expires_at": ("确认有效至", "acknowledged until"),
     "field.district_code": ("所在区", "district"),

@@ -16,7 +16,8 @@ from components.briefing import compose, on_page
 from components.briefing_pdf import briefing_pdf
 from data import models
 from data.__main__ import main
-from data.briefing import compute_figures, report_day
+from data.alerts import Alert
+from data.briefing import alert_as_json, compute_figures, report_day
 from data.queries.briefings import find_issued_briefing, list_issued_briefings
 from data.writes import Actor, InvalidRecord, PermissionDenied, issue_briefing
 from i18n import describe_error, language
@@ -155,7 +156,7 @@ EXPECTED_ZH = """\
 
 6月9日0—24时，全市新增本土确诊病例3例、无症状感染者1例，较前一日增加3例。其中，荔湾区确诊病例2例、无症状感染者1例，海珠区确诊病例1例。
 
-截至6月10日8时，全市累计报告本土确诊病例5例、无症状感染者1例；在院治疗6例，其中重症1例。累计追踪密切接触者10人，已管控8人；次密切接触者20人，已管控15人。现有封闭区1个、封控区0个、防范区0个。
+截至6月10日8时，全市累计报告本土确诊病例5例、无症状感染者1例；在院治疗6例，其中重症、危重症1例。累计追踪密切接触者10人，已管控8人；次密切接触者20人，已管控15人。现有封闭区1个、封控区0个、防范区0个。
 
 | 区 | 新增确诊 | 新增无症状 | 前一日新增 | 累计 |
 |---|---|---|---|---|
@@ -178,11 +179,11 @@ EXPECTED_ZH = """\
 
 最紧缺的物资：
 
-- N95口罩（市仓库）：2.0 天
+- 市仓库的N95口罩：2.0 天
 
-## 五、院感督导
+## 五、院感督查
 
-应督导机构3家，已督导2家；最近一次督导IPCAF平均得分200分、最低0分（满分800），其中“不足”等级1家。整改事项未关闭2项，其中逾期1项。
+应督查机构3家，已督查2家；最近一次督查IPCAF平均得分200分、最低0分（满分800），其中“不足”等级1家。整改事项未关闭2项，其中逾期1项。
 
 ## 六、预警
 
@@ -193,7 +194,7 @@ EXPECTED_ZH = """\
 - ● 注意 越秀发热门诊有 1 项院感整改逾期未完成（未关闭共 1 项）
 - ● 注意 核酸采样点：2 / 2 个上报单位超过规定间隔未上报
 - ● 注意 隔离酒店：1 / 1 个上报单位超过规定间隔未上报
-- ● 注意 院感督导：1 / 3 个上报单位超过规定间隔未上报
+- ● 注意 院感督查：1 / 3 个上报单位超过规定间隔未上报
 - ● 注意 病例流调：2 / 3 个上报单位超过规定间隔未上报
 """
 
@@ -206,7 +207,7 @@ EXPECTED_EN = """\
 
 From 0:00 to 24:00 on 9 June, the city reported 3 new local confirmed cases and 1 new local asymptomatic infection, 3 more than the day before. By district: Liwan 2 confirmed and 1 asymptomatic; Haizhu 1 confirmed.
 
-As of 08:00 on 10 June, the city has reported 5 local confirmed cases and 1 local asymptomatic infection in total; 6 in hospital, 1 of them severe. Close contacts traced: 10, 8 under control; secondary contacts: 20, 15 under control. Control zones in force: 1 sealed, 0 controlled, 0 prevention.
+As of 08:00 on 10 June, the city has reported 5 local confirmed cases and 1 local asymptomatic infection in total; 6 in hospital, 1 of them severe or critical. Close contacts traced: 10, 8 under control; secondary contacts: 20, 15 under control. Control zones in force: 1 sealed, 0 controlled, 0 prevention.
 
 | District | New confirmed | New asymptomatic | New the day before | Total |
 |---|---|---|---|---|
@@ -229,7 +230,7 @@ As of 08:00 on 10 June, 1 current testing round: 600 sampled of 1,000 targeted (
 
 Shortest lines:
 
-- N95 respirators (City store): 2.0 days
+- N95 respirators at City store: 2.0 days
 
 ## 5. Infection-control audits
 
@@ -278,25 +279,102 @@ def test_the_briefing_says_the_known_day_in_both_languages(session: Session) -> 
     assert texts["en"] == EXPECTED_EN
 
 
-def test_a_long_list_of_alerts_is_counted_and_the_most_severe_listed(session: Session) -> None:
+def _short_line(number: int, on_hand: int, days: int) -> dict:
+    """A short supply line's alert as a briefing keeps it."""
+    values = {
+        "name_zh": f"{number}号仓",
+        "name_en": f"Depot {number}",
+        "item_zh": "医用口罩",
+        "item_en": "Surgical masks",
+        "days": days,
+        "on_hand": on_hand,
+        "unit_zh": "个",
+        "unit_en": "pieces",
+    }
+    alert = Alert(f"supply_short:9:{number}", "supply_short", "critical", "supplies", LIWAN, values)
+    return alert_as_json(alert)
+
+
+def _long_queue(number: int) -> dict:
+    """A testing site's long queue's alert as a briefing keeps it."""
+    values = {"name_zh": f"{number}号采样点", "name_en": f"Site {number}", "minutes": 60 + number}
+    alert = Alert(f"queue_long:{number}", "queue_long", "warning", "testing", LIWAN, values)
+    return alert_as_json(alert)
+
+
+def test_alerts_are_listed_by_kind_and_those_left_out_counted_by_kind(session: Session) -> None:
+    # City scale: a dozen more short supply lines (critical) come before every warning, and 5
+    # long queues. Each kind still shows its worst 3 (all 4 stale sources: one is not left
+    # out alone), and what is left out is counted by kind.
     build_known_day(session)
     figures = compute_figures(session, cutoff=CUTOFF)
-    figures["alerts"] = sorted(
-        figures["alerts"] * 2, key=lambda alert: alert["severity"] != "critical"
-    )
+    figures["alerts"] += [
+        _short_line(number, on_hand=2 * (number - 1), days=(number - 1) // 4)
+        for number in range(1, 13)
+    ] + [_long_queue(number) for number in range(1, 6)]
     texts = compose(figures)
-    zh_alerts = texts["zh"].split("## 六、预警\n\n")[1]
-    assert zh_alerts.splitlines()[0] == (
-        "截至6月10日8时，共有预警14条，其中严重4条、注意10条。以下列出最严重的10条，其余见总览页。"
+    zh_alerts = texts["zh"].split("## 六、预警\n\n")[1].splitlines()
+    assert zh_alerts == [
+        "截至6月10日8时，共有预警24条，其中严重14条、注意10条。以下每类列出最严重的3条，"
+        "另有12条未列出：可用 3 天及以下的物资10条、排队超过 60 分钟的采样点2条。",
+        "",
+        "- ▲ 严重 荔湾区第 4 轮核酸检测近 6 小时无采样，无法在截止时间 2021-06-12 00:00 前完成"
+        "（已采样 60.0%）",
+        "- ▲ 严重 1号仓的医用口罩已断货（库存 0 个）",
+        "- ▲ 严重 2号仓的医用口罩可用不足1天（库存 2 个）",
+        "- ▲ 严重 3号仓的医用口罩可用不足1天（库存 4 个）",
+        "- ● 注意 5号采样点排队等候 65 分钟（超过 60 分钟）",
+        "- ● 注意 4号采样点排队等候 64 分钟（超过 60 分钟）",
+        "- ● 注意 3号采样点排队等候 63 分钟（超过 60 分钟）",
+        "- ● 注意 越秀发热门诊有 1 项院感整改逾期未完成（未关闭共 1 项）",
+        "- ● 注意 核酸采样点：2 / 2 个上报单位超过规定间隔未上报",
+        "- ● 注意 隔离酒店：1 / 1 个上报单位超过规定间隔未上报",
+        "- ● 注意 院感督查：1 / 3 个上报单位超过规定间隔未上报",
+        "- ● 注意 病例流调：2 / 3 个上报单位超过规定间隔未上报",
+    ]
+    en_alerts = texts["en"].split("## 6. Alerts\n\n")[1].splitlines()
+    assert en_alerts[0] == (
+        "As of 08:00 on 10 June: 24 alerts, 14 critical and 10 warnings. The 3 worst of each "
+        "kind are listed; 12 more are not: supply lines at 3 days or less (10), testing sites "
+        "queueing over 60 minutes (2)."
     )
-    assert [line[:4] for line in zh_alerts.splitlines() if line.startswith("- ")] == (
-        ["- ▲ "] * 4 + ["- ● "] * 6
-    )
-    en_alerts = texts["en"].split("## 6. Alerts\n\n")[1]
-    assert en_alerts.splitlines()[0] == (
-        "As of 08:00 on 10 June: 14 alerts, 4 critical and 10 warnings. The 10 most severe are "
-        "listed; the Overview shows the rest."
-    )
+    assert en_alerts[3:6] == [
+        "- ▲ Critical Surgical masks at Depot 1 is out of stock (0 pieces on hand)",
+        "- ▲ Critical Surgical masks at Depot 2 lasts under 1 day (2 pieces on hand)",
+        "- ▲ Critical Surgical masks at Depot 3 lasts under 1 day (4 pieces on hand)",
+    ]
+
+
+def test_the_shortest_lines_say_out_of_stock_and_under_a_day(session: Session) -> None:
+    build_known_day(session)
+    figures = compute_figures(session, cutoff=CUTOFF)
+    line = {
+        "item_zh": "84消毒液（500毫升）",
+        "item_en": "84 disinfectant (500 ml)",
+        "location_zh": "甲酒店",
+        "location_en": "Hotel A",
+    }
+    figures["supplies"]["shortest"] = [
+        {**line, "days": 0.0},  # nothing on hand
+        {**line, "days": 0.04},  # stock on hand for an hour: not "0.0 days"
+        {**line, "days": 2.5},
+    ]
+    texts = compose(figures)
+
+    def shortest(text: str, heading: str) -> list[str]:
+        section = text.split(heading)[1].split("\n## ")[0]
+        return [line for line in section.splitlines() if line.startswith("- ")]
+
+    assert shortest(texts["zh"], "## 四、物资保障") == [
+        "- 甲酒店的84消毒液（500毫升）：已断货",
+        "- 甲酒店的84消毒液（500毫升）：不足1天",
+        "- 甲酒店的84消毒液（500毫升）：2.5 天",
+    ]
+    assert shortest(texts["en"], "## 4. Supplies") == [
+        "- 84 disinfectant (500 ml) at Hotel A: out of stock",
+        "- 84 disinfectant (500 ml) at Hotel A: under 1 day",
+        "- 84 disinfectant (500 ml) at Hotel A: 2.5 days",
+    ]
 
 
 def _issue(session: Session, actor: Actor = BOSS) -> models.IssuedBriefing:

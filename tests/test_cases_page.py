@@ -105,7 +105,7 @@ def test_case_map_shows_the_data_layers_figures_offline(outbreak: None) -> None:
     assert liwan["properties"]["tooltip"].split("\n")[2:] == [
         "Cases in the period: 5 (4 confirmed · 1 asymptomatic)",
         "New on 2021-06-10: 2",
-        "In hospital: 3 (1 severe)",
+        "In hospital: 3 (1 severe or critical)",
         "Control zones in force: 1",
     ]
 

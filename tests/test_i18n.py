@@ -110,10 +110,28 @@ def test_a_persons_name_held_in_both_languages_shows_the_readers(
     ("key", "values", "one", "many"),
     [
         (
+            "freshness.expander",
+            {"source": "Testing sites", "count": "{n}"},
+            "Testing sites: 1 stale reporter",
+            "Testing sites: 2 stale reporters",
+        ),
+        (
             "simulate.tick",
             {"sites": "{n}", "hotels": "{n}", "stock": "{n}", "cases": "{n}"},
             "written: 1 testing-site report, 1 hotel report, 1 stock count, 1 new case",
             "written: 2 testing-site reports, 2 hotel reports, 2 stock counts, 2 new cases",
+        ),
+        (
+            "alerts.source_stale",
+            {"source": "Case tracing", "stale": "{n}", "reporters": "3"},
+            "Case tracing: 1 of 3 reporters has not reported within its expected interval",
+            "Case tracing: 2 of 3 reporters have not reported within their expected interval",
+        ),
+        (
+            "alerts.count",
+            {"critical": "0", "warning": "{n}"},
+            "0 critical · 1 warning",
+            "0 critical · 2 warnings",
         ),
         (
             "overview.rooms_help",
@@ -136,3 +154,62 @@ def test_english_says_one_thing_in_the_singular(
     assert said(1) == one  # a count as a number
     assert said("2") == many
     assert said("1,001") == many.replace(" 2 ", " 1,001 ").replace("2 ", "1,001 ", 1)
+
+
+# Nouns English counts: "1 <noun>s" is a mistake wherever a count stands before one.
+PLURAL_NOUNS = (
+    "alerts|warnings|cases|infections|reporters|reports|counts|rooms|hotels|rounds|lines|"
+    "facilities|actions|items|locations|problems|rows|records|entries|ticks|chains|contacts|"
+    "sites|cells"
+)
+
+
+def test_no_english_string_says_one_of_a_plural_noun() -> None:
+    wrong = []
+    for key, (_, en) in CATALOGUE.items():
+        names = set(re.findall(r"{(\w+)(?=[}:])", en)) - set(re.findall(r"{(\w+):[^}]*d}", en))
+        if not names or re.search(r"{\w+:0?\d*d}", en):
+            continue
+        with language("en"):
+            text = t(key, **dict.fromkeys(names, "1"))
+        # "1 of 3 reporters" counts the reporters by the 3.
+        found = re.search(rf"(?<![\d.,])(?<!of )\b1 (?:[a-z-]+ ){{0,2}}?({PLURAL_NOUNS})\b", text)
+        if found:
+            wrong.append(f"{key}: {found.group(0)}")
+    assert wrong == []
+
+
+# --- One word for one thing -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("lang", "critical", "warning", "ok"),
+    [("zh", "▲ 严重", "● 注意", "✓ 正常"), ("en", "▲ Critical", "● Warning", "✓ Normal")],
+)
+def test_a_severity_has_one_word_for_alerts_and_figures_alike(
+    lang: str, critical: str, warning: str, ok: str
+) -> None:
+    from components.alerts import severity_label as alert_label
+    from components.kpi import severity_badge as figure_badge
+    from tests.factories import in_language
+
+    assert [in_language(lang, alert_label, s) for s in ("critical", "warning")] == [
+        critical,
+        warning,
+    ]
+    assert [in_language(lang, figure_badge, s) for s in ("critical", "warning", "ok")] == [
+        f":red-badge[{critical}]",
+        f":orange-badge[{warning}]",
+        f":green-badge[{ok}]",
+    ]
+
+
+def test_the_catalogue_says_each_thing_in_one_word() -> None:
+    # An alert is 预警 (not 警报), an infection-control audit 院感督查 (not 院感督导), the
+    # in-hospital figure of severity "severe or critical" / 重症、危重症 wherever it is named.
+    chinese = [zh for zh, _ in CATALOGUE.values()]
+    assert [text for text in chinese if "警报" in text] == []
+    assert [text for text in chinese if "督导" in text] == []
+    assert [key for key, (zh, _) in CATALOGUE.items() if "重症" in zh and "危重症" not in zh] == []
+    english = [en for _, en in CATALOGUE.values()]
+    assert [text for text in english if re.search(r"\bAlarm\b", text)] == []
