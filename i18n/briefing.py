@@ -219,7 +219,10 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Issuing freezes the briefing's figures and its text in both languages: later "
         "reports no longer change it.",
     ),
-    "briefing.issued_done": ("已签发 {cutoff} 的通报。", "The briefing of {cutoff} is issued."),
+    "briefing.issued_status": (
+        "本通报已由 {user} 于 {time} 签发，签发后不再更改。",
+        "Issued by {user} at {time}: an issued briefing is not changed.",
+    ),
     "briefing.may_not_issue": (
         "只有领导和管理员可以签发通报。",
         "Only leadership and admins may issue a briefing.",

@@ -19,6 +19,7 @@ from data.__main__ import main
 from data.alerts import Alert
 from data.briefing import alert_as_json, compute_figures, report_day
 from data.queries.briefings import find_issued_briefing, list_issued_briefings
+from data.timeutil import format_local
 from data.writes import Actor, InvalidRecord, PermissionDenied, issue_briefing
 from i18n import describe_error, language
 from tests.conftest import open_app
@@ -627,10 +628,11 @@ def test_the_page_shows_the_draft_and_issues_it(
     with Session(engine) as session:
         issued = find_issued_briefing(session=session, cutoff=CUTOFF)
     assert issued is not None and issued.text(lang) == expected
+    issued_at = format_local(issued.issued_at)
     done = (
-        "已签发 2021-06-10 08:00 的通报。"
+        f"本通报已由 {issued.issued_by} 于 {issued_at} 签发，签发后不再更改。"
         if lang == "zh"
-        else ("The briefing of 2021-06-10 08:00 is issued.")
+        else f"Issued by {issued.issued_by} at {issued_at}: an issued briefing is not changed."
     )
     assert [element.value for element in app.success] == [done]
     # Shown as issued (with who issued it), and listed once.
@@ -643,6 +645,20 @@ def test_the_page_shows_the_draft_and_issues_it(
     assert len(shown) == 2  # the cut-off chosen, and its entry in the list
     assert len(app.expander) == 1
     assert "briefing_issue" not in [button.key for button in app.button]
+    # Reloaded (a new session): it says first that it is issued, by whom and when, then the
+    # briefing as issued, not only in the footer at the end.
+    reloaded = open_app("pages/briefing.py", timeout=60)
+    reloaded.query_params["lang"] = lang
+    reloaded.run()
+    assert not reloaded.exception
+    shown = [
+        node.value
+        for node in reloaded.main
+        if node.type in ("success", "markdown") and node.value.strip()
+    ]
+    top = shown.index(done)
+    assert shown[top + 1].startswith(on_page(expected))
+    assert not [text for text in shown[:top] if "##" in text]  # no briefing above it
 
 
 def test_the_page_refuses_a_duty_officer(app_database: str, engine: Engine) -> None:
