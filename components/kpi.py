@@ -27,7 +27,11 @@ _STYLE = """
 <style>
 [data-testid="stMetricLabel"], [data-testid="stMetricLabel"] * {
   white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
+  line-height: 1.4 !important;
 }
+/* A label of one line takes the room of two, so that the figures of a row stand on one line
+   whichever labels a laptop's 1366 pixels wrap (two lines: 2 x 1.4em). */
+[data-testid="stMetricLabel"] { min-height: 2.8em !important; align-items: flex-start !important; }
 [data-testid="stMetricValue"], [data-testid="stMetricValue"] * {
   white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
   overflow-wrap: anywhere; line-height: 1.15;
