@@ -481,7 +481,47 @@ def test_chinese_lines_never_start_with_closing_punctuation_nor_split_a_number()
     assert break_lines("一二（三）", 3, len) == ["一二", "（三）"]
     assert break_lines("共4,491人", 4, len) == ["共", "4,491", "人"]
     assert break_lines("Asia/Shanghai 时间", 20, len) == ["Asia/Shanghai 时间"]
-    assert break_lines("阳性0人；● 滞后。", 9, len) == ["阳性0人；", "● 滞后。"]
+    # A status never starts a line alone: the count and word before it go down with it.
+    assert break_lines("阳性0人；● 滞后。", 9, len) == ["阳性", "0人；● 滞后。"]
+
+
+@pytest.mark.parametrize(
+    ("lang", "item", "last_line"),
+    [
+        (
+            "en",
+            "Liwan round 5: 692,956 sampled of 1,238,438 (56.0%), 28,583 awaiting results, "
+            "1 positive; ● Behind.",
+            "positive; ● Behind.",
+        ),
+        (
+            "zh",
+            "荔湾区第5轮：已采样692,956人，目标1,238,438人（56.0%），待出结果28,583人，"
+            "阳性1人；● 滞后。",
+            "1人；● 滞后。",
+        ),
+    ],
+)
+def test_a_pdf_list_item_hangs_after_its_bullet_and_keeps_its_status_with_a_word(
+    lang: str, item: str, last_line: str
+) -> None:
+    from pypdf import PdfReader
+
+    figures = {"day": "2021-06-09", "districts": [], "curve": []}
+    with language(lang):
+        pdf = briefing_pdf(f"# 通报\n\n- {item}\n", figures)
+    lines: list[tuple[float, str]] = []  # (x, text) of each line, in points from the left
+
+    def visit(text: str, cm: list, tm: list, font: object, size: float) -> None:
+        if text.replace("\x00", "").strip():
+            lines.append((round(tm[4], 1), text.replace("\x00", "")))
+
+    PdfReader(io.BytesIO(pdf)).pages[0].extract_text(visitor_text=visit)
+    (bullet, first, second) = lines[1:]
+    assert bullet[1] == "•"
+    # Both lines of the item start after the bullet (a hanging indent), not under it.
+    assert first[0] == second[0] > bullet[0] + 5
+    assert second[1] == last_line  # the status is not alone on its line
 
 
 def test_the_chinese_pdf_starts_no_line_with_a_full_stop(session: Session) -> None:
@@ -498,6 +538,29 @@ def test_the_chinese_pdf_starts_no_line_with_a_full_stop(session: Session) -> No
     assert "".join(body) == paragraph
     assert len(body) > 10
     assert [line for line in body if line.startswith("。")] == []
+
+
+def test_the_curve_starts_at_the_first_case_as_the_overviews_does(session: Session) -> None:
+    from components.briefing_pdf import curve_chart
+
+    build_known_day(session)
+    figures = compute_figures(session, cutoff=CUTOFF)
+    days = [row["day"] for row in figures["curve"]]
+    # The first local case was reported on 21 May: no empty days before it (28 days back
+    # from 9 June began on 13 May), up to the day reported.
+    assert (days[0], days[-1], len(days)) == ("2021-05-21", "2021-06-09", 20)
+    # Its axis labels every third day (not every other: "05-21 05-23 ..." ran together).
+    with language("en"):
+        axis = curve_chart(figures["curve"]).to_dict()["layer"][0]["encoding"]["x"]["axis"]
+    assert [(value["month"], value["date"]) for value in axis["values"]] == [
+        (5, 21),
+        (5, 24),
+        (5, 27),
+        (5, 30),
+        (6, 2),
+        (6, 5),
+        (6, 8),
+    ]
 
 
 @pytest.mark.parametrize(
