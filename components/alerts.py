@@ -16,7 +16,7 @@ from streamlit.errors import StreamlitPageNotFoundError
 
 from components.format import fmt_int, fmt_percent, plain
 from components.severity import severity_badge, severity_label
-from data.alerts import AlertGroup, group_alerts
+from data.measures.alerts import AlertGroup, group_alerts
 from data.timeutil import format_local
 from i18n import CATALOGUE, current_language, name, t
 

@@ -12,6 +12,7 @@ from datetime import date, datetime
 from typing import Any
 
 from components.format import fmt_days, fmt_int, fmt_percent, plain
+from data.measures.alerts import WORST_SHOWN, group_alerts
 from data.settings import get_settings
 from data.timeutil import format_local, to_local
 from i18n import LANGUAGES, current_language, language, t
@@ -260,7 +261,6 @@ def _alerts(figures: dict[str, Any], cutoff: str) -> list[str]:
     few of each kind with their severity as a symbol and a word, and those not listed
     counted by kind."""
     from components.alerts import alert_text, group_title, severity_label
-    from data.alerts import WORST_SHOWN, group_alerts
     from data.briefing import alert_from_json
 
     alerts = [alert_from_json(stored) for stored in figures["alerts"]]

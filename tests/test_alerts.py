@@ -14,7 +14,8 @@ from sqlmodel import Session
 from streamlit.testing.v1 import AppTest
 
 from components.alerts import alert_text, severity_label
-from data.alerts import Alert, compute_alerts, group_alerts, sort_alerts
+from data.alerts import compute_alerts
+from data.measures.alerts import Alert, group_alerts, sort_alerts
 from tests.factories import (
     in_language,
     make_audit,
