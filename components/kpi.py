@@ -3,8 +3,9 @@
 
 A figure is never cut short: labels and values wrap inside their card instead of ending in
 an ellipsis (a laptop's 1366-pixel screen shows "16,713 / 16,860" whole), and the cards of
-a row share one height. A card in a critical or warning state says so with a symbol and a word as
-well as a colour, so that colour-blind readers and grey-scale printouts read it too.
+a row share one height, their figures on one line. A card in a critical or warning state
+says so with a symbol and a word as well as a colour (components.severity, the alerts'
+words), so that colour-blind readers and grey-scale printouts read it too.
 """
 
 from __future__ import annotations

@@ -117,7 +117,8 @@ def current_language() -> str:
 
 
 def t(key: str, /, **values: object) -> str:
-    """The string `key` in the current language, with `{placeholders}` filled in."""
+    """The string `key` in the current language, with `{placeholders}` filled in (and the
+    words of `{count:one|many}` chosen by the count)."""
     zh, en = CATALOGUE[key]
     text = en if _language.get() == "en" else zh
     if not values:

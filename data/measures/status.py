@@ -1,7 +1,7 @@
 """A headline figure's status: critical, warning or ok, from how many things are in each.
 
-The codes are the alerts' severities (data.alerts.SEVERITIES) and "ok", so that a figure and
-an alert in the same state say it in the same word."""
+The codes are the alerts' severities (data.measures.alerts.SEVERITIES) and "ok", so that a
+figure and an alert in the same state say it in the same word."""
 
 from __future__ import annotations
 
