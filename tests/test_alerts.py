@@ -479,52 +479,50 @@ def test_severity_is_a_symbol_and_a_word() -> None:
     assert in_language("en", severity_label, "warning") == "● Warning"
 
 
-def test_a_line_lasting_one_day_says_day() -> None:
-    oil = Alert(
-        "supply_short:1:2",
-        "supply_short",
-        "critical",
-        "supplies",
-        "440103",
-        {
-            "name_zh": "甲仓",
-            "name_en": "Depot A",
-            "item_zh": "食用油",
-            "item_en": "Cooking oil",
-            "days": 1,
-            "on_hand": 5,
-            "unit_zh": "桶",
-            "unit_en": "drums",
-        },
-    )
-    assert (
-        in_language("en", alert_text, oil) == "Cooking oil at Depot A lasts 1 day (5 drums on hand)"
-    )
-    assert in_language("zh", alert_text, oil) == "甲仓的食用油仅够 1 天（库存 5 桶）"
+def _oil(days: int, on_hand: int) -> Alert:
+    """Depot A's cooking oil, `days` whole days of supply with `on_hand` drums."""
+    values = {
+        "name_zh": "甲仓",
+        "name_en": "Depot A",
+        "item_zh": "食用油",
+        "item_en": "Cooking oil",
+        "days": days,
+        "on_hand": on_hand,
+        "unit_zh": "桶",
+        "unit_en": "drums",
+    }
+    return Alert("supply_short:1:2", "supply_short", "critical", "supplies", "440103", values)
 
 
-def test_stock_that_lasts_less_than_a_day_says_so_not_zero_days() -> None:
-    oil = Alert(
-        "supply_short:1:2",
-        "supply_short",
-        "critical",
-        "supplies",
-        "440103",
-        {
-            "name_zh": "甲仓",
-            "name_en": "Depot A",
-            "item_zh": "食用油",
-            "item_en": "Cooking oil",
-            "days": 0,  # 3 drums at 10 a day: 0.3 days, 0 whole days
-            "on_hand": 3,
-            "unit_zh": "桶",
-            "unit_en": "drums",
-        },
-    )
-    assert in_language("en", alert_text, oil) == (
-        "Cooking oil at Depot A lasts under 1 day (3 drums on hand)"
-    )
-    assert in_language("zh", alert_text, oil) == "甲仓的食用油可用不足1天（库存 3 桶）"
+@pytest.mark.parametrize(
+    ("days", "on_hand", "en", "zh"),
+    [
+        (
+            1,
+            5,
+            "Cooking oil at Depot A lasts 1 day (5 drums on hand)",
+            "甲仓的食用油仅够 1 天（库存 5 桶）",
+        ),
+        # 3 drums at 10 a day: 0.3 days, 0 whole days, but not "0 days" with stock on hand.
+        (
+            0,
+            3,
+            "Cooking oil at Depot A lasts under 1 day (3 drums on hand)",
+            "甲仓的食用油可用不足1天（库存 3 桶）",
+        ),
+        (
+            0,
+            0,
+            "Cooking oil at Depot A is out of stock (0 drums on hand)",
+            "甲仓的食用油已断货（库存 0 桶）",
+        ),
+    ],
+)
+def test_a_short_line_says_its_whole_days_under_one_day_or_out_of_stock(
+    days: int, on_hand: int, en: str, zh: str
+) -> None:
+    assert in_language("en", alert_text, _oil(days, on_hand)) == en
+    assert in_language("zh", alert_text, _oil(days, on_hand)) == zh
 
 
 # --- The list on the Overview (no database) ---------------------------------------------------
