@@ -167,7 +167,7 @@ header[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecor
   background: #22314d !important; color: #e8edf5 !important; font-size: 1.4rem !important;
 }
 [data-testid="stAppViewContainer"] [data-testid="stMetricDelta"] * { color: #e8edf5 !important; }
-/* Status and severity badges (▲ Alarm, ● Warning) read from 5 m: Streamlit sets their size
+/* Status and severity badges (▲ Critical, ● Warning) read from 5 m: Streamlit sets their size
    in the badge's own style attribute, which only an !important rule overrides. */
 [data-testid="stAppViewContainer"] .stMarkdownBadge {
   font-size: 1.6rem !important; font-weight: 700 !important; line-height: 1.3 !important;
@@ -178,7 +178,7 @@ header[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecor
   background: #131d31 !important; border-color: #2c3b57 !important;
 }
 /* A card's status edge stays in the hall's colours (the rule above would grey it). */
-[data-testid="stAppViewContainer"] [class*="st-key-kpi-alarm-"] {
+[data-testid="stAppViewContainer"] [class*="st-key-kpi-critical-"] {
   border-left: 10px solid #e74c3c !important;
 }
 [data-testid="stAppViewContainer"] [class*="st-key-kpi-warning-"] {

@@ -1,8 +1,9 @@
-"""Alerts in words: each alert's sentence and its severity as a symbol and a word.
+"""Alerts in words: each alert's sentence, its group's title, and the Overview's list.
 
 No database here: an alert (data.alerts.Alert) carries every value its sentence says, and
 this module says it in the reader's language from the catalogue (`alerts.<kind>`). Colour
-is never the only carrier of severity: the label is "▲ Critical" or "● Warning".
+is never the only carrier of severity: the label is "▲ Critical" or "● Warning"
+(components.severity, the same words as a headline figure's status).
 """
 
 from __future__ import annotations
@@ -13,23 +14,19 @@ from datetime import datetime
 import streamlit as st
 from streamlit.errors import StreamlitPageNotFoundError
 
-from components.format import fmt_int, fmt_percent
+from components.format import fmt_int, fmt_percent, plain
+from components.severity import severity_badge, severity_label
+from data.measures.alerts import AlertGroup, group_alerts
 from data.timeutil import format_local
-from i18n import current_language, name, t
+from i18n import CATALOGUE, current_language, name, t
 
-# Severity -> the colour of its badge (the word and symbol come from the catalogue).
+__all__ = ["alert_text", "group_title", "page_link", "render_alerts", "severity_label"]
+
 # Drawn beside a critical alert by the page that lists it (acknowledging it writes).
 Control = Callable[[object], None]
-SEVERITY_COLOURS = {"critical": "red", "warning": "orange"}
-# The Overview lists this many alerts; the next EXPANDED_ALERTS sit in an expander and the
-# rest are counted (their pages list them all).
-SHOWN_ALERTS = 10
+# Behind a group's "N more", this many more of its alerts; the rest are counted (their page
+# lists them all).
 EXPANDED_ALERTS = 40
-
-
-def severity_label(severity: str) -> str:
-    """A severity as a symbol and a word: ▲ 严重 / ▲ Critical, ● 注意 / ● Warning."""
-    return t(f"alerts.severity.{severity}")
 
 
 def _moment(value: object) -> str:
@@ -63,12 +60,14 @@ def alert_text(alert) -> str:  # noqa: ANN001 - a data.alerts.Alert (no database
             total=fmt_int(values["total"]),
         )
     if kind == "supply_short":
+        # Whole days: stock on hand that lasts less than one says so, not "0 days".
+        key = "alerts.supply_short"
+        if values["on_hand"] == 0:
+            key = "alerts.supply_short.out"
+        elif values["days"] == 0:
+            key = "alerts.supply_short.under_one"
         return t(
-            "alerts.supply_short.out"
-            if values["on_hand"] == 0
-            else "alerts.supply_short.one"
-            if values["days"] == 1
-            else "alerts.supply_short",
+            key,
             name=name(values),
             item=name(values, "item"),
             days=values["days"],
@@ -79,14 +78,14 @@ def alert_text(alert) -> str:  # noqa: ANN001 - a data.alerts.Alert (no database
         return t("alerts.queue_long", name=name(values), minutes=values["minutes"])
     if kind == "action_overdue":
         return t(
-            "alerts.action_overdue.one" if values["overdue"] == 1 else "alerts.action_overdue",
+            "alerts.action_overdue",
             name=name(values),
             overdue=fmt_int(values["overdue"]),
             open=fmt_int(values["open"]),
         )
     if kind == "source_stale":
         return t(
-            "alerts.source_stale.one" if values["stale"] == 1 else "alerts.source_stale",
+            "alerts.source_stale",
             source=t(f"source.{values['source']}"),
             stale=fmt_int(values["stale"]),
             reporters=fmt_int(values["reporters"]),
@@ -94,9 +93,14 @@ def alert_text(alert) -> str:  # noqa: ANN001 - a data.alerts.Alert (no database
     raise ValueError(f"unknown alert kind {kind!r}")
 
 
-def severity_badge(severity: str) -> str:
-    """A severity as a coloured Markdown badge that also carries its symbol and word."""
-    return f":{SEVERITY_COLOURS[severity]}-badge[{severity_label(severity)}]"
+def group_title(group: AlertGroup, *, start: bool = True) -> str:
+    """What a group's alerts are about ("supply lines at 3 days or less"); capitalised when
+    it starts a line (English)."""
+    key = f"alerts.group.{group.kind}"
+    if f"{key}.{group.severity}" in CATALOGUE:
+        key = f"{key}.{group.severity}"
+    title = t(key)
+    return title[:1].upper() + title[1:] if start else title
 
 
 # The width of the acknowledgement beside a critical alert (its button, or who acknowledged
@@ -104,17 +108,21 @@ def severity_badge(severity: str) -> str:
 CONTROL_WIDTH = 190
 
 
-def _one(alert, index: int, control: Control | None = None) -> None:  # noqa: ANN001 - an Alert
-    """One alert: its severity badge and sentence, `control` for a critical one (who
-    acknowledged it, or the button), and a link to its page."""
+def _one(alert, control: Control | None, *, link: bool) -> None:  # noqa: ANN001 - an Alert
+    """One alert: its sentence, `control` for a critical one (who acknowledged it, or the
+    button), and a link to its page when its group has none."""
+    if control is None and not link:
+        st.markdown(plain(alert_text(alert)))
+        return
     # One flex row, the sentence taking what the control and the link leave: a row of
     # columns was four blocks, each sent again on every rerun.
     with st.container(horizontal=True, vertical_alignment="center", gap="small"):
-        st.markdown(f"{severity_badge(alert.severity)} {alert_text(alert)}", width="stretch")
+        st.markdown(plain(alert_text(alert)), width="stretch")
         if control is not None and alert.severity == "critical":
             with st.container(width=CONTROL_WIDTH):
                 control(alert)
-        page_link(alert.page)
+        if link:
+            page_link(alert.page)
 
 
 def page_link(page: str) -> None:
@@ -133,42 +141,65 @@ def page_link(page: str) -> None:
         st.markdown(f"[{t('alerts.open')}](/{page}?lang={lang})")
 
 
+def _group(group: AlertGroup, *, expanded: int, control: Control | None) -> None:
+    """A group: its severity, title and count with a link to its page, its worst alerts
+    (AlertGroup.worst), and the next `expanded` behind "N more" (drawn only while open)."""
+    key = f"overview_alerts_{group.severity}_{group.kind}"
+    with st.container(border=True, key=key):
+        with st.container(horizontal=True, vertical_alignment="center", gap="small"):
+            heading = t(
+                "alerts.group.heading", title=group_title(group), count=fmt_int(len(group.alerts))
+            )
+            st.markdown(f"{severity_badge(group.severity)} **{heading}**", width="stretch")
+            if group.page is not None:
+                page_link(group.page)
+        for alert in group.worst:
+            _one(alert, control, link=group.page is None)
+        rest = group.left_out
+        if rest <= 0:
+            return
+        # Drawn only while open (tracked on the server, so it stays open through reruns):
+        # the alerts behind it were sent again on every rerun with nothing changed.
+        more = st.expander(
+            t("alerts.group.more", count=fmt_int(rest)), key=f"{key}_more", on_change="rerun"
+        )
+        if not more.open:
+            return
+        with more:
+            shown = len(group.worst)
+            for alert in group.alerts[shown : shown + expanded]:
+                _one(alert, control, link=group.page is None)
+            if rest > expanded:
+                st.caption(
+                    t(
+                        "alerts.group.rest",
+                        count=fmt_int(rest - expanded),
+                        page=t(f"{group.page}.title"),
+                    )
+                )
+
+
 def render_alerts(
     alerts: list,
     *,
-    shown: int = SHOWN_ALERTS,
     expanded: int = EXPANDED_ALERTS,
     control: Control | None = None,
     control_all: Callable[[], None] | None = None,
 ) -> None:
-    """Alerts, most severe first (as given): a count by severity, the first `shown` with a
-    link to the page that shows each, the next `expanded` in an expander, the rest counted.
-    `control` draws beside each critical alert (acknowledging it), `control_all` under the
-    count (acknowledging them all); the caller brings them, as they write."""
+    """Alerts grouped by severity and kind (data.alerts.group_alerts), so that no kind hides
+    behind another: a count by severity, then each group with its count, a link to its
+    page, its worst alerts and the next `expanded` behind "N more". `control` draws
+    beside each critical alert (acknowledging it), `control_all` under the count
+    (acknowledging them all); the caller brings them, as they write."""
     st.subheader(t("alerts.title"))
     if not alerts:
         st.success(t("alerts.none"), icon=":material/check_circle:")
         return
     critical = sum(1 for alert in alerts if alert.severity == "critical")
-    st.caption(t("alerts.count", critical=critical, warning=len(alerts) - critical))
+    st.caption(
+        t("alerts.count", critical=fmt_int(critical), warning=fmt_int(len(alerts) - critical))
+    )
     if control_all is not None:
         control_all()
-    with st.container(border=True, key="overview_alerts"):
-        for index, alert in enumerate(alerts[:shown]):
-            _one(alert, index, control)
-    if len(alerts) > shown:
-        # Drawn only while open (tracked on the server, so it stays open through reruns):
-        # the 40 alerts behind it, each a row of columns, a sentence, a button and a link,
-        # were sent again on every rerun with nothing changed (~45 KB at demo scale).
-        more = st.expander(
-            t("alerts.more", count=len(alerts) - shown),
-            key="overview_alerts_more",
-            on_change="rerun",
-        )
-        if not more.open:
-            return
-        with more:
-            for index, alert in enumerate(alerts[shown : shown + expanded], start=shown):
-                _one(alert, index, control)
-            if len(alerts) > shown + expanded:
-                st.caption(t("alerts.rest", count=len(alerts) - shown - expanded))
+    for group in group_alerts(alerts):
+        _group(group, expanded=expanded, control=control)

@@ -12,12 +12,10 @@ from datetime import date, datetime
 from typing import Any
 
 from components.format import fmt_days, fmt_int, fmt_percent, plain
+from data.measures.alerts import WORST_SHOWN, group_alerts
 from data.settings import get_settings
 from data.timeutil import format_local, to_local
 from i18n import LANGUAGES, current_language, language, t
-
-# A briefing lists this many alerts (most severe first) and counts the rest.
-ALERTS_LISTED = 10
 
 
 def fmt_date(day: date) -> str:
@@ -40,7 +38,7 @@ def _then() -> str:
 
 def _n(key: str, count: int) -> str:
     """A counted noun: "1 new local confirmed case", "3 ... cases" (briefing.n.*)."""
-    return t(f"briefing.n.{key}.{'one' if count == 1 else 'many'}", count=fmt_int(count))
+    return t(f"briefing.n.{key}", count=fmt_int(count))
 
 
 def _name(record: dict[str, Any], field: str = "name") -> str:
@@ -202,6 +200,16 @@ def _hotels(figures: dict[str, Any]) -> list[str]:
     return [f"## {t('briefing.hotels.heading')}", "", text]
 
 
+def supply_days(days: float | None) -> str:
+    """A short line's days of supply: out of stock at 0, "under 1 day" for stock on hand
+    that lasts less than a day (not "0.0 days"), else to a tenth of a day."""
+    if days == 0:
+        return t("briefing.supplies.out")
+    if days is not None and days < 1:
+        return t("briefing.supplies.under_one")
+    return fmt_days(days)
+
+
 def _supplies(figures: dict[str, Any]) -> list[str]:
     supplies = figures["supplies"]
     lines = [
@@ -222,7 +230,7 @@ def _supplies(figures: dict[str, Any]) -> list[str]:
                 "briefing.supplies.line",
                 item=_name(line, "item"),
                 location=_name(line, "location"),
-                days=fmt_days(line["days"]),
+                days=supply_days(line["days"]),
             )
             for line in supplies["shortest"]
         ]
@@ -249,8 +257,10 @@ def _audits(figures: dict[str, Any]) -> list[str]:
 
 
 def _alerts(figures: dict[str, Any], cutoff: str) -> list[str]:
-    """Each alert at the cut-off with its severity as a symbol and a word, most severe first."""
-    from components.alerts import alert_text, severity_label
+    """The alerts at the cut-off by severity and kind, as the Overview groups them: the worst
+    few of each kind with their severity as a symbol and a word, and those not listed
+    counted by kind."""
+    from components.alerts import alert_text, group_title, severity_label
     from data.briefing import alert_from_json
 
     alerts = [alert_from_json(stored) for stored in figures["alerts"]]
@@ -265,15 +275,27 @@ def _alerts(figures: dict[str, Any], cutoff: str) -> list[str]:
         critical=fmt_int(critical),
         warning=fmt_int(len(alerts) - critical),
     )
-    if len(alerts) > ALERTS_LISTED:
-        summary += _then() + t("briefing.alerts.shown", shown=ALERTS_LISTED)
+    groups = group_alerts(alerts)
+    unlisted = [
+        t("briefing.alerts.kind", title=group_title(group, start=False), count=fmt_int(left))
+        for group in groups
+        if (left := group.left_out)
+    ]
+    if unlisted:
+        summary += _then() + t(
+            "briefing.alerts.shown",
+            shown=WORST_SHOWN,
+            count=fmt_int(sum(group.left_out for group in groups)),
+            kinds=t("briefing.alerts.kind_join").join(unlisted),
+        )
     return [
         *lines,
         summary,
         "",
         *(
-            f"- {severity_label(alert.severity)} {alert_text(alert)}"
-            for alert in alerts[:ALERTS_LISTED]
+            f"- {severity_label(alert.severity)} {plain(alert_text(alert))}"
+            for group in groups
+            for alert in group.worst
         ),
     ]
 

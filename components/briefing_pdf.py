@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Sequence
-from datetime import date
+from datetime import date, timedelta
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -108,8 +108,21 @@ def curve_chart(curve: Sequence[dict[str, Any]]) -> alt.LayerChart:
         ),
         average=average,
         height=220,
+        day_ticks=day_ticks([date.fromisoformat(row["day"]) for row in curve]),
     )
     return chart.properties(width=620, title=t("briefing.chart.curve"))
+
+
+def day_ticks(days: Sequence[date], most: int = 8) -> list[date]:
+    """The days a curve's axis labels: from the first, every 1, 2, 3, 5, 7, 14 or 28 days, the
+    smallest step that gives at most `most` labels (a "MM-DD" label every other day of a
+    month-long curve ran into its neighbours)."""
+    if not days:
+        return []
+    first, last = min(days), max(days)
+    span = (last - first).days
+    step = next((s for s in (1, 2, 3, 5, 7, 14) if span // s + 1 <= most), 28)
+    return [first + timedelta(days=offset) for offset in range(0, span + 1, step)]
 
 
 def district_chart(districts: Sequence[dict[str, Any]], day: date) -> alt.Chart:
@@ -205,7 +218,8 @@ _TOKENS = re.compile(
 
 def break_lines(text: str, width: float, measure: Callable[[str], float]) -> list[str]:
     """Chinese text broken into lines at most `width` wide (as `measure` measures), by the
-    rules above: the character before a closing mark goes down with it."""
+    rules above: the character before a closing mark goes down with it, and so does the
+    word before a status."""
     lines: list[str] = []
     line: list[str] = []
     used = 0.0
@@ -215,6 +229,16 @@ def break_lines(text: str, width: float, measure: Callable[[str], float]) -> lis
             carried: list[str] = []
             if token[0] in NO_LINE_START and len(line) > 1:
                 carried.append(line.pop())
+            # A status ("● 滞后") never starts a line alone: the word before it goes down with
+            # it, with the punctuation between them.
+            if (carried or [token])[0][0] in STATUS_SYMBOLS and len(line) > 1:
+                carried.insert(0, line.pop())
+                while len(line) > 1 and (
+                    carried[0][0] in NO_LINE_START
+                    or carried[0].isspace()
+                    or line[-1][-1].isdigit()  # a count stays with its measure word ("1人")
+                ):
+                    carried.insert(0, line.pop())
             while len(line) > 1 and line[-1][-1] in NO_LINE_END:
                 carried.insert(0, line.pop())
             lines.append("".join(line).rstrip())
@@ -255,15 +279,25 @@ def briefing_pdf(markdown: str, figures: dict[str, Any], *, footer: str | None =
     wrap = WrapMode.CHAR if current_language() == "zh" else WrapMode.WORD
     width = pdf.epw
 
-    def paragraph(text: str, size: float = 10.5, style: str = "") -> None:
+    def paragraph(text: str, size: float = 10.5, style: str = "", bullet: str = "") -> None:
+        """A paragraph; with `bullet`, a list item whose lines all start after the bullet (a
+        hanging indent), the bullet alone in the margin before them."""
         pdf.set_font(FAMILY, style, size)
+        indent = pdf.get_string_width(bullet + " ") if bullet else 0.0
+        cell = width - indent
         if wrap is WrapMode.CHAR:  # broken here by the Chinese rules, within the cell's margins
-            room = width - 2 * pdf.c_margin - 0.2
+            room = cell - 2 * pdf.c_margin - 0.2
             text = "\n".join(break_lines(text, room, pdf.get_string_width))
-        else:  # a no-break space keeps a status symbol with its word
-            text = re.sub(rf"([{STATUS_SYMBOLS}]) ", "\\1\u00a0", text)
+        else:  # no-break spaces keep a status symbol with its word and the word before it
+            text = re.sub(
+                rf"(^| )([{STATUS_SYMBOLS}]) ",
+                lambda found: ("\u00a0" if found[1] else "") + found[2] + "\u00a0",
+                text,
+            )
+        if bullet:
+            pdf.cell(indent, size * 0.55, bullet, new_x=XPos.RIGHT, new_y=YPos.TOP)
         pdf.multi_cell(
-            width,
+            cell,
             size * 0.55,
             text,
             align="L",
@@ -303,7 +337,7 @@ def briefing_pdf(markdown: str, figures: dict[str, Any], *, footer: str | None =
             paragraph(line[2:], 9.5)
             pdf.set_text_color(0, 0, 0)
         elif line.startswith("- "):
-            paragraph("• " + line[2:])
+            paragraph(line[2:], bullet="•")
         elif line == "---":
             pdf.ln(2)
             pdf.line(pdf.l_margin, pdf.get_y(), pdf.l_margin + width, pdf.get_y())

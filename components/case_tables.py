@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from components.export import excel_csv
+from components.paging import whole_table_height
 from data.measures.cases import percent_of
 from data.timeutil import format_local
 from i18n import current_language, t
@@ -58,7 +59,7 @@ def render_district_table(figures: pd.DataFrame, *, key: str, file_name: str) ->
         table,
         hide_index=True,
         width="stretch",
-        height=35 * (len(table) + 1) + 3,  # every district at once, no inner scrolling
+        height=whole_table_height(len(table)),  # every district at once
         column_config=config,
         key=key,
     )

@@ -7,8 +7,9 @@ it as the case map does. Labels come from the caller, already translated.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 
 import altair as alt
 import pandas as pd
@@ -41,10 +42,12 @@ def epidemic_curve(
     height: int = 280,
     facet_size: tuple[int, int] = (560, 120),
     facet_columns: int = 2,
+    day_ticks: Sequence[date] | None = None,
 ) -> alt.FacetChart | alt.LayerChart:
     """Bars of `counts` (columns day, series, count) stacked in `series_colours` order, and a
     line of `average` (columns day, average); with `facet`, one small chart (width, height
     `facet_size`) per value of the column `facet` in both frames, `facet_columns` a row.
+    `day_ticks` are the days labelled (else as many as Vega fits).
     """
     order = list(series_colours)
     bars = counts.assign(
@@ -67,7 +70,14 @@ def epidemic_curve(
         ),
         legend=alt.Legend(orient="top"),
     )
-    day = alt.X("yearmonthdate(day):T", title=labels.day, axis=alt.Axis(format="%m-%d"))
+    axis = alt.Axis(format="%m-%d")
+    if day_ticks is not None:
+        axis = alt.Axis(
+            format="%m-%d",
+            labelAngle=0,
+            values=[alt.DateTime(year=d.year, month=d.month, date=d.day) for d in day_ticks],
+        )
+    day = alt.X("yearmonthdate(day):T", title=labels.day, axis=axis)
     base = alt.Chart()
     bar_layer = (
         base.transform_filter(alt.datum.layer == "bar")

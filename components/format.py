@@ -42,7 +42,7 @@ BOTH_LANGUAGES = " / "
 
 def in_both_languages(text: object) -> tuple[str, str] | None:
     """The Chinese and the English of free text written in both languages in one field, as
-    the demo's auditors and action owners are ("市院感督导组 第3组 / City IPC inspection team
+    the demo's auditors and action owners are ("市院感督查组 第3组 / City IPC inspection team
     3"): Chinese, " / ", then English with no Chinese in it. None for any other text (a
     figure such as "2 / 3", or two names in one language, stay as they are)."""
     if not isinstance(text, str) or text.count(BOTH_LANGUAGES) != 1:

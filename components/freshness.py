@@ -40,7 +40,7 @@ SYSTEM_NAME = "system"
 
 def _by(name: str | None) -> str:
     """Who reported last, in the reader's words when it was the app itself, and in the
-    reader's language when the name holds both (an auditor: "督导组 1 / Team 1")."""
+    reader's language when the name holds both (an auditor: "督查组 1 / Team 1")."""
     if not name:
         return "—"
     return t("freshness.by_system") if name == SYSTEM_NAME else person(name)

@@ -3,8 +3,9 @@
 
 A figure is never cut short: labels and values wrap inside their card instead of ending in
 an ellipsis (a laptop's 1366-pixel screen shows "16,713 / 16,860" whole), and the cards of
-a row share one height. A card in alarm or warning says so with a symbol and a word as
-well as a colour, so that colour-blind readers and grey-scale printouts read it too.
+a row share one height, their figures on one line. A card in a critical or warning state
+says so with a symbol and a word as well as a colour (components.severity, the alerts'
+words), so that colour-blind readers and grey-scale printouts read it too.
 """
 
 from __future__ import annotations
@@ -18,14 +19,8 @@ import pandas as pd
 import streamlit as st
 
 from components.charts import cached_chart
+from components.severity import SEVERITY_MARKS, severity_badge
 from i18n import t
-
-# Status -> (badge colour, symbol). The word comes from the catalogue (`kpi.status.<status>`).
-STATUS_MARKS = {
-    "alarm": ("red", "▲"),
-    "warning": ("orange", "●"),
-    "ok": ("green", "✓"),
-}
 
 # Streamlit's metric truncates its label, value and change with an ellipsis; here they wrap,
 # and the value shrinks a little on narrow cards before it wraps.
@@ -33,7 +28,11 @@ _STYLE = """
 <style>
 [data-testid="stMetricLabel"], [data-testid="stMetricLabel"] * {
   white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
+  line-height: 1.4 !important;
 }
+/* A label of one line takes the room of two, so that the figures of a row stand on one line
+   whichever labels a laptop's 1366 pixels wrap (two lines: 2 x 1.4em). */
+[data-testid="stMetricLabel"] { min-height: 2.8em !important; align-items: flex-start !important; }
 [data-testid="stMetricValue"], [data-testid="stMetricValue"] * {
   white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
   overflow-wrap: anywhere; line-height: 1.15;
@@ -43,7 +42,7 @@ _STYLE = """
   white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
   height: auto !important;
 }
-[class*="st-key-kpi-alarm-"] { border-left: 6px solid #c0392b !important; }
+[class*="st-key-kpi-critical-"] { border-left: 6px solid #c0392b !important; }
 [class*="st-key-kpi-warning-"] { border-left: 6px solid #d68910 !important; }
 </style>
 """
@@ -51,7 +50,7 @@ _STYLE = """
 
 @dataclass(frozen=True)
 class Kpi:
-    """One headline figure; `status` (alarm, warning, ok or None) marks it beyond colour."""
+    """One headline figure; `status` (critical, warning, ok or None) marks it beyond colour."""
 
     key: str
     label: str
@@ -64,12 +63,6 @@ class Kpi:
     trend: Sequence[tuple[date, float | None]] = ()
     # The change's arrow: auto (from the sign its text starts with), up, down or off.
     delta_arrow: str = "auto"
-
-
-def status_badge(status: str) -> str:
-    """A status as Markdown: coloured, with its symbol and word (▲ Alarm)."""
-    colour, symbol = STATUS_MARKS[status]
-    return f":{colour}-badge[{symbol} {t(f'kpi.status.{status}')}]"
 
 
 SPARK_COLOUR = "#4a6fa5"
@@ -120,7 +113,7 @@ def render_kpis(kpis: list[Kpi], *, per_row: int = 4) -> None:
                         width="stretch",
                         key=f"kpi-trend-{kpi.key}",
                     )
-                if kpi.status in STATUS_MARKS:
-                    st.markdown(status_badge(kpi.status))
+                if kpi.status in SEVERITY_MARKS:
+                    st.markdown(severity_badge(kpi.status))
                 if kpi.detail:
                     st.caption(kpi.detail)

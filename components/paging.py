@@ -13,6 +13,17 @@ from i18n import t
 
 # Rows sent at first (the most urgent: callers sort); "show more" adds as many again.
 ROWS_PER_PAGE = 200
+# A table's header and each of its rows are this tall, in pixels. A table wider than its
+# column scrolls sideways under a scroll bar (a desktop browser's, up to 16 pixels) that
+# takes its room from the rows: without room for it, it covers the last row.
+ROW_HEIGHT = 35
+SCROLLBAR_ROOM = 16
+
+
+def whole_table_height(rows: int) -> int:
+    """The height of a table that shows its header and `rows` rows whole, with no inner
+    vertical scroll bar even while it scrolls sideways."""
+    return ROW_HEIGHT * (rows + 1) + 3 + SCROLLBAR_ROOM
 
 
 def render_paged(

@@ -17,7 +17,7 @@ from pandas.io.formats.style import Styler
 
 from components.export import excel_csv
 from components.format import fmt_days
-from components.paging import ROWS_PER_PAGE, render_paged
+from components.paging import ROWS_PER_PAGE, render_paged, whole_table_height
 from data.timeutil import command_zone
 from i18n import current_language, set_language, t
 
@@ -29,7 +29,6 @@ LEVEL_STYLES = {
 # Colouring cells goes through pandas' Styler, which costs ~40 ms at 300 rows and ~150 ms at
 # 600: longer tables keep their marks and words but no colour, so the page stays quick.
 MAX_STYLED_ROWS = 300
-ROW_HEIGHT = 35
 MAX_ITEM_ROWS = 30
 # Stock lines sent to the browser at first (the most urgent); "show more" adds as many again.
 LINES_PER_PAGE = ROWS_PER_PAGE
@@ -212,7 +211,7 @@ def render_item_table(items: pd.DataFrame, *, key: str) -> None:
             subset=[t("supplies.col.lines_critical")],
         )
     # The catalogue is short: show every item without an inner scroll bar.
-    height = ROW_HEIGHT * (min(len(table), MAX_ITEM_ROWS) + 1) + 3
+    height = whole_table_height(min(len(table), MAX_ITEM_ROWS))
     st.dataframe(
         styled, hide_index=True, width="stretch", height=height, column_config=config, key=key
     )

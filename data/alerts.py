@@ -20,18 +20,22 @@ and its page never disagree:
 
 An alert's `key` names the thing it is about (the round, hotel, stock line, site, facility
 or source), so that the same problem keeps its key from one refresh to the next.
+
+Wherever alerts are listed (the Overview, the briefing) they are grouped by severity and
+kind (data.measures.alerts.group_alerts, no database), each group showing its worst few and
+counting the rest, so that a hundred short supply lines never hide a full hotel or a stale
+source.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
-from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlmodel import Session
 
-from data.measures.freshness import SOURCE_PAGES, SOURCES
+from data.measures.alerts import Alert, sort_alerts
+from data.measures.freshness import SOURCE_PAGES
 from data.queries.audits import list_facility_audit_status
 from data.queries.common import Clock
 from data.queries.freshness import list_source_freshness
@@ -40,30 +44,7 @@ from data.queries.supplies import list_stock_lines
 from data.queries.testing import list_round_outlook, list_site_status
 from data.timeutil import as_utc, local_day
 
-# Alert kinds, in the order alerts of one severity are listed.
-ALERT_KINDS: tuple[str, ...] = (
-    "round_behind",
-    "hotel_full",
-    "supply_short",
-    "queue_long",
-    "action_overdue",
-    "source_stale",
-)
-# Most severe first.
-SEVERITIES: tuple[str, ...] = ("critical", "warning")
-
-
-@dataclass(frozen=True)
-class Alert:
-    """One thing needing attention: what (kind, key), how urgent, where to look, and the
-    values its sentence says (names as name_zh/name_en, numbers, moments in UTC)."""
-
-    key: str
-    kind: str
-    severity: str
-    page: str
-    district_code: str | None
-    values: Mapping[str, object] = field(default_factory=dict)
+__all__ = ["Alert", "compute_alerts"]
 
 
 def _round_alerts(session: Session, at: datetime) -> list[Alert]:
@@ -213,45 +194,6 @@ _RULES = (
     _action_alerts,
     _stale_alerts,
 )
-
-
-def _source_rank(alert: Alert) -> int:
-    source = alert.values.get("source")
-    return SOURCES.index(source) if source in SOURCES else 0
-
-
-# Within a kind, the worst first: a line out of stock before one with 3 days left, the
-# fullest hotel, the longest queue, the most overdue actions, the least-sampled round.
-_WORST_FIRST: dict[str, tuple[tuple[str, int], ...]] = {
-    "supply_short": (("days", 1), ("on_hand", 1)),
-    "hotel_full": (("percent", -1),),
-    "queue_long": (("minutes", -1),),
-    "action_overdue": (("overdue", -1),),
-    "round_behind": (("percent", 1),),
-}
-
-
-def _worst_first(alert: Alert) -> tuple:
-    return tuple(
-        sign * alert.values.get(name, 0) for name, sign in _WORST_FIRST.get(alert.kind, ())
-    )
-
-
-def sort_alerts(alerts: list[Alert]) -> list[Alert]:
-    """Most severe first; then by kind (ALERT_KINDS order), the worst of a kind first (a
-    line out of stock before one with days left), district, source (SOURCES order) and
-    key."""
-    return sorted(
-        alerts,
-        key=lambda alert: (
-            SEVERITIES.index(alert.severity),
-            ALERT_KINDS.index(alert.kind),
-            _worst_first(alert),
-            alert.district_code or "",
-            _source_rank(alert),
-            alert.key,
-        ),
-    )
 
 
 def compute_alerts(session: Session, *, at: datetime) -> list[Alert]:

@@ -19,7 +19,11 @@ from sqlmodel import Session
 from data.alerts import Alert, compute_alerts
 from data.measures.testing import default_round_ids
 from data.queries.audits import list_facility_audit_status
-from data.queries.cases import count_local_cases_by_district, get_epidemic_curve
+from data.queries.cases import (
+    count_local_cases_by_district,
+    get_case_extent,
+    get_epidemic_curve,
+)
 from data.queries.common import Clock, get_scenario
 from data.queries.hotels import CITY, list_capacity_outlook
 from data.queries.overview import get_headline
@@ -27,8 +31,6 @@ from data.queries.supplies import list_stock_lines
 from data.queries.testing import list_round_outlook, list_site_status
 from data.timeutil import as_utc, local_day, to_local, to_utc
 
-# How many days the briefing's epidemic curve shows, up to the reported day.
-CURVE_DAYS = 28
 # How many of the shortest supply lines the briefing names.
 SHORT_LINES_NAMED = 5
 # Round statuses a briefing reports as behind their deadline.
@@ -106,8 +108,12 @@ def _cases(session: Session, cutoff: datetime, day: date) -> tuple[dict, list[di
 
 
 def _curve(session: Session, day: date) -> list[dict]:
-    """New local infections per day and kind over the CURVE_DAYS days up to `day`."""
-    curve = get_epidemic_curve(session=session, start=day - timedelta(days=CURVE_DAYS - 1), end=day)
+    """New local infections per day and kind from the first local case to `day`: the
+    Overview's curve, without days before the outbreak began."""
+    first = get_case_extent(session=session, end=day).first_date
+    if first is None:
+        return []
+    curve = get_epidemic_curve(session=session, start=first, end=day)
     averages = {row.report_date: row.average for row in curve.average.itertuples(index=False)}
     rows = []
     for current in sorted(averages):

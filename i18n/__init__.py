@@ -6,6 +6,8 @@ checks that no key is defined twice and that every string has both languages.
 
 from __future__ import annotations
 
+import re
+import string
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -62,6 +64,32 @@ def _merge() -> dict[str, tuple[str, str]]:
 
 
 CATALOGUE: Mapping[str, tuple[str, str]] = _merge()
+# A placeholder written {count:one|many} is the word for its count, not the count: English
+# says "1 stale reporter", "2 stale reporters" ("{count} stale {count:reporter|reporters}").
+_COUNTED_FIELD = re.compile(r"\{\w+:[^{}|]*\|[^{}]*\}")
+_COUNTED_KEYS = frozenset(
+    key for key, texts in CATALOGUE.items() if any(_COUNTED_FIELD.search(text) for text in texts)
+)
+
+
+def _is_one(value: object) -> bool:
+    """Whether a count, as a number or as shown ("1", "1,234"), is exactly one."""
+    if isinstance(value, str):
+        return value.strip() == "1"
+    return not isinstance(value, bool) and isinstance(value, int | float) and value == 1
+
+
+class _CountedFormatter(string.Formatter):
+    """str.format, where a field's spec "one|many" picks the word for the field's count."""
+
+    def format_field(self, value: object, format_spec: str) -> str:
+        if "|" in format_spec:
+            one, many = format_spec.split("|", 1)
+            return one if _is_one(value) else many
+        return super().format_field(value, format_spec)
+
+
+_COUNTED = _CountedFormatter()
 # Per script run (Streamlit runs each session's script in its own thread and context).
 _language: ContextVar[str] = ContextVar("language", default=DEFAULT_LANGUAGE)
 
@@ -89,10 +117,13 @@ def current_language() -> str:
 
 
 def t(key: str, /, **values: object) -> str:
-    """The string `key` in the current language, with `{placeholders}` filled in."""
+    """The string `key` in the current language, with `{placeholders}` filled in (and the
+    words of `{count:one|many}` chosen by the count)."""
     zh, en = CATALOGUE[key]
     text = en if _language.get() == "en" else zh
-    return text.format(**values) if values else text
+    if not values:
+        return text
+    return _COUNTED.vformat(text, (), values) if key in _COUNTED_KEYS else text.format(**values)
 
 
 def name(record: Mapping[str, object], field: str = "name") -> str:

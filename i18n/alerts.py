@@ -1,8 +1,6 @@
 """Strings of the alerts (data.alerts) and of source freshness, wherever they are shown."""
 
 STRINGS: dict[str, tuple[str, str]] = {
-    "alerts.severity.critical": ("▲ 严重", "▲ Critical"),
-    "alerts.severity.warning": ("● 注意", "● Warning"),
     # One sentence per kind; {name} is the place in the reader's language.
     "alerts.round_behind": (
         "{name}第 {round_no} 轮核酸检测预计无法在截止时间 {deadline} 前完成"
@@ -27,11 +25,12 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "alerts.supply_short": (
         "{name}的{item}仅够 {days} 天（库存 {on_hand} {unit}）",
-        "{item} at {name} lasts {days} days ({on_hand} {unit} on hand)",
+        "{item} at {name} lasts {days} {days:day|days} ({on_hand} {unit} on hand)",
     ),
-    "alerts.supply_short.one": (
-        "{name}的{item}仅够 1 天（库存 {on_hand} {unit}）",
-        "{item} at {name} lasts 1 day ({on_hand} {unit} on hand)",
+    # Stock on hand that lasts less than a whole day at its burn rate (0 whole days).
+    "alerts.supply_short.under_one": (
+        "{name}的{item}可用不足1天（库存 {on_hand} {unit}）",
+        "{item} at {name} lasts under 1 day ({on_hand} {unit} on hand)",
     ),
     "alerts.supply_short.out": (
         "{name}的{item}已断货（库存 {on_hand} {unit}）",
@@ -43,39 +42,57 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "alerts.action_overdue": (
         "{name}有 {overdue} 项院感整改逾期未完成（未关闭共 {open} 项）",
-        "{name} has {overdue} overdue corrective actions ({open} open in all)",
-    ),
-    "alerts.action_overdue.one": (
-        "{name}有 1 项院感整改逾期未完成（未关闭共 {open} 项）",
-        "{name} has 1 overdue corrective action ({open} open in all)",
-    ),
-    "alerts.source_stale.one": (
-        "{source}：1 / {reporters} 个上报单位超过规定间隔未上报",
-        "{source}: 1 of {reporters} reporters has not reported within its expected interval",
+        "{name} has {overdue} overdue corrective {overdue:action|actions} ({open} open in all)",
     ),
     "alerts.source_stale": (
         "{source}：{stale} / {reporters} 个上报单位超过规定间隔未上报",
-        "{source}: {stale} of {reporters} reporters have not reported within their "
-        "expected interval",
+        "{source}: {stale} of {reporters} reporters {stale:has|have} not reported within "
+        "{stale:its|their} expected interval",
     ),
-    "alerts.never": ("无法完成", "never at this rate"),
-    "alerts.none": ("当前没有警报。", "No alerts now."),
-    "alerts.title": ("警报", "Alerts"),
+    # Alerts by kind (data.alerts.group_alerts): what the alerts of a group are about, as a
+    # phrase that also stands inside a sentence (English starts it in lower case); a kind
+    # whose severities differ in meaning says each (".critical").
+    "alerts.group.round_behind": ("预计逾期完成的检测轮次", "testing rounds that will finish late"),
+    "alerts.group.round_behind.critical": (
+        "已逾期或无法完成的检测轮次",
+        "testing rounds past their deadline or not finishing",
+    ),
+    "alerts.group.hotel_full": ("入住率达 95% 的隔离酒店", "quarantine hotels 95% full or more"),
+    "alerts.group.hotel_full.critical": (
+        "已无空房的隔离酒店",
+        "quarantine hotels with no room free",
+    ),
+    "alerts.group.supply_short": ("可用 3 天及以下的物资", "supply lines at 3 days or less"),
+    "alerts.group.queue_long": (
+        "排队超过 60 分钟的采样点",
+        "testing sites queueing over 60 minutes",
+    ),
+    "alerts.group.action_overdue": (
+        "有逾期院感整改的机构",
+        "facilities with overdue corrective actions",
+    ),
+    "alerts.group.source_stale": (
+        "有单位逾期未上报的数据来源",
+        "sources with stale reporters",
+    ),
+    "alerts.group.heading": ("{title}：{count} 条", "{title}: {count}"),
+    "alerts.group.more": ("另有 {count} 条", "{count} more"),
+    "alerts.group.rest": (
+        "其余 {count} 条请在“{page}”页查看。",
+        "{count} more: see the {page} page.",
+    ),
+    "alerts.none": ("当前没有预警。", "No alerts now."),
+    "alerts.title": ("预警", "Alerts"),
     "alerts.count": (
         "严重 {critical} 条 · 注意 {warning} 条",
-        "{critical} critical · {warning} warnings",
-    ),
-    "alerts.more": ("另有 {count} 条警报", "{count} more alerts"),
-    "alerts.rest": (
-        "其余 {count} 条请在各专题页查看。",
-        "{count} more: see them on their pages.",
+        "{critical} critical · {warning} {warning:warning|warnings}",
     ),
     "alerts.open": ("查看", "Open"),
     # Sources of figures (data.measures.freshness.SOURCES)
     "source.testing_sites": ("核酸采样点", "Testing sites"),
     "source.hotels": ("隔离酒店", "Quarantine hotels"),
     "source.stock": ("物资库存", "Supply stock"),
-    "source.audits": ("院感督导", "Infection-control audits"),
+    "source.audits": ("院感督查", "Infection-control audits"),
     "source.cases": ("病例流调", "Case tracing"),
     # Source freshness (data.queries.freshness)
     "freshness.title": ("数据时效", "How fresh the figures are"),
@@ -97,7 +114,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "freshness.interval.minutes": ("{minutes} 分钟", "{minutes} min"),
     "freshness.expander": (
         "{source}：{count} 个单位逾期未报",
-        "{source}: {count} stale reporters",
+        "{source}: {count} stale {count:reporter|reporters}",
     ),
     "freshness.more": (
         "仅列出最久未报的 {shown} 个（共 {count} 个）。",
@@ -105,8 +122,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "freshness.caption": (
         "规定上报间隔：核酸采样点、隔离酒店按各自设定的间隔（演示情景中采样点 2 小时、酒店"
-        " 4 小时）；物资库存每日盘点一次；院感督导每 14 天至少一次；有在院病例的区每日更新"
-        "流调。超过间隔（或从未上报）即为逾期。上报人取自变更日志（院感督导为督导员）。",
+        " 4 小时）；物资库存每日盘点一次；院感督查每 14 天至少一次；有在院病例的区每日更新"
+        "流调。超过间隔（或从未上报）即为逾期。上报人取自变更日志（院感督查为督查人）。",
         "Expected intervals: testing sites and quarantine hotels each have their own (in the "
         "demo scenario sites every 2 hours, hotels every 4); stock is counted daily; every "
         "facility is audited at least every 14 days; a district with cases in hospital "

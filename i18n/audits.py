@@ -43,7 +43,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "audits.kpi.recent": ("14 天内已督查", "Audited within 14 days"),
     "audits.kpi.recent_help": (
         "应督查设施 {total} 家，待督查 {due} 家",
-        "{due} of {total} facilities due for audit",
+        "{due} of {total} {total:facility|facilities} due for audit",
     ),
     "audits.kpi.never": ("从未督查", "Never audited"),
     "audits.kpi.never_help": ("在设施表中排在最前", "listed first in the facility table"),
@@ -104,7 +104,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "audits.findings_count": (
         "共 {rows} 项，其中逾期 {overdue} 项",
-        "{rows} actions, {overdue} of them overdue",
+        "{rows} {rows:action|actions}, {overdue} of them overdue",
     ),
     "audits.download": ("下载检查发现（CSV）", "Download findings (CSV)"),
     "audits.pick_facility": ("设施", "Facility"),

@@ -41,38 +41,31 @@ STRINGS: dict[str, tuple[str, str]] = {
         "{day}0—24时，全市新增{confirmed}、{asymptomatic}，{change}。",
         "From 0:00 to 24:00 on {day}, the city reported {confirmed} and {asymptomatic}, {change}.",
     ),
-    # Counted nouns: ".one" for a count of 1, ".many" for any other count.
-    "briefing.n.new_confirmed.one": ("本土确诊病例{count}例", "{count} new local confirmed case"),
-    "briefing.n.new_confirmed.many": ("本土确诊病例{count}例", "{count} new local confirmed cases"),
-    "briefing.n.new_asymptomatic.one": (
-        "无症状感染者{count}例",
-        "{count} new local asymptomatic infection",
+    # Counted nouns: "1 new local confirmed case", "3 new local confirmed cases".
+    "briefing.n.new_confirmed": (
+        "本土确诊病例{count}例",
+        "{count} new local confirmed {count:case|cases}",
     ),
-    "briefing.n.new_asymptomatic.many": (
+    "briefing.n.new_asymptomatic": (
         "无症状感染者{count}例",
-        "{count} new local asymptomatic infections",
+        "{count} new local asymptomatic {count:infection|infections}",
     ),
-    "briefing.n.total_confirmed.one": ("本土确诊病例{count}例", "{count} local confirmed case"),
-    "briefing.n.total_confirmed.many": ("本土确诊病例{count}例", "{count} local confirmed cases"),
-    "briefing.n.total_asymptomatic.one": (
+    "briefing.n.total_confirmed": (
+        "本土确诊病例{count}例",
+        "{count} local confirmed {count:case|cases}",
+    ),
+    "briefing.n.total_asymptomatic": (
         "无症状感染者{count}例",
-        "{count} local asymptomatic infection",
+        "{count} local asymptomatic {count:infection|infections}",
     ),
-    "briefing.n.total_asymptomatic.many": (
-        "无症状感染者{count}例",
-        "{count} local asymptomatic infections",
+    "briefing.n.rounds": ("当前检测轮次{count}个", "{count} current testing {count:round|rounds}"),
+    "briefing.n.hotels": (
+        "启用隔离酒店{count}家",
+        "{count} quarantine {count:hotel|hotels} in use",
     ),
-    "briefing.n.rounds.one": ("当前检测轮次{count}个", "{count} current testing round"),
-    "briefing.n.rounds.many": ("当前检测轮次{count}个", "{count} current testing rounds"),
-    "briefing.n.hotels.one": ("启用隔离酒店{count}家", "{count} quarantine hotel in use"),
-    "briefing.n.hotels.many": ("启用隔离酒店{count}家", "{count} quarantine hotels in use"),
-    "briefing.n.waiting.one": (
+    "briefing.n.waiting": (
         "待入住密切接触者{count}人",
-        "{count} close contact waiting for a room",
-    ),
-    "briefing.n.waiting.many": (
-        "待入住密切接触者{count}人",
-        "{count} close contacts waiting for a room",
+        "{count} close {count:contact|contacts} waiting for a room",
     ),
     "briefing.change.up": ("较前一日增加{count}例", "{count} more than the day before"),
     "briefing.change.down": ("较前一日减少{count}例", "{count} fewer than the day before"),
@@ -85,9 +78,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     "briefing.cases.district_part": ("{district}{counts}", "{district} {counts}"),
     "briefing.cases.totals": (
         "截至{cutoff}，全市累计报告{confirmed}、{asymptomatic}；"
-        "在院治疗{in_hospital}例，其中重症{severe}例。",
+        "在院治疗{in_hospital}例，其中重症、危重症{severe}例。",
         "As of {cutoff}, the city has reported {confirmed} and {asymptomatic} in total; "
-        "{in_hospital} in hospital, {severe} of them severe.",
+        "{in_hospital} in hospital, {severe} of them severe or critical.",
     ),
     "briefing.cases.contacts": (
         "累计追踪密切接触者{close_identified}人，已管控{close_controlled}人；"
@@ -124,14 +117,14 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "briefing.testing.sites": (
         "采样点开放{open}个（共{total}个），{day}已采样{sampled_today}人。",
-        "{open} of {total} sampling sites open; {sampled_today} sampled on {day}.",
+        "{open} of {total} sampling {total:site|sites} open; {sampled_today} sampled on {day}.",
     ),
     # 3. Quarantine hotels
     "briefing.hotels.heading": ("三、隔离酒店", "3. Quarantine hotels"),
     "briefing.hotels.rooms": (
         "{hotels}，共有房间{total}间，在住{occupied}间，清洁中{cleaning}间，"
         "可用{available}间；{waiting}。",
-        "{hotels} with {total} rooms: {occupied} occupied, {cleaning} being cleaned, "
+        "{hotels} with {total} {total:room|rooms}: {occupied} occupied, {cleaning} being cleaned, "
         "{available} free; {waiting}.",
     ),
     "briefing.hotels.full_in": (
@@ -150,38 +143,48 @@ STRINGS: dict[str, tuple[str, str]] = {
     "briefing.supplies.heading": ("四、物资保障", "4. Supplies"),
     "briefing.supplies.lines": (
         "有消耗数据的物资{lines}项，可用不足7天的{under_7}项，其中3天及以下{under_3}项。",
-        "{lines} stock lines with consumption data: {under_7} under 7 days of supply, "
+        "{lines} stock {lines:line|lines} with consumption data: {under_7} under 7 days of supply, "
         "{under_3} of them at 3 days or less.",
     ),
     "briefing.supplies.shortest": ("最紧缺的物资：", "Shortest lines:"),
-    "briefing.supplies.line": ("{item}（{location}）：{days}", "{item} ({location}): {days}"),
+    # An item's name may hold brackets of its own ("84消毒液（500毫升）"): the place is not
+    # put in a second pair.
+    "briefing.supplies.line": ("{location}的{item}：{days}", "{item} at {location}: {days}"),
+    "briefing.supplies.out": ("已断货", "out of stock"),
+    "briefing.supplies.under_one": ("不足1天", "under 1 day"),
     # 5. Infection-control audits
-    "briefing.audits.heading": ("五、院感督导", "5. Infection-control audits"),
+    "briefing.audits.heading": ("五、院感督查", "5. Infection-control audits"),
     "briefing.audits.scores": (
-        "应督导机构{facilities}家，已督导{audited}家；最近一次督导IPCAF平均得分{average}分、"
+        "应督查机构{facilities}家，已督查{audited}家；最近一次督查IPCAF平均得分{average}分、"
         "最低{lowest}分（满分800），其中“不足”等级{inadequate}家。",
-        "{audited} of {facilities} facilities audited; latest IPCAF scores average "
-        "{average}, lowest {lowest} (of 800); {inadequate} at the Inadequate level.",
+        "{audited} of {facilities} {facilities:facility|facilities} audited; latest IPCAF "
+        "scores average {average}, lowest {lowest} (of 800); {inadequate} at the Inadequate "
+        "level.",
     ),
     "briefing.audits.none": (
-        "应督导机构{facilities}家，尚无计分的督导。",
-        "{facilities} facilities to audit; no scored audit yet.",
+        "应督查机构{facilities}家，尚无计分的督查。",
+        "{facilities} {facilities:facility|facilities} to audit; no scored audit yet.",
     ),
     "briefing.audits.actions": (
         "整改事项未关闭{open}项，其中逾期{overdue}项。",
-        "{open} corrective actions open, {overdue} of them overdue.",
+        "{open} corrective {open:action|actions} open, {overdue} of them overdue.",
     ),
     # 6. Alerts
     "briefing.alerts.heading": ("六、预警", "6. Alerts"),
     "briefing.alerts.none": ("截至{cutoff}，无预警。", "No alert as of {cutoff}."),
     "briefing.alerts.count": (
         "截至{cutoff}，共有预警{total}条，其中严重{critical}条、注意{warning}条。",
-        "As of {cutoff}: {total} alerts, {critical} critical and {warning} warnings.",
+        "As of {cutoff}: {total} {total:alert|alerts}, {critical} critical and {warning} "
+        "{warning:warning|warnings}.",
     ),
+    # Alerts are listed by kind (data.alerts.group_alerts), the worst few of each; those
+    # not listed are counted by kind ({kinds}: briefing.alerts.kind joined).
     "briefing.alerts.shown": (
-        "以下列出最严重的{shown}条，其余见总览页。",
-        "The {shown} most severe are listed; the Overview shows the rest.",
+        "以下每类列出最严重的{shown}条，另有{count}条未列出：{kinds}。",
+        "The {shown} worst of each kind are listed; {count} more {count:is|are} not: {kinds}.",
     ),
+    "briefing.alerts.kind": ("{title}{count}条", "{title} ({count})"),
+    "briefing.alerts.kind_join": ("、", ", "),
     # Charts
     "briefing.chart.curve": ("每日新增本土感染者", "New local infections per day"),
     "briefing.chart.districts": ("各区{day}新增", "New on {day} by district"),
@@ -200,7 +203,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "briefing.issued_by": ("签发：{user}，{time}", "Issued by {user} at {time}"),
     # The page
     "briefing.caption": (
-        "截止时间前最后一个整日的病例，以及截止时刻的检测、酒店、物资与督导情况；"
+        "截止时间前最后一个整日的病例，以及截止时刻的检测、酒店、物资与督查情况；"
         "数字与各视图同一口径。",
         "The cases of the last whole day before the cut-off, and testing, hotels, supplies "
         "and audits at the cut-off; every figure is the one the views show.",
@@ -216,7 +219,10 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Issuing freezes the briefing's figures and its text in both languages: later "
         "reports no longer change it.",
     ),
-    "briefing.issued_done": ("已签发 {cutoff} 的通报。", "The briefing of {cutoff} is issued."),
+    "briefing.issued_status": (
+        "本通报已由 {user} 于 {time} 签发，签发后不再更改。",
+        "Issued by {user} at {time}: an issued briefing is not changed.",
+    ),
     "briefing.may_not_issue": (
         "只有领导和管理员可以签发通报。",
         "Only leadership and admins may issue a briefing.",

@@ -79,11 +79,13 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "cases.map.capped": (
         "地图显示最新的 {shown} 例（共 {total} 例）；密度图层包含全部病例。",
-        "The map shows the newest {shown} of {total} cases; the density layer covers them all.",
+        "The map shows the newest {shown} of {total} {total:case|cases}; the density layer covers "
+        "them all.",
     ),
     "cases.map.facilities_capped": (
         "只显示前 {shown} 个设施；选择一个区可查看该区全部设施。",
-        "Only the first {shown} facilities are shown; choose a district to see all of its own.",
+        "Only the first {shown} {shown:facility is|facilities are} shown; choose a district to see "
+        "all of its own.",
     ),
     "cases.layer.title": ("图层", "Layers"),
     "cases.layer.points": ("病例", "Cases"),
@@ -97,7 +99,7 @@ STRINGS: dict[str, tuple[str, str]] = {
         "区内本土病例（所选时段）",
         "Local cases in a district (period)",
     ),
-    "cases.legend.district_cases": ("{cases} 例", "{cases} cases"),
+    "cases.legend.district_cases": ("{cases} 例", "{cases} {cases:case|cases}"),
     "cases.legend.older": ("较早报告的病例（颜色较淡）", "Older cases (fainter)"),
     "cases.legend.link": ("传播关系（传染者 → 被传染者）", "Link (infector → infected)"),
     "cases.legend.density": ("病例密度（少 → 多）", "Case density (low → high)"),
@@ -113,8 +115,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "cases.tip.district_new": ("{day} 新增：{value}", "New on {day}: {value}"),
     "cases.tip.district_hospital": (
-        "在院：{value}（重症 {severe}）",
-        "In hospital: {value} ({severe} severe)",
+        "在院：{value}（重症、危重症 {severe}）",
+        "In hospital: {value} ({severe} severe or critical)",
     ),
     "cases.tip.district_zones": ("有效管控区域：{value}", "Control zones in force: {value}"),
     "cases.tip.imposed": ("实施：{value}", "Imposed: {value}"),
@@ -138,10 +140,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     # Table by district
     "cases.table.title": ("各区病例与密接管控（{day}）", "Cases and contacts by district ({day})"),
     "cases.table.help": (
-        "“累计”及密接数为 {start} 至 {day} 报告的病例；在院、重症为 {day} 当天结束时。"
+        "“累计”及密接数为 {start} 至 {day} 报告的病例；在院、重症及危重症为 {day} 当天结束时。"
         "点击列名排序。",
         "Total and contacts count the cases reported {start} to {day}; in hospital and severe "
-        "are at the end of {day}. Click a column's name to sort.",
+        "or critical are at the end of {day}. Click a column's name to sort.",
     ),
     "cases.table.download": ("下载 CSV", "Download CSV"),
     "cases.col.code": ("区划代码", "District code"),
@@ -150,7 +152,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "cases.col.last_7_days": ("近 7 日", "Last 7 days"),
     "cases.col.total": ("累计", "Total"),
     "cases.col.in_hospital": ("在院", "In hospital"),
-    "cases.col.severe": ("重症", "Severe"),
+    "cases.col.severe": ("重症、危重症", "Severe or critical"),
     "cases.col.close_controlled": ("密接已管控", "Close contacts controlled"),
     "cases.col.close_identified": ("密接已排查", "Close contacts identified"),
     "cases.col.secondary_controlled": ("次密接已管控", "Secondary contacts controlled"),
@@ -173,7 +175,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "cases.chains.title": ("传播链", "Transmission chains"),
     "cases.chains.summary": (
         "{chains} 条传播链，共 {linked} 例；另有 {single} 例尚无已知传播关系。",
-        "{chains} chains holding {linked} cases; {single} cases have no known link yet.",
+        "{chains} {chains:chain|chains} holding {linked} {linked:case|cases}; {single} "
+        "{single:case has|cases have} no known link yet.",
     ),
     "cases.chains.none": ("没有已知的传播链。", "No known transmission chain."),
     "cases.chains.help": (

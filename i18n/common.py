@@ -1,9 +1,11 @@
 """Strings shared by every page: the shell, navigation, empty states, units."""
 
 STRINGS: dict[str, tuple[str, str]] = {
-    "kpi.status.alarm": ("警报", "Alarm"),
-    "kpi.status.warning": ("注意", "Warning"),
-    "kpi.status.ok": ("正常", "Normal"),
+    # One word per severity, for an alert and for a headline figure's status alike (drawn
+    # with a symbol and a colour: components/severity.py).
+    "severity.critical": ("严重", "Critical"),
+    "severity.warning": ("注意", "Warning"),
+    "severity.ok": ("正常", "Normal"),
     "kpi.trend.day": ("日期", "Day"),
     "app.title": ("疫情防控指挥中心", "Epidemic Control Command Center"),
     "app.city": ("广州市", "Guangzhou"),

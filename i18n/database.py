@@ -89,10 +89,11 @@ STRINGS: dict[str, tuple[str, str]] = {
     "simulate.tick": (
         "已写入：采样点报告 {sites} 条，酒店报告 {hotels} 条，"
         "库存盘点 {stock} 条，新病例 {cases} 例",
-        "written: {sites} testing-site reports, {hotels} hotel reports, {stock} stock counts, "
-        "{cases} new cases",
+        "written: {sites} testing-site {sites:report|reports}, {hotels} hotel "
+        "{hotels:report|reports}, {stock} stock {stock:count|counts}, {cases} new "
+        "{cases:case|cases}",
     ),
-    "simulate.stopped": ("已停止（共 {ticks} 轮）", "stopped after {ticks} ticks"),
+    "simulate.stopped": ("已停止（共 {ticks} 轮）", "stopped after {ticks} {ticks:tick|ticks}"),
     "seed.has_data": (
         "数据库中已有数据；如要删除并载入演示情景，请加 --replace",
         "the database already holds data; use --replace to delete it and load the demo scenario",

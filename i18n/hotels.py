@@ -16,7 +16,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "hotels.kpi.rooms_total": ("房间总数", "Rooms in total"),
     "hotels.kpi.rooms_total_help": (
         "{hotels} 家启用酒店的最新上报",
-        "latest reports of {hotels} active hotels",
+        "latest {hotels:report|reports} of {hotels} active {hotels:hotel|hotels}",
     ),
     "hotels.kpi.occupied": ("在住房间", "Rooms occupied"),
     "hotels.kpi.cleaning": ("清洁消毒中", "Rooms being cleaned"),
@@ -33,18 +33,18 @@ STRINGS: dict[str, tuple[str, str]] = {
     "hotels.kpi.days_until_full": ("全市预计住满", "City rooms full in"),
     "hotels.kpi.days_until_full_help": (
         "净收治 {net} 间/天（近 {window} 天及今日）",
-        "net intake {net} rooms/day (last {window} days and today)",
+        "net intake {net} {net:room|rooms}/day (last {window} days and today)",
     ),
     "hotels.kpi.waiting": ("待转运密接", "Close contacts waiting"),
     "hotels.kpi.waiting_help": (
         "已判定未管控的密接；密接酒店可用 {free} 间",
-        "identified, not yet placed; {free} rooms free in close-contact hotels",
+        "identified, not yet placed; {free} {free:room|rooms} free in close-contact hotels",
     ),
     # Alerts
     "hotels.alert.short": (
         "待转运密接 {waiting} 人，密接隔离酒店可用房间仅 {free} 间，缺口 {short} 间。",
-        "{waiting} close contacts are waiting but close-contact hotels have only {free} rooms "
-        "free: {short} rooms short.",
+        "{waiting} close {waiting:contact is|contacts are} waiting but close-contact hotels have "
+        "only {free} {free:room|rooms} free: {short} {short:room|rooms} short.",
     ),
     "hotels.alert.red": (
         "入住率达到 95% 以上的酒店（{count} 家）：{names}",
@@ -128,8 +128,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "hotels.download": ("下载 CSV", "Download CSV"),
     "hotels.list_caption": (
         "{shown} 家酒店；点击列标题可排序。上报超过规定间隔（{interval}）即为逾期。",
-        "{shown} hotels; click a column heading to sort. A report older than the hotel's "
-        "expected interval ({interval}) is stale.",
+        "{shown} {shown:hotel|hotels}; click a column heading to sort. A report older than "
+        "the hotel's expected interval ({interval}) is stale.",
     ),
     "hotels.interval_minutes": ("{minutes} 分钟", "{minutes} min"),
     # Map

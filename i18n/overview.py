@@ -25,12 +25,12 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "overview.in_hospital": ("在院本土感染者", "Local infections in hospital"),
     "overview.in_hospital_help": (
-        "今日结束时仍在院（含重症、危重 {severe} 人）",
+        "今日结束时仍在院（含重症、危重症 {severe} 人）",
         "In hospital at the end of today ({severe} severe or critical)",
     ),
-    "overview.severe": ("重症、危重", "Severe or critical"),
+    "overview.severe": ("重症、危重症", "Severe or critical"),
     "overview.severe_help": (
-        "在院本土感染者中按最新记录为重症或危重者",
+        "在院本土感染者中按最新记录为重症或危重症者",
         "Local infections in hospital whose latest recorded severity is severe or critical",
     ),
     "overview.cases.total_local": ("累计本土感染者", "Local infections in total"),
@@ -54,14 +54,15 @@ STRINGS: dict[str, tuple[str, str]] = {
     "overview.testing_help": (
         "{rounds} 个轮次（进行中的轮次；若无，各区最近一轮，与核酸检测页默认所选相同）"
         " · 已采样 {sampled} / 目标 {target} 人",
-        "{rounds} rounds (those under way; if none, each district's latest, as the testing "
-        "page chooses first) · {sampled} sampled of {target} targeted",
+        "{rounds} {rounds:round|rounds} (those under way; if none, each district's latest, "
+        "as the testing page chooses first) · {sampled} sampled of {target} targeted",
     ),
     "overview.testing_none": ("当前无进行中的检测轮次", "No testing round under way"),
     "overview.rooms_free": ("隔离酒店可用房间", "Quarantine rooms free"),
     "overview.rooms_help": (
         "{hotels} 家启用酒店 · 共 {total} 间 · 在住 {occupied} · 清洁中 {cleaning}",
-        "{hotels} active hotels · {total} rooms · {occupied} occupied · {cleaning} cleaning",
+        "{hotels} active {hotels:hotel|hotels} · {total} {total:room|rooms} · "
+        "{occupied} occupied · {cleaning} cleaning",
     ),
     "overview.rooms_full_in": (
         "按近 3 天净入住，约 {days} 天后住满",
@@ -82,7 +83,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "overview.supply_low": ("可用不足 7 天的物资", "Supply lines under 7 days"),
     "overview.supply_help": (
         "其中 3 天及以下 {critical} 项，共 {lines} 项有消耗数据",
-        "{critical} of them at 3 days or less; {lines} lines with burn data",
+        "{critical} of them at 3 days or less; {lines} {lines:line|lines} with burn data",
     ),
     "overview.overdue": ("逾期未整改的院感问题", "Overdue corrective actions"),
     "overview.overdue_help": (

@@ -23,21 +23,21 @@ STRINGS: dict[str, tuple[str, str]] = {
     "screen.empty": ("列表为空", "the list is empty"),
     "ack.button": ("确认已知悉", "Acknowledge"),
     "ack.help": (
-        "确认本警报已有人处理：各大屏恢复轮播（12 小时内不再因本警报中断）。",
+        "确认本预警已有人处理：各大屏恢复轮播（12 小时内不再因本预警中断）。",
         "Say that this alert is being dealt with: wall screens go back to their rotation "
         "(it does not interrupt them again for 12 hours).",
     ),
     "ack.done": ("✓ {actor} 已于 {time} 确认", "✓ Acknowledged by {actor} at {time}"),
-    "screen.interrupt.title": ("严重警报：轮播已暂停", "Critical alert: the rotation is paused"),
+    "screen.interrupt.title": ("严重预警：轮播已暂停", "Critical alert: the rotation is paused"),
     "screen.interrupt.how": (
-        "登录用户在总览页或本屏点击“确认已知悉”后，或警报解除后，大屏恢复轮播。",
+        "登录用户在总览页或本屏点击“确认已知悉”后，或预警解除后，大屏恢复轮播。",
         "The screens go back to their rotation once a signed-in user acknowledges the alert "
         "(on the Overview, or here), or when it ends.",
     ),
     "screen.interrupt.where": ("详见：{view}", "See: {view}"),
     "screen.interrupt.more": (
-        "另有 {count} 条严重警报，详见总览页。",
-        "{count} more critical alerts: see the Overview.",
+        "另有 {count} 条严重预警，详见总览页。",
+        "{count} more critical {count:alert|alerts}: see the Overview.",
     ),
     "ack.all": ("全部确认已知悉（{count} 条）", "Acknowledge all {count}"),
 }

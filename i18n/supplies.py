@@ -41,7 +41,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "supplies.kpi.lines": ("库存条目", "Stock lines"),
     "supplies.kpi.lines_help": (
         "{items} 种物资 · {locations} 个地点",
-        "{items} items at {locations} locations",
+        "{items} {items:item|items} at {locations} {locations:location|locations}",
     ),
     "supplies.kpi.critical": ("3 天及以下", "3 days or less"),
     "supplies.kpi.critical_help": ("其中已断货 {zero} 项", "{zero} of them at zero"),

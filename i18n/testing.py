@@ -46,7 +46,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "testing.kpi.completion": ("所选轮次完成率", "Completion, chosen rounds"),
     "testing.kpi.completion_help": (
         "{rounds} 个轮次 · 已采样 {sampled} / 目标 {target}",
-        "{rounds} rounds · {sampled} sampled of {target}",
+        "{rounds} {rounds:round|rounds} · {sampled} sampled of {target}",
     ),
     "testing.kpi.pending": ("待出结果", "Awaiting results"),
     "testing.kpi.pending_help": (
@@ -168,7 +168,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "testing.sites_capped": (
         "表中列出排队最久的 {shown} 个采样点（共 {total} 个）。",
-        "The table lists the {shown} sites with the longest queues (of {total}).",
+        "The table lists the {shown} {shown:site|sites} with the longest queues (of {total}).",
     ),
     "testing.no_sites": ("没有采样点。", "No testing sites."),
     "testing.kpi.sites_open": ("开放采样点", "Sites open"),

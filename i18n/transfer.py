@@ -18,11 +18,12 @@ STRINGS: dict[str, tuple[str, str]] = {
     "transfer.kind.zones": ("管控区域", "Control zones"),
     "import.done": (
         "已导入{kind}：共 {rows} 行，新增 {inserted}，更新 {updated}，未变 {unchanged}",
-        "Imported {kind}: {rows} rows, {inserted} added, {updated} updated, {unchanged} unchanged",
+        "Imported {kind}: {rows} {rows:row|rows}, {inserted} added, {updated} updated, "
+        "{unchanged} unchanged",
     ),
     "import.refused": (
         "未导入任何数据：文件中有 {count} 处问题",
-        "Nothing was imported: the file has {count} problems",
+        "Nothing was imported: the file has {count} {count:problem|problems}",
     ),
     # Why a file is refused
     "error.file_extension": (
@@ -85,7 +86,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "error.extra_cells": (
         "该行比表头多出 {count} 个单元格",
-        "The row has {count} more cells than the header",
+        "The row has {count} more {count:cell|cells} than the header",
     ),
     # The admin page
     "admin.title": ("数据管理", "Data admin"),
@@ -161,7 +162,7 @@ STRINGS: dict[str, tuple[str, str]] = {
         "You may import data only within your scope: {scope}",
     ),
     "admin.import": ("导入", "Import"),
-    "admin.progress": ("正在检查并写入：{done} 行", "Checking and writing: {done} rows"),
+    "admin.progress": ("正在检查并写入：{done} 行", "Checking and writing: {done} {done:row|rows}"),
     "admin.problems": ("问题列表", "Problems"),
     "admin.col_row": ("行", "Row"),
     "admin.col_column": ("列", "Column"),
@@ -173,7 +174,10 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Headers in both languages and one example row that itself imports cleanly.",
     ),
     "admin.prepare_export": ("生成导出文件", "Prepare the export"),
-    "admin.export": ("下载导出文件（{count} 条）", "Download the export ({count} records)"),
+    "admin.export": (
+        "下载导出文件（{count} 条）",
+        "Download the export ({count} {count:record|records})",
+    ),
     "admin.export_help": (
         "导出当前记录，格式与导入相同：在表格软件中修改后可直接导回。",
         "The current records in the import format: edit them in a spreadsheet and import "
@@ -192,7 +196,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "changelog.since": ("起始日期", "From"),
     "changelog.until": ("截止日期", "To"),
     "changelog.any": ("全部", "All"),
-    "changelog.count": ("共 {count} 条记录", "{count} entries"),
+    "changelog.count": ("共 {count} 条记录", "{count} {count:entry|entries}"),
     "changelog.page": ("页码", "Page"),
     "changelog.col_when": ("时间", "When"),
     "changelog.col_who": ("用户", "Who"),
@@ -201,12 +205,12 @@ STRINGS: dict[str, tuple[str, str]] = {
     "changelog.col_changes": ("修改前 → 修改后", "Before → after"),
     "changelog.batch": (
         "批量导入 {rows} 行：新增 {inserted}，更新 {updated}，未变 {unchanged}{file}",
-        "Bulk import of {rows} rows: {inserted} added, {updated} updated, {unchanged} "
+        "Bulk import of {rows} {rows:row|rows}: {inserted} added, {updated} updated, {unchanged} "
         "unchanged{file}",
     ),
-    "changelog.batch_plain": ("批量写入 {rows} 行", "Batch of {rows} rows"),
+    "changelog.batch_plain": ("批量写入 {rows} 行", "Batch of {rows} {rows:row|rows}"),
     "changelog.open_batch": ("打开批量导入", "Open a bulk import"),
-    "changelog.batch_rows": ("该批次的 {count} 行", "The batch's {count} rows"),
+    "changelog.batch_rows": ("该批次的 {count} 行", "The batch's {count} {count:row|rows}"),
     "changelog.download": ("下载 CSV", "Download CSV"),
     "changelog.action.insert": ("新增", "added"),
     "changelog.action.update": ("修改", "changed"),

@@ -9,7 +9,7 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Checklist item {position}: {message}",
     ),
     "error.in_finding": ("第 {position} 条问题：{message}", "Finding {position}: {message}"),
-    "error.more": ("……另有 {count} 处问题", "… and {count} more problems"),
+    "error.more": ("……另有 {count} 处问题", "… and {count} more {count:problem|problems}"),
     # Field rules
     "error.required": ("缺少{field}", "{field} is missing"),
     "error.unknown_field": ("不认识的字段：{field}", "Unknown field: {field}"),
@@ -102,11 +102,12 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "error.rooms_exceed_total": (
         "在住（{occupied}）加清洁中（{cleaning}）房间超过总房间数 {total}",
-        "Occupied ({occupied}) plus cleaning ({cleaning}) rooms exceed the {total} rooms in total",
+        "Occupied ({occupied}) plus cleaning ({cleaning}) rooms exceed the {total} "
+        "{total:room|rooms} in total",
     ),
     "error.cohorts_exceed_occupied": (
         "各类人员在住合计（{by_cohort}）超过在住房间数 {occupied}",
-        "Occupancy by cohort ({by_cohort}) exceeds the {occupied} rooms occupied",
+        "Occupancy by cohort ({by_cohort}) exceeds the {occupied} {occupied:room|rooms} occupied",
     ),
     "error.exceeds_identified": (
         "{field}（{value}）超过已排查人数（{limit}）",
@@ -224,7 +225,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     # Roles and actions
     "role.leadership": ("领导", "leadership user"),
     "role.duty_officer": ("值班员", "duty officer"),
-    "role.auditor": ("督导员", "auditor"),
+    "role.auditor": ("督查员", "auditor"),
     "role.admin": ("管理员", "admin"),
     "role.screen": ("大屏", "wall screen"),
     "action.create": ("新增", "add"),
@@ -247,7 +248,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "entity.checklist": ("检查表版本", "checklist version"),
     "entity.user": ("用户账号", "user accounts"),
     "entity.screen_token": ("大屏令牌", "wall-screen tokens"),
-    "entity.alert_acknowledgement": ("警报确认", "alert acknowledgements"),
+    "entity.alert_acknowledgement": ("预警确认", "alert acknowledgements"),
     # Facility kinds
     "facility.designated_hospital": ("定点医院", "designated hospital"),
     "facility.general_hospital": ("综合医院", "general hospital"),
@@ -258,7 +259,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     # Fields
     "field.code": ("编码", "code"),
     "field.kind": ("类型", "kind"),
-    "field.alert_key": ("警报", "alert"),
+    "field.alert_key": ("预警", "alert"),
     "field.acknowledged_at": ("确认时间", "acknowledged at"),
     "field.expires_at": ("确认有效至", "acknowledged until"),
     "field.district_code": ("所在区", "district"),

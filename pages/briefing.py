@@ -11,6 +11,7 @@ import streamlit as st
 
 from components.briefing import compose, issued_footer, on_page, with_footer
 from components.briefing_pdf import FontMissing, briefing_pdf, find_font
+from components.format import plain
 from components.forms import forget_problems, problems_of
 from data.briefing import compute_figures, latest_cutoff
 from data.queries.briefings import (
@@ -71,10 +72,20 @@ def downloads(text: str, figures: dict[str, Any], footer: str | None, key: str) 
         )
 
 
-def show_issued(issued: IssuedBriefing, key: str) -> None:
-    """An issued briefing exactly as issued, with who issued it."""
+def show_issued(issued: IssuedBriefing, key: str, *, status: bool = False) -> None:
+    """An issued briefing exactly as issued, with who issued it; with `status`, first a line
+    saying that it is issued, by whom and when (the page's answer to "is it out?")."""
     lang = current_language()
     footer = issued_footer(issued.issued_by, issued.issued_at)
+    if status:
+        st.success(
+            t(
+                "briefing.issued_status",
+                user=plain(issued.issued_by),
+                time=format_local(issued.issued_at),
+            ),
+            icon=":material/verified:",
+        )
     with st.container(key=key):
         st.markdown(on_page(with_footer(issued.text(lang), footer)))
     downloads(issued.text(lang), issued.figures, footer, key)
@@ -89,8 +100,7 @@ def issue(figures: dict[str, Any]) -> None:
             session, actor=actor, figures=figures, text_zh=texts["zh"], text_en=texts["en"]
         )
 
-    if save(FORM, write, fields=[]) == "saved":
-        st.session_state["briefing_issued"] = figures["cutoff"]
+    save(FORM, write, fields=[])
 
 
 now = start_page("briefing.title")
@@ -114,9 +124,6 @@ if now is not None:
             t("briefing.cutoff_time"), value=DEFAULT_CUTOFF, step=1800, key="briefing_time"
         )
     cutoff = to_utc(datetime.combine(day, moment))
-    done = st.session_state.pop("briefing_issued", None)
-    if done is not None:
-        st.success(t("briefing.issued_done", cutoff=format_local(datetime.fromisoformat(done))))
     for message in problems_of(FORM).get(None, []):
         st.error(message, icon=":material/error:")
     forget_problems(FORM)
@@ -127,7 +134,8 @@ if now is not None:
     else:
         issued = read(find_issued_briefing, cutoff=cutoff)
         if issued is not None:
-            show_issued(issued, "briefing_shown")
+            # Issued (now, or before a reload): says so first, then the text as issued.
+            show_issued(issued, "briefing_shown", status=True)
         else:
             figures = read(compute_figures, cutoff=cutoff)
             text = compose(figures)[current_language()]

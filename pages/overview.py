@@ -13,6 +13,7 @@ from components.epicurve import local_case_curve
 from components.format import fmt_int, fmt_percent
 from components.freshness import render_freshness, stale_table
 from components.kpi import Kpi, render_kpis
+from components.paging import whole_table_height
 from data.alerts import compute_alerts
 from data.measures.status import status_of
 from data.queries.cases import (
@@ -273,4 +274,10 @@ if now is not None:
                 t("overview.col.total"): by_district["total"],
             }
         ).sort_values(t("overview.col.total"), ascending=False)
-        st.dataframe(table, hide_index=True, width="stretch", key="overview_districts")
+        st.dataframe(
+            table,
+            hide_index=True,
+            width="stretch",
+            height=whole_table_height(len(table)),  # every district, no inner scrolling
+            key="overview_districts",
+        )

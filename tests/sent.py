@@ -59,3 +59,20 @@ def new_messages(messages: list[ForwardMsg], *, held: list[ForwardMsg]) -> list[
         for message in elements(messages)
         if not (message.metadata.cacheable and message.hash in hashes)
     ]
+
+
+def table_heights(messages: list[ForwardMsg]) -> list[tuple[list[str], int]]:
+    """Each table a run draws: its columns and the height in pixels it is given (0 when it
+    is left to Streamlit, which shows at most ten rows)."""
+    from streamlit import dataframe_util
+
+    tables = []
+    for message in elements(messages):
+        element = message.delta.new_element
+        if message.delta.WhichOneof("type") != "new_element" or element.WhichOneof("type") != (
+            "dataframe"
+        ):
+            continue
+        frame = dataframe_util.convert_arrow_bytes_to_pandas_df(element.dataframe.arrow_data.data)
+        tables.append((list(frame.columns), element.height_config.pixel_height))
+    return tables

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+import pytest
 from sqlmodel import Session
 from streamlit.testing.v1 import AppTest
 
 from components.alerts import alert_text, severity_label
-from data.alerts import Alert, compute_alerts, sort_alerts
+from data.alerts import compute_alerts
+from data.measures.alerts import Alert, group_alerts, sort_alerts
 from tests.factories import (
     in_language,
     make_audit,
@@ -383,7 +385,7 @@ def test_source_stale_past_the_interval(session: Session) -> None:
     ]
     assert texts(alerts, "zh") == [
         "隔离酒店：1 / 2 个上报单位超过规定间隔未上报",
-        "院感督导：2 / 2 个上报单位超过规定间隔未上报",
+        "院感督查：2 / 2 个上报单位超过规定间隔未上报",
     ]
     # A minute later the other hotel is stale too (the stale one's next report is later).
     later = of_kind(compute_alerts(session, at=local("2021-06-10 20:01")), "source_stale")
@@ -443,6 +445,33 @@ def test_the_worst_of_a_kind_comes_first_out_of_stock_before_days_left() -> None
     ]
 
 
+def test_alerts_group_by_severity_then_kind_and_show_their_worst() -> None:
+    made = [
+        *(_queue(n) for n in range(5)),  # 5: the worst 3 shown, 2 left out
+        *(_short(n) for n in range(1, 5)),  # 4: all shown, rather than "1 more"
+        _hotel(1, 3),
+        _hotel(2, 0),  # no room free: a critical hotel, a group of its own
+        _stale("stock", "supplies"),
+        _stale("cases", "cases"),
+    ]
+    groups = group_alerts(made)
+    assert [(g.severity, g.kind, len(g.alerts), g.page) for g in groups] == [
+        ("critical", "hotel_full", 1, "hotels"),
+        ("critical", "supply_short", 4, "supplies"),
+        ("warning", "hotel_full", 1, "hotels"),
+        ("warning", "queue_long", 5, "testing"),
+        ("warning", "source_stale", 2, None),  # each source on its own page
+    ]
+    assert [[a.key for a in g.worst] for g in groups] == [
+        ["hotel_full:2"],
+        ["supply_short:1:1", "supply_short:1:2", "supply_short:1:3", "supply_short:1:4"],
+        ["hotel_full:1"],
+        ["queue_long:4", "queue_long:3", "queue_long:2"],
+        ["source_stale:stock", "source_stale:cases"],
+    ]
+    assert [g.left_out for g in groups] == [0, 0, 0, 2, 0]
+
+
 def test_severity_is_a_symbol_and_a_word() -> None:
     assert in_language("zh", severity_label, "critical") == "▲ 严重"
     assert in_language("en", severity_label, "critical") == "▲ Critical"
@@ -450,70 +479,202 @@ def test_severity_is_a_symbol_and_a_word() -> None:
     assert in_language("en", severity_label, "warning") == "● Warning"
 
 
-def test_a_line_lasting_one_day_says_day() -> None:
-    oil = Alert(
-        "supply_short:1:2",
-        "supply_short",
-        "critical",
-        "supplies",
-        "440103",
-        {
-            "name_zh": "甲仓",
-            "name_en": "Depot A",
-            "item_zh": "食用油",
-            "item_en": "Cooking oil",
-            "days": 1,
-            "on_hand": 5,
-            "unit_zh": "桶",
-            "unit_en": "drums",
-        },
-    )
-    assert (
-        in_language("en", alert_text, oil) == "Cooking oil at Depot A lasts 1 day (5 drums on hand)"
-    )
-    assert in_language("zh", alert_text, oil) == "甲仓的食用油仅够 1 天（库存 5 桶）"
+def _oil(days: int, on_hand: int) -> Alert:
+    """Depot A's cooking oil, `days` whole days of supply with `on_hand` drums."""
+    values = {
+        "name_zh": "甲仓",
+        "name_en": "Depot A",
+        "item_zh": "食用油",
+        "item_en": "Cooking oil",
+        "days": days,
+        "on_hand": on_hand,
+        "unit_zh": "桶",
+        "unit_en": "drums",
+    }
+    return Alert("supply_short:1:2", "supply_short", "critical", "supplies", "440103", values)
+
+
+@pytest.mark.parametrize(
+    ("days", "on_hand", "en", "zh"),
+    [
+        (
+            1,
+            5,
+            "Cooking oil at Depot A lasts 1 day (5 drums on hand)",
+            "甲仓的食用油仅够 1 天（库存 5 桶）",
+        ),
+        # 3 drums at 10 a day: 0.3 days, 0 whole days, but not "0 days" with stock on hand.
+        (
+            0,
+            3,
+            "Cooking oil at Depot A lasts under 1 day (3 drums on hand)",
+            "甲仓的食用油可用不足1天（库存 3 桶）",
+        ),
+        (
+            0,
+            0,
+            "Cooking oil at Depot A is out of stock (0 drums on hand)",
+            "甲仓的食用油已断货（库存 0 桶）",
+        ),
+    ],
+)
+def test_a_short_line_says_its_whole_days_under_one_day_or_out_of_stock(
+    days: int, on_hand: int, en: str, zh: str
+) -> None:
+    assert in_language("en", alert_text, _oil(days, on_hand)) == en
+    assert in_language("zh", alert_text, _oil(days, on_hand)) == zh
 
 
 # --- The list on the Overview (no database) ---------------------------------------------------
 
 
-def _alerts_page(count: int) -> None:
-    """render_alerts with `count` warnings (AppTest runs this function's body on its own)."""
-    from components.alerts import render_alerts
-    from data.alerts import Alert
+def _queue(n: int) -> Alert:
+    values = {"name_zh": f"采样点{n}", "name_en": f"Site {n}", "minutes": 61 + n}
+    return Alert(f"queue_long:{n}", "queue_long", "warning", "testing", "440103", values)
 
+
+def _short(n: int) -> Alert:
+    values = {
+        "name_zh": f"{n}号仓",
+        "name_en": f"Depot {n}",
+        "item_zh": "口罩",
+        "item_en": "Masks",
+        "days": n // 10,
+        "on_hand": 10 * n,
+        "unit_zh": "个",
+        "unit_en": "pieces",
+    }
+    return Alert(f"supply_short:1:{n}", "supply_short", "critical", "supplies", "440103", values)
+
+
+def _stale(source: str, page: str) -> Alert:
+    values = {"source": source, "stale": 2, "reporters": 5, "last_reported_at": None}
+    return Alert(f"source_stale:{source}", "source_stale", "warning", page, None, values)
+
+
+def _hotel(n: int, available: int) -> Alert:
+    severity = "critical" if available == 0 else "warning"
+    values = {
+        "name_zh": f"{n}号酒店",
+        "name_en": f"Hotel {n}",
+        "percent": 100.0 - available,
+        "available": available,
+        "total": 100,
+    }
+    return Alert(f"hotel_full:{n}", "hotel_full", severity, "hotels", "440103", values)
+
+
+def _alerts_page(queues: int, shorts: int = 0, lang: str = "zh") -> None:
+    """render_alerts with `queues` long queues, `shorts` short supply lines, a full hotel,
+    a hotel at 97 % and two stale sources (AppTest runs this function's body on its own)."""
+    from components.alerts import render_alerts
+    from i18n import set_language
+    from tests.test_alerts import _hotel, _queue, _short, _stale
+
+    set_language(lang)
+
+    extra = [_hotel(1, 0), _hotel(2, 3), _stale("stock", "supplies"), _stale("cases", "cases")]
     render_alerts(
-        [
-            Alert(
-                f"queue_long:{n}",
-                "queue_long",
-                "warning",
-                "testing",
-                "440103",
-                {"name_zh": f"采样点{n}", "name_en": f"Site {n}", "minutes": 61 + n},
-            )
-            for n in range(count)
-        ]
+        [*(_queue(n) for n in range(queues)), *(_short(n) for n in range(1, shorts + 1))]
+        + (extra if shorts else [])
     )
 
 
-def _alerts_app(count: int) -> AppTest:
-    return AppTest.from_function(_alerts_page, kwargs={"count": count}, default_timeout=30)
+def _alerts_app(queues: int, shorts: int = 0, lang: str = "zh") -> AppTest:
+    return AppTest.from_function(
+        _alerts_page,
+        kwargs={"queues": queues, "shorts": shorts, "lang": lang},
+        default_timeout=30,
+    )
 
 
 def _sentences(app: AppTest) -> list[str]:
     return [m.value for m in app.markdown if m.value.startswith(":orange-badge[")]
 
 
-def test_alerts_past_the_first_ten_are_drawn_only_while_more_is_open() -> None:
-    app = _alerts_app(60).run()
+def _lines(app: AppTest) -> list[str]:
+    return [m.value for m in app.markdown]
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected", "count", "more"),
+    [
+        (
+            "en",
+            [
+                ":red-badge[▲ Critical] **Quarantine hotels with no room free: 1**",
+                "[Open](/hotels?lang=en)",
+                "Hotel 1 is 100.0% occupied: 0 of 100 rooms free",
+                ":red-badge[▲ Critical] **Supply lines at 3 days or less: 49**",
+                "[Open](/supplies?lang=en)",
+                "Masks at Depot 1 lasts under 1 day (10 pieces on hand)",
+                "Masks at Depot 2 lasts under 1 day (20 pieces on hand)",
+                "Masks at Depot 3 lasts under 1 day (30 pieces on hand)",
+                ":orange-badge[● Warning] **Quarantine hotels 95% full or more: 1**",
+                "[Open](/hotels?lang=en)",
+                "Hotel 2 is 97.0% occupied: 3 of 100 rooms free",
+                ":orange-badge[● Warning] **Testing sites queueing over 60 minutes: 1**",
+                "[Open](/testing?lang=en)",
+                "Site 0: 61-minute queue (over 60 minutes)",
+                ":orange-badge[● Warning] **Sources with stale reporters: 2**",
+                "Supply stock: 2 of 5 reporters have not reported within their expected interval",
+                "[Open](/supplies?lang=en)",
+                "Case tracing: 2 of 5 reporters have not reported within their expected interval",
+                "[Open](/cases?lang=en)",
+            ],
+            "50 critical · 4 warnings",
+            ["46 more"],
+        ),
+        (
+            "zh",
+            [
+                ":red-badge[▲ 严重] **已无空房的隔离酒店：1 条**",
+                "[查看](/hotels?lang=zh)",
+                "1号酒店入住率 100.0%，可用房间 0 / 100 间",
+                ":red-badge[▲ 严重] **可用 3 天及以下的物资：49 条**",
+                "[查看](/supplies?lang=zh)",
+                "1号仓的口罩可用不足1天（库存 10 个）",
+                "2号仓的口罩可用不足1天（库存 20 个）",
+                "3号仓的口罩可用不足1天（库存 30 个）",
+                ":orange-badge[● 注意] **入住率达 95% 的隔离酒店：1 条**",
+                "[查看](/hotels?lang=zh)",
+                "2号酒店入住率 97.0%，可用房间 3 / 100 间",
+                ":orange-badge[● 注意] **排队超过 60 分钟的采样点：1 条**",
+                "[查看](/testing?lang=zh)",
+                "采样点0排队等候 61 分钟（超过 60 分钟）",
+                ":orange-badge[● 注意] **有单位逾期未上报的数据来源：2 条**",
+                "物资库存：2 / 5 个上报单位超过规定间隔未上报",
+                "[查看](/supplies?lang=zh)",
+                "病例流调：2 / 5 个上报单位超过规定间隔未上报",
+                "[查看](/cases?lang=zh)",
+            ],
+            "严重 50 条 · 注意 4 条",
+            ["另有 46 条"],
+        ),
+    ],
+)
+def test_every_kind_of_alert_shows_its_worst_with_its_count_and_page(
+    lang: str, expected: list[str], count: str, more: list[str]
+) -> None:
+    # 49 short supply lines (critical) no longer push the warnings out of sight: each kind
+    # is a group with its count, its page and its worst 3, the rest behind "N more".
+    app = _alerts_app(queues=1, shorts=49, lang=lang).run()
     assert not app.exception
-    assert len(_sentences(app)) == 10
-    assert [e.label for e in app.expander] == ["另有 50 条警报"]
-    app.session_state["overview_alerts_more"] = True
+    assert _lines(app) == expected
+    assert [e.label for e in app.expander] == more
+    assert [c.value for c in app.caption] == [count]
+
+
+def test_a_groups_alerts_past_its_worst_are_drawn_only_while_more_is_open() -> None:
+    app = _alerts_app(queues=60).run()
+    assert not app.exception
+    assert _sentences(app) == [":orange-badge[● 注意] **排队超过 60 分钟的采样点：60 条**"]
+    assert len(_lines(app)) == 2 + 3  # its heading, its link and its worst 3
+    assert [e.label for e in app.expander] == ["另有 57 条"]
+    app.session_state["overview_alerts_warning_queue_long_more"] = True
     app.run()
-    assert len(_sentences(app)) == 50  # the first 10 and the next 40
-    assert "其余 10 条请在各专题页查看。" in [c.value for c in app.caption]
+    assert len(_lines(app)) == 2 + 3 + 40  # and the next 40
+    assert [c.value for c in app.caption][-1] == "其余 17 条请在“核酸检测进度”页查看。"
 
 
 def test_a_rerun_with_nothing_changed_resends_the_same_alerts_whatever_their_number() -> None:

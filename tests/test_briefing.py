@@ -16,8 +16,10 @@ from components.briefing import compose, on_page
 from components.briefing_pdf import briefing_pdf
 from data import models
 from data.__main__ import main
-from data.briefing import compute_figures, report_day
+from data.alerts import Alert
+from data.briefing import alert_as_json, compute_figures, report_day
 from data.queries.briefings import find_issued_briefing, list_issued_briefings
+from data.timeutil import format_local
 from data.writes import Actor, InvalidRecord, PermissionDenied, issue_briefing
 from i18n import describe_error, language
 from tests.conftest import open_app
@@ -155,7 +157,7 @@ EXPECTED_ZH = """\
 
 6月9日0—24时，全市新增本土确诊病例3例、无症状感染者1例，较前一日增加3例。其中，荔湾区确诊病例2例、无症状感染者1例，海珠区确诊病例1例。
 
-截至6月10日8时，全市累计报告本土确诊病例5例、无症状感染者1例；在院治疗6例，其中重症1例。累计追踪密切接触者10人，已管控8人；次密切接触者20人，已管控15人。现有封闭区1个、封控区0个、防范区0个。
+截至6月10日8时，全市累计报告本土确诊病例5例、无症状感染者1例；在院治疗6例，其中重症、危重症1例。累计追踪密切接触者10人，已管控8人；次密切接触者20人，已管控15人。现有封闭区1个、封控区0个、防范区0个。
 
 | 区 | 新增确诊 | 新增无症状 | 前一日新增 | 累计 |
 |---|---|---|---|---|
@@ -178,11 +180,11 @@ EXPECTED_ZH = """\
 
 最紧缺的物资：
 
-- N95口罩（市仓库）：2.0 天
+- 市仓库的N95口罩：2.0 天
 
-## 五、院感督导
+## 五、院感督查
 
-应督导机构3家，已督导2家；最近一次督导IPCAF平均得分200分、最低0分（满分800），其中“不足”等级1家。整改事项未关闭2项，其中逾期1项。
+应督查机构3家，已督查2家；最近一次督查IPCAF平均得分200分、最低0分（满分800），其中“不足”等级1家。整改事项未关闭2项，其中逾期1项。
 
 ## 六、预警
 
@@ -193,7 +195,7 @@ EXPECTED_ZH = """\
 - ● 注意 越秀发热门诊有 1 项院感整改逾期未完成（未关闭共 1 项）
 - ● 注意 核酸采样点：2 / 2 个上报单位超过规定间隔未上报
 - ● 注意 隔离酒店：1 / 1 个上报单位超过规定间隔未上报
-- ● 注意 院感督导：1 / 3 个上报单位超过规定间隔未上报
+- ● 注意 院感督查：1 / 3 个上报单位超过规定间隔未上报
 - ● 注意 病例流调：2 / 3 个上报单位超过规定间隔未上报
 """
 
@@ -206,7 +208,7 @@ EXPECTED_EN = """\
 
 From 0:00 to 24:00 on 9 June, the city reported 3 new local confirmed cases and 1 new local asymptomatic infection, 3 more than the day before. By district: Liwan 2 confirmed and 1 asymptomatic; Haizhu 1 confirmed.
 
-As of 08:00 on 10 June, the city has reported 5 local confirmed cases and 1 local asymptomatic infection in total; 6 in hospital, 1 of them severe. Close contacts traced: 10, 8 under control; secondary contacts: 20, 15 under control. Control zones in force: 1 sealed, 0 controlled, 0 prevention.
+As of 08:00 on 10 June, the city has reported 5 local confirmed cases and 1 local asymptomatic infection in total; 6 in hospital, 1 of them severe or critical. Close contacts traced: 10, 8 under control; secondary contacts: 20, 15 under control. Control zones in force: 1 sealed, 0 controlled, 0 prevention.
 
 | District | New confirmed | New asymptomatic | New the day before | Total |
 |---|---|---|---|---|
@@ -229,7 +231,7 @@ As of 08:00 on 10 June, 1 current testing round: 600 sampled of 1,000 targeted (
 
 Shortest lines:
 
-- N95 respirators (City store): 2.0 days
+- N95 respirators at City store: 2.0 days
 
 ## 5. Infection-control audits
 
@@ -278,25 +280,102 @@ def test_the_briefing_says_the_known_day_in_both_languages(session: Session) -> 
     assert texts["en"] == EXPECTED_EN
 
 
-def test_a_long_list_of_alerts_is_counted_and_the_most_severe_listed(session: Session) -> None:
+def _short_line(number: int, on_hand: int, days: int) -> dict:
+    """A short supply line's alert as a briefing keeps it."""
+    values = {
+        "name_zh": f"{number}号仓",
+        "name_en": f"Depot {number}",
+        "item_zh": "医用口罩",
+        "item_en": "Surgical masks",
+        "days": days,
+        "on_hand": on_hand,
+        "unit_zh": "个",
+        "unit_en": "pieces",
+    }
+    alert = Alert(f"supply_short:9:{number}", "supply_short", "critical", "supplies", LIWAN, values)
+    return alert_as_json(alert)
+
+
+def _long_queue(number: int) -> dict:
+    """A testing site's long queue's alert as a briefing keeps it."""
+    values = {"name_zh": f"{number}号采样点", "name_en": f"Site {number}", "minutes": 60 + number}
+    alert = Alert(f"queue_long:{number}", "queue_long", "warning", "testing", LIWAN, values)
+    return alert_as_json(alert)
+
+
+def test_alerts_are_listed_by_kind_and_those_left_out_counted_by_kind(session: Session) -> None:
+    # City scale: a dozen more short supply lines (critical) come before every warning, and 5
+    # long queues. Each kind still shows its worst 3 (all 4 stale sources: one is not left
+    # out alone), and what is left out is counted by kind.
     build_known_day(session)
     figures = compute_figures(session, cutoff=CUTOFF)
-    figures["alerts"] = sorted(
-        figures["alerts"] * 2, key=lambda alert: alert["severity"] != "critical"
-    )
+    figures["alerts"] += [
+        _short_line(number, on_hand=2 * (number - 1), days=(number - 1) // 4)
+        for number in range(1, 13)
+    ] + [_long_queue(number) for number in range(1, 6)]
     texts = compose(figures)
-    zh_alerts = texts["zh"].split("## 六、预警\n\n")[1]
-    assert zh_alerts.splitlines()[0] == (
-        "截至6月10日8时，共有预警14条，其中严重4条、注意10条。以下列出最严重的10条，其余见总览页。"
+    zh_alerts = texts["zh"].split("## 六、预警\n\n")[1].splitlines()
+    assert zh_alerts == [
+        "截至6月10日8时，共有预警24条，其中严重14条、注意10条。以下每类列出最严重的3条，"
+        "另有12条未列出：可用 3 天及以下的物资10条、排队超过 60 分钟的采样点2条。",
+        "",
+        "- ▲ 严重 荔湾区第 4 轮核酸检测近 6 小时无采样，无法在截止时间 2021-06-12 00:00 前完成"
+        "（已采样 60.0%）",
+        "- ▲ 严重 1号仓的医用口罩已断货（库存 0 个）",
+        "- ▲ 严重 2号仓的医用口罩可用不足1天（库存 2 个）",
+        "- ▲ 严重 3号仓的医用口罩可用不足1天（库存 4 个）",
+        "- ● 注意 5号采样点排队等候 65 分钟（超过 60 分钟）",
+        "- ● 注意 4号采样点排队等候 64 分钟（超过 60 分钟）",
+        "- ● 注意 3号采样点排队等候 63 分钟（超过 60 分钟）",
+        "- ● 注意 越秀发热门诊有 1 项院感整改逾期未完成（未关闭共 1 项）",
+        "- ● 注意 核酸采样点：2 / 2 个上报单位超过规定间隔未上报",
+        "- ● 注意 隔离酒店：1 / 1 个上报单位超过规定间隔未上报",
+        "- ● 注意 院感督查：1 / 3 个上报单位超过规定间隔未上报",
+        "- ● 注意 病例流调：2 / 3 个上报单位超过规定间隔未上报",
+    ]
+    en_alerts = texts["en"].split("## 6. Alerts\n\n")[1].splitlines()
+    assert en_alerts[0] == (
+        "As of 08:00 on 10 June: 24 alerts, 14 critical and 10 warnings. The 3 worst of each "
+        "kind are listed; 12 more are not: supply lines at 3 days or less (10), testing sites "
+        "queueing over 60 minutes (2)."
     )
-    assert [line[:4] for line in zh_alerts.splitlines() if line.startswith("- ")] == (
-        ["- ▲ "] * 4 + ["- ● "] * 6
-    )
-    en_alerts = texts["en"].split("## 6. Alerts\n\n")[1]
-    assert en_alerts.splitlines()[0] == (
-        "As of 08:00 on 10 June: 14 alerts, 4 critical and 10 warnings. The 10 most severe are "
-        "listed; the Overview shows the rest."
-    )
+    assert en_alerts[3:6] == [
+        "- ▲ Critical Surgical masks at Depot 1 is out of stock (0 pieces on hand)",
+        "- ▲ Critical Surgical masks at Depot 2 lasts under 1 day (2 pieces on hand)",
+        "- ▲ Critical Surgical masks at Depot 3 lasts under 1 day (4 pieces on hand)",
+    ]
+
+
+def test_the_shortest_lines_say_out_of_stock_and_under_a_day(session: Session) -> None:
+    build_known_day(session)
+    figures = compute_figures(session, cutoff=CUTOFF)
+    line = {
+        "item_zh": "84消毒液（500毫升）",
+        "item_en": "84 disinfectant (500 ml)",
+        "location_zh": "甲酒店",
+        "location_en": "Hotel A",
+    }
+    figures["supplies"]["shortest"] = [
+        {**line, "days": 0.0},  # nothing on hand
+        {**line, "days": 0.04},  # stock on hand for an hour: not "0.0 days"
+        {**line, "days": 2.5},
+    ]
+    texts = compose(figures)
+
+    def shortest(text: str, heading: str) -> list[str]:
+        section = text.split(heading)[1].split("\n## ")[0]
+        return [line for line in section.splitlines() if line.startswith("- ")]
+
+    assert shortest(texts["zh"], "## 四、物资保障") == [
+        "- 甲酒店的84消毒液（500毫升）：已断货",
+        "- 甲酒店的84消毒液（500毫升）：不足1天",
+        "- 甲酒店的84消毒液（500毫升）：2.5 天",
+    ]
+    assert shortest(texts["en"], "## 4. Supplies") == [
+        "- 84 disinfectant (500 ml) at Hotel A: out of stock",
+        "- 84 disinfectant (500 ml) at Hotel A: under 1 day",
+        "- 84 disinfectant (500 ml) at Hotel A: 2.5 days",
+    ]
 
 
 def _issue(session: Session, actor: Actor = BOSS) -> models.IssuedBriefing:
@@ -402,7 +481,47 @@ def test_chinese_lines_never_start_with_closing_punctuation_nor_split_a_number()
     assert break_lines("一二（三）", 3, len) == ["一二", "（三）"]
     assert break_lines("共4,491人", 4, len) == ["共", "4,491", "人"]
     assert break_lines("Asia/Shanghai 时间", 20, len) == ["Asia/Shanghai 时间"]
-    assert break_lines("阳性0人；● 滞后。", 9, len) == ["阳性0人；", "● 滞后。"]
+    # A status never starts a line alone: the count and word before it go down with it.
+    assert break_lines("阳性0人；● 滞后。", 9, len) == ["阳性", "0人；● 滞后。"]
+
+
+@pytest.mark.parametrize(
+    ("lang", "item", "last_line"),
+    [
+        (
+            "en",
+            "Liwan round 5: 692,956 sampled of 1,238,438 (56.0%), 28,583 awaiting results, "
+            "1 positive; ● Behind.",
+            "positive; ● Behind.",
+        ),
+        (
+            "zh",
+            "荔湾区第5轮：已采样692,956人，目标1,238,438人（56.0%），待出结果28,583人，"
+            "阳性1人；● 滞后。",
+            "1人；● 滞后。",
+        ),
+    ],
+)
+def test_a_pdf_list_item_hangs_after_its_bullet_and_keeps_its_status_with_a_word(
+    lang: str, item: str, last_line: str
+) -> None:
+    from pypdf import PdfReader
+
+    figures = {"day": "2021-06-09", "districts": [], "curve": []}
+    with language(lang):
+        pdf = briefing_pdf(f"# 通报\n\n- {item}\n", figures)
+    lines: list[tuple[float, str]] = []  # (x, text) of each line, in points from the left
+
+    def visit(text: str, cm: list, tm: list, font: object, size: float) -> None:
+        if text.replace("\x00", "").strip():
+            lines.append((round(tm[4], 1), text.replace("\x00", "")))
+
+    PdfReader(io.BytesIO(pdf)).pages[0].extract_text(visitor_text=visit)
+    (bullet, first, second) = lines[1:]
+    assert bullet[1] == "•"
+    # Both lines of the item start after the bullet (a hanging indent), not under it.
+    assert first[0] == second[0] > bullet[0] + 5
+    assert second[1] == last_line  # the status is not alone on its line
 
 
 def test_the_chinese_pdf_starts_no_line_with_a_full_stop(session: Session) -> None:
@@ -419,6 +538,29 @@ def test_the_chinese_pdf_starts_no_line_with_a_full_stop(session: Session) -> No
     assert "".join(body) == paragraph
     assert len(body) > 10
     assert [line for line in body if line.startswith("。")] == []
+
+
+def test_the_curve_starts_at_the_first_case_as_the_overviews_does(session: Session) -> None:
+    from components.briefing_pdf import curve_chart
+
+    build_known_day(session)
+    figures = compute_figures(session, cutoff=CUTOFF)
+    days = [row["day"] for row in figures["curve"]]
+    # The first local case was reported on 21 May: no empty days before it (28 days back
+    # from 9 June began on 13 May), up to the day reported.
+    assert (days[0], days[-1], len(days)) == ("2021-05-21", "2021-06-09", 20)
+    # Its axis labels every third day (not every other: "05-21 05-23 ..." ran together).
+    with language("en"):
+        axis = curve_chart(figures["curve"]).to_dict()["layer"][0]["encoding"]["x"]["axis"]
+    assert [(value["month"], value["date"]) for value in axis["values"]] == [
+        (5, 21),
+        (5, 24),
+        (5, 27),
+        (5, 30),
+        (6, 2),
+        (6, 5),
+        (6, 8),
+    ]
 
 
 @pytest.mark.parametrize(
@@ -549,10 +691,11 @@ def test_the_page_shows_the_draft_and_issues_it(
     with Session(engine) as session:
         issued = find_issued_briefing(session=session, cutoff=CUTOFF)
     assert issued is not None and issued.text(lang) == expected
+    issued_at = format_local(issued.issued_at)
     done = (
-        "已签发 2021-06-10 08:00 的通报。"
+        f"本通报已由 {issued.issued_by} 于 {issued_at} 签发，签发后不再更改。"
         if lang == "zh"
-        else ("The briefing of 2021-06-10 08:00 is issued.")
+        else f"Issued by {issued.issued_by} at {issued_at}: an issued briefing is not changed."
     )
     assert [element.value for element in app.success] == [done]
     # Shown as issued (with who issued it), and listed once.
@@ -565,6 +708,20 @@ def test_the_page_shows_the_draft_and_issues_it(
     assert len(shown) == 2  # the cut-off chosen, and its entry in the list
     assert len(app.expander) == 1
     assert "briefing_issue" not in [button.key for button in app.button]
+    # Reloaded (a new session): it says first that it is issued, by whom and when, then the
+    # briefing as issued, not only in the footer at the end.
+    reloaded = open_app("pages/briefing.py", timeout=60)
+    reloaded.query_params["lang"] = lang
+    reloaded.run()
+    assert not reloaded.exception
+    shown = [
+        node.value
+        for node in reloaded.main
+        if node.type in ("success", "markdown") and node.value.strip()
+    ]
+    top = shown.index(done)
+    assert shown[top + 1].startswith(on_page(expected))
+    assert not [text for text in shown[:top] if "##" in text]  # no briefing above it
 
 
 def test_the_page_refuses_a_duty_officer(app_database: str, engine: Engine) -> None:

@@ -1,5 +1,6 @@
 """Really offline and legible, in a real browser: no page requests any host but the app's
-own server, and none cuts a figure or label short or shows a raw value ("None", a code).
+own server, and none cuts a figure or label short or shows a raw value ("None", a code),
+and the figures of a row of cards stand on one line.
 
 Starts `streamlit run app.py` on a free port with a fresh SQLite database (the demo seeds
 itself on first start), then opens every page in both languages in Debian's Chromium and
@@ -74,7 +75,17 @@ LEGIBILITY = """() => {
     seen += ' ' + walker.currentNode.textContent;
   }
   const raw = seen.match(/\\b(None|NaN|nan|null|undefined)\\b|\\b[a-z]+_[a-z_]+\\b/g) || [];
-  return {clipped, raw};
+  // Headline figures of one row of cards stand on one line, whichever labels wrap.
+  const rows = new Map();
+  for (const value of main.querySelectorAll('[data-testid="stMetricValue"]')) {
+    const row = value.closest('[data-testid="stHorizontalBlock"]');
+    if (!rows.has(row)) rows.set(row, []);
+    rows.get(row).push([value.innerText.trim(), Math.round(value.getBoundingClientRect().top)]);
+  }
+  const misaligned = [...rows.values()].filter(
+    (row) => new Set(row.map(([, top]) => top)).size > 1
+  ).map((row) => row.map(([text, top]) => `${text} at ${top}`).join(', '));
+  return {clipped, raw, misaligned};
 }"""
 pytestmark = BROWSER_MARKS
 
@@ -159,6 +170,9 @@ def test_a_page_requests_nothing_from_outside_hosts_and_reads_whole(
         where = f"{address} at {width}x{height}"
         assert found["clipped"] == [], f"{where} cuts short: {found['clipped']}"
         assert found["raw"] == [], f"{where} shows raw values: {found['raw']}"
+        assert found["misaligned"] == [], (
+            f"{where}: figures of a row of cards not on one line: {found['misaligned']}"
+        )
 
     outside = sorted({url for url in [*requested, *blocked] if not is_own(url, base)})
     assert not outside, (

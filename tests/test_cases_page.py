@@ -13,6 +13,7 @@ from streamlit.testing.v1 import AppTest
 from data.settings import get_settings
 from tests.conftest import open_app
 from tests.factories import make_facility
+from tests.sent import recording, table_heights
 from tests.test_cases_data import LIWAN, build_outbreak
 
 REPLAY_AT = "2021-06-10 20:00"
@@ -104,7 +105,7 @@ def test_case_map_shows_the_data_layers_figures_offline(outbreak: None) -> None:
     assert liwan["properties"]["tooltip"].split("\n")[2:] == [
         "Cases in the period: 5 (4 confirmed · 1 asymptomatic)",
         "New on 2021-06-10: 2",
-        "In hospital: 3 (1 severe)",
+        "In hospital: 3 (1 severe or critical)",
         "Control zones in force: 1",
     ]
 
@@ -125,6 +126,19 @@ def test_case_map_shows_the_data_layers_figures_offline(outbreak: None) -> None:
         ["GZ-A", 4, 4],
         ["GZ-E", 2, 2],
     ]
+
+
+@pytest.mark.replay_at(REPLAY_AT)
+def test_the_district_table_shows_all_11_districts_without_an_inner_scroll_bar(
+    outbreak: None,
+) -> None:
+    # 11 rows and the header of 35 pixels each, its border, and room for the scroll bar of
+    # its 11 columns, which a laptop's 1366 pixels scroll sideways: without that room the
+    # scroll bar covered the 11th row (the table was 423 pixels).
+    with recording() as runs:
+        _open()
+    (height,) = [height for columns, height in table_heights(runs[-1]) if "in_hospital" in columns]
+    assert height == 35 * 12 + 3 + 16
 
 
 @pytest.mark.replay_at(REPLAY_AT)

@@ -301,7 +301,7 @@ def test_import_export_and_template_on_the_command_line(tmp_path: Path) -> None:
     )
     assert imported.returncode == 0, imported.stderr
     assert imported.stdout.strip() == (
-        "Imported Testing-site reports: 1 rows, 1 added, 0 updated, 0 unchanged"
+        "Imported Testing-site reports: 1 row, 1 added, 0 updated, 0 unchanged"
     )
     again = run_cli(
         "--lang", "zh", "import", "site-reports", str(good), "--user", "wang", database_url=url
@@ -314,7 +314,7 @@ def test_import_export_and_template_on_the_command_line(tmp_path: Path) -> None:
     )
     assert refused.returncode == 1
     assert refused.stderr.splitlines() == [
-        "Nothing was imported: the file has 1 problems",
+        "Nothing was imported: the file has 1 problem",
         "Row 2: Sampled cannot be negative (-3)",
     ]
     picture = tmp_path / "picture.csv"

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from i18n import CATALOGUE, set_language, t
+from i18n import CATALOGUE, language, set_language, t
 
 
 def test_every_string_has_chinese_and_english_with_the_same_placeholders() -> None:
@@ -80,8 +80,8 @@ def test_text_from_the_database_is_escaped_only_where_markdown_would_mark_it_up(
     ("lang", "text", "shown"),
     [
         # The demo's auditors are teams named in both languages in one field.
-        ("en", "市院感督导组 第3组 / City IPC inspection team 3", "City IPC inspection team 3"),
-        ("zh", "市院感督导组 第3组 / City IPC inspection team 3", "市院感督导组 第3组"),
+        ("en", "市院感督查组 第3组 / City IPC inspection team 3", "City IPC inspection team 3"),
+        ("zh", "市院感督查组 第3组 / City IPC inspection team 3", "市院感督查组 第3组"),
         ("en", "督导组 1 / Team 1", "Team 1"),
         # A name in one language is a name: shown as written, unmarked, untranslated.
         ("en", "张伟", "张伟"),
@@ -101,3 +101,115 @@ def test_a_persons_name_held_in_both_languages_shows_the_readers(
     from tests.factories import in_language
 
     assert in_language(lang, person, text) == shown
+
+
+# --- Counted nouns (English singular and plural) ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("key", "values", "one", "many"),
+    [
+        (
+            "freshness.expander",
+            {"source": "Testing sites", "count": "{n}"},
+            "Testing sites: 1 stale reporter",
+            "Testing sites: 2 stale reporters",
+        ),
+        (
+            "simulate.tick",
+            {"sites": "{n}", "hotels": "{n}", "stock": "{n}", "cases": "{n}"},
+            "written: 1 testing-site report, 1 hotel report, 1 stock count, 1 new case",
+            "written: 2 testing-site reports, 2 hotel reports, 2 stock counts, 2 new cases",
+        ),
+        (
+            "alerts.source_stale",
+            {"source": "Case tracing", "stale": "{n}", "reporters": "3"},
+            "Case tracing: 1 of 3 reporters has not reported within its expected interval",
+            "Case tracing: 2 of 3 reporters have not reported within their expected interval",
+        ),
+        (
+            "alerts.count",
+            {"critical": "0", "warning": "{n}"},
+            "0 critical · 1 warning",
+            "0 critical · 2 warnings",
+        ),
+        (
+            "overview.rooms_help",
+            {"hotels": "{n}", "total": "{n}", "occupied": "0", "cleaning": "0"},
+            "1 active hotel · 1 room · 0 occupied · 0 cleaning",
+            "2 active hotels · 2 rooms · 0 occupied · 0 cleaning",
+        ),
+    ],
+)
+def test_english_says_one_thing_in_the_singular(
+    key: str, values: dict[str, str], one: str, many: str
+) -> None:
+    def said(count: object) -> str:
+        with language("en"):
+            return t(
+                key, **{name: count if value == "{n}" else value for name, value in values.items()}
+            )
+
+    assert said("1") == one  # a count as shown
+    assert said(1) == one  # a count as a number
+    assert said("2") == many
+    assert said("1,001") == many.replace(" 2 ", " 1,001 ").replace("2 ", "1,001 ", 1)
+
+
+# Nouns English counts: "1 <noun>s" is a mistake wherever a count stands before one.
+PLURAL_NOUNS = (
+    "alerts|warnings|cases|infections|reporters|reports|counts|rooms|hotels|rounds|lines|"
+    "facilities|actions|items|locations|problems|rows|records|entries|ticks|chains|contacts|"
+    "sites|cells"
+)
+
+
+def test_no_english_string_says_one_of_a_plural_noun() -> None:
+    wrong = []
+    for key, (_, en) in CATALOGUE.items():
+        names = set(re.findall(r"{(\w+)(?=[}:])", en)) - set(re.findall(r"{(\w+):[^}]*d}", en))
+        if not names or re.search(r"{\w+:0?\d*d}", en):
+            continue
+        with language("en"):
+            text = t(key, **dict.fromkeys(names, "1"))
+        # "1 of 3 reporters" counts the reporters by the 3.
+        found = re.search(rf"(?<![\d.,])(?<!of )\b1 (?:[a-z-]+ ){{0,2}}?({PLURAL_NOUNS})\b", text)
+        if found:
+            wrong.append(f"{key}: {found.group(0)}")
+    assert wrong == []
+
+
+# --- One word for one thing -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("lang", "critical", "warning", "ok"),
+    [("zh", "▲ 严重", "● 注意", "✓ 正常"), ("en", "▲ Critical", "● Warning", "✓ Normal")],
+)
+def test_a_severity_has_one_word_for_alerts_and_figures_alike(
+    lang: str, critical: str, warning: str, ok: str
+) -> None:
+    from components.alerts import severity_label as alert_label
+    from components.kpi import severity_badge as figure_badge
+    from tests.factories import in_language
+
+    assert [in_language(lang, alert_label, s) for s in ("critical", "warning")] == [
+        critical,
+        warning,
+    ]
+    assert [in_language(lang, figure_badge, s) for s in ("critical", "warning", "ok")] == [
+        f":red-badge[{critical}]",
+        f":orange-badge[{warning}]",
+        f":green-badge[{ok}]",
+    ]
+
+
+def test_the_catalogue_says_each_thing_in_one_word() -> None:
+    # An alert is 预警 (not 警报), an infection-control audit 院感督查 (not 院感督导), the
+    # in-hospital figure of severity "severe or critical" / 重症、危重症 wherever it is named.
+    chinese = [zh for zh, _ in CATALOGUE.values()]
+    assert [text for text in chinese if "警报" in text] == []
+    assert [text for text in chinese if "督导" in text] == []
+    assert [key for key, (zh, _) in CATALOGUE.items() if "重症" in zh and "危重症" not in zh] == []
+    english = [en for _, en in CATALOGUE.values()]
+    assert [text for text in english if re.search(r"\bAlarm\b", text)] == []

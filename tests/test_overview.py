@@ -33,6 +33,7 @@ from tests.factories import (
     make_supply_item,
     make_zone,
 )
+from tests.sent import recording, table_heights
 
 # 2021-06-10 20:00 in Guangzhou is 12:00 UTC.
 REPLAY_AT = "2021-06-10 20:00"
@@ -296,7 +297,7 @@ EXPECTED_CARDS = {
         "今日新增本土病例": ("3", "较昨日 +2"),
         "累计本土感染者": ("5", "较昨日 +3"),
         "在院本土感染者": ("5", "较昨日 +3"),
-        "重症、危重": ("0", "与昨日持平"),
+        "重症、危重症": ("0", "与昨日持平"),
         "密接、次密接已管控": ("43 / 57", "较昨日 +15"),
         "现行管控区域": ("2", "与昨日持平"),
         "当前核酸检测轮次完成率": ("73.3%", "较昨日 +33.3 个百分点"),
@@ -305,38 +306,46 @@ EXPECTED_CARDS = {
         "逾期未整改的院感问题": ("1", "与昨日持平"),
     },
 }
+# The alerts by severity and kind: each group's heading with its count and a link to its
+# page (stale sources have each their own), then its worst alerts.
 EXPECTED_ALERTS = {
     "en": [
-        ":red-badge[▲ Critical] Liwan testing round 4 took no samples in the last 6 hours and "
-        "will not finish by its deadline of 2021-06-11 00:00 (60.0% sampled)",
+        ":red-badge[▲ Critical] **Testing rounds past their deadline or not finishing: 1**",
         "[Open](/testing?lang=en)",
-        ":red-badge[▲ Critical] N95 respirators at Central depot lasts 2 days (20 pieces on hand)",
+        "Liwan testing round 4 took no samples in the last 6 hours and will not finish by its "
+        "deadline of 2021-06-11 00:00 (60.0% sampled)",
+        ":red-badge[▲ Critical] **Supply lines at 3 days or less: 1**",
         "[Open](/supplies?lang=en)",
-        ":orange-badge[● Warning] Fever clinic A has 1 overdue corrective action (2 open in all)",
+        "N95 respirators at Central depot lasts 2 days (20 pieces on hand)",
+        ":orange-badge[● Warning] **Facilities with overdue corrective actions: 1**",
         "[Open](/audits?lang=en)",
-        ":orange-badge[● Warning] Testing sites: 2 of 2 reporters have not reported within "
-        "their expected interval",
+        "Fever clinic A has 1 overdue corrective action (2 open in all)",
+        ":orange-badge[● Warning] **Sources with stale reporters: 3**",
+        "Testing sites: 2 of 2 reporters have not reported within their expected interval",
         "[Open](/testing?lang=en)",
-        ":orange-badge[● Warning] Infection-control audits: 2 of 3 reporters have not "
-        "reported within their expected interval",
+        "Infection-control audits: 2 of 3 reporters have not reported within their expected "
+        "interval",
         "[Open](/audits?lang=en)",
-        ":orange-badge[● Warning] Case tracing: 1 of 2 reporters has not reported within "
-        "its expected interval",
+        "Case tracing: 1 of 2 reporters has not reported within its expected interval",
         "[Open](/cases?lang=en)",
     ],
     "zh": [
-        ":red-badge[▲ 严重] 荔湾区第 4 轮核酸检测近 6 小时无采样，无法在截止时间 "
-        "2021-06-11 00:00 前完成（已采样 60.0%）",
+        ":red-badge[▲ 严重] **已逾期或无法完成的检测轮次：1 条**",
         "[查看](/testing?lang=zh)",
-        ":red-badge[▲ 严重] 中心仓库的N95口罩仅够 2 天（库存 20 个）",
+        "荔湾区第 4 轮核酸检测近 6 小时无采样，无法在截止时间 2021-06-11 00:00 前完成"
+        "（已采样 60.0%）",
+        ":red-badge[▲ 严重] **可用 3 天及以下的物资：1 条**",
         "[查看](/supplies?lang=zh)",
-        ":orange-badge[● 注意] 发热门诊甲有 1 项院感整改逾期未完成（未关闭共 2 项）",
+        "中心仓库的N95口罩仅够 2 天（库存 20 个）",
+        ":orange-badge[● 注意] **有逾期院感整改的机构：1 条**",
         "[查看](/audits?lang=zh)",
-        ":orange-badge[● 注意] 核酸采样点：2 / 2 个上报单位超过规定间隔未上报",
+        "发热门诊甲有 1 项院感整改逾期未完成（未关闭共 2 项）",
+        ":orange-badge[● 注意] **有单位逾期未上报的数据来源：3 条**",
+        "核酸采样点：2 / 2 个上报单位超过规定间隔未上报",
         "[查看](/testing?lang=zh)",
-        ":orange-badge[● 注意] 院感督导：2 / 3 个上报单位超过规定间隔未上报",
+        "院感督查：2 / 3 个上报单位超过规定间隔未上报",
         "[查看](/audits?lang=zh)",
-        ":orange-badge[● 注意] 病例流调：1 / 2 个上报单位超过规定间隔未上报",
+        "病例流调：1 / 2 个上报单位超过规定间隔未上报",
         "[查看](/cases?lang=zh)",
     ],
 }
@@ -358,7 +367,7 @@ EXPECTED_FRESHNESS = {
         ["核酸采样点", "● 有逾期", "2021-06-10 11:00", "—", "2 / 2"],
         ["隔离酒店", "✓ 按时", "2021-06-10 16:00", "—", "0 / 2"],
         ["物资库存", "✓ 按时", "2021-06-10 09:00", "—", "0 / 4"],
-        ["院感督导", "● 有逾期", "2021-06-01 10:00", "督导组 1", "2 / 3"],
+        ["院感督查", "● 有逾期", "2021-06-01 10:00", "督导组 1", "2 / 3"],
         ["病例流调", "● 有逾期", "2021-06-10 00:00", "—", "1 / 2"],
     ],
 }
@@ -373,7 +382,8 @@ def test_overview_page_shows_the_data_layers_figures(
         build_known_city(session)
     app = open_app("pages/overview.py", timeout=60)
     app.query_params["lang"] = lang
-    app.run()
+    with recording() as runs:
+        app.run()
     assert not app.exception
     assert _metrics(app) == EXPECTED_CARDS[lang]
     # The change's arrow and colour follow the figure, not the sentence's first character
@@ -390,12 +400,12 @@ def test_overview_page_shows_the_data_layers_figures(
         MetricProto.MetricDirection.NONE,
         MetricProto.MetricColor.GRAY,
     )
-    # Supplies (1 line under 3 days) and overdue actions (1) are in alarm: a symbol and a
-    # word, not only a colour.
-    alarm = ":red-badge[▲ Alarm]" if lang == "en" else ":red-badge[▲ 警报]"
+    # Supplies (1 line under 3 days) and overdue actions (1) are critical: a symbol and a
+    # word, not only a colour, the same word as a critical alert's.
+    alarm = ":red-badge[▲ Critical]" if lang == "en" else ":red-badge[▲ 严重]"
     badges = [m.value for m in app.markdown if m.value.startswith(":") and "-badge[" in m.value]
     assert badges[:2] == [alarm, alarm]
-    # The alerts, most severe first, each with a link to its page in the same language.
+    # The alerts by severity and kind, each kind with a link to its page in the same language.
     alerts = [m.value for m in app.markdown if m.value not in (alarm,)]
     assert alerts == EXPECTED_ALERTS[lang]
     assert alerts_count(lang) in [caption.value for caption in app.caption]
@@ -417,6 +427,10 @@ def test_overview_page_shows_the_data_layers_figures(
     liwan = table[table.iloc[:, 0] == ("Liwan" if lang == "en" else "荔湾区")].iloc[0]
     # 05-21 and three on 06-10: new today, last 7 days, total.
     assert [int(value) for value in liwan.iloc[1:]] == [3, 3, 4]
+    # Every district shows (here 11), none behind an inner scroll bar: the header and 11 rows
+    # of 35 pixels, the border and room for a sideways scroll bar.
+    assert len(table) == 11
+    assert table_heights(runs[-1])[-1] == (list(table.columns), 35 * 12 + 3 + 16)
 
 
 def alerts_count(lang: str) -> str:

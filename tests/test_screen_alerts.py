@@ -21,7 +21,7 @@ PLAYLIST = "overview:60,testing:45"
 HOW = {
     "en": "The screens go back to their rotation once a signed-in user acknowledges the alert "
     "(on the Overview, or here), or when it ends.",
-    "zh": "登录用户在总览页或本屏点击“确认已知悉”后，或警报解除后，大屏恢复轮播。",
+    "zh": "登录用户在总览页或本屏点击“确认已知悉”后，或预警解除后，大屏恢复轮播。",
 }
 pytestmark = pytest.mark.replay_at("2021-06-10 20:00")
 
@@ -77,7 +77,7 @@ def _escaped(text: str) -> str:
         ),
         (
             "zh",
-            "▲ 严重 · 严重警报：轮播已暂停",
+            "▲ 严重 · 严重预警：轮播已暂停",
             "{name}入住率 100.0%，可用房间 0 / 40 间",
             "详见：隔离酒店",
         ),

@@ -567,7 +567,7 @@ def test_a_ragged_file_in_chunks_names_its_bad_rows_and_writes_nothing(
     with pytest.raises(InvalidRecord) as refused:
         _import(session, _write(tmp_path / "ragged.csv", EN_HEADER + RAGGED))
     assert [_seen(p, "en") for p in refused.value.problems] == [
-        (5, "", "The row has 1 more cells than the header"),
+        (5, "", "The row has 1 more cell than the header"),
         (7, "site code", "There is no record LW-404 among facilities"),
         (7, "sampled", "Sampled cannot be negative (-1)"),
     ]

@@ -202,7 +202,7 @@ def test_an_auditor_closes_actions_but_may_not_change_a_case(session: Session) -
     assert (
         in_language("en", describe_error, refused.value) == "As auditor, you may not change cases"
     )
-    assert in_language("zh", describe_error, refused.value) == "督导员无权修改病例"
+    assert in_language("zh", describe_error, refused.value) == "督查员无权修改病例"
     session.expire_all()
     assert session.get(models.Case, case.id).severity == "mild"
 

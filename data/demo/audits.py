@@ -87,7 +87,7 @@ FINDINGS: dict[str, tuple[str, str, str, str]] = {
     "prog_committee": (
         "院感管理委员会本年度未按季度召开会议，缺少会议纪要",
         "The IPC committee has not met every quarter this year; minutes are missing",
-        "按季度召开院感管理委员会会议，补齐会议纪要报督导组",
+        "按季度召开院感管理委员会会议，补齐会议纪要报督查组",
         "Hold the quarterly IPC committee meeting and send the minutes to the inspection team",
     ),
     "prog_staff": (
@@ -187,7 +187,7 @@ FINDINGS: dict[str, tuple[str, str, str, str]] = {
         "Observe compliance every month and publish the results",
     ),
     "mon_feedback": (
-        "上次督导发现的问题未整改到位",
+        "上次督查发现的问题未整改到位",
         "Findings of the previous inspection have not been corrected",
         "逐项整改，3日内书面报告整改情况",
         "Correct each finding and report in writing within three days",
@@ -416,9 +416,9 @@ def _one_audit(
     score = ipcaf_score(scored)
     team = rng.randint(1, 8)
     if facility.kind == "quarantine_hotel":
-        auditor = f"市隔离场所督导组 第{team}组 / City quarantine-site inspection team {team}"
+        auditor = f"市隔离场所督查组 第{team}组 / City quarantine-site inspection team {team}"
     else:
-        auditor = f"市院感督导组 第{team}组 / City IPC inspection team {team}"
+        auditor = f"市院感督查组 第{team}组 / City IPC inspection team {team}"
     findings = []
     for item, result in results:
         if result == "fail" or (result == "partial" and rng.random() < PARTIAL_FINDING_SHARE):
