@@ -137,6 +137,11 @@ def test_a_behind_round_is_flagged_and_an_on_track_one_is_not(known: KnownRounds
         "—",
     )
     assert (yuexiu["Status"], yuexiu["Samples per hour"]) == ("● Behind", 100.0)
+    # Whole samples, grouped by thousands in the reader's locale (38,140, not 38139.5).
+    frame = _frame(app, "testing_deadlines")
+    assert str(frame.value["Samples per hour"].dtype) == "int64"
+    per_hour = json.loads(frame.proto.columns)["Samples per hour"]
+    assert per_hour["type_config"]["format"] == "localized"
     assert (yuexiu["Deadline"], yuexiu["Projected / actual completion"], yuexiu["Late by"]) == (
         "06-11 00:00",
         "06-11 10:00",
