@@ -111,8 +111,8 @@ def insert_returning_ids(
     # PostgreSQL: the ids are taken from the table's sequence first (safe beside other
     # writers), then the rows go in as a plain executemany, which psycopg pipelines with one
     # short prepared statement. INSERT ... RETURNING in parameter order is sent as one
-    # statement of 10,000 rows' placeholders, which psycopg parses anew every time: two
-    # thirds of a PostgreSQL seed's time.
+    # statement of 10,000 rows' placeholders, which psycopg parses anew every time (2/3
+    # of a PostgreSQL seed's time).
     ids = sorted(
         session.execute(
             text(
@@ -121,6 +121,12 @@ def insert_returning_ids(
             {"table": f'"{table.name}"', "n": len(rows)},
         ).scalars()
     )
+    _insert_with_ids(session, table, rows, ids)
+    return ids
+
+
+def _insert_with_ids(session: Session, table: Any, rows: list[dict], ids: list[int]) -> None:
+    """Insert rows with the given ids, in chunks, through SQLAlchemy (an executemany)."""
     for start in range(0, len(rows), CHUNK):
         part = [
             {**row, "id": new_id}
@@ -129,7 +135,6 @@ def insert_returning_ids(
             )
         ]
         session.execute(insert(table), part)
-    return ids
 
 
 def _sqlite_value(column: Any) -> Any:
@@ -186,14 +191,7 @@ def _sqlite_insert(session: Session, table: Any, rows: list[dict], ids: list[int
     if not all(_plain(column) for column in columns) or not all(
         default.is_scalar for default in defaults.values()
     ):
-        for start in range(0, len(rows), CHUNK):
-            part = [
-                {**row, "id": new_id}
-                for row, new_id in zip(
-                    rows[start : start + CHUNK], ids[start : start + CHUNK], strict=True
-                )
-            ]
-            session.execute(insert(table), part)
+        _insert_with_ids(session, table, rows, ids)
         return
     names += list(defaults)
     columns += [table.c[name] for name in defaults]
