@@ -19,6 +19,7 @@ from i18n import LANGUAGES, t
 from screen import (
     alert_interrupt,
     is_screen_mode,
+    page_through,
     recheck_alerts,
     rotate,
     screen_style,
@@ -170,7 +171,9 @@ def wall_screen(navigation, views: dict, actor) -> None:  # noqa: ANN001 - a Str
         return
     # The root (and any address the app does not know) starts the playlist from its first
     # view; a view's own address (a reload) goes on from that view.
-    rotate(views, navigation.url_path if navigation.url_path in views else None)
+    entry = rotate(views, navigation.url_path if navigation.url_path in views else None)
+    if entry is not None:
+        page_through(entry)
     watch_for_changes()
     navigation.run()
 

@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from string import Template
 
 import streamlit as st
 
@@ -227,8 +228,44 @@ header[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecor
 [data-testid="stAppViewContainer"] button[kind="secondary"] span {
   color: #fff !important; font-size: 1.4rem !important;
 }
+/* The bar stays on top while a tall view pages through itself (page_through). */
 [data-testid="stAppViewContainer"] .st-key-screen-bar {
-  background: #16233b; border-bottom: 3px solid #b03a2e; padding: 0.5rem 1rem;
+  background: #16233b; border-bottom: 3px solid #b03a2e; padding: 0.5rem 2.5rem;
+  position: fixed; top: 0; left: 0; right: 0; z-index: 999990; min-height: 3.6rem;
+  align-items: center;
+}
+[data-testid="stAppViewContainer"] [data-testid="stMainBlockContainer"] {
+  padding-top: 3.4rem !important;
+}
+/* Nothing on a wall screen is clicked or typed into: no filters, switches, buttons, links,
+   downloads or update panels (a view draws its default choice; the expanders' titles stay,
+   they say what is inside). A critical alert's Acknowledge buttons stay, for a signed-in
+   person's screen (a wall screen's token has none). */
+[data-testid="stAppViewContainer"]
+  [data-testid="stElementContainer"]:not(.st-key-screen-alert *):has(
+  > [data-testid="stSelectbox"], > [data-testid="stMultiSelect"],
+  > [data-testid="stCheckbox"], > [data-testid="stToggle"], > [data-testid="stSlider"],
+  > [data-testid="stDateInput"], > [data-testid="stTextInput"], > [data-testid="stRadio"],
+  > [data-testid="stButtonGroup"], > [data-testid="stButton"],
+  > [data-testid="stDownloadButton"], > [data-testid="stPageLink"],
+  > [data-testid="stPopover"], > [data-testid="stForm"]),
+[data-testid="stAppViewContainer"] [data-testid="stExpander"] summary svg,
+[data-testid="stAppViewContainer"]
+  [data-testid="stExpander"] summary [data-testid="stIconMaterial"] {
+  display: none !important;
+}
+/* A change keeps its meaning in the dark: green when good, red when bad (components.kpi). */
+[data-testid="stAppViewContainer"] [class*="-tone-good"] [data-testid="stMetricDelta"] {
+  background: #0f3d24 !important;
+}
+[data-testid="stAppViewContainer"] [class*="-tone-good"] [data-testid="stMetricDelta"] * {
+  color: #6fe39a !important;
+}
+[data-testid="stAppViewContainer"] [class*="-tone-bad"] [data-testid="stMetricDelta"] {
+  background: #4a1717 !important;
+}
+[data-testid="stAppViewContainer"] [class*="-tone-bad"] [data-testid="stMetricDelta"] * {
+  color: #ff8a80 !important;
 }
 [data-testid="stAppViewContainer"] .st-key-screen-bar p { font-size: 1.6rem !important; margin: 0; }
 </style>
@@ -305,11 +342,92 @@ def _bar(views: Mapping[str, st.Page], playlist: tuple[Entry, ...], lang: str) -
     if left <= 0:  # a playlist of one view: it stays, its time starts again
         state["since"], left = seconds_now(), entry.seconds
     with st.container(key="screen-bar", horizontal=True, horizontal_alignment="distribute"):
+        if len(playlist) == 1:  # nothing comes next: the view's name alone
+            st.markdown(f"**▶ {views[entry.view].title}**")
+            return
         st.markdown(
             f"**▶ {views[entry.view].title}** · "
             + t("screen.position", n=index + 1, total=len(playlist))
         )
         st.markdown(t("screen.next", view=views[upcoming.view].title, seconds=max(1, round(left))))
+
+
+# Pages through a view taller than the screen within its time on screen: the screenful
+# from the top, then each next one starting at the first block that was cut off (a card, a
+# chart, a table: never half of one unless it is taller than the screen), each shown for
+# an equal share of the view's seconds, under the pinned bar. The browser keeps the time
+# (one script per view shown, keyed by the rotation's start), so a rerun does not restart it.
+_PAGER = """
+<script>
+(() => {
+  const key = "$key", seconds = $seconds, elapsed = $elapsed;
+  const doc = window.document;
+  const pager = window.__screenPager || (window.__screenPager = {});
+  const scroller = () => {
+    for (const id of ["stMain", "stAppViewContainer"]) {
+      const element = doc.querySelector(`[data-testid="${id}"]`);
+      if (element && element.scrollHeight > element.clientHeight + 2
+          && /(auto|scroll)/.test(getComputedStyle(element).overflowY)) return element;
+    }
+    return doc.scrollingElement;
+  };
+  const stops = (element) => {
+    const bar = doc.querySelector(".st-key-screen-bar");
+    const under = bar ? bar.getBoundingClientRect().bottom : 0;
+    const height = element === doc.scrollingElement ? window.innerHeight : element.clientHeight;
+    const last = Math.max(0, element.scrollHeight - height);
+    const origin = element === doc.scrollingElement ? 0 : element.getBoundingClientRect().top;
+    const blocks = [...doc.querySelectorAll(
+      '[data-testid="stMainBlockContainer"] > [data-testid="stVerticalBlock"] > *')]
+      .map((block) => {
+        const box = block.getBoundingClientRect();
+        const top = box.top - origin + element.scrollTop;
+        return [top, top + box.height];
+      })
+      .filter(([top, bottom]) => bottom > top);
+    const found = [0];
+    let at = 0;
+    while (at < last && found.length < 40) {
+      const cut = blocks.find(([, bottom]) => bottom > at + height + 1);
+      let next = cut ? cut[0] - under - 8 : last;
+      if (next <= at + 20) next = at + height - under - 16;  // a block taller than the screen
+      at = Math.min(last, next);
+      if (last - at < height * 0.15) at = last;  // not a page for a sliver
+      found.push(at);
+    }
+    return found;
+  };
+  const step = () => {
+    const element = scroller();
+    const all = stops(element);
+    const share = seconds / all.length;
+    // A playlist of one view starts it again from the top when its time is up.
+    const into = ((performance.now() - pager.start) / 1000) % seconds;
+    const index = Math.min(all.length - 1, Math.floor(into / share));
+    if (index !== pager.index || all.length !== pager.count) {
+      pager.index = index; pager.count = all.length;
+      element.scrollTo({ top: all[index], behavior: "smooth" });
+    }
+  };
+  if (pager.key !== key) {
+    clearInterval(pager.timer);
+    Object.assign(pager, { key, start: performance.now() - elapsed * 1000, index: -1 });
+    pager.timer = setInterval(step, 500);
+  }
+})();
+</script>
+"""
+
+
+def page_through(entry: Entry) -> None:
+    """Let the browser page through this view if it is taller than the screen (_PAGER)."""
+    state = st.session_state[_STATE]
+    values = {
+        "key": f"{entry.view}:{state['index']}:{state['since']:.3f}",
+        "seconds": entry.seconds,
+        "elapsed": round(max(0.0, seconds_now() - state["since"]), 1),
+    }
+    st.html(Template(_PAGER).safe_substitute(values), unsafe_allow_javascript=True)
 
 
 def unacknowledged_critical_alerts(at: datetime) -> tuple[list[Alert], dict[str, dict]]:

@@ -10,6 +10,7 @@ words), so that colour-blind readers and grey-scale printouts read it too.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -90,13 +91,44 @@ def sparkline(trend: Sequence[tuple[date, float | None]], *, label: str) -> alt.
     return alt.layer(line, dot).properties(height=SPARK_HEIGHT)
 
 
+# How a change is coloured: by its colour name, or by its direction under "normal" (up is
+# good) and "inverse" (up is bad), as st.metric draws it.
+_TONES = {"green": "good", "red": "bad", "normal": "good", "inverse": "bad"}
+
+
+def tone(kpi: Kpi) -> str:
+    """Whether the card's change is drawn as good, bad or neither ("plain"): screen mode
+    draws it again in the hall's dark colours by this word (in the card's key)."""
+    if kpi.delta is None or kpi.delta_arrow == "off" or kpi.delta_color not in _TONES:
+        return "plain"
+    found = _TONES[kpi.delta_color]
+    if kpi.delta_color in {"green", "red"}:
+        return found
+    down = kpi.delta_arrow == "down" or (
+        kpi.delta_arrow == "auto" and str(kpi.delta).lstrip().startswith("-")
+    )
+    if not down:
+        return found
+    return "bad" if found == "good" else "good"
+
+
+# A date in a card's detail never breaks at its hyphens ("2026-" / "12-06"): a word joiner
+# (U+2060, no width) after each hyphen between digits.
+_DATE_HYPHEN = re.compile(r"(?<=\d)-(?=\d)")
+
+
+def unbroken(text: str) -> str:
+    """`text` with its dates kept on one line."""
+    return _DATE_HYPHEN.sub("-\u2060", text)
+
+
 def render_kpis(kpis: list[Kpi], *, per_row: int = 4) -> None:
     """Cards in rows of `per_row`: bordered metrics of one height, with status and detail."""
     st.html(_STYLE)
     for start in range(0, len(kpis), per_row):
         columns = st.columns(per_row)
         for column, kpi in zip(columns, kpis[start : start + per_row], strict=False):
-            key = f"kpi-{kpi.status or 'plain'}-{kpi.key}"
+            key = f"kpi-{kpi.status or 'plain'}-{kpi.key}-tone-{tone(kpi)}"
             with column.container(border=True, height="stretch", key=key):
                 st.metric(
                     kpi.label,
@@ -116,4 +148,4 @@ def render_kpis(kpis: list[Kpi], *, per_row: int = 4) -> None:
                 if kpi.status in SEVERITY_MARKS:
                     st.markdown(severity_badge(kpi.status))
                 if kpi.detail:
-                    st.caption(kpi.detail)
+                    st.caption(unbroken(kpi.detail))

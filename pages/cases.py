@@ -1,5 +1,6 @@
 """Case map: where the cases are, how they link, which zones are in force, day by day."""
 
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -588,6 +589,9 @@ def _chains(chosen: Filters) -> None:
 
 now = start_page("cases.title")
 if now is not None:
+    # A wall screen shows the map first, filling its first screenful; the rest follows.
+    screen = is_screen_mode()
+    map_slot = st.container() if screen else nullcontext()
     st.caption(t("cases.caption", time=format_local(now.now), zone=get_settings().timezone))
     st.caption(t("cases.privacy"))
     districts = read(list_districts)
@@ -597,7 +601,6 @@ if now is not None:
         first_day = now.today - timedelta(days=1)
     names = dict(zip(districts["code"], districts[f"name_{current_language()}"], strict=True))
     # A wall screen (?screen=1) shows the map and its figures without anything to click.
-    screen = is_screen_mode()
     chosen = _screen_filters(now, first_day) if screen else _filters(now, names, first_day)
 
     # Every district's figures feed the map's tooltips; the cards and table use the chosen one.
@@ -615,7 +618,8 @@ if now is not None:
     )
     zone_counts = read(count_active_zones, at=chosen.moment, district=chosen.district)
     total = _headline(chosen, figures, zone_counts)
-    _map(chosen, districts, all_figures, extent, total, screen=screen)
+    with map_slot:
+        _map(chosen, districts, all_figures, extent, total, screen=screen)
     if not extent.cases:
         st.info(t("cases.empty.no_cases", day=now.today.isoformat()))
     elif total == 0:

@@ -269,6 +269,12 @@ def test_a_wall_screen_reads_from_across_the_hall_at_both_sizes(
                 if view == "cases":
                     deck = page.locator("[data-testid='stDeckGlJsonChart']")
                     expect(deck).to_be_visible(timeout=60_000)
+                    # The map comes first, before the cards, high in the first screenful.
+                    box = deck.bounding_box()
+                    card = page.locator("[data-testid='stMetric']").first.bounding_box()
+                    assert box is not None and card is not None
+                    assert box["y"] < 0.6 * height, f"the map starts at {box['y']} ({width})"
+                    assert box["y"] < card["y"], f"a card above the map ({width})"
                     main = page.locator("[data-testid='stMain']")
                     for control in CONTROLS:
                         assert main.locator(f"[data-testid='{control}']").count() == 0, control
@@ -276,5 +282,76 @@ def test_a_wall_screen_reads_from_across_the_hall_at_both_sizes(
                     expect(main.get_by_text(hint)).to_have_count(0)
                     deck.scroll_into_view_if_needed()
                     page.screenshot(path=shots / f"cases-map-{lang}-{width}.png")
+    finally:
+        context.close()
+
+
+# What a wall screen must not show: anything to click, choose or type into.
+CLICKABLE = (
+    *CONTROLS,
+    "stButton",
+    "stDownloadButton",
+    "stPageLink",
+    "stTextInput",
+    "stRadio",
+    "stPopover",
+)
+# Where the screen stands: how far down the view, the bar's top edge and the page's height.
+SCROLL = """() => {
+  const main = document.querySelector('[data-testid="stMain"]');
+  const bar = document.querySelector('.st-key-screen-bar');
+  return {top: main.scrollTop, last: main.scrollHeight - main.clientHeight,
+          bar: bar ? bar.getBoundingClientRect().top : null};
+}"""
+
+
+def test_a_wall_screen_has_nothing_to_click_and_pages_through_a_tall_view(
+    server: str, browser: Browser, app_folder: Path
+) -> None:
+    """On a laptop-sized screen (the smallest a hall uses): no view shows a control, and the
+    Overview, several screenfuls tall, pages down through itself within its time on screen,
+    under its bar, and starts again from the top."""
+    token = _issue_screen_token(app_folder, "hall-pages")
+    _acknowledge_critical_alerts(app_folder)
+    context = browser.new_context(viewport={"width": 1366, "height": 768})
+    page = context.new_page()
+    try:
+        page.goto(f"{server}/overview?screen=1&playlist=overview:3600&lang=en")
+        page.get_by_text("Wall screen: sign in with its token").click()
+        field = page.get_by_label("Screen token")
+        field.fill(token)
+        field.press("Tab")
+        page.get_by_role("button", name="Sign in the screen").click()
+        wait_for_cookie(page)
+        main = page.locator("[data-testid='stMain']")
+        for view in ("testing", "hotels", "supplies", "audits", "overview"):
+            page.goto(f"{server}/{view}?screen=1&playlist={view}:3600&lang=en")
+            page.wait_for_selector("[data-testid='stMetricValue']", timeout=60_000)
+            page.wait_for_selector(
+                "[data-testid='stApp'][data-test-script-state='notRunning']", timeout=60_000
+            )
+            for control in CLICKABLE:
+                shown = [
+                    e for e in main.locator(f"[data-testid='{control}']").all() if e.is_visible()
+                ]
+                assert not shown, f"{len(shown)} {control} shown on {view}"
+        # Twenty seconds on screen: from the top it goes down page by page to the end, and
+        # back to the top (watched from a moment it is at the top: a slow first draw eats
+        # into its time).
+        page.goto(f"{server}/overview?screen=1&playlist=overview:20&lang=en")
+        page.wait_for_selector("[data-testid='stMetricValue']", timeout=60_000)
+        at_top = "() => document.querySelector('[data-testid=\"stMain\"]').scrollTop === 0"
+        page.wait_for_function(at_top, timeout=30_000)
+        seen = [page.evaluate(SCROLL)]
+        while seen[-1]["top"] < seen[-1]["last"] - 2 and len(seen) < 80:
+            page.wait_for_timeout(400)
+            seen.append(page.evaluate(SCROLL))
+        tops = [state["top"] for state in seen]
+        assert seen[-1]["last"] > 3 * 768, f"the Overview is {seen[-1]['last']} px tall"
+        assert tops == sorted(tops), f"it went back up before the end: {tops}"
+        assert tops[-1] >= seen[-1]["last"] - 2, f"it never reached the end: {tops}"
+        assert len(set(tops)) >= 4, f"it did not page through: {tops}"
+        assert all(state["bar"] == 0 for state in seen), "the bar left the top of the screen"
+        page.wait_for_function(at_top, timeout=30_000)
     finally:
         context.close()

@@ -130,6 +130,16 @@ def test_screen_mode_rotates_through_the_playlist_keeping_its_address(
     assert len(app.sidebar.children) == 0
 
 
+def test_a_playlist_of_one_view_names_no_next_view(app_database: str, clock: FakeClock) -> None:
+    app = _screen("testing:30").run()
+    assert _bar(app) == ["**▶ Testing progress**"]
+    clock.now += 31
+    app.run()
+    assert not app.exception
+    assert [title.value for title in app.title] == ["Testing progress"]
+    assert _bar(app) == ["**▶ Testing progress**"]
+
+
 def test_screen_mode_in_chinese(app_database: str, clock: FakeClock) -> None:
     app = _screen("overview:60,cases:45", lang="zh").run()
     assert not app.exception
