@@ -5,7 +5,8 @@ No sidebar, header, toolbar or navigation; a dark theme and type readable from 5
 server's); and a rotating playlist of views, each for its own number of seconds
 (`?playlist=overview:60,cases:45,testing:45`), with the view's name and "next: X in N s"
 in a bar on top. Nothing needs a mouse. A critical alert (data.alerts) interrupts the
-rotation and stays on every screen until a signed-in person acknowledges it or it ends.
+rotation and stays on every screen until a signed-in person acknowledges it or it ends; the
+interrupt lists the alerts by kind, as the Overview does.
 app.py calls these instead of drawing the sidebar when `is_screen_mode()`.
 """
 
@@ -20,10 +21,11 @@ from string import Template
 import streamlit as st
 
 from acknowledge import acknowledge_all_control, acknowledge_control, acknowledgements
-from components.alerts import alert_text, severity_label
+from components.alerts import alert_text, group_heading, severity_label
 from components.banner import simulated_notice
-from components.format import plain
+from components.format import fmt_int, plain
 from data.alerts import Alert, compute_alerts
+from data.measures.alerts import group_alerts
 from i18n import current_language, set_language, t
 from shell import read, scenario
 
@@ -208,18 +210,25 @@ header[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecor
 [data-testid="stAppViewContainer"] [data-baseweb="select"] > div {
   background: #131d31 !important; color: #e8edf5 !important; border-color: #2c3b57 !important;
 }
-[data-testid="stAppViewContainer"] .st-key-screen-alert h1 { color: #ff6b5b !important; }
+/* The interrupt: a group of alerts of one kind in a red frame, its title and count over its
+   worst alerts in 32 px, the rest counted under them; five groups of one line, or three of
+   two, fit a 1920x1080 screen (measured in Chromium, the demo's notice included). */
+[data-testid="stAppViewContainer"] .st-key-screen-alert h1 {
+  color: #ff6b5b !important; padding: 0.25rem 0 0.5rem 0 !important;
+}
 [data-testid="stAppViewContainer"] [class*="st-key-screen-alert-"] {
   border: 4px solid #c0392b !important; background: #2a1418 !important;
+  padding: 0.6rem 1.25rem !important; gap: 0.4rem !important;
 }
 [data-testid="stAppViewContainer"] [class*="st-key-screen-alert-"] [data-testid="stMarkdown"] p {
-  font-size: 2.5rem !important; line-height: 1.25; color: #fff !important; font-weight: 600;
+  font-size: 2rem !important; line-height: 1.25; color: #fff !important; font-weight: 600;
+}
+[data-testid="stAppViewContainer"] [class*="st-key-screen-alert-"]
+  [data-testid="stMarkdown"]:has(.stMarkdownBadge) p {
+  color: #ffd7d1 !important; font-weight: 700;
 }
 [data-testid="stAppViewContainer"] .st-key-screen-alert [data-testid="stCaptionContainer"] p {
   font-size: 1.5rem !important;
-}
-[data-testid="stAppViewContainer"] .st-key-screen-alert > div > [data-testid="stMarkdown"] p {
-  font-size: 1.75rem !important;
 }
 [data-testid="stAppViewContainer"] button[kind="secondary"] {
   background: #22314d !important; color: #fff !important; border-color: #6b7fa6 !important;
@@ -439,17 +448,29 @@ def unacknowledged_critical_alerts(at: datetime) -> tuple[list[Alert], dict[str,
     return pending, acknowledged
 
 
-# The interrupt shows this many alerts in large type; the rest are counted.
-SHOWN_ALERTS = 3
+# The interrupt lists the pending alerts by kind (data.measures.alerts.group_alerts, as the
+# Overview does), each kind with its title and count, its worst alerts in large type and the
+# rest counted: at most SHOWN_LINES alert lines in all and MOST_EACH of a kind, and at least
+# one of each. 2 of each of up to 3 kinds, 1 of each of 4 or 5 kinds: what a 1920x1080
+# screen holds at 40 px without scrolling (a wall screen has no mouse to scroll with).
+SHOWN_LINES = 6
+MOST_EACH = 2
+
+
+def shown_each(kinds: int) -> int:
+    """How many alerts of each kind the interrupt shows when `kinds` kinds are pending."""
+    return max(1, min(MOST_EACH, SHOWN_LINES // max(kinds, 1)))
 
 
 def alert_interrupt(
     alerts: Sequence[Alert], acknowledged: dict[str, dict], views: Mapping[str, st.Page]
 ) -> None:
-    """The screen a critical alert puts up instead of the rotation: the first alerts in
-    large type with their severity in words and the view that shows them, how many more,
-    how the rotation comes back, and for a signed-in person (not a wall screen's token) the
-    Acknowledge buttons."""
+    """The screen a critical alert puts up instead of the rotation: the alerts grouped by
+    kind as on the Overview (so a full hotel never hides behind 800 short supply lines),
+    each group with its severity in words, its title and count, its worst alerts in large
+    type (shown_each), how many more and the view that shows them; how the rotation comes
+    back; and for a signed-in person (not a wall screen's token) the Acknowledge buttons.
+    Nothing to click for a screen: no expanders, no links."""
     hold()
     st.session_state["_screen_alert_drawn"] = True
     with st.container(key="screen-alert"):
@@ -457,16 +478,23 @@ def alert_interrupt(
         current = scenario()
         if current is not None and current.simulated:
             simulated_notice()
-        for index, alert in enumerate(alerts[:SHOWN_ALERTS]):
-            with st.container(key=f"screen-alert-{index}", border=True):
-                st.markdown(plain(alert_text(alert)))
-                view = views.get(alert.page)
-                if view is not None:
-                    st.caption(t("screen.interrupt.where", view=view.title))
-                acknowledge_control(alert, acknowledged)
-        if len(alerts) > SHOWN_ALERTS:
-            st.markdown(t("screen.interrupt.more", count=len(alerts) - SHOWN_ALERTS))
         acknowledge_all_control(alerts, acknowledged)
+        groups = group_alerts(alerts)
+        each = shown_each(len(groups))
+        for group in groups:
+            with st.container(key=f"screen-alert-{group.kind}", border=True):
+                st.markdown(group_heading(group))
+                for alert in group.alerts[:each]:
+                    st.markdown(plain(alert_text(alert)))
+                    acknowledge_control(alert, acknowledged)
+                footer = []
+                if len(group.alerts) > each:
+                    footer.append(t("alerts.group.more", count=fmt_int(len(group.alerts) - each)))
+                view = views.get(group.page) if group.page is not None else None
+                if view is not None:
+                    footer.append(t("screen.interrupt.where", view=view.title))
+                if footer:
+                    st.caption(" · ".join(footer))
         st.caption(t("screen.interrupt.how"))
 
 

@@ -20,7 +20,14 @@ from data.measures.alerts import AlertGroup, group_alerts
 from data.timeutil import format_local
 from i18n import CATALOGUE, current_language, name, t
 
-__all__ = ["alert_text", "group_title", "page_link", "render_alerts", "severity_label"]
+__all__ = [
+    "alert_text",
+    "group_heading",
+    "group_title",
+    "page_link",
+    "render_alerts",
+    "severity_label",
+]
 
 # Drawn beside a critical alert by the page that lists it (acknowledging it writes).
 Control = Callable[[object], None]
@@ -103,6 +110,14 @@ def group_title(group: AlertGroup, *, start: bool = True) -> str:
     return title[:1].upper() + title[1:] if start else title
 
 
+def group_heading(group: AlertGroup) -> str:
+    """A group's severity, title and count as a line of Markdown, the same wherever a group
+    is drawn (the Overview, the wall screens' interrupt): "▲ Critical **Supply lines at 3
+    days or less: 829**", the severity a badge in its colour."""
+    heading = t("alerts.group.heading", title=group_title(group), count=fmt_int(len(group.alerts)))
+    return f"{severity_badge(group.severity)} **{heading}**"
+
+
 # The width of the acknowledgement beside a critical alert (its button, or who acknowledged
 # it and when), in pixels.
 CONTROL_WIDTH = 190
@@ -147,10 +162,7 @@ def _group(group: AlertGroup, *, expanded: int, control: Control | None) -> None
     key = f"overview_alerts_{group.severity}_{group.kind}"
     with st.container(border=True, key=key):
         with st.container(horizontal=True, vertical_alignment="center", gap="small"):
-            heading = t(
-                "alerts.group.heading", title=group_title(group), count=fmt_int(len(group.alerts))
-            )
-            st.markdown(f"{severity_badge(group.severity)} **{heading}**", width="stretch")
+            st.markdown(group_heading(group), width="stretch")
             if group.page is not None:
                 page_link(group.page)
         for alert in group.worst:

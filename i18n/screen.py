@@ -35,9 +35,5 @@ STRINGS: dict[str, tuple[str, str]] = {
         "(on the Overview, or here), or when it ends.",
     ),
     "screen.interrupt.where": ("详见：{view}", "See: {view}"),
-    "screen.interrupt.more": (
-        "另有 {count} 条严重预警，详见总览页。",
-        "{count} more critical {count:alert|alerts}: see the Overview.",
-    ),
     "ack.all": ("全部确认已知悉（{count} 条）", "Acknowledge all {count}"),
 }

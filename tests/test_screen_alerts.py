@@ -13,9 +13,17 @@ from data import accounts, models, writes
 from data.timeutil import format_local
 from data.writes import Actor
 from data.writes.acknowledgements import acknowledge_alert
+from screen import shown_each
 from signin import TOKEN
 from tests.conftest import open_app, page_path
-from tests.factories import at, make_hotel, make_hotel_report
+from tests.factories import (
+    at,
+    make_facility,
+    make_hotel,
+    make_hotel_report,
+    make_stock_report,
+    make_supply_item,
+)
 
 PLAYLIST = "overview:60,testing:45"
 HOW = {
@@ -26,11 +34,15 @@ HOW = {
 pytestmark = pytest.mark.replay_at("2021-06-10 20:00")
 
 
-def _hotel(engine: Engine, occupied: int, hotel_id: int | None = None) -> models.Facility:
+def _hotel(
+    engine: Engine, occupied: int, hotel_id: int | None = None, **names: str
+) -> models.Facility:
     """A hotel of 40 rooms in Liwan, `occupied` of them occupied (reported 14:30 local)."""
     with Session(engine) as session:
         hotel = (
-            session.get(models.Facility, hotel_id) if hotel_id else make_hotel(session, rooms=40)
+            session.get(models.Facility, hotel_id)
+            if hotel_id
+            else make_hotel(session, rooms=40, **names)
         )
         make_hotel_report(
             session,
@@ -66,33 +78,69 @@ def _escaped(text: str) -> str:
     return plain(text)
 
 
+def _short_supply_lines(engine: Engine, count: int) -> None:
+    """`count` stock lines of N95 respirators at 3 days or less, one a warehouse (Depot 1 to
+    Depot N): Depot 1 out of stock, Depot 2 lasting 1 day, the others 3 days (counted this
+    morning, 10 used since yesterday's count)."""
+    with Session(engine) as session:
+        item = make_supply_item(session)
+        for number in range(1, count + 1):
+            depot = make_facility(
+                session, kind="warehouse", name_en=f"Depot {number}", name_zh=f"{number}号仓"
+            )
+            on_hand = {1: 0, 2: 10}.get(number, 30)
+            for when, stock, used in (
+                ("2021-06-09 01:00", on_hand + 10, 0),
+                ("2021-06-10 01:00", on_hand, 10),
+            ):
+                make_stock_report(
+                    session,
+                    item_id=item.id,
+                    location_id=depot.id,
+                    reported_at=at(when),
+                    on_hand=stock,
+                    consumed=used,
+                )
+
+
 @pytest.mark.parametrize(
-    ("lang", "header", "sentence", "see"),
+    ("lang", "header", "heading", "sentence", "see"),
     [
         (
             "en",
             "▲ Critical · Critical alert: the rotation is paused",
+            ":red-badge[▲ Critical] **Quarantine hotels with no room free: 1**",
             "{name} is 100.0% occupied: 0 of 40 rooms free",
             "See: Quarantine hotels",
         ),
         (
             "zh",
             "▲ 严重 · 严重预警：轮播已暂停",
+            ":red-badge[▲ 严重] **已无空房的隔离酒店：1 条**",
             "{name}入住率 100.0%，可用房间 0 / 40 间",
             "详见：隔离酒店",
         ),
     ],
 )
 def test_a_full_hotel_interrupts_the_rotation_on_a_wall_screen(
-    app_database: str, engine: Engine, lang: str, header: str, sentence: str, see: str
+    app_database: str,
+    engine: Engine,
+    lang: str,
+    header: str,
+    heading: str,
+    sentence: str,
+    see: str,
 ) -> None:
     hotel = _hotel(engine, occupied=40)
     app = _wall_screen(engine, lang).run()
     assert not app.exception
-    # No view and no rotation bar: the alert alone.
+    # No view and no rotation bar: the alert alone, under its kind's title and count.
     assert [title.value for title in app.title] == [header]
     name = hotel.name_en if lang == "en" else hotel.name_zh
-    assert [element.value for element in app.markdown] == [_escaped(sentence.format(name=name))]
+    assert [element.value for element in app.markdown] == [
+        heading,
+        _escaped(sentence.format(name=name)),
+    ]
     captions = [caption.value for caption in app.caption]
     assert captions[:2] == [see, HOW[lang]]
     assert not app.button  # a wall screen's token acknowledges nothing
@@ -162,19 +210,88 @@ def test_an_alert_that_ends_gives_the_screen_back_to_its_rotation(
     assert [title.value for title in app.title] == ["Overview"]
 
 
-def test_many_critical_alerts_show_the_first_three_and_are_acknowledged_at_once(
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        (
+            "en",
+            [
+                ":red-badge[▲ Critical] **Quarantine hotels with no room free: 1**",
+                "Riverside Hotel is 100.0% occupied: 0 of 40 rooms free",
+                ":red-badge[▲ Critical] **Supply lines at 3 days or less: 12**",
+                "N95 respirators at Depot 1 is out of stock (0 pieces on hand)",
+                "N95 respirators at Depot 2 lasts 1 day (10 pieces on hand)",
+            ],
+        ),
+        (
+            "zh",
+            [
+                ":red-badge[▲ 严重] **已无空房的隔离酒店：1 条**",
+                "江畔酒店入住率 100.0%，可用房间 0 / 40 间",
+                ":red-badge[▲ 严重] **可用 3 天及以下的物资：12 条**",
+                "1号仓的N95口罩已断货（库存 0 个）",
+                "2号仓的N95口罩仅够 1 天（库存 10 个）",
+            ],
+        ),
+    ],
+)
+def test_a_full_hotel_is_not_hidden_behind_many_short_supply_lines(
+    app_database: str, engine: Engine, lang: str, expected: list[str]
+) -> None:
+    _short_supply_lines(engine, 12)
+    _hotel(engine, occupied=40, name_en="Riverside Hotel", name_zh="江畔酒店")
+    app = _wall_screen(engine, lang).run()
+    assert not app.exception
+    assert _interrupted(app) if lang == "en" else app.title[0].value.startswith("▲ 严重 · ")
+    # Each kind with its title and count, in the Overview's order and words, its worst two
+    # in large type and the rest counted, with the view that lists them all.
+    # (A sentence is handed to Markdown escaped; a heading is Markdown: a badge, bold.)
+    assert [element.value for element in app.markdown] == [
+        text if text.startswith(":red-badge[") else _escaped(text) for text in expected
+    ]
+    assert [caption.value for caption in app.caption] == {
+        "en": [
+            "See: Quarantine hotels",
+            "10 more · See: Supply levels",
+            HOW["en"],
+            "● Live: checks for new data every 15 s and redraws when there is any",
+        ],
+        "zh": [
+            "详见：隔离酒店",
+            "另有 10 条 · 详见：物资保障",
+            HOW["zh"],
+            "● 实时：每 15 秒检查一次新数据，有更新即刷新本页",
+        ],
+    }[lang]
+    assert not app.button  # a wall screen's token acknowledges nothing
+    assert not app.expander  # nothing to open on a screen without a mouse
+
+
+def test_two_alerts_of_each_kind_for_up_to_three_kinds_and_one_for_more() -> None:
+    assert [shown_each(kinds) for kinds in range(1, 7)] == [2, 2, 2, 1, 1, 1]
+
+
+def test_many_critical_alerts_of_one_kind_show_the_worst_two_and_are_acknowledged_at_once(
     app_database: str, engine: Engine
 ) -> None:
-    for _ in range(5):
-        _hotel(engine, occupied=40)
+    hotels = [_hotel(engine, occupied=40) for _ in range(5)]
     app = open_app("app.py", role="leadership")
     app.query_params.update(screen="1", lang="en", playlist=PLAYLIST)
     app.run()
     assert _interrupted(app)
-    shown = [element.value for element in app.markdown]
-    assert len(shown) == 4
-    assert shown[3] == "2 more critical alerts: see the Overview."
-    assert [button.label for button in app.button] == ["Acknowledge"] * 3 + ["Acknowledge all 5"]
+    assert [element.value for element in app.markdown] == [
+        ":red-badge[▲ Critical] **Quarantine hotels with no room free: 5**",
+        *(f"{hotel.name_en} is 100.0% occupied: 0 of 40 rooms free" for hotel in hotels[:2]),
+    ]
+    assert [caption.value for caption in app.caption][:2] == [
+        "3 more · See: Quarantine hotels",
+        HOW["en"],
+    ]
+    # One button for all on top (a shift's first look), one beside each alert shown.
+    assert [button.label for button in app.button] == ["Acknowledge all 5"] + ["Acknowledge"] * 2
+    assert [button.key for button in app.button][1:] == [
+        f"ack-hotel_full:{hotel.id}" for hotel in hotels[:2]
+    ]
     app.button(key="ack-all").click().run()
     assert not app.exception
     assert [title.value for title in app.title] == ["Overview"]
