@@ -245,7 +245,10 @@ def test_a_wall_screen_reads_from_across_the_hall_at_both_sizes(
         field.press("Tab")
         page.get_by_role("button", name="Sign in the screen").click()
         wait_for_cookie(page)
-        for width, height in ((1366, 768), (1920, 1080)):
+        # English at both sizes; Chinese on the narrower screen, where its figures and
+        # badges are likeliest to wrap (one cold load of each view less in CI).
+        sizes = ((1366, 768), (1920, 1080)) if lang == "en" else ((1366, 768),)
+        for width, height in sizes:
             page.set_viewport_size({"width": width, "height": height})
             for view in ("overview", "testing", "cases"):
                 page.goto(f"{server}/{view}?screen=1&playlist={view}:3600&lang={lang}")
