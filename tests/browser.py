@@ -61,8 +61,10 @@ PAGE_SECONDS = 60
 
 try:
     from playwright.sync_api import Browser, Page, expect, sync_playwright
+    from playwright.sync_api import Error as PlaywrightError
 except ImportError:  # pragma: no cover - depends on the machine
     sync_playwright = Browser = Page = expect = None
+    PlaywrightError = Exception
 
 BROWSER_MARKS = [
     pytest.mark.skipif(
