@@ -38,6 +38,9 @@ DEFAULT_SECONDS = 45
 MIN_SECONDS, MAX_SECONDS = 5, 3600
 # The rotation bar counts down in steps of this many seconds (a fragment, no data read).
 TICK_SECONDS = 1.0
+# A wall screen whose bar has not been redrawn for this long while its server answers
+# loads its view again (_PAGER's watchdog): Streamlit's timers for it were lost.
+STALL_SECONDS = 30
 _STATE = "_screen_rotation"
 
 
@@ -277,6 +280,9 @@ header[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecor
   color: #ff8a80 !important;
 }
 [data-testid="stAppViewContainer"] .st-key-screen-bar p { font-size: 1.6rem !important; margin: 0; }
+.st-key-screen-bar [data-testid="stElementContainer"]:has(.screen-beat) {
+  display: none !important;
+}
 </style>
 """
 
@@ -350,7 +356,10 @@ def _bar(views: Mapping[str, st.Page], playlist: tuple[Entry, ...], lang: str) -
         st.switch_page(views[upcoming.view], query_params=screen_address())
     if left <= 0:  # a playlist of one view: it stays, its time starts again
         state["since"], left = seconds_now(), entry.seconds
+    state["beat"] = state.get("beat", 0) + 1
     with st.container(key="screen-bar", horizontal=True, horizontal_alignment="distribute"):
+        # What the browser's watchdog (_PAGER) sees move on each tick; hidden by _STYLE.
+        st.html(f'<span class="screen-beat" hidden>{state["beat"]}</span>')
         if len(playlist) == 1:  # nothing comes next: the view's name alone
             st.markdown(f"**▶ {views[entry.view].title}**")
             return
@@ -366,10 +375,15 @@ def _bar(views: Mapping[str, st.Page], playlist: tuple[Entry, ...], lang: str) -
 # chart, a table: never half of one unless it is taller than the screen), each shown for
 # an equal share of the view's seconds, under the pinned bar. The browser keeps the time
 # (one script per view shown, keyed by the rotation's start), so a rerun does not restart it.
+# It is also the screen's watchdog: the bar's beat moves on each tick of the server; when it
+# has stood still for STALL_SECONDS (Streamlit lost the screen's timers: seen once in CI, the
+# view stayed for good) and the server answers its health check, the browser loads the view
+# again, and the token's cookie signs the screen in and the playlist goes on from there. An
+# alert on screen has no bar: the rotation is meant to wait then.
 _PAGER = """
 <script>
 (() => {
-  const key = "$key", seconds = $seconds, elapsed = $elapsed;
+  const key = "$key", seconds = $seconds, elapsed = $elapsed, stall = $stall;
   const doc = window.document;
   const pager = window.__screenPager || (window.__screenPager = {});
   const scroller = () => {
@@ -418,10 +432,23 @@ _PAGER = """
       element.scrollTo({ top: all[index], behavior: "smooth" });
     }
   };
+  const watch = () => {
+    const beat = doc.querySelector(".screen-beat"), now = performance.now();
+    if (!beat || beat.textContent !== pager.beat) {
+      pager.beat = beat ? beat.textContent : null; pager.beatAt = now; return;
+    }
+    if (now - pager.beatAt < stall * 1000 || pager.reloading) return;
+    pager.reloading = true;
+    fetch(new URL("_stcore/health", doc.baseURI), { cache: "no-store" })
+      .then((answer) => { if (answer.ok) window.location.reload(); else pager.reloading = false; })
+      .catch(() => { pager.reloading = false; });
+  };
   if (pager.key !== key) {
     clearInterval(pager.timer);
-    Object.assign(pager, { key, start: performance.now() - elapsed * 1000, index: -1 });
-    pager.timer = setInterval(step, 500);
+    Object.assign(pager, {
+      key, start: performance.now() - elapsed * 1000, index: -1, beatAt: performance.now(),
+    });
+    pager.timer = setInterval(() => { step(); watch(); }, 500);
   }
 })();
 </script>
@@ -435,6 +462,7 @@ def page_through(entry: Entry) -> None:
         "key": f"{entry.view}:{state['index']}:{state['since']:.3f}",
         "seconds": entry.seconds,
         "elapsed": round(max(0.0, seconds_now() - state["since"]), 1),
+        "stall": STALL_SECONDS,
     }
     st.html(Template(_PAGER).safe_substitute(values), unsafe_allow_javascript=True)
 

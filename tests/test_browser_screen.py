@@ -181,9 +181,30 @@ def test_screen_mode_rotates_to_the_next_view_by_itself(
         # ... and back to the first, round and round.
         expect(_title(page)).to_have_text("Overview", timeout=90_000)
         page.wait_for_url(_screen_address(server, "overview"))
+        # A screen whose timers stop (Streamlit lost them once in CI, and the view stayed
+        # for good) loads its view again once its bar has stood still for STALL_SECONDS,
+        # and goes on with the playlist.
+        page.evaluate(STOP_TIMERS)
+        expect(_title(page)).to_have_text("Testing progress", timeout=90_000)
+        assert page.evaluate("() => window.__timersStopped === undefined"), "not loaded again"
+        page.wait_for_url(_screen_address(server, "testing"))
+    except Exception:
+        print("bar:", page.locator(".st-key-screen-bar").all_inner_texts(), "at", page.url)
+        print("server log:", (app_folder / "streamlit.log").read_text()[-3000:])
+        raise
     finally:
         page.screenshot(path=shots / "screen-last-en-1920.png")
         context.close()
+
+
+# Stops every timer of the page but the screen's own pager (screen._PAGER), as when
+# Streamlit loses a screen's fragment timers: the bar stops, nothing runs again by itself.
+STOP_TIMERS = """() => {
+  const keep = window.__screenPager.timer;
+  const last = setTimeout(() => {}, 0);
+  for (let id = 1; id <= last; id++) if (id !== keep) clearInterval(id);
+  window.__timersStopped = true;
+}"""
 
 
 # What a wall screen shows of its figures: each badge's type size, and each headline
