@@ -26,6 +26,7 @@ from components.banner import simulated_notice
 from components.format import fmt_int, plain
 from data.alerts import Alert, compute_alerts
 from data.measures.alerts import group_alerts
+from data.settings import get_settings
 from i18n import current_language, set_language, t
 from shell import read, scenario
 
@@ -380,10 +381,16 @@ def _bar(views: Mapping[str, st.Page], playlist: tuple[Entry, ...], lang: str) -
 # view stayed for good) and the server answers its health check, the browser loads the view
 # again, and the token's cookie signs the screen in and the playlist goes on from there. An
 # alert on screen has no bar: the rotation is meant to wait then.
+# And a browser showing a rotating screen grows with each change of view: Chromium's heap
+# went from 96 to 193 MB and its DOM from 3,000 to 15,600 nodes in 3 minutes of views of 6 s
+# (garbage collected before each reading), about 3 MB a change; the default playlist changes
+# view 1,800 times a day. So at the first change of view after SCREEN_RELOAD_MINUTES the
+# browser loads the page afresh.
 _PAGER = """
 <script>
 (() => {
   const key = "$key", seconds = $seconds, elapsed = $elapsed, stall = $stall;
+  const reload = $reload;
   const doc = window.document;
   const pager = window.__screenPager || (window.__screenPager = {});
   const scroller = () => {
@@ -432,18 +439,23 @@ _PAGER = """
       element.scrollTo({ top: all[index], behavior: "smooth" });
     }
   };
-  const watch = () => {
-    const beat = doc.querySelector(".screen-beat"), now = performance.now();
-    if (!beat || beat.textContent !== pager.beat) {
-      pager.beat = beat ? beat.textContent : null; pager.beatAt = now; return;
-    }
-    if (now - pager.beatAt < stall * 1000 || pager.reloading) return;
+  const loadAgain = () => {  // only while the server answers: never onto an error page
+    if (pager.reloading) return;
     pager.reloading = true;
     fetch(new URL("_stcore/health", doc.baseURI), { cache: "no-store" })
       .then((answer) => { if (answer.ok) window.location.reload(); else pager.reloading = false; })
       .catch(() => { pager.reloading = false; });
   };
+  const watch = () => {
+    const beat = doc.querySelector(".screen-beat"), now = performance.now();
+    if (!beat || beat.textContent !== pager.beat) {
+      pager.beat = beat ? beat.textContent : null; pager.beatAt = now; return;
+    }
+    if (now - pager.beatAt >= stall * 1000) loadAgain();
+  };
   if (pager.key !== key) {
+    // A view follows another in this page after `reload` seconds: load afresh instead.
+    if (pager.key !== undefined && reload > 0 && performance.now() > reload * 1000) loadAgain();
     clearInterval(pager.timer);
     Object.assign(pager, {
       key, start: performance.now() - elapsed * 1000, index: -1, beatAt: performance.now(),
@@ -463,6 +475,7 @@ def page_through(entry: Entry) -> None:
         "seconds": entry.seconds,
         "elapsed": round(max(0.0, seconds_now() - state["since"]), 1),
         "stall": STALL_SECONDS,
+        "reload": round(get_settings().screen_reload_minutes * 60, 1),
     }
     st.html(Template(_PAGER).safe_substitute(values), unsafe_allow_javascript=True)
 

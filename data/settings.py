@@ -50,6 +50,9 @@ class Settings(BaseSettings):
     # Open pages look for new writes this often (seconds) and redraw only when there are;
     # 0 turns live refresh off.
     refresh_seconds: float = Field(default=15.0, ge=0, le=3600)
+    # A wall screen (screen mode) loads its page afresh at its first change of view after
+    # this many minutes: a browser showing one page for days grows in memory. 0: never.
+    screen_reload_minutes: float = Field(default=60.0, ge=0, le=10080)
 
     @field_validator("timezone")
     @classmethod

@@ -32,6 +32,7 @@ EXPECTED_SECONDS = {
     "tests/test_browser_screen.py::test_a_wall_screen_reads": 70.0,
     "tests/test_browser_screen.py::test_a_wall_screen_has_nothing": 45.0,
     "tests/test_browser_screen.py::test_screen_mode_rotates": 75.0,
+    "tests/test_browser_screen_reload.py": 50.0,
     "tests/test_kills.py::test_a_killed_import": 40.0,
     "tests/test_cli.py": 15.0,
     "tests/test_point_in_time.py": 9.0,

@@ -67,7 +67,11 @@ def test_live_sidebar_shows_the_newest_report_in_guangzhou_time(
 
 @pytest.mark.parametrize(
     ("variable", "value", "named"),
-    [("REPLAY_AT", "yesterday", "REPLAY_AT"), ("TIMEZONE", "Mars/Base", "TIMEZONE")],
+    [
+        ("REPLAY_AT", "yesterday", "REPLAY_AT"),
+        ("TIMEZONE", "Mars/Base", "TIMEZONE"),
+        ("SCREEN_RELOAD_MINUTES", "-5", "SCREEN_RELOAD_MINUTES"),
+    ],
 )
 def test_a_bad_setting_is_named_not_a_traceback(
     app_database: str, monkeypatch: pytest.MonkeyPatch, variable: str, value: str, named: str
