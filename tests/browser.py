@@ -265,3 +265,23 @@ def wait_for_cookie(page: Page, timeout_s: float = 30) -> None:
         if time.monotonic() > deadline:
             pytest.fail(f"no sign-in cookie {timeout_s:.0f} s after signing in")
         page.wait_for_timeout(200)
+
+
+@contextmanager
+def seeded_browser(server: str) -> Iterator[Browser]:
+    """Chromium, after one page of `server` has been drawn (its first start seeds the demo)."""
+    with chromium_browser() as chromium:
+        page = chromium.new_page()
+        page.goto(f"{server}/overview?lang=en")
+        page.wait_for_selector("[data-testid='stMain'] h1", timeout=FIRST_START_SECONDS * 1000)
+        page.close()
+        yield chromium
+
+
+def sign_in_screen(page: Page, token: str) -> None:
+    """Sign a wall screen in with its token on the sign-in page it shows."""
+    page.get_by_text("Wall screen: sign in with its token").click()
+    field = page.get_by_label("Screen token")
+    field.fill(token)
+    field.press("Tab")  # the field is committed before the button is pressed
+    page.get_by_role("button", name="Sign in the screen").click()

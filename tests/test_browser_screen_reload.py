@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser import FIRST_START_SECONDS, chromium_browser, running_app, wait_for_cookie
+from tests.browser import running_app, seeded_browser, sign_in_screen, wait_for_cookie
 from tests.test_browser_screen import (
     _acknowledge_critical_alerts,
     _issue_screen_token,
@@ -37,11 +37,7 @@ def server(app_folder: Path) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def browser(server: str) -> Iterator[Browser]:
-    with chromium_browser() as chromium:
-        page = chromium.new_page()
-        page.goto(f"{server}/overview?lang=en")  # the first start seeds the demo
-        page.wait_for_selector("[data-testid='stMain'] h1", timeout=FIRST_START_SECONDS * 1000)
-        page.close()
+    with seeded_browser(server) as chromium:
         yield chromium
 
 
@@ -53,11 +49,7 @@ def test_a_wall_screen_loads_afresh_at_a_change_of_view_after_its_reload_age(
     context = browser.new_context(viewport={"width": 1366, "height": 768})
     page = context.new_page()
     page.goto(f"{server}/?screen=1&playlist=overview:8,testing:8&lang=en")
-    page.get_by_text("Wall screen: sign in with its token").click()
-    field = page.get_by_label("Screen token")
-    field.fill(token)
-    field.press("Tab")
-    page.get_by_role("button", name="Sign in the screen").click()
+    sign_in_screen(page, token)
     try:
         expect(_title(page)).to_have_text("Overview", timeout=60_000)
         wait_for_cookie(page)
