@@ -31,6 +31,7 @@ from shell import (
     as_of_control,
     choose_language,
     clock,
+    end_of_run,
     read,
     refresh_counter,
     settings_problem,
@@ -137,12 +138,15 @@ def main() -> None:
     )
     from signin import cookie_requested
 
-    if screen:
-        wall_screen(navigation, views, actor)
-    else:
-        with st.sidebar:
-            sidebar(lang, actor)
-        navigation.run()
+    try:
+        if screen:
+            wall_screen(navigation, views, actor)
+        else:
+            with st.sidebar:
+                sidebar(lang, actor)
+            navigation.run()
+    finally:
+        end_of_run()
     # Only now: a run cut short (a switch of page) asks for the cookie again in the next.
     cookie_requested()
 

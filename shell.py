@@ -23,8 +23,10 @@ from components.forms import forget_problems, remember_problems
 from data.bootstrap import prepare_database
 from data.db import DatabaseProblem, DatabaseUnavailable, describe_url, make_engine, within
 from data.queries.common import (
+    SHARED_RESULTS,
     Clock,
     Scenario,
+    SharedResults,
     clock_for,
     get_change_counter,
     get_scenario,
@@ -100,21 +102,48 @@ def refresh_counter() -> int:
     except DBAPIError as error:
         raise _unavailable(engine, error) from error
     st.session_state["_counter"] = counter
+    # A new run: its reads share what they work out alike until `end_of_run`.
+    st.session_state[SHARED_KEY] = (counter, SharedResults())
     return counter
 
 
+# Where a run keeps what its reads share, with the counter it was made for.
+SHARED_KEY = "_shared"
+
+
 @st.cache_data(max_entries=512, show_spinner=False)
-def _cached_read(name: str, counter: int, arguments: tuple, _query: Callable[..., T]) -> T:
-    return _run(arguments, _query)
+def _cached_read(
+    name: str,
+    counter: int,
+    arguments: tuple,
+    _query: Callable[..., T],
+    _shared: SharedResults | None = None,
+) -> T:
+    return _run(arguments, _query, shared=_shared)
 
 
-def _run(arguments: tuple, query: Callable[..., T]) -> T:
+def _shared_results(counter: int) -> SharedResults | None:
+    """What this script run's reads share (an intermediate result that several of them work
+    out alike is worked out once), while the database is as the run found it; None outside
+    a whole run (a fragment's rerun reads on its own)."""
+    held = st.session_state.get(SHARED_KEY)
+    return held[1] if held is not None and held[0] == counter else None
+
+
+def end_of_run() -> None:
+    """Let go of what the run's reads shared (a session keeps nothing of it between runs)."""
+    st.session_state.pop(SHARED_KEY, None)
+
+
+def _run(arguments: tuple, query: Callable[..., T], shared: SharedResults | None = None) -> T:
     """A read in a session of its own, bounded by the database timeouts."""
     engine = get_engine()
     settings = get_settings()
 
     def run() -> T:
         with Session(engine) as session:
+            if shared is not None:
+                session.info[SHARED_RESULTS] = shared
             return query(session=session, **dict(arguments))
 
     seconds = settings.db_statement_timeout + settings.db_connect_timeout
@@ -138,7 +167,9 @@ def read(query: Callable[..., T], /, **arguments: Any) -> T:
     again by itself) instead of showing an exception."""
     name = f"{query.__module__}.{query.__qualname__}"
     key = tuple(sorted(arguments.items()))
-    return _guarded(lambda: _cached_read(name, st.session_state["_counter"], key, _query=query))
+    counter = st.session_state["_counter"]
+    shared = _shared_results(counter)
+    return _guarded(lambda: _cached_read(name, counter, key, _query=query, _shared=shared))
 
 
 def derive(work: Callable[..., T], source: Any, /, *, of: tuple, **arguments: Any) -> T:

@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from data import models
+from data.queries.common import SHARED_RESULTS, SharedResults, shared
 from data.writes import (
     SYSTEM,
     Actor,
@@ -493,3 +494,23 @@ def test_hotel_reports_with_more_rooms_than_possible_are_refused(
     assert in_language("en", describe_error, refused.value) == message_en
     assert _count(session, models.HotelReport) == 0
     assert _count(session, models.HotelState) == 0
+
+
+def test_reads_share_a_result_only_through_the_sessions_shared_results() -> None:
+    worked: list[str] = []
+
+    def work(key: str):  # noqa: ANN202
+        return lambda: worked.append(key) or f"{key}!"
+
+    # A session without shared results (a script, a write) works it out every time.
+    with Session() as session:
+        assert [shared(session, "a", work("a")) for _ in range(2)] == ["a!", "a!"]
+    assert worked == ["a", "a"]
+    worked.clear()
+    results = SharedResults(size=2)
+    for key in ("a", "a", "b", "a", "c", "b"):
+        with Session() as session:
+            session.info[SHARED_RESULTS] = results
+            assert shared(session, key, work(key)) == f"{key}!"
+    # The two latest kept: "c" put out "b" (the "a" read again before it stayed).
+    assert worked == ["a", "b", "c", "b"]

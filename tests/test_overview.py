@@ -433,6 +433,42 @@ def test_overview_page_shows_the_data_layers_figures(
     assert table_heights(runs[-1])[-1] == (list(table.columns), 35 * 12 + 3 + 16)
 
 
+@pytest.mark.replay_at(REPLAY_AT)
+def test_the_overview_counts_todays_stock_lines_once(
+    app_database: str, engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The headline's supply figures and the supply alerts come from the same stock lines:
+    the page's first open works them out once (they took ~120 ms each at city scale), and
+    a run keeps nothing of them for the next."""
+    from data.queries import supplies
+
+    with Session(engine) as session:
+        build_known_city(session)
+    counted = []
+    original = supplies._stock_lines
+
+    def counting(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        counted.append(args[1:])
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(supplies, "_stock_lines", counting)
+    # Through app.py, as a server runs every page (it opens on the Overview): it lets go of
+    # what the run shared.
+    app = open_app("app.py", timeout=60)
+    app.query_params["lang"] = "en"
+    app.run()
+    assert not app.exception
+    # Today (06-10) at 20:00 local, every line: once for the headline and the alerts.
+    assert [(day.isoformat(), *filters) for day, *filters, _at in counted] == [
+        ("2021-06-10", (), (), ())
+    ]
+    assert _metrics(app) == EXPECTED_CARDS["en"]
+    assert "_shared" not in app.session_state
+    # Nothing changed: the next run takes both from the data cache.
+    app.run()
+    assert len(counted) == 1
+
+
 def alerts_count(lang: str) -> str:
     return "2 critical · 4 warnings" if lang == "en" else "严重 2 条 · 注意 4 条"
 

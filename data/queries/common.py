@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import json
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import TypeVar
 
 import pandas as pd
 from sqlalchemy import ColumnElement, func, select
@@ -13,6 +17,46 @@ from sqlmodel import Session, SQLModel
 from data import models
 from data.settings import get_settings
 from data.timeutil import as_utc, local_day, utc_now
+
+T = TypeVar("T")
+
+# Where a read finds the results it may share with other reads (`shared`).
+SHARED_RESULTS = "shared_results"
+
+
+class SharedResults:
+    """Intermediate results that several reads of one state of the database work out alike
+    (the Overview's headline and its alerts both need today's stock lines): the first read
+    works one out, the others take it. The caller that makes one must drop it when the
+    database changes (shell.read keeps one per change counter). The `size` latest are kept.
+    """
+
+    def __init__(self, size: int = 8) -> None:
+        self._results: OrderedDict[Hashable, object] = OrderedDict()
+        self._size = size
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable, work: Callable[[], T]) -> T:
+        with self._lock:
+            if key in self._results:
+                self._results.move_to_end(key)
+                return self._results[key]  # type: ignore[return-value]
+        # Worked out outside the lock: two reads that start together may both work it out.
+        result = work()
+        with self._lock:
+            self._results[key] = result
+            while len(self._results) > self._size:
+                self._results.popitem(last=False)
+        return result
+
+
+def shared(session: Session, key: Hashable, work: Callable[[], T]) -> T:
+    """`work()`, or what another read of the same database state already worked out for
+    `key`, when the session carries shared results (`session.info[SHARED_RESULTS]`); a
+    session without them (a script, a test, a write) always works it out. The result is
+    shared: a caller must not change it."""
+    results = session.info.get(SHARED_RESULTS)
+    return work() if results is None else results.get(key, work)
 
 
 @dataclass(frozen=True)
