@@ -7,10 +7,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, timedelta
 
-from sqlalchemy import event
+from sqlalchemy import event, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from data.models import StockDaily
 from data.queries.overview import day_end, get_past_figures, headline_at, trend_days
 from data.queries.supplies import count_levels_by_day
 from tests.factories import at, make_facility, make_stock_report, make_supply_item
@@ -87,6 +88,41 @@ def test_levels_of_each_past_day_are_the_headlines_at_its_end(session: Session) 
     assert fast == EXPECTED
     headlines = [headline_at(session=session, today=day, now=day_end(day)).supplies for day in PAST]
     assert [(s.lines_with_burn, s.under_7_days, s.under_3_days) for s in headlines] == EXPECTED
+
+
+def test_a_day_rolled_up_without_the_time_of_its_count_counts_from_its_start(
+    session: Session,
+) -> None:
+    """Days rolled up before the rollup kept the time of the count (migration 0002): the
+    burn rate counts from the start of such a day, in the past days as on the day itself."""
+    masks = make_supply_item(session)
+    depot = make_facility(session, kind="warehouse")
+    # Counted at 09:00 local on 06-01, 06-02 and 06-03: 10 used a day, 35 left.
+    for day, on_hand, consumed in ((1, 55, 0), (2, 45, 10), (3, 35, 10)):
+        make_stock_report(
+            session,
+            item_id=masks.id,
+            location_id=depot.id,
+            reported_at=at(f"2021-06-0{day} 01:00"),
+            on_hand=on_hand,
+            consumed=consumed,
+        )
+    day = date(2021, 6, 3)
+
+    def levels() -> list[tuple[int, int, int]]:
+        counted = count_levels_by_day(session=session, days=[day])
+        supplies = headline_at(session=session, today=day, now=day_end(day)).supplies
+        headline = (supplies.lines_with_burn, supplies.under_7_days, supplies.under_3_days)
+        return [tuple(int(n) for n in counted.iloc[0, 1:]), headline]
+
+    # 20 used over the 2 days from 06-01 09:00: 10 a day, 3.5 days left: critical.
+    assert levels() == [(1, 1, 1)] * 2
+    session.execute(
+        update(StockDaily).where(StockDaily.day == date(2021, 6, 1)).values(last_reported_at=None)
+    )
+    session.commit()
+    # From the start of 06-01 instead: 20 over 2.375 days, 4.2 days left: low.
+    assert levels() == [(1, 1, 0)] * 2
 
 
 def test_past_figures_are_each_days_headline(session: Session) -> None:
