@@ -7,12 +7,13 @@ from it. The clock is 2021-06-10 12:00 UTC (20:00 in Guangzhou).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
 
 import pandas as pd
 from sqlmodel import Session
 
 from data import models
+from data.queries.overview import day_end
 from data.queries.testing import (
     list_backlog_by_district,
     list_round_hourly,
@@ -313,3 +314,35 @@ def test_site_status_by_district(session: Session) -> None:
     known = build_known_rounds(session)
     sites = list_site_status(session=session, now=NOW, today=TODAY, district_codes=("440105",))
     assert list(sites["site_id"]) == [known.closed_site, known.silent_site]
+
+
+def test_a_days_totals_count_its_last_hour_up_to_its_last_moment(session: Session) -> None:
+    """At a past day's end (its last microsecond, the Overview's trend) the stored hourly
+    totals serve whole; a moment inside an hour still counts only that hour's reports up to
+    it. Reports at 23:00, 23:59:59.999999 and the next midnight, Guangzhou time."""
+    site = make_facility(session, kind="testing_site", district_code="440103")
+    round_ = make_round(
+        session, start_at=at("2021-06-08 00:00"), deadline_at=at("2021-06-12 00:00")
+    )
+    for moment, sampled in (
+        (at("2021-06-09 15:00"), 3),
+        (at("2021-06-09 15:59") + timedelta(seconds=59, microseconds=999_999), 5),
+        (at("2021-06-09 16:00"), 100),
+    ):
+        values = {"resulted": 0, "queue_wait_minutes": 0, "is_open": True}
+        make_site_report(
+            session,
+            site_id=site.id,
+            round_id=round_.id,
+            reported_at=moment,
+            sampled=sampled,
+            **values,
+        )
+
+    def sampled(moment: datetime) -> int:
+        totals = list_round_totals(session=session, as_of=moment)
+        return int(totals.loc[totals["round_id"] == round_.id, "sampled"].iloc[0])
+
+    assert sampled(day_end(date(2021, 6, 9))) == 8
+    assert sampled(day_end(date(2021, 6, 9)) - timedelta(microseconds=1)) == 3
+    assert sampled(day_end(date(2021, 6, 10))) == 108

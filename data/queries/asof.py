@@ -21,7 +21,7 @@ The views' queries read these instead of the tables, so that one mechanism serve
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import (
@@ -256,7 +256,7 @@ def testing_hourly_at(session: Session, at: datetime) -> FromClause:
     if state_serves(session, models.TestingSiteState.last_reported_at, at):
         return h.__table__
     at = as_utc(at)
-    before = select(
+    hours = select(
         h.round_id,
         h.hour,
         h.district_code,
@@ -264,7 +264,14 @@ def testing_hourly_at(session: Session, at: datetime) -> FromClause:
         h.resulted,
         h.positive,
         h.pools_positive,
-    ).where(h.hour < _floor_hour(at))
+    )
+    after = at + timedelta(microseconds=1)
+    if after == _floor_hour(after):
+        # T is the last moment of its hour (a past day's end): that hour's stored row holds
+        # exactly its reports up to T, and no report of it need be summed again (~8 ms a day
+        # at city scale).
+        return hours.where(h.hour < after).subquery("testinghourly_at")
+    before = hours.where(h.hour < _floor_hour(at))
     return union_all(before, _hour_sums(at)).subquery("testinghourly_at")
 
 
