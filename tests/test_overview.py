@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from datetime import date
+from datetime import date, timedelta
 
 import pandas as pd
 import pytest
@@ -17,7 +17,7 @@ from components.epicurve import local_case_curve
 from components.kpi import sparkline
 from data.codes import CASE_KINDS
 from data.queries.common import Clock
-from data.queries.overview import get_headline, get_headline_trend
+from data.queries.overview import day_end, get_headline, get_headline_trend
 from tests.conftest import open_app
 from tests.factories import (
     at,
@@ -434,39 +434,51 @@ def test_overview_page_shows_the_data_layers_figures(
 
 
 @pytest.mark.replay_at(REPLAY_AT)
-def test_the_overview_counts_todays_stock_lines_once(
+def test_the_overview_works_out_what_its_headline_and_alerts_share_once(
     app_database: str, engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The headline's supply figures and the supply alerts come from the same stock lines:
-    the page's first open works them out once (they took ~120 ms each at city scale), and
-    a run keeps nothing of them for the next."""
-    from data.queries import supplies
+    """The headline and the alerts count today's stock lines and the rounds' totals, and
+    the freshness table and the alerts read the sources' freshness: the page's first open
+    works out each once (the stock lines took ~120 ms apiece at city scale), and a run
+    keeps nothing of them for the next."""
+    from data.queries import freshness, supplies, testing
 
     with Session(engine) as session:
         build_known_city(session)
-    counted = []
-    original = supplies._stock_lines
+    calls: dict[str, list[tuple]] = {}
 
-    def counting(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
-        counted.append(args[1:])
-        return original(*args, **kwargs)
+    def count(module, name: str) -> None:  # noqa: ANN001
+        original = getattr(module, name)
 
-    monkeypatch.setattr(supplies, "_stock_lines", counting)
+        def counting(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+            calls.setdefault(name, []).append(args[1:])
+            return original(*args, **kwargs)
+
+        monkeypatch.setattr(module, name, counting)
+
+    count(supplies, "_stock_lines")
+    count(testing, "_round_totals")
+    count(freshness, "_freshness")
     # Through app.py, as a server runs every page (it opens on the Overview): it lets go of
     # what the run shared.
     app = open_app("app.py", timeout=60)
     app.query_params["lang"] = "en"
     app.run()
     assert not app.exception
-    # Today (06-10) at 20:00 local, every line: once for the headline and the alerts.
-    assert [(day.isoformat(), *filters) for day, *filters, _at in counted] == [
-        ("2021-06-10", (), (), ())
-    ]
+    now = at("2021-06-10 12:00")  # 20:00 local
+    # Today, every line; every round (not only those under way) as of now, and (the trend)
+    # at the end of each of the 13 days before, once each.
+    past = [(None, day_end(date(2021, 6, 10) - timedelta(days=back))) for back in range(13, 0, -1)]
+    assert calls == {
+        "_stock_lines": [(date(2021, 6, 10), (), (), (), now)],
+        "_round_totals": [(None, now), *past],
+        "_freshness": [(now,)],
+    }
     assert _metrics(app) == EXPECTED_CARDS["en"]
     assert "_shared" not in app.session_state
-    # Nothing changed: the next run takes both from the data cache.
+    # Nothing changed: the next run takes them all from the data cache.
     app.run()
-    assert len(counted) == 1
+    assert sum(len(made) for made in calls.values()) == 16
 
 
 def alerts_count(lang: str) -> str:

@@ -27,6 +27,7 @@ from data.measures.testing import (
     stale_flags,
 )
 from data.queries.asof import settings_at, site_state_at, testing_hourly_at
+from data.queries.common import shared
 from data.timeutil import as_utc
 
 ROUND_COLUMNS = [
@@ -94,7 +95,15 @@ def list_round_totals(
     as_of: datetime | None = None,
 ) -> pd.DataFrame:
     """Each round with its totals (reported up to `as_of` if given); only rounds under way at
-    a moment if asked."""
+    a moment if asked. Reads of the same database state share them (the Overview's headline
+    and its round alerts); each caller gets its own copy."""
+    key = ("list_round_totals", under_way_at, as_of)
+    return shared(session, key, lambda: _round_totals(session, under_way_at, as_of)).copy()
+
+
+def _round_totals(
+    session: Session, under_way_at: datetime | None, as_of: datetime | None
+) -> pd.DataFrame:
     # Targets, starts and deadlines as set by `as_of` (an edit after it is not known yet).
     r, d = settings_at(session, models.TestingRound, as_of), models.District
     h = _hourly(session, as_of)
