@@ -19,6 +19,7 @@ from data.__main__ import main
 from data.alerts import Alert
 from data.briefing import alert_as_json, compute_figures, report_day
 from data.queries.briefings import find_issued_briefing, list_issued_briefings
+from data.queries.common import SHARED_RESULTS, SharedResults
 from data.timeutil import format_local
 from data.writes import Actor, InvalidRecord, PermissionDenied, issue_briefing
 from i18n import describe_error, language
@@ -278,6 +279,43 @@ def test_the_briefing_says_the_known_day_in_both_languages(session: Session) -> 
     texts = compose(compute_figures(session, cutoff=CUTOFF))
     assert texts["zh"] == EXPECTED_ZH
     assert texts["en"] == EXPECTED_EN
+
+
+def test_the_briefing_works_out_each_shared_read_once_with_the_same_figures(
+    session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The briefing's own figures and its alerts read the same tables as of the cut-off: in a
+    page's read (shared results) each is worked out once, and the figures are those of a
+    session that shares nothing."""
+    from data.queries import audits, hotels, supplies, testing
+
+    build_known_day(session)
+    alone = compute_figures(session, cutoff=CUTOFF)
+    counted: dict[str, int] = {}
+    for read in (
+        supplies.list_stock_lines,
+        testing.list_round_totals,
+        testing.list_round_outlook,
+        testing.list_site_status,
+        audits.list_facility_audit_status,
+        hotels.list_capacity_outlook,
+    ):
+
+        def counting(*, _work=read.__wrapped__, **arguments):  # noqa: ANN001, ANN003, ANN202
+            counted[_work.__name__] = counted.get(_work.__name__, 0) + 1
+            return _work(**arguments)
+
+        monkeypatch.setattr(read, "__wrapped__", counting)
+    session.info[SHARED_RESULTS] = SharedResults()
+    assert compute_figures(session, cutoff=CUTOFF) == alone
+    assert counted == {
+        "list_stock_lines": 1,
+        "list_round_totals": 1,
+        "list_round_outlook": 1,
+        "list_site_status": 1,
+        "list_facility_audit_status": 1,
+        "list_capacity_outlook": 1,
+    }
 
 
 def _short_line(number: int, on_hand: int, days: int) -> dict:

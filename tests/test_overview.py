@@ -445,20 +445,20 @@ def test_the_overview_works_out_what_its_headline_and_alerts_share_once(
 
     with Session(engine) as session:
         build_known_city(session)
-    calls: dict[str, list[tuple]] = {}
+    calls: dict[str, list[dict]] = {}
+    for read in (
+        supplies.list_stock_lines,
+        testing.list_round_totals,
+        freshness.list_source_freshness,
+    ):
 
-    def count(module, name: str) -> None:  # noqa: ANN001
-        original = getattr(module, name)
+        def counting(*, _work=read.__wrapped__, **arguments):  # noqa: ANN001, ANN003, ANN202
+            calls.setdefault(_work.__name__, []).append(
+                {name: value for name, value in arguments.items() if name != "session"}
+            )
+            return _work(**arguments)
 
-        def counting(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
-            calls.setdefault(name, []).append(args[1:])
-            return original(*args, **kwargs)
-
-        monkeypatch.setattr(module, name, counting)
-
-    count(supplies, "_stock_lines")
-    count(testing, "_round_totals")
-    count(freshness, "_freshness")
+        monkeypatch.setattr(read, "__wrapped__", counting)
     # Through app.py, as a server runs every page (it opens on the Overview): it lets go of
     # what the run shared.
     app = open_app("app.py", timeout=60)
@@ -466,13 +466,15 @@ def test_the_overview_works_out_what_its_headline_and_alerts_share_once(
     app.run()
     assert not app.exception
     now = at("2021-06-10 12:00")  # 20:00 local
-    # Today, every line; every round (not only those under way) as of now, and (the trend)
-    # at the end of each of the 13 days before, once each.
-    past = [(None, day_end(date(2021, 6, 10) - timedelta(days=back))) for back in range(13, 0, -1)]
+    # Today's stock lines, every one; every round (not only those under way) as of now and
+    # (the trend) at the end of each of the 13 days before, once each.
+    past = [
+        {"as_of": day_end(date(2021, 6, 10) - timedelta(days=back))} for back in range(13, 0, -1)
+    ]
     assert calls == {
-        "_stock_lines": [(date(2021, 6, 10), (), (), (), now)],
-        "_round_totals": [(None, now), *past],
-        "_freshness": [(now,)],
+        "list_stock_lines": [{"today": date(2021, 6, 10), "at": now}],
+        "list_round_totals": [{"as_of": now}, *past],
+        "list_source_freshness": [{"at": now}],
     }
     assert _metrics(app) == EXPECTED_CARDS["en"]
     assert "_shared" not in app.session_state

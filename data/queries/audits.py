@@ -32,6 +32,7 @@ from data.measures.audits import (
     days_overdue,
 )
 from data.queries.asof import audit_state_at, settings_at
+from data.queries.common import shareable
 from data.timeutil import as_utc, local_day
 
 
@@ -148,6 +149,7 @@ FACILITY_COLUMNS = [
 ]
 
 
+@shareable
 def list_facility_audit_status(
     *,
     session: Session,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import inspect
 import json
 import threading
 from collections import OrderedDict
@@ -48,6 +50,30 @@ class SharedResults:
             while len(self._results) > self._size:
                 self._results.popitem(last=False)
         return result
+
+
+def shareable(query: Callable[..., T]) -> Callable[..., T]:
+    """A read (keyword arguments only, `session` among them) whose result reads of the same
+    database state share (`shared`), keyed by its name and other arguments; each caller gets
+    its own copy of a frame or a list."""
+
+    signature = inspect.signature(query)
+
+    @functools.wraps(query)
+    def read(*, session: Session, **arguments: object) -> T:
+        # The same read asked with or without its defaults is one.
+        given = signature.bind(session=session, **arguments)
+        given.apply_defaults()
+        key = (query.__qualname__, *((n, v) for n, v in given.arguments.items() if n != "session"))
+        # Looked up at each call (`__wrapped__`), so that a test may count the work done.
+        result = shared(session, key, lambda: read.__wrapped__(session=session, **arguments))
+        if isinstance(result, pd.DataFrame):
+            return result.copy()  # type: ignore[return-value]
+        if isinstance(result, list):
+            return list(result)  # type: ignore[return-value]
+        return result
+
+    return read
 
 
 def shared(session: Session, key: Hashable, work: Callable[[], T]) -> T:

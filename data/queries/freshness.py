@@ -47,7 +47,7 @@ from data.queries.asof import (
     stock_state_at,
 )
 from data.queries.cases import in_hospital_on
-from data.queries.common import shared
+from data.queries.common import shareable
 from data.timeutil import as_utc, day_start_utc, local_day
 
 # The change-log tables whose rows are a source's reports (for "by whom").
@@ -246,14 +246,11 @@ def _last_actor(session: Session, source: str, at: datetime) -> str | None:
     ).scalar_one_or_none()
 
 
+@shareable
 def list_source_freshness(*, session: Session, at: datetime) -> list[SourceFreshness]:
     """Every source as of `at`, in SOURCES order (reads of the same database state share
     them: the Overview shows them, and its alerts count the stale sources)."""
     at = as_utc(at)
-    return list(shared(session, ("list_source_freshness", at), lambda: _freshness(session, at)))
-
-
-def _freshness(session: Session, at: datetime) -> list[SourceFreshness]:
     rows = []
     for source in SOURCES:
         if source == "audits":

@@ -32,7 +32,7 @@ from data.measures.hotels import (
 )
 from data.queries.asof import hotel_daily_at, hotel_state_at, settings_at
 from data.queries.cases import get_contact_totals
-from data.queries.common import Clock
+from data.queries.common import Clock, shareable
 from data.timeutil import as_utc, day_bounds_utc
 
 HOTEL = "quarantine_hotel"
@@ -286,6 +286,7 @@ def list_net_intake_by_day(
     return frame
 
 
+@shareable
 def list_capacity_outlook(*, session: Session, clock: Clock) -> pd.DataFrame:
     """City-wide and per cohort: rooms, net daily intake, waiting contacts, days until full."""
     start = clock.today - timedelta(days=NET_INTAKE_WINDOW_DAYS)

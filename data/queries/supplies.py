@@ -32,7 +32,7 @@ from data.measures.supplies import (
     supply_levels,
 )
 from data.queries.asof import settings_at, stock_daily_at, stock_state_at
-from data.queries.common import shared
+from data.queries.common import shareable
 from data.timeutil import day_start_utc
 
 LINE_COLUMNS = [
@@ -279,6 +279,7 @@ def _location_names(session: Session, at: datetime | None) -> pd.DataFrame:
     return _frame(session.execute(query).all(), LOCATION_NAME_COLUMNS)
 
 
+@shareable
 def list_stock_lines(
     *,
     session: Session,
@@ -292,21 +293,7 @@ def list_stock_lines(
     as counted up to `at` (a moment of `today`; None: everything counted).
 
     Reads of the same database state share them (the Overview's headline and its alerts
-    both count today's lines: ~120 ms each at city scale); each caller gets its own copy."""
-    key = ("list_stock_lines", today, categories, districts, kinds, at)
-    return shared(
-        session, key, lambda: _stock_lines(session, today, categories, districts, kinds, at)
-    ).copy()
-
-
-def _stock_lines(
-    session: Session,
-    today: date,
-    categories: tuple[str, ...],
-    districts: tuple[str, ...],
-    kinds: tuple[str, ...],
-    at: datetime | None,
-) -> pd.DataFrame:
+    both count today's lines: ~120 ms each at city scale)."""
     s = _state(session, at)
     window = _burn_window(_daily(session, at), today)
     # The figures per line come from SQL; the names (repeated on thousands of lines) are

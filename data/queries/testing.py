@@ -27,7 +27,7 @@ from data.measures.testing import (
     stale_flags,
 )
 from data.queries.asof import settings_at, site_state_at, testing_hourly_at
-from data.queries.common import shared
+from data.queries.common import shareable
 from data.timeutil import as_utc
 
 ROUND_COLUMNS = [
@@ -88,6 +88,7 @@ SITE_COLUMNS = [
 ]
 
 
+@shareable
 def list_round_totals(
     *,
     session: Session,
@@ -96,14 +97,7 @@ def list_round_totals(
 ) -> pd.DataFrame:
     """Each round with its totals (reported up to `as_of` if given); only rounds under way at
     a moment if asked. Reads of the same database state share them (the Overview's headline
-    and its round alerts); each caller gets its own copy."""
-    key = ("list_round_totals", under_way_at, as_of)
-    return shared(session, key, lambda: _round_totals(session, under_way_at, as_of)).copy()
-
-
-def _round_totals(
-    session: Session, under_way_at: datetime | None, as_of: datetime | None
-) -> pd.DataFrame:
+    and its round alerts)."""
     # Targets, starts and deadlines as set by `as_of` (an edit after it is not known yet).
     r, d = settings_at(session, models.TestingRound, as_of), models.District
     h = _hourly(session, as_of)
@@ -226,6 +220,7 @@ def _completion_moments(session: Session, now: datetime) -> dict[int, datetime]:
     return moments
 
 
+@shareable
 def list_round_outlook(
     *, session: Session, now: datetime, window_hours: int = DEFAULT_WINDOW_HOURS
 ) -> pd.DataFrame:
@@ -351,6 +346,7 @@ def list_backlog_by_district(*, session: Session, since: datetime, until: dateti
     return table.merge(names, on="district_code")[BACKLOG_COLUMNS]
 
 
+@shareable
 def list_site_status(
     *,
     session: Session,
