@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import FromClause, Select, String, and_, func, select, type_coerce
+from sqlalchemy import FromClause, Select, String, and_, cast, func, select, type_coerce
 from sqlmodel import Session
 
 from data import models
@@ -387,15 +387,16 @@ def count_levels_by_day(*, session: Session, days: Sequence[date]) -> pd.DataFra
     d = models.StockDaily.__table__.c
     first = min(days) - timedelta(days=BURN_WINDOW_DAYS - 1)
     last = max(days)
-    # Days and times as stored (text on SQLite), converted a column at a time below: a city
-    # reads ~100,000 rows here, and a conversion per value took most of the time.
+    # Days and times as text (as SQLite stores them; PostgreSQL writes them out), converted
+    # a column at a time below: a city reads ~120,000 rows here, and a conversion per value
+    # (SQLAlchemy's, or pandas' of the driver's date and time objects) took most of the time.
     in_window = select(
         d.item_id,
         d.location_id,
-        type_coerce(d.day, String).label("day"),
+        cast(d.day, String).label("day"),
         d.on_hand,
         d.consumed,
-        type_coerce(d.last_reported_at, String).label("last_reported_at"),
+        cast(d.last_reported_at, String).label("last_reported_at"),
     ).where(d.day >= first, d.day <= last)
     rows = _plain_frame(
         session,
