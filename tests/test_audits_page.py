@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 import pandas as pd
 import pytest
 from sqlalchemy.engine import Engine
@@ -22,6 +20,7 @@ from components.export import excel_csv
 from data.reference.checklist import COMPONENTS
 from tests.conftest import open_app
 from tests.factories import at, make_facility
+from tests.tables import pill_cells
 from tests.test_audits_data import HAIZHU, YUEXIU, build_known_audits
 
 REPLAY_AT = "2021-06-10 20:00"
@@ -41,17 +40,6 @@ def _run(engine: Engine, lang: str = "en", *, known: bool = True) -> AppTest:
 
 def _metrics(app: AppTest) -> dict[str, str]:
     return {metric.label: metric.value for metric in app.metric}
-
-
-def _pills(frame_element: object, column: str) -> list[tuple[str, str]]:
-    """Each row's pill in a status column of an st.dataframe: (label, colour)."""
-    config = json.loads(frame_element.proto.columns)[column]["type_config"]
-    colours = {option["value"]: option["color"] for option in config["options"]}
-    pills = []
-    for cell in frame_element.value[column]:
-        (label,) = list(cell)
-        pills.append((label, colours[label]))
-    return pills
 
 
 def _chart_data(chart: object, column: str) -> pd.DataFrame:
@@ -84,7 +72,7 @@ def test_known_audits_scores_levels_and_overdue_actions(app_database: str, engin
     ]
     assert facilities["Days since audit"].tolist() == ["—", "16", "0", "2"]
     # Never audited in red, due for audit in amber.
-    assert _pills(app.tabs[0].dataframe[0], "Audit status") == [
+    assert pill_cells(app.tabs[0].dataframe[0], "Audit status") == [
         ("Never audited", RED),
         ("Due for audit", AMBER),
         ("Audited within 14 days", GREEN),
@@ -108,7 +96,7 @@ def test_known_audits_scores_levels_and_overdue_actions(app_database: str, engin
     # Open and overdue actions by default: the two overdue ones first, and red.
     findings_tab = app.tabs[2]
     findings = findings_tab.dataframe[0]
-    assert _pills(findings, "Status") == [("Overdue", RED), ("Overdue", RED), ("Open", BLUE)]
+    assert pill_cells(findings, "Status") == [("Overdue", RED), ("Overdue", RED), ("Open", BLUE)]
     assert findings.value["Due"].tolist() == ["2021-06-01", "2021-06-09", "2021-06-15"]
     assert findings.value["Days overdue"].tolist() == [9, 1, 0]
     assert findings_tab.get("download_button")[0].proto.label == "Download findings (CSV)"
@@ -130,7 +118,7 @@ def test_a_citys_actions_come_a_page_at_a_time_the_most_overdue_first(
     findings_tab = app.tabs[2]
     findings = findings_tab.dataframe[0]
     assert findings.value["Due"].tolist() == ["2021-06-01", "2021-06-09"]
-    assert _pills(findings, "Status") == [("Overdue", RED), ("Overdue", RED)]
+    assert pill_cells(findings, "Status") == [("Overdue", RED), ("Overdue", RED)]
     assert "Showing the 2 most urgent of 3 actions; the download has them all." in [
         caption.value for caption in findings_tab.caption
     ]
@@ -165,7 +153,7 @@ def test_trend_and_audit_detail_of_a_chosen_facility(app_database: str, engine: 
         [4, ""],
         [5, ""],
     ]
-    assert _pills(history.dataframe[0], "Result") == [
+    assert pill_cells(history.dataframe[0], "Result") == [
         ("Pass", GREEN),
         ("Partial", AMBER),
         ("Fail", RED),
@@ -178,11 +166,11 @@ def test_trend_and_audit_detail_of_a_chosen_facility(app_database: str, engine: 
     assert own.value["Owner"].tolist() == ["IPC dept.", "IPC dept."]
     header = [c.value for c in history.caption if "checklist t-v2" in c.value]
     assert header == ["Audited 2021-06-08 16:00 · by Team 2 · checklist t-v2"]
-    assert _pills(own, "Status") == [("Overdue", RED), ("Open", BLUE)]
+    assert pill_cells(own, "Status") == [("Overdue", RED), ("Open", BLUE)]
     # The earlier audit, against the other checklist version: everything passed.
     history.selectbox(key="audits_audit").set_value(first_audit).run()
     assert not app.exception
-    assert _pills(app.tabs[3].dataframe[0], "Result") == [("Pass", GREEN)] * 4
+    assert pill_cells(app.tabs[3].dataframe[0], "Result") == [("Pass", GREEN)] * 4
     assert any("checklist t-v1" in caption.value for caption in app.tabs[3].caption)
 
 
@@ -196,7 +184,7 @@ def test_filters_by_district_kind_and_status_in_chinese(app_database: str, engin
     assert _metrics(app)["逾期未整改的院感问题"] == "1"
     facilities = app.tabs[0].dataframe[0].value
     assert facilities[["设施", "等级"]].values.tolist() == [["越秀发热门诊", "不足"]]
-    assert _pills(app.tabs[2].dataframe[0], "状态") == [("已关闭", GREY)]
+    assert pill_cells(app.tabs[2].dataframe[0], "状态") == [("已关闭", GREY)]
 
     app.selectbox(key="audits_district").set_value(HAIZHU)
     app.multiselect(key="audits_kinds").set_value(["quarantine_hotel"])
@@ -223,7 +211,7 @@ def test_facilities_without_any_audit_are_all_listed_as_never_audited(
     assert _metrics(app)["Never audited"] == "2"
     table = app.tabs[0].dataframe[0].value
     assert table["Facility"].tolist() == ["Clinic A", "Hospital B"]
-    assert _pills(app.tabs[0].dataframe[0], "Audit status") == [("Never audited", RED)] * 2
+    assert pill_cells(app.tabs[0].dataframe[0], "Audit status") == [("Never audited", RED)] * 2
     assert app.tabs[1].info[0].value == "No audited facility matches the filters."
     assert app.tabs[2].info[0].value == "No records match the filters."
 

@@ -18,6 +18,7 @@ from components.pills import AMBER, GREEN, GREY, RED
 from i18n import set_language
 from tests.conftest import open_app
 from tests.factories import in_language, make_case
+from tests.tables import pill_cells
 from tests.test_hotels_queries import REPLAY_AT, build_known_hotels
 
 PAGE = "pages/hotels.py"
@@ -46,9 +47,7 @@ def _tables(app: AppTest, key: str) -> list[pd.DataFrame]:
 def _pills(app: AppTest, marker: str, column: str) -> list[tuple[str, str]]:
     """Each row's pill in a status column of the table with `marker`: (label, colour)."""
     (frame,) = [frame for frame in app.dataframe if marker in frame.value.columns]
-    config = json.loads(frame.proto.columns)[column]["type_config"]
-    colours = {option["value"]: option["color"] for option in config["options"]}
-    return [(label, colours[label]) for (label,) in map(list, frame.value[column])]
+    return pill_cells(frame, column)
 
 
 def _table(app: AppTest, key: str) -> pd.DataFrame:
