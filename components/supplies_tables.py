@@ -18,6 +18,7 @@ from pandas.io.formats.style import Styler
 from components.export import excel_csv
 from components.format import fmt_days
 from components.paging import ROWS_PER_PAGE, render_paged, whole_table_height
+from components.pills import AMBER, GREEN, GREY, RED, pill_column, pills
 from data.timeutil import command_zone
 from i18n import current_language, set_language, t
 
@@ -26,8 +27,10 @@ LEVEL_STYLES = {
     "low": "background-color: #fff4e5; color: #8a4b00; font-weight: 600",
     "ok": "color: #1e7b34",
 }
-# Colouring cells goes through pandas' Styler, which costs ~40 ms at 300 rows and ~150 ms at
-# 600: longer tables keep their marks and words but no colour, so the page stays quick.
+# The item table (the catalogue: a few dozen items) colours its status, days and critical
+# count cells through pandas' Styler, which costs ~40 ms at 300 rows and ~150 ms at 600:
+# longer tables keep their marks and words but no colour. The stock lines (thousands) show
+# their status as a coloured pill instead (`_render_lines`).
 MAX_STYLED_ROWS = 300
 MAX_ITEM_ROWS = 30
 # Stock lines sent to the browser at first (the most urgent); "show more" adds as many again.
@@ -254,7 +257,21 @@ def render_line_table(lines: pd.DataFrame, *, key: str) -> None:
     )
 
 
+def level_colours() -> dict[str, str]:
+    """Each level's words (as the tables show them) and the colour of its pill."""
+    return {
+        level_text("critical"): RED,
+        level_text("low"): AMBER,
+        level_text("ok"): GREEN,
+        level_text("unknown"): GREY,
+        level_text("no_use"): GREY,
+    }
+
+
 def _render_lines(lines: pd.DataFrame, *, key: str) -> None:
+    """A page of stock lines, each status a coloured pill: the colour is in the column's
+    configuration (a Styler marking the status and days cells line by line was a quarter of
+    the supplies page's rerun at city scale)."""
     table = line_table(lines)
     config = _count_columns(
         table,
@@ -265,11 +282,15 @@ def _render_lines(lines: pd.DataFrame, *, key: str) -> None:
             "supplies.col.days_counted",
         ],
     )
-    config[t("supplies.col.status")] = st.column_config.TextColumn(pinned=True)
-    styled = _styled(
-        table, lines["level"], [t("supplies.col.status"), t("supplies.col.days")], key=key
+    status = t("supplies.col.status")
+    config[status] = pill_column(status, level_colours(), pinned=True)
+    st.dataframe(
+        table.assign(**{status: pills(table[status])}),
+        hide_index=True,
+        width="stretch",
+        column_config=config,
+        key=key,
     )
-    st.dataframe(styled, hide_index=True, width="stretch", column_config=config, key=key)
 
 
 def render_stock_out_table(outs: pd.DataFrame, *, key: str) -> None:

@@ -13,12 +13,14 @@ from sqlmodel import Session
 from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 from streamlit.testing.v1 import AppTest
 
+from components.pills import GREEN, GREY, RED
 from components.supplies_tables import lines_csv, lines_csv_later
 from data.queries import supplies as supplies_queries
 from data.queries.supplies import list_stock_lines
 from i18n import set_language
 from tests.conftest import open_app
 from tests.factories import make_facility
+from tests.tables import pill_cells
 from tests.test_supplies_queries import TODAY, KnownStock, build_known_stock
 
 REPLAY_AT = "2021-06-10 20:00"
@@ -99,7 +101,17 @@ def test_days_of_supply_and_bands_are_exact_and_the_red_item_is_first(
         *((row, critical) for row in range(3)),
     }
 
-    lines = next(frame.value for frame in app.dataframe if "Location" in frame.value.columns[:4])
+    drawn = next(frame for frame in app.dataframe if "Location" in frame.value.columns[:4])
+    lines = drawn.value.assign(Status=[label for label, _colour in pill_cells(drawn, "Status")])
+    # Each line's status a pill in its level's colour: red at 3 days or less, amber under 7,
+    # green from 7, grey where nothing is known or nothing is used; no cell colours.
+    assert set(pill_cells(drawn, "Status")) == {
+        ("● 3 days or less", RED),
+        ("● 7 days or more", GREEN),
+        ("○ Not enough data", GREY),
+        ("○ No use", GREY),
+    }
+    assert not drawn.proto.arrow_data.styler.styles
     by_place = {
         (row["Item"], row["Location"]): row
         for row in lines.to_dict("records")
