@@ -440,11 +440,15 @@ _PAGER = """
     }
   };
   const loadAgain = () => {  // only while the server answers: never onto an error page
-    if (pager.reloading) return;
-    pager.reloading = true;
-    fetch(new URL("_stcore/health", doc.baseURI), { cache: "no-store" })
-      .then((answer) => { if (answer.ok) window.location.reload(); else pager.reloading = false; })
-      .catch(() => { pager.reloading = false; });
+    // One try at a time; a health check that hangs is given up after 5 s and a reload that
+    // has not happened 15 s after it was asked for is asked for again.
+    if (pager.reloading && performance.now() - pager.reloading < 15000) return;
+    pager.reloading = performance.now();
+    const abort = new AbortController();
+    setTimeout(() => abort.abort(), 5000);
+    fetch(new URL("_stcore/health", doc.baseURI), { cache: "no-store", signal: abort.signal })
+      .then((answer) => { if (answer.ok) window.location.reload(); else pager.reloading = 0; })
+      .catch(() => { pager.reloading = 0; });
   };
   const watch = () => {
     const beat = doc.querySelector(".screen-beat"), now = performance.now();

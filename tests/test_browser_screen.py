@@ -183,11 +183,23 @@ def test_screen_mode_rotates_to_the_next_view_by_itself(
         page.wait_for_url(_screen_address(server, "testing"))
     except Exception:
         print("bar:", page.locator(".st-key-screen-bar").all_inner_texts(), "at", page.url)
+        print("pager:", page.evaluate(PAGER_STATE))
         print("server log:", (app_folder / "streamlit.log").read_text()[-3000:])
         raise
     finally:
         page.screenshot(path=shots / "screen-last-en-1920.png")
         context.close()
+
+
+# What the screen's pager knows (for a failure's report): its beat, how long it has stood
+# still, whether a reload is under way, and whether the beat is on the page.
+PAGER_STATE = """() => {
+  const pager = window.__screenPager || {};
+  const beat = document.querySelector(".screen-beat");
+  return {beat: pager.beat, still_s: (performance.now() - pager.beatAt) / 1000,
+          reloading: pager.reloading, timer: pager.timer, on_page: beat ? beat.textContent : null,
+          stopped: window.__timersStopped};
+}"""
 
 
 # Stops every timer of the page but the screen's own pager (screen._PAGER), as when
