@@ -3,7 +3,7 @@ are what the headline said at each day's end, and reading them does not grow wit
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date, timedelta
 
@@ -20,6 +20,19 @@ TODAY = date(2021, 6, 10)
 PAST = trend_days(TODAY)  # 2021-05-28 to 2021-06-09
 
 
+def counted(session: Session, item: object, place: object, counts: Iterable[tuple]) -> None:
+    """Stock counts of one line: (UTC time 'YYYY-MM-DD HH:MM', on hand, used) each."""
+    for moment, on_hand, consumed in counts:
+        make_stock_report(
+            session,
+            item_id=item.id,
+            location_id=place.id,
+            reported_at=at(moment),
+            on_hand=on_hand,
+            consumed=consumed,
+        )
+
+
 def build_stock_history(session: Session) -> None:
     """Three stock lines whose levels change across the trend's days (worked out below)."""
     masks = make_supply_item(session)
@@ -28,41 +41,21 @@ def build_stock_history(session: Session) -> None:
     site = make_facility(session, kind="testing_site")
     # The depot: counted every day from 05-25 at 09:00 local, 10 used a day, 160 on hand on
     # the first day; on day D it holds 160 - 10 x (D - 05-25), i.e. that many tenths of days.
-    for offset in range(16):
-        make_stock_report(
-            session,
-            item_id=masks.id,
-            location_id=depot.id,
-            reported_at=at(f"{date(2021, 5, 25) + timedelta(days=offset)} 01:00"),
-            on_hand=160 - 10 * offset,
-            consumed=10,
-        )
+    days = [date(2021, 5, 25) + timedelta(days=offset) for offset in range(16)]
+    counted(
+        session, masks, depot, [(f"{day} 01:00", 160 - 10 * n, 10) for n, day in enumerate(days)]
+    )
     # The clinic: last counted on 05-21 (before any day's burn window) at zero: 0 days of
     # supply on every day of the trend, though it has no burn rate.
-    for day, on_hand in ((20, 5), (21, 0)):
-        make_stock_report(
-            session,
-            item_id=masks.id,
-            location_id=clinic.id,
-            reported_at=at(f"2021-05-{day} 01:00"),
-            on_hand=on_hand,
-            consumed=5,
-        )
+    counted(session, masks, clinic, [("2021-05-20 01:00", 5, 5), ("2021-05-21 01:00", 0, 5)])
     # The site: first counted on 06-05; on 06-07 the 21:00 count (12 on hand), then a count
     # of 17:00 that came in late (it adds its use but not its on hand): 9 used over 2 days.
-    for moment, on_hand, consumed in (
-        ("2021-06-05 13:00", 20, 0),
-        ("2021-06-07 13:00", 12, 8),
-        ("2021-06-07 09:00", 999, 1),
-    ):
-        make_stock_report(
-            session,
-            item_id=masks.id,
-            location_id=site.id,
-            reported_at=at(moment),
-            on_hand=on_hand,
-            consumed=consumed,
-        )
+    counted(
+        session,
+        masks,
+        site,
+        [("2021-06-05 13:00", 20, 0), ("2021-06-07 13:00", 12, 8), ("2021-06-07 09:00", 999, 1)],
+    )
 
 
 # Per past day: (lines with a burn rate, under 7 days, under 3 days).
@@ -98,15 +91,12 @@ def test_a_day_rolled_up_without_the_time_of_its_count_counts_from_its_start(
     masks = make_supply_item(session)
     depot = make_facility(session, kind="warehouse")
     # Counted at 09:00 local on 06-01, 06-02 and 06-03: 10 used a day, 35 left.
-    for day, on_hand, consumed in ((1, 55, 0), (2, 45, 10), (3, 35, 10)):
-        make_stock_report(
-            session,
-            item_id=masks.id,
-            location_id=depot.id,
-            reported_at=at(f"2021-06-0{day} 01:00"),
-            on_hand=on_hand,
-            consumed=consumed,
-        )
+    counted(
+        session,
+        masks,
+        depot,
+        [("2021-06-01 01:00", 55, 0), ("2021-06-02 01:00", 45, 10), ("2021-06-03 01:00", 35, 10)],
+    )
     day = date(2021, 6, 3)
 
     def levels() -> list[tuple[int, int, int]]:
