@@ -3,14 +3,18 @@ database as it was (or, killed after its commit, as the command left it), and th
 command run again succeeds; SQLite and PostgreSQL.
 
 Each command is first run to the end to measure how long it takes, then killed at several
-points of that duration (halfway, and just before its commit).
+points of that duration (halfway, and just before its commit). Before each kill, the
+database is put back as it was from a copy taken at that state (a file copy on SQLite, a
+template database on PostgreSQL), rather than by running the commands that made it again.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -21,7 +25,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import delete, func, select, text
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session
 
 from data import models
@@ -105,11 +109,91 @@ def _killed_at_points(
     engine.dispose()
 
 
+class Snapshots:
+    """Copies of a test's database taken at a known state, restored in a second or two
+    instead of running the commands that made it again (a demo seed takes 5-15 s)."""
+
+    def __init__(self, backend: str, url: str, engine: Engine, folder: Path) -> None:
+        self.backend, self.url, self.engine, self.folder = backend, url, engine, folder
+        self.taken: list[str] = []
+
+    def _sqlite_files(self, name: str) -> tuple[Path, Path]:
+        return Path(make_url(self.url).database), self.folder / f"snapshot-{name}.db"
+
+    def _admin(self) -> Engine:
+        return make_engine(
+            make_url(self.url).set(database="postgres").render_as_string(False),
+            isolation_level="AUTOCOMMIT",
+        )
+
+    def _copy(self, source: str, target: str) -> None:
+        """CREATE DATABASE target as a copy of source (no one may be connected to source)."""
+        admin = self._admin()
+        try:
+            with admin.connect() as connection:
+                connection.execute(
+                    text(
+                        f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                        f"WHERE datname = '{source}' AND pid <> pg_backend_pid()"
+                    )
+                )
+                connection.execute(text(f'DROP DATABASE IF EXISTS "{target}" WITH (FORCE)'))
+                connection.execute(text(f'CREATE DATABASE "{target}" TEMPLATE "{source}"'))
+        finally:
+            admin.dispose()
+
+    def take(self, name: str) -> dict:
+        """Keep a copy of the database as it is now; what a reader sees of it."""
+        self.engine.dispose()
+        if self.backend == "sqlite":
+            live, copy = self._sqlite_files(name)
+            source, target = sqlite3.connect(live), sqlite3.connect(copy)
+            try:
+                source.backup(target)
+            finally:
+                source.close()
+                target.close()
+        else:
+            database = make_url(self.url).database
+            self._copy(database, f"{database}_{name}")
+            self.taken.append(f"{database}_{name}")
+        return _state(self.engine)
+
+    def restore(self, name: str) -> dict:
+        """The database as it was when `name` was taken; what a reader sees of it."""
+        self.engine.dispose()
+        if self.backend == "sqlite":
+            live, copy = self._sqlite_files(name)
+            # A new file, not the old one written over: nothing may still map the old one.
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{live}{suffix}").unlink(missing_ok=True)
+            shutil.copyfile(copy, live)
+        else:
+            database = make_url(self.url).database
+            self._copy(f"{database}_{name}", database)
+        return _state(self.engine)
+
+    def drop(self) -> None:
+        if not self.taken:
+            return
+        admin = self._admin()
+        try:
+            with admin.connect() as connection:
+                for name in self.taken:
+                    connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        finally:
+            admin.dispose()
+
+
 @contextmanager
-def _database(backend: str, tmp_path: Path) -> Iterator[tuple[str, Engine, Callable[[], dict]]]:
-    """An empty database of `backend`, its engine, and a function that empties it again."""
+def _database(
+    backend: str, tmp_path: Path
+) -> Iterator[tuple[str, Engine, Callable[[], dict], Snapshots]]:
+    """An empty database of `backend`, its engine, a function that empties it again, and
+    its snapshots."""
     with empty_database(backend, tmp_path) as url:
         engine = make_engine(url)
+        snapshots = Snapshots(backend, url, engine, tmp_path)
 
         def empty() -> dict:
             if backend == "sqlite":
@@ -124,9 +208,10 @@ def _database(backend: str, tmp_path: Path) -> Iterator[tuple[str, Engine, Calla
 
         empty()
         try:
-            yield url, engine, empty
+            yield url, engine, empty, snapshots
         finally:
             engine.dispose()
+            snapshots.drop()
 
 
 SEED = ("seed", "--anchor-date", "2021-06-10")
@@ -138,7 +223,7 @@ BACKENDS = pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
 @BACKENDS
 def test_a_killed_init_leaves_the_database_as_it_was(backend: str, tmp_path: Path) -> None:
     # init: from nothing to the newest schema with the districts.
-    with _database(backend, tmp_path) as (url, engine, empty):
+    with _database(backend, tmp_path) as (url, engine, empty, _):
         duration = _run(url, "init")
         initialised = _state(engine)
         assert initialised["revision"] == head_revision()
@@ -150,16 +235,16 @@ def test_a_killed_init_leaves_the_database_as_it_was(backend: str, tmp_path: Pat
 @BACKENDS
 def test_a_killed_seed_leaves_the_database_as_it_was(backend: str, tmp_path: Path) -> None:
     # seed: from an initialised, empty database to the demo.
-    with _database(backend, tmp_path) as (url, engine, empty):
+    with _database(backend, tmp_path) as (url, engine, _, snapshots):
         _run(url, "init")
+        initialised = snapshots.take("initialised")
         duration = _run(url, *SEED)
         seeded = _state(engine)
         assert seeded["counts"]["case"] > 100
+        assert snapshots.restore("initialised") == initialised
 
         def initialised_only() -> dict:
-            empty()
-            _run(url, "init")
-            return _state(engine)
+            return snapshots.restore("initialised")
 
         _killed_at_points(url, SEED, duration, initialised_only, seeded)
         if _state(engine) != seeded:
@@ -172,21 +257,19 @@ def test_a_killed_seed_replace_leaves_the_old_scenario_or_the_new_one_whole(
     backend: str, tmp_path: Path
 ) -> None:
     # seed --replace: the old scenario, or the new one whole; never neither.
-    with _database(backend, tmp_path) as (url, engine, _):
+    with _database(backend, tmp_path) as (url, engine, _, snapshots):
         _run(url, "init")
         _run(url, *SEED)
+        old = snapshots.take("old")
+        assert old["anchor"] == "2021-06-10"
         replace = ("seed", "--replace", "--anchor-date", "2021-06-08")
         duration = _run(url, *replace)
         replaced = _state(engine)
         assert replaced["anchor"] == "2021-06-08"
-        _run(url, *SEED[:1], "--replace", *SEED[1:])
+        assert snapshots.restore("old") == old
 
         def old_scenario() -> dict:
-            state = _state(engine)
-            if state["anchor"] != "2021-06-10":
-                _run(url, "seed", "--replace", "--anchor-date", "2021-06-10")
-                state = _state(engine)
-            return state
+            return snapshots.restore("old")
 
         _killed_at_points(url, replace, duration, old_scenario, replaced)
         _run(url, *replace)
@@ -196,7 +279,7 @@ def test_a_killed_seed_replace_leaves_the_old_scenario_or_the_new_one_whole(
 @BACKENDS
 def test_a_killed_import_writes_all_of_its_file_or_none(backend: str, tmp_path: Path) -> None:
     # import: a file of 20,000 testing-site reports, all of it or none.
-    with _database(backend, tmp_path) as (url, engine, _):
+    with _database(backend, tmp_path) as (url, engine, _, _snapshots):
         _run(url, "init")
         _run(url, *SEED)
         with Session(engine) as session:
