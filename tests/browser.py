@@ -1,4 +1,4 @@
-"""What the browser tests share: `streamlit run app.py` on a fresh database, Debian's
+"""What the browser tests share: `streamlit run app.py` on a copy of the demo, Debian's
 Chromium behind a dead-end proxy, waiting for a page to be drawn, and signing in.
 
 Needs `apt-get install chromium fonts-noto-cjk` and the `playwright` package (it drives
@@ -7,7 +7,9 @@ Needs `apt-get install chromium fonts-noto-cjk` and the `playwright` package (it
 
 from __future__ import annotations
 
+import fcntl
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -97,13 +99,51 @@ def _wait_until_healthy(base: str, server: subprocess.Popen, log: Path) -> None:
     pytest.fail(f"streamlit did not answer {base}/_stcore/health in 60 s:\n{log.read_text()}")
 
 
+def _run_folder(folder: Path) -> Path:
+    """The folder this test run's processes share (pytest's base folder of the run): a
+    module's folder is in it, or under a worker's folder in it under pytest-xdist."""
+    return folder.parent.parent if os.environ.get("PYTEST_XDIST_WORKER") else folder.parent
+
+
+def copy_of_the_demo(folder: Path) -> Path:
+    """`folder/browser.db`: a copy of the demo scenario as the app seeds it on its first
+    start. The first module of a test run to ask seeds it once (under a lock the run's
+    processes share); the others copy it rather than seed it again (5-15 s each)."""
+    from data.bootstrap import prepare_database
+    from data.db import make_engine
+
+    demo = _run_folder(folder) / "browser-demo.db"
+    with (demo.parent / "browser-demo.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not demo.exists():
+            seeding = demo.with_suffix(".seeding")
+            engine = make_engine(f"sqlite:///{seeding}")
+            try:
+                prepare_database(engine, seed_demo_if_empty=True)
+                with engine.connect() as connection:
+                    connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+            finally:
+                engine.dispose()
+            seeding.rename(demo)
+    copy = folder / "browser.db"
+    shutil.copyfile(demo, copy)
+    return copy
+
+
 @contextmanager
 def running_app(
-    folder: Path, *, database_url: str | None = None, env: dict[str, str] | None = None
+    folder: Path,
+    *,
+    database_url: str | None = None,
+    env: dict[str, str] | None = None,
+    seeded: bool = True,
 ) -> Iterator[str]:
-    """The base URL of `streamlit run app.py` on a fresh SQLite database with the demo (or
-    on `database_url`, with more environment variables `env`; its log is then
+    """The base URL of `streamlit run app.py` on `folder/browser.db` holding the demo (an
+    empty file that the app seeds on its first start, if not `seeded`), or on
+    `database_url`, with more environment variables `env`; its log is then
     `folder/streamlit-<port>.log`)."""
+    if database_url is None and seeded:
+        copy_of_the_demo(folder)
     port = _free_port()
     extra = env or {}
     env = {

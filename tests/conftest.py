@@ -159,9 +159,21 @@ def postgres_url() -> Iterator[str]:
 
 
 def _empty_postgres(engine: Engine) -> None:
-    names = ", ".join(f'"{table.name}"' for table in SQLModel.metadata.sorted_tables)
+    """Empty every table and restart every id, as in a new database. DELETE rather than
+    TRUNCATE: on a test's few rows it takes a third of the time (TRUNCATE makes new files
+    for each of the 39 tables: 150-200 ms a test)."""
+    tables = reversed(SQLModel.metadata.sorted_tables)
     with engine.begin() as connection:
-        connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        connection.execute(text("; ".join(f'DELETE FROM "{table.name}"' for table in tables)))
+        sequences = connection.execute(
+            text(
+                "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+                " WHERE c.relkind = 'S' AND n.nspname = current_schema()"
+            )
+        ).scalars()
+        restarts = [f'ALTER SEQUENCE "{name}" RESTART' for name in sequences]
+        if restarts:
+            connection.execute(text("; ".join(restarts)))
     load_reference_data(engine)
 
 

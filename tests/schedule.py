@@ -30,7 +30,7 @@ EXPECTED_SECONDS = {
     "tests/test_browser_offline.py": 7.0,
     "tests/test_browser_two_servers.py": 85.0,
     "tests/test_browser_screen.py::test_a_wall_screen_reads": 40.0,
-    "tests/test_browser_screen.py::test_a_wall_screen_has_nothing": 45.0,
+    "tests/test_browser_screen.py::test_a_wall_screen_has_nothing": 35.0,
     "tests/test_browser_screen.py::test_screen_mode_rotates": 75.0,
     "tests/test_browser_screen_reload.py": 50.0,
     "tests/test_kills.py::test_a_killed_import": 40.0,

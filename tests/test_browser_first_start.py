@@ -30,7 +30,7 @@ def test_while_the_database_is_prepared_the_sidebar_lists_no_script_names(
     lang = "en"
     shots = tmp_path_factory.mktemp("first-start")
     print(f"\nscreenshots of the first-start browser test: {shots}")
-    with running_app(tmp_path) as base, chromium_browser() as browser:
+    with running_app(tmp_path, seeded=False) as base, chromium_browser() as browser:
         page = browser.new_page(viewport={"width": 1366, "height": 768})
         page.goto(f"{base}/cases?lang={lang}")
         listed: list[str] = []

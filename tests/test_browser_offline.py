@@ -2,8 +2,8 @@
 own server, and none cuts a figure or label short or shows a raw value ("None", a code),
 and the figures of a row of cards stand on one line.
 
-Starts `streamlit run app.py` on a free port with a fresh SQLite database (the demo seeds
-itself on first start), then opens every page in both languages in Debian's Chromium and
+Starts `streamlit run app.py` on a free port with a copy of the demo on SQLite (as the app
+seeds it on its first start), then opens every page in both languages in Debian's Chromium and
 records every request the page makes. A request to any other host fails the test; it is
 also aborted, so the test never reaches the internet even on a machine that could.
 
