@@ -319,9 +319,24 @@ def seeded_browser(server: str) -> Iterator[Browser]:
 
 
 def sign_in_screen(page: Page, token: str) -> None:
-    """Sign a wall screen in with its token on the sign-in page it shows."""
-    page.get_by_text("Wall screen: sign in with its token").click()
-    field = page.get_by_label("Screen token")
-    field.fill(token)
-    field.press("Tab")  # the field is committed before the button is pressed
-    page.get_by_role("button", name="Sign in the screen").click()
+    """Sign a wall screen in with its token on the sign-in page it shows, and wait until
+    that page is gone.
+
+    On CI's loaded machine a submit once never reached the server (the token was never
+    used, nothing was shown): then the token goes in again, as a person at the screen
+    would do, and the run says so."""
+    for attempt in range(2):
+        expander = page.get_by_text("Wall screen: sign in with its token")
+        field = page.get_by_label("Screen token")
+        if not field.is_visible():
+            expander.click()
+        field.fill(token)
+        field.press("Tab")  # the field is committed before the button is pressed
+        page.get_by_role("button", name="Sign in the screen").click()
+        try:
+            expect(field).to_be_hidden(timeout=20_000)
+            return
+        except AssertionError:
+            if attempt:
+                raise
+            warnings.warn("the screen's sign-in was still shown 20 s after its submit: again")
