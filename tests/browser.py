@@ -339,4 +339,6 @@ def sign_in_screen(page: Page, token: str) -> None:
         except AssertionError:
             if attempt:
                 raise
-            warnings.warn("the screen's sign-in was still shown 20 s after its submit: again")
+            warnings.warn(
+                "the screen's sign-in was still shown 20 s after its submit: again", stacklevel=2
+            )
