@@ -141,6 +141,12 @@ def district_after_pick(
     return current
 
 
+def _position(lon: float, lat: float) -> list[float]:
+    """A case's or an arc end's place as sent to the browser: 4 decimals, about 10 m (the
+    cases are placed at their community anyway). Thousands of them go in a city's deck."""
+    return [round(float(lon), 4), round(float(lat), 4)]
+
+
 def _date(value: object) -> str:
     return value.isoformat() if isinstance(value, date) else str(value)
 
@@ -282,17 +288,13 @@ def density_layer(places: pd.DataFrame) -> pdk.Layer:
 
 
 def links_layer(links: pd.DataFrame) -> pdk.Layer:
-    """Transmission links as arcs from infector (grey) to infected (red)."""
+    """Transmission links as arcs from infector (grey) to infected (red); each arc's tooltip
+    names the two cases (the infected case's own dot tells its day)."""
     data = [
         {
-            "from": [round(row["infector_lon"], 5), round(row["infector_lat"], 5)],
-            "to": [round(row["lon"], 5), round(row["lat"], 5)],
-            "tooltip": t(
-                "cases.tip.link",
-                infector=row["infector_case_no"],
-                case=row["case_no"],
-                day=_date(row["report_date"]),
-            ),
+            "f": _position(row["infector_lon"], row["infector_lat"]),
+            "t": _position(row["lon"], row["lat"]),
+            "tooltip": f"{row['infector_case_no']} → {row['case_no']}",
         }
         for row in links.to_dict("records")
     ]
@@ -300,8 +302,8 @@ def links_layer(links: pd.DataFrame) -> pdk.Layer:
         "ArcLayer",
         id=LINKS,
         data=data,
-        get_source_position="from",
-        get_target_position="to",
+        get_source_position="f",
+        get_target_position="t",
         get_source_color=[*LINK_SOURCE, 150],
         get_target_color=[*LINK_TARGET, 200],
         get_width=1.5,
@@ -329,8 +331,8 @@ def cases_layer(points: pd.DataFrame, *, day: date) -> pdk.Layer:
         ]
         data.append(
             {
-                "position": [round(row["lon"], 5), round(row["lat"], 5)],
-                "fill": [*KIND_COLOURS[row["kind"]], recency_alpha(age)],
+                "p": _position(row["lon"], row["lat"]),
+                "c": [*KIND_COLOURS[row["kind"]], recency_alpha(age)],
                 "tooltip": "\n".join(lines),
             }
         )
@@ -338,8 +340,8 @@ def cases_layer(points: pd.DataFrame, *, day: date) -> pdk.Layer:
         "ScatterplotLayer",
         id=CASES,
         data=data,
-        get_position="position",
-        get_fill_color="fill",
+        get_position="p",
+        get_fill_color="c",
         get_line_color=[255, 255, 255, 230],
         stroked=True,
         line_width_min_pixels=1,

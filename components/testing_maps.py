@@ -76,7 +76,8 @@ def completion_deck(districts: pd.DataFrame, rounds: pd.DataFrame) -> pdk.Deck:
 
 
 def site_points(sites: pd.DataFrame, limit: int = MAX_SITE_POINTS) -> pd.DataFrame:
-    """The sites to draw (the first `limit`, worst queue first), with colour and label."""
+    """The sites to draw (the first `limit`, worst queue first): place `p`, colour `c` and
+    label."""
     lang = current_language()
     shown = sites.head(limit)
     labels = [
@@ -87,11 +88,13 @@ def site_points(sites: pd.DataFrame, limit: int = MAX_SITE_POINTS) -> pd.DataFra
             shown[f"name_{lang}"], shown["band"], shown["queue_wait_minutes"], strict=True
         )
     ]
+    # Short keys and places to 4 decimals (about 10 m): a thousand sites go in the deck.
+    lons = shown["lon"].astype("float64").round(4)
+    lats = shown["lat"].astype("float64").round(4)
     return pd.DataFrame(
         {
-            "lon": shown["lon"].astype("float64").round(5),
-            "lat": shown["lat"].astype("float64").round(5),
-            "colour": [BAND_COLOURS[band] for band in shown["band"]],
+            "p": [[lon, lat] for lon, lat in zip(lons, lats, strict=True)],
+            "c": [BAND_COLOURS[band] for band in shown["band"]],
             "label": labels,
         }
     )
@@ -105,8 +108,8 @@ def sites_deck(districts: pd.DataFrame, sites: pd.DataFrame) -> pdk.Deck:
         id="testing-sites",
         # Drawn in reverse so the worst queues, listed first, end up on top.
         data=points.iloc[::-1],
-        get_position=["lon", "lat"],
-        get_fill_color="colour",
+        get_position="p",
+        get_fill_color="c",
         get_radius=250,
         radius_min_pixels=5,
         radius_max_pixels=14,

@@ -90,9 +90,14 @@ def test_case_map_shows_the_data_layers_figures_offline(outbreak: None) -> None:
         "GZ-F · Asymptomatic\nReported: 2021-06-10\n荔湾区 Liwan · 白鹤洞街 Baihedong\n"
         "Status: In hospital"
     )
-    assert newest["fill"] == [230, 159, 0, 255]
+    assert newest["c"] == [230, 159, 0, 255]
     arcs = _layer(deck, "links")["data"]
-    assert sorted(arc["tooltip"] for arc in arcs)[0] == "GZ-A → GZ-B (reported 2021-05-22)"
+    assert sorted(arc["tooltip"] for arc in arcs) == [
+        "GZ-A → GZ-B",
+        "GZ-B → GZ-C",
+        "GZ-C → GZ-D",
+        "GZ-E → GZ-F",
+    ]
     assert len(arcs) == 4
     zones = _layer(deck, "zones")["data"]["features"]
     assert sorted(f["properties"]["tooltip"].split("\n")[0].split(" · ")[0] for f in zones) == [
@@ -157,7 +162,7 @@ def test_replay_slider_on_an_early_day_shows_only_what_was_known(outbreak: None)
     zones = _layer(deck, "zones")["data"]["features"]
     assert [f["properties"]["tooltip"].split(" · ")[0] for f in zones] == ["封控区"]
     # The newest case of the day shown is brightest, the oldest (nine days before) fainter.
-    fills = {p["tooltip"].split(" · ")[0]: p["fill"][3] for p in _layer(deck, "cases")["data"]}
+    fills = {p["tooltip"].split(" · ")[0]: p["c"][3] for p in _layer(deck, "cases")["data"]}
     assert (fills["GZ-I"], fills["GZ-A"]) == (255, 136)
 
 

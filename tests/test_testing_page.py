@@ -211,7 +211,7 @@ def test_a_site_with_a_75_minute_queue_is_red_and_listed_first(known: KnownRound
     metrics = {metric.label: metric.value for metric in app.metric}
     assert (metrics["Queues over 60 min"], metrics["Queues 30–60 min"]) == ("1", "1")
     points = _decks(app)["testing-sites"]["layers"][-1]["data"]
-    colours = {point["label"]: point["colour"] for point in points}
+    colours = {point["label"]: point["c"] for point in points}
     assert colours == {
         "Red site: 75 min queue": [200, 30, 30, 235],
         "Amber site: 40 min queue": [230, 145, 0, 235],
