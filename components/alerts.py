@@ -126,14 +126,16 @@ CONTROL_WIDTH = 190
 def _one(alert, control: Control | None, *, link: bool) -> None:  # noqa: ANN001 - an Alert
     """One alert: its sentence, `control` for a critical one (who acknowledged it, or the
     button), and a link to its page when its group has none."""
-    if control is None and not link:
+    acknowledged = control is not None and alert.severity == "critical"
+    if not acknowledged and not link:
+        # The sentence alone: a row around it was one more block sent on every rerun.
         st.markdown(plain(alert_text(alert)))
         return
     # One flex row, the sentence taking what the control and the link leave: a row of
     # columns was four blocks, each sent again on every rerun.
     with st.container(horizontal=True, vertical_alignment="center", gap="small"):
         st.markdown(plain(alert_text(alert)), width="stretch")
-        if control is not None and alert.severity == "critical":
+        if acknowledged:
             with st.container(width=CONTROL_WIDTH):
                 control(alert)
         if link:

@@ -28,7 +28,7 @@ from tests.factories import (
     make_stock_report,
     make_supply_item,
 )
-from tests.sent import new_messages, recording
+from tests.sent import elements, new_messages, recording
 
 T = datetime.fromisoformat("2021-06-10 20:00+08:00")
 
@@ -564,26 +564,35 @@ def _hotel(n: int, available: int) -> Alert:
     return Alert(f"hotel_full:{n}", "hotel_full", severity, "hotels", "440103", values)
 
 
-def _alerts_page(queues: int, shorts: int = 0, lang: str = "zh") -> None:
+def _alerts_page(queues: int, shorts: int = 0, lang: str = "zh", acknowledge: bool = False) -> None:
     """render_alerts with `queues` long queues, `shorts` short supply lines, a full hotel,
-    a hotel at 97 % and two stale sources (AppTest runs this function's body on its own)."""
+    a hotel at 97 % and two stale sources (AppTest runs this function's body on its own);
+    with `acknowledge`, a button beside each critical alert, as the Overview has."""
+    import streamlit as st
+
     from components.alerts import render_alerts
     from i18n import set_language
     from tests.test_alerts import _hotel, _queue, _short, _stale
 
     set_language(lang)
 
+    def control(alert) -> None:  # noqa: ANN001 - an Alert
+        st.button("确认", key=f"ack_{alert.key}")
+
     extra = [_hotel(1, 0), _hotel(2, 3), _stale("stock", "supplies"), _stale("cases", "cases")]
     render_alerts(
         [*(_queue(n) for n in range(queues)), *(_short(n) for n in range(1, shorts + 1))]
-        + (extra if shorts else [])
+        + (extra if shorts else []),
+        control=control if acknowledge else None,
     )
 
 
-def _alerts_app(queues: int, shorts: int = 0, lang: str = "zh") -> AppTest:
+def _alerts_app(
+    queues: int, shorts: int = 0, lang: str = "zh", *, acknowledge: bool = False
+) -> AppTest:
     return AppTest.from_function(
         _alerts_page,
-        kwargs={"queues": queues, "shorts": shorts, "lang": lang},
+        kwargs={"queues": queues, "shorts": shorts, "lang": lang, "acknowledge": acknowledge},
         default_timeout=30,
     )
 
@@ -690,3 +699,30 @@ def test_a_rerun_with_nothing_changed_resends_the_same_alerts_whatever_their_num
         resent[count] = new_messages(runs[1], held=runs[0])
     assert len(resent[11]) == len(resent[60])
     assert all(not message.metadata.cacheable for message in resent[60])
+
+
+def test_only_an_alert_with_a_button_or_a_link_beside_it_is_drawn_as_a_row() -> None:
+    # A row is one more block, sent again on every rerun: a warning on the Overview (no
+    # button; its group has the link) is its sentence alone, in its group's box.
+    app = _alerts_app(2, shorts=1, acknowledge=True)
+    with recording() as runs:
+        app.run()
+    assert not app.exception
+    depth = {
+        message.delta.new_element.markdown.body: len(message.metadata.delta_path)
+        for message in elements(runs[-1])
+        if message.delta.WhichOneof("type") == "new_element"
+        and message.delta.new_element.WhichOneof("type") == "markdown"
+    }
+    # In the page's main area [0]: the count [0, 0], a group's box [0, g], a row in it
+    # [0, g, i], a sentence in a row [0, g, i, j].
+    assert {sentence: depth[sentence] for sentence in depth if "[" not in sentence} == {
+        "严重 2 条 · 注意 5 条": 2,
+        "1号酒店入住率 100.0%，可用房间 0 / 100 间": 4,  # critical: beside its button
+        "1号仓的口罩可用不足1天（库存 10 个）": 4,
+        "2号酒店入住率 97.0%，可用房间 3 / 100 间": 3,  # warnings: alone
+        "采样点0排队等候 61 分钟（超过 60 分钟）": 3,
+        "采样点1排队等候 62 分钟（超过 60 分钟）": 3,
+        "物资库存：2 / 5 个上报单位超过规定间隔未上报": 4,  # its group has no link: its own
+        "病例流调：2 / 5 个上报单位超过规定间隔未上报": 4,
+    }
