@@ -33,7 +33,7 @@ from tests.factories import (
     make_supply_item,
     make_zone,
 )
-from tests.sent import recording, table_heights
+from tests.sent import new_messages, recording, table_heights
 
 # 2021-06-10 20:00 in Guangzhou is 12:00 UTC.
 REPLAY_AT = "2021-06-10 20:00"
@@ -540,3 +540,28 @@ def test_overview_charts_are_valid_vega_lite(lang: str) -> None:
     )
     average = pd.DataFrame({"report_date": [date(2021, 6, 9)], "average": [3.0]})
     in_language(lang, lambda: local_case_curve(counts, average).to_dict(validate=True))
+
+
+@pytest.mark.replay_at(REPLAY_AT)
+def test_a_rerun_with_nothing_changed_sends_every_text_the_browser_holds_as_a_reference(
+    app_database: str, engine: Engine
+) -> None:
+    # The browser keeps each element of 64 bytes or more (.streamlit/config.toml): a rerun
+    # sends its cards, sentences and charts as references, and only layout blocks and
+    # texts shorter than a reference whole.
+    with Session(engine) as session:
+        build_known_city(session)
+    app = open_app("pages/overview.py", timeout=60)
+    with recording() as runs:
+        app.run()
+        app.run()
+    assert not app.exception
+    whole = new_messages(runs[1], held=runs[0])
+    texts = [
+        message.delta.new_element
+        for message in whole
+        if message.delta.WhichOneof("type") == "new_element"
+    ]
+    # Headings, figures and short sentences of 27-59 bytes: a reference takes as much.
+    assert len(texts) == 22
+    assert max(text.ByteSize() for text in texts) < 64
