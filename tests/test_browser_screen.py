@@ -282,7 +282,7 @@ def test_a_wall_screen_reads_from_across_the_hall_at_both_sizes(
                 page.set_viewport_size({"width": width, "height": height})
                 page.evaluate(TO_THE_TOP)  # as the view comes on screen
                 page.wait_for_timeout(1000)
-                page.screenshot(path=shots / f"{view}-{lang}-{width}.png")
+                page.screenshot(path=shots / f"{view}-{lang}-{width}.png", timeout=90_000)
                 seen = page.evaluate(FIGURES)
                 assert seen["figures"], f"no headline figures on {view}"
                 for figure in seen["figures"]:
