@@ -31,6 +31,7 @@ from components.maps import (
     geometry_bounds,
     offline_deck,
     parsed_geometry,
+    place,
 )
 from data.codes import CASE_STATUSES, MAP_FACILITY_KINDS
 from data.timeutil import format_local
@@ -139,12 +140,6 @@ def district_after_pick(
     if not any(objects.values()):
         return None
     return current
-
-
-def _position(lon: float, lat: float) -> list[float]:
-    """A case's or an arc end's place as sent to the browser: 4 decimals, about 10 m (the
-    cases are placed at their community anyway). Thousands of them go in a city's deck."""
-    return [round(float(lon), 4), round(float(lat), 4)]
 
 
 def _date(value: object) -> str:
@@ -292,8 +287,8 @@ def links_layer(links: pd.DataFrame) -> pdk.Layer:
     names the two cases (the infected case's own dot tells its day)."""
     data = [
         {
-            "f": _position(row["infector_lon"], row["infector_lat"]),
-            "t": _position(row["lon"], row["lat"]),
+            "f": place(row["infector_lon"], row["infector_lat"]),
+            "t": place(row["lon"], row["lat"]),
             "tooltip": f"{row['infector_case_no']} → {row['case_no']}",
         }
         for row in links.to_dict("records")
@@ -331,7 +326,7 @@ def cases_layer(points: pd.DataFrame, *, day: date) -> pdk.Layer:
         ]
         data.append(
             {
-                "p": _position(row["lon"], row["lat"]),
+                "p": place(row["lon"], row["lat"]),
                 "c": [*KIND_COLOURS[row["kind"]], recency_alpha(age)],
                 "tooltip": "\n".join(lines),
             }

@@ -58,9 +58,15 @@ DRAWN_TOLERANCE_DEGREES = 0.0005
 DRAWN_DECIMALS = 4
 
 
+def place(lon: float, lat: float) -> list[float]:
+    """A point as a map sends it to the browser: `[lon, lat]` to 4 decimals, about 10 m (a
+    city's case map carries thousands of them; cases are placed at their community)."""
+    return [round(float(lon), DRAWN_DECIMALS), round(float(lat), DRAWN_DECIMALS)]
+
+
 def _rounded(coordinates: Any) -> Any:
     if coordinates and isinstance(coordinates[0], int | float):
-        return [round(float(value), DRAWN_DECIMALS) for value in coordinates[:2]]
+        return place(coordinates[0], coordinates[1])
     return [_rounded(part) for part in coordinates]
 
 

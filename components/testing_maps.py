@@ -11,6 +11,7 @@ from components.maps import (
     city_view,
     district_labels_layer,
     offline_deck,
+    place,
 )
 from components.testing_tables import round_label
 from i18n import current_language, t
@@ -88,12 +89,10 @@ def site_points(sites: pd.DataFrame, limit: int = MAX_SITE_POINTS) -> pd.DataFra
             shown[f"name_{lang}"], shown["band"], shown["queue_wait_minutes"], strict=True
         )
     ]
-    # Short keys and places to 4 decimals (about 10 m): a thousand sites go in the deck.
-    lons = shown["lon"].astype("float64").round(4)
-    lats = shown["lat"].astype("float64").round(4)
+    # Short keys: a thousand sites go in the deck.
     return pd.DataFrame(
         {
-            "p": [[lon, lat] for lon, lat in zip(lons, lats, strict=True)],
+            "p": [place(lon, lat) for lon, lat in zip(shown["lon"], shown["lat"], strict=True)],
             "c": [BAND_COLOURS[band] for band in shown["band"]],
             "label": labels,
         }

@@ -50,6 +50,15 @@ def elements(messages: list[ForwardMsg]) -> list[ForwardMsg]:
     ]
 
 
+def drawn_elements(messages: list[ForwardMsg]) -> list[ForwardMsg]:
+    """The messages that draw an element (not a block)."""
+    return [
+        message
+        for message in elements(messages)
+        if message.delta.WhichOneof("type") == "new_element"
+    ]
+
+
 def new_messages(messages: list[ForwardMsg], *, held: list[ForwardMsg]) -> list[ForwardMsg]:
     """The element messages sent whole to a browser that received `held`: every one but a
     cacheable message it holds (which goes as a reference)."""

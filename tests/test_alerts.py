@@ -28,7 +28,7 @@ from tests.factories import (
     make_stock_report,
     make_supply_item,
 )
-from tests.sent import elements, new_messages, recording
+from tests.sent import drawn_elements, new_messages, recording
 
 T = datetime.fromisoformat("2021-06-10 20:00+08:00")
 
@@ -710,9 +710,8 @@ def test_only_an_alert_with_a_button_or_a_link_beside_it_is_drawn_as_a_row() -> 
     assert not app.exception
     depth = {
         message.delta.new_element.markdown.body: len(message.metadata.delta_path)
-        for message in elements(runs[-1])
-        if message.delta.WhichOneof("type") == "new_element"
-        and message.delta.new_element.WhichOneof("type") == "markdown"
+        for message in drawn_elements(runs[-1])
+        if message.delta.new_element.WhichOneof("type") == "markdown"
     }
     # In the page's main area [0]: the count [0, 0], a group's box [0, g], a row in it
     # [0, g, i], a sentence in a row [0, g, i, j].

@@ -33,7 +33,7 @@ from tests.factories import (
     make_supply_item,
     make_zone,
 )
-from tests.sent import new_messages, recording, table_heights
+from tests.sent import drawn_elements, new_messages, recording, table_heights
 
 # 2021-06-10 20:00 in Guangzhou is 12:00 UTC.
 REPLAY_AT = "2021-06-10 20:00"
@@ -556,12 +556,8 @@ def test_a_rerun_with_nothing_changed_sends_every_text_the_browser_holds_as_a_re
         app.run()
         app.run()
     assert not app.exception
-    whole = new_messages(runs[1], held=runs[0])
-    texts = [
-        message.delta.new_element
-        for message in whole
-        if message.delta.WhichOneof("type") == "new_element"
-    ]
+    whole = drawn_elements(new_messages(runs[1], held=runs[0]))
+    texts = [message.delta.new_element for message in whole]
     # Headings, figures, badges and short sentences (a reference takes 80-100 bytes).
     assert len(texts) == 44
     assert max(text.ByteSize() for text in texts) < 150
