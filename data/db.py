@@ -14,6 +14,7 @@ import os
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import cache
 from pathlib import Path
 from typing import TypeVar
 
@@ -182,8 +183,10 @@ def _alembic_config(connection: Connection) -> Config:
     return config
 
 
+@cache
 def head_revision() -> str:
-    """The newest migration this version of the app knows."""
+    """The newest migration this version of the app knows (read once per process: Alembic
+    reads every migration script to find it)."""
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     return ScriptDirectory.from_config(config).get_current_head() or "base"
@@ -298,6 +301,12 @@ def upgrade_schema(engine: Engine) -> None:
 def upgrade_locked(engine: Engine, connection: Connection) -> None:
     """upgrade_schema's work, on a connection that holds the schema lock."""
     try:
+        if _stored_revision(connection) == head_revision():
+            # Nothing to migrate (every start after the first): Alembic would read every
+            # migration script to find that out, ~80 ms of CPU.
+            load_reference_data(connection)
+            connection.commit()
+            return
         # The reference data in the migration's own transaction (its session joins it).
         migrate(connection, then=load_reference_data)
     except CommandError as error:
