@@ -3,6 +3,7 @@ TEST_DATABASE_URL is set (the tests create and drop a database of their own ther
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import uuid
@@ -13,16 +14,31 @@ from pathlib import Path
 
 import pytest
 import streamlit as st
+from argon2 import PasswordHasher, profiles
 from sqlalchemy import text
 from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session, SQLModel, select
+from streamlit.components.v2 import manifest_scanner
 from streamlit.testing.v1 import AppTest
 
+from data import security
 from data.db import load_reference_data, make_engine, upgrade_schema
 from data.settings import get_settings
 from i18n import DEFAULT_LANGUAGE, language
 
 BACKENDS = ["sqlite", "postgresql"]
+
+# Passwords hashed in the test processes use argon2's cheapest parameters: the defaults cost
+# ~100-300 ms of CPU (4 threads) per hash, and nearly every page test signs a user in. What is
+# tested is the same: an argon2id hash, salted, its parameters stored in it (so a hash made
+# with the defaults, by an app server or a command the tests start, verifies alike).
+security._HASHER = PasswordHasher.from_parameters(profiles.CHEAPEST)
+
+# Each new AppTest has Streamlit scan every installed package's metadata for components (8 %
+# of a page test's CPU, sampled); what is installed does not change during a test run.
+manifest_scanner.scan_component_manifests = functools.cache(
+    manifest_scanner.scan_component_manifests
+)
 ROOT = Path(__file__).resolve().parent.parent
 
 
