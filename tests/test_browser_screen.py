@@ -27,7 +27,8 @@ from tests.browser import (
 
 pytestmark = BROWSER_MARKS
 HALL_TV = {"width": 1920, "height": 1080}
-PLAYLIST = "overview:5,testing:5"
+# Views without a map: a map's first draw costs Chromium's software WebGL ~10 s of CPU.
+PLAYLIST = "overview:5,supplies:5"
 INTERRUPT = "▲ Critical · Critical alert: the rotation is paused"
 
 
@@ -150,7 +151,7 @@ def test_screen_mode_rotates_to_the_next_view_by_itself(
         wait_for_cookie(page)
         bar = page.locator(".st-key-screen-bar")
         expect(bar).to_contain_text("Overview · Screen 1 of 2", timeout=30_000)
-        expect(bar).to_contain_text("Next: Testing progress in", timeout=30_000)
+        expect(bar).to_contain_text("Next: Supply levels in", timeout=30_000)
         # No chrome: neither sidebar nor header nor toolbar is shown.
         for chrome in ("stSidebar", "stHeader", "stToolbar", "stSidebarCollapsedControl"):
             for element in page.locator(f"[data-testid='{chrome}']").all():
@@ -166,10 +167,10 @@ def test_screen_mode_rotates_to_the_next_view_by_itself(
         assert ground == "rgb(11, 18, 32)"
         page.screenshot(path=shots / "screen-overview-en-1920.png")
         # Nobody touches anything: the screen moves on to the next view by itself.
-        expect(_title(page)).to_have_text("Testing progress", timeout=90_000)
-        expect(bar).to_contain_text("Testing progress · Screen 2 of 2", timeout=30_000)
-        page.wait_for_url(_screen_address(server, "testing"))
-        page.screenshot(path=shots / "screen-testing-en-1920.png")
+        expect(_title(page)).to_have_text("Supply levels", timeout=90_000)
+        expect(bar).to_contain_text("Supply levels · Screen 2 of 2", timeout=30_000)
+        page.wait_for_url(_screen_address(server, "supplies"))
+        page.screenshot(path=shots / "screen-supplies-en-1920.png")
         # ... and back to the first, round and round.
         expect(_title(page)).to_have_text("Overview", timeout=90_000)
         page.wait_for_url(_screen_address(server, "overview"))
@@ -179,8 +180,8 @@ def test_screen_mode_rotates_to_the_next_view_by_itself(
         page.evaluate(STOP_TIMERS)
         # (A switch already asked for may still come first; the reload comes all the same.)
         page.wait_for_function("() => window.__timersStopped === undefined", timeout=90_000)
-        expect(_title(page)).to_have_text("Testing progress", timeout=90_000)
-        page.wait_for_url(_screen_address(server, "testing"))
+        expect(_title(page)).to_have_text("Supply levels", timeout=90_000)
+        page.wait_for_url(_screen_address(server, "supplies"))
     except Exception:
         print("bar:", page.locator(".st-key-screen-bar").all_inner_texts(), "at", page.url)
         print("pager:", page.evaluate(PAGER_STATE))
@@ -386,7 +387,9 @@ def test_a_wall_screen_has_nothing_to_click_and_pages_through_a_tall_view(
             seen.append(page.evaluate(SCROLL))
         tops = [state["top"] for state in seen]
         assert seen[-1]["last"] > 3 * 768, f"the Overview is {seen[-1]['last']} px tall"
-        assert tops == sorted(tops), f"it went back up before the end: {tops}"
+        # (Smooth scrolling may settle a pixel back, on a busy machine: not going back up.)
+        back = [(a, b) for a, b in zip(tops, tops[1:], strict=False) if b < a - 4]
+        assert not back, f"it went back up before the end: {tops}"
         assert tops[-1] >= seen[-1]["last"] - 2, f"it never reached the end: {tops}"
         assert len(set(tops)) >= 4, f"it did not page through: {tops}"
         assert all(state["bar"] == 0 for state in seen), "the bar left the top of the screen"

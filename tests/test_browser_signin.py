@@ -121,20 +121,22 @@ def test_sign_in_survives_a_reload_and_a_new_tab_and_sign_out_ends_it(
 ) -> None:
     context = browser.new_context(viewport=VIEWPORT)
     page = context.new_page()
-    page.goto(f"{server}/hotels?lang=en")
+    # Pages without a map: a map's first draw costs Chromium's software WebGL ~10 s of CPU,
+    # and signing in is the same on every page.
+    page.goto(f"{server}/supplies?lang=en")
     _expect_title(page, "Sign in")
     page.screenshot(path=shots / "signin-en.png")
-    sign_in(page, server, "demo-leader", demo_password(app_folder, "demo-leader"), path="/hotels")
-    _expect_title(page, "Quarantine hotels")
+    sign_in(page, server, "demo-leader", demo_password(app_folder, "demo-leader"), path="/supplies")
+    _expect_title(page, "Supply levels")
     (cookie,) = [c for c in context.cookies() if c["name"] == COOKIE_NAME]
     assert cookie["httpOnly"] and cookie["sameSite"] == "Strict"
     assert cookie["expires"] > 0  # it expires (a working day), it is not a session cookie
     page.reload()
-    _expect_title(page, "Quarantine hotels")
+    _expect_title(page, "Supply levels")
     other = context.new_page()
-    other.goto(f"{server}/testing?lang=en")
-    _expect_title(other, "Testing progress")
-    other.screenshot(path=shots / "new-tab-testing-en.png")
+    other.goto(f"{server}/audits?lang=en")
+    _expect_title(other, "Infection-control audits")
+    other.screenshot(path=shots / "new-tab-audits-en.png")
     page.get_by_role("button", name="Sign out").click()
     page.wait_for_timeout(1000)  # the run the click starts
     _expect_title(page, "Sign in")
@@ -282,7 +284,7 @@ def test_a_wall_screen_signs_in_with_its_token_until_it_is_revoked(
     token = _screen_token(app_folder, "hall-1")
     context = browser.new_context(viewport={"width": 1920, "height": 1080})
     page = context.new_page()
-    page.goto(f"{server}/cases?lang=en")
+    page.goto(f"{server}/supplies?lang=en")  # no map: see the first test
     _drawn(page)
     page.get_by_text("Wall screen: sign in with its token").click()
     field = page.get_by_label("Screen token")
@@ -294,14 +296,14 @@ def test_a_wall_screen_signs_in_with_its_token_until_it_is_revoked(
     finally:
         page.screenshot(path=shots / "screen-signed-in-en-1920.png")
     wait_for_cookie(page)
-    _expect_title(page, "Case map")
+    _expect_title(page, "Supply levels")
     (cookie,) = [c for c in context.cookies() if c["name"] == COOKIE_NAME]
     assert cookie["httpOnly"] and token not in page.url
     days = (cookie["expires"] - time.time()) / 86_400
     assert 89 < days <= 90  # a screen stays signed in until its token is revoked
     page.reload()
-    _expect_title(page, "Case map")
-    page.screenshot(path=shots / "screen-cases-en-1920.png")
+    _expect_title(page, "Supply levels")
+    page.screenshot(path=shots / "screen-supplies-en-1920.png")
     _screen_token(app_folder, "hall-1", revoke=True)
     page.reload()
     _expect_title(page, "Sign in")
@@ -320,15 +322,15 @@ def test_the_language_lives_in_the_address_across_pages_and_reloads(
     sidebar.get_by_text("English", exact=True).click()
     _expect_title(page, "Overview")
     page.wait_for_url(f"{server}/overview?lang=en")
-    sidebar.get_by_role("link", name="Quarantine hotels").click()
-    page.wait_for_url(f"{server}/hotels?lang=en")
+    sidebar.get_by_role("link", name="Supply levels").click()
+    page.wait_for_url(f"{server}/supplies?lang=en")
     page.reload()
-    _expect_title(page, "Quarantine hotels")
+    _expect_title(page, "Supply levels")
     sidebar.get_by_text("中文", exact=True).click()
-    _expect_title(page, "隔离酒店")
-    page.wait_for_url(f"{server}/hotels")
+    _expect_title(page, "物资保障")
+    page.wait_for_url(f"{server}/supplies")
     page.reload()
-    _expect_title(page, "隔离酒店")
+    _expect_title(page, "物资保障")
     # A view's filters too: chosen, written into the address by code, kept by a reload.
     page.goto(f"{server}/audits?lang=en")
     _expect_title(page, "Infection-control audits")
