@@ -242,6 +242,9 @@ def test_heat_grid_is_the_latest_audits_compliance_per_component(session: Sessio
         (designated, "training"): (None, 0, 0, 0, 1),
         (designated, "covid"): (None, 0, 0, 0, 3),
     }
+    # In a fixed order, facility by facility (PostgreSQL gave the groups in its plan's order:
+    # the same read twice came back in different orders).
+    assert list(zip(grid["facility_id"], grid["component"], strict=True)) == sorted(cells)
     liwan = list_component_compliance(session=session, district=LIWAN)
     assert set(liwan["facility_id"]) == {hospital}
 

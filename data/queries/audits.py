@@ -279,6 +279,8 @@ def list_component_compliance(
         .join(i, i.id == r.item_id)
         .where(*_facility_conditions(district, kinds, f))
         .group_by(s.c.facility_id, i.component)
+        # In a fixed order: PostgreSQL returns groups in whatever order its plan makes them.
+        .order_by(s.c.facility_id, i.component)
     )
     table = pd.DataFrame(session.execute(query).mappings().all(), columns=COMPLIANCE_COLUMNS)
     table["achieved"] = table["achieved"].astype("float64")
