@@ -39,6 +39,7 @@ security._HASHER = PasswordHasher.from_parameters(profiles.CHEAPEST)
 manifest_scanner.scan_component_manifests = functools.cache(
     manifest_scanner.scan_component_manifests
 )
+
 ROOT = Path(__file__).resolve().parent.parent
 
 

@@ -161,17 +161,9 @@ class Snapshots:
 
     def restore(self, name: str) -> dict:
         """The database as it was when `name` was taken; what a reader sees of it."""
-        self.engine.dispose()
         if self.backend == "sqlite":
-            live, copy = self._sqlite_files(name)
-            # A new file, not the old one written over: nothing may still map the old one.
-            for suffix in ("", "-wal", "-shm"):
-                Path(f"{live}{suffix}").unlink(missing_ok=True)
-            shutil.copyfile(copy, live)
-        else:
-            database = make_url(self.url).database
-            self._copy(f"{database}_{name}", database)
-        return _state(self.engine)
+            return self.load(str(self._sqlite_files(name)[1]))
+        return self.load(f"{make_url(self.url).database}_{name}")
 
     def load(self, source: str) -> dict:
         """The database made a copy of `source` (a file on SQLite, a database's name on
@@ -179,6 +171,7 @@ class Snapshots:
         self.engine.dispose()
         if self.backend == "sqlite":
             live = Path(make_url(self.url).database)
+            # A new file, not the old one written over: nothing may still map the old one.
             for suffix in ("", "-wal", "-shm"):
                 Path(f"{live}{suffix}").unlink(missing_ok=True)
             shutil.copyfile(source, live)
@@ -254,7 +247,8 @@ def seeded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[[str],
         yield source
 
 
-# Each command is killed in a test of its own, so that the suite's processes share them out.
+# Each command is killed in a test of its own (they share the module's seeded copies, so
+# they run in one process, the slow ones first: tests.schedule).
 BACKENDS = pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
 
 
