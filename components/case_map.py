@@ -18,10 +18,11 @@ from functools import lru_cache
 import pandas as pd
 import pydeck as pdk
 
-from components.format import fmt_int
+from components.format import fmt_int, plain
 from components.maps import (
     BASE_FILL,
     CITY_VIEW,
+    PointGrid,
     basemap_layer,
     circle_polygon,
     city_bounds,
@@ -31,9 +32,9 @@ from components.maps import (
     geometry_bounds,
     offline_deck,
     parsed_geometry,
-    place,
+    point_grid,
 )
-from data.codes import CASE_STATUSES, MAP_FACILITY_KINDS
+from data.codes import MAP_FACILITY_KINDS
 from data.timeutil import format_local
 from i18n import both_names, t
 
@@ -282,61 +283,134 @@ def density_layer(places: pd.DataFrame) -> pdk.Layer:
     )
 
 
-def links_layer(links: pd.DataFrame) -> pdk.Layer:
-    """Transmission links as arcs from infector (grey) to infected (red); each arc's tooltip
-    names the two cases (the infected case's own dot tells its day)."""
+def links_layer(links: pd.DataFrame, grid: PointGrid) -> pdk.Layer:
+    """Transmission links as arcs from infector (grey) to infected (red), their ends on `grid`.
+    Arcs are not picked: a case's card names its infector and whom it infected."""
     data = [
-        {
-            "f": place(row["infector_lon"], row["infector_lat"]),
-            "t": place(row["lon"], row["lat"]),
-            "tooltip": f"{row['infector_case_no']} → {row['case_no']}",
-        }
-        for row in links.to_dict("records")
+        {"f": grid.point(from_lon, from_lat), "t": grid.point(lon, lat)}
+        for from_lon, from_lat, lon, lat in links[
+            ["infector_lon", "infector_lat", "lon", "lat"]
+        ].itertuples(index=False)
     ]
     return pdk.Layer(
         "ArcLayer",
         id=LINKS,
         data=data,
-        get_source_position="f",
-        get_target_position="t",
+        get_source_position=grid.accessor("f"),
+        get_target_position=grid.accessor("t"),
         get_source_color=[*LINK_SOURCE, 150],
         get_target_color=[*LINK_TARGET, 200],
         get_width=1.5,
         width_min_pixels=1.5,
         # Low arcs: links stay near the places they join instead of sweeping over the city.
         get_height=0.25,
-        pickable=True,
-        auto_highlight=True,
-        highlight_color=HIGHLIGHT,
+        pickable=False,
     )
 
 
-def cases_layer(points: pd.DataFrame, *, day: date) -> pdk.Layer:
-    """Cases as dots with a white rim: red confirmed, amber asymptomatic, newer brighter."""
-    kinds = {kind: t(f"kind.{kind}") for kind in KIND_COLOURS}
-    statuses = {status: t(f"cases.status.{status}") for status in CASE_STATUSES}
-    data = []
-    for row in points.to_dict("records"):
-        age = (day - row["report_date"]).days
-        lines = [
-            f"{row['case_no']} · {kinds[row['kind']]}",
-            t("cases.tip.reported", value=_date(row["report_date"])),
-            f"{both_names(row, 'district')} · {both_names(row, 'community')}",
-            t("cases.tip.status", value=statuses[row["status"]]),
-        ]
-        data.append(
-            {
-                "p": place(row["lon"], row["lat"]),
-                "c": [*KIND_COLOURS[row["kind"]], recency_alpha(age)],
-                "tooltip": "\n".join(lines),
-            }
+def case_hover(case_no: str, kind: str, report_date: date) -> str:
+    """A case dot's hover text: its number, kind and day (`GZ-L1464 · Confirmed · 06-10`).
+    The rest (where, status, contacts, links) is on the card a click opens: with ~1,500 dots
+    the map's first load stays small."""
+    return f"{case_no} · {t(f'kind.{kind}')} · {report_date:%m-%d}"
+
+
+def picked_case(selection: Mapping | None) -> str | None:
+    """The number of the case clicked on the map (pydeck selection state), or None."""
+    objects = ((selection or {}).get("selection") or {}).get("objects") or {}
+    for picked in objects.get(CASES) or []:
+        text = picked.get("tooltip") if isinstance(picked, Mapping) else None
+        if isinstance(text, str) and " · " in text:
+            return text.split(" · ")[0]
+    return None
+
+
+def kind_colour_accessor() -> str:
+    """The deck.gl accessor of a case dot's colour: its kind's (`k`, the index in
+    KIND_COLOURS; none for the first) with its recency's opacity (`a`)."""
+    colours = [f"[{r},{g},{b},a]" for r, g, b in KIND_COLOURS.values()]
+    accessor = colours[0]
+    for index in range(len(colours) - 1, 0, -1):
+        accessor = f"k=={index}?{colours[index]}:{accessor}"
+    return accessor
+
+
+def case_dot(
+    case_no: str,
+    kind: str,
+    report_date: date,
+    lon: float,
+    lat: float,
+    *,
+    day: date,
+    grid: PointGrid,
+) -> dict:
+    """One case as the map's dot layer sends it: place on `grid`, opacity by recency, kind
+    (its index in KIND_COLOURS, left out for the first) and hover text."""
+    dot = {
+        "p": grid.point(lon, lat),
+        "a": recency_alpha((day - report_date).days),
+        "tooltip": case_hover(case_no, kind, report_date),
+    }
+    index = list(KIND_COLOURS).index(kind)
+    if index:
+        dot["k"] = index
+    return dot
+
+
+def case_card_lines(card: Mapping) -> list[str]:
+    """A clicked case's card, a line per fact (Markdown, names escaped): the case, when and
+    where it was reported, its status, hospital and contacts, and its links. `card`: the
+    fields of the case query's CaseCard."""
+    kind, status, severity = card["kind"], card["status"], card["severity"]
+    lines = [
+        f"**{plain(card['case_no'])} · {t(f'kind.{kind}')}**",
+        t("cases.card.reported", day=card["report_date"].isoformat()),
+        f"{plain(both_names(card, 'district'))} · {plain(both_names(card, 'community'))}",
+        t(
+            "cases.card.status",
+            status=t(f"cases.status.{status}"),
+            severity=t(f"cases.severity.{severity}"),
+        ),
+    ]
+    if card["hospital_zh"] is not None:
+        lines.append(t("cases.card.hospital", name=plain(both_names(card, "hospital"))))
+    lines.append(
+        t(
+            "cases.card.contacts",
+            close_controlled=fmt_int(card["close_controlled"]),
+            close_identified=fmt_int(card["close_identified"]),
+            secondary_controlled=fmt_int(card["secondary_controlled"]),
+            secondary_identified=fmt_int(card["secondary_identified"]),
         )
+    )
+    if card["infector_case_no"] is None:
+        lines.append(t("cases.card.no_infector"))
+    else:
+        lines.append(t("cases.card.infector", case=plain(card["infector_case_no"])))
+    if card["infected_case_nos"]:
+        lines.append(
+            t(
+                "cases.card.infected",
+                count=fmt_int(len(card["infected_case_nos"])),
+                cases=", ".join(plain(case_no) for case_no in card["infected_case_nos"]),
+            )
+        )
+    else:
+        lines.append(t("cases.card.infected_none"))
+    return lines
+
+
+def cases_layer(points: pd.DataFrame, *, day: date, grid: PointGrid) -> pdk.Layer:
+    """Cases as dots with a white rim: red confirmed, amber asymptomatic, newer brighter."""
+    columns = ["case_no", "kind", "report_date", "lon", "lat"]
+    data = [case_dot(*row, day=day, grid=grid) for row in points[columns].itertuples(index=False)]
     return pdk.Layer(
         "ScatterplotLayer",
         id=CASES,
         data=data,
-        get_position="p",
-        get_fill_color="c",
+        get_position=grid.accessor("p"),
+        get_fill_color=kind_colour_accessor(),
         get_line_color=[255, 255, 255, 230],
         stroked=True,
         line_width_min_pixels=1,
@@ -551,12 +625,14 @@ def case_deck(
     if outline is not None:
         layers.append(outline)
     layers.append(district_labels_layer(districts))
+    # Cases and links go as whole numbers on one grid south-west of them all.
+    grid = point_grid((points, "lon", "lat"), (links, "infector_lon", "infector_lat"))
     if links is not None:
-        layers.append(links_layer(links))
+        layers.append(links_layer(links, grid))
     if facilities is not None:
         layers.append(facilities_layer(facilities))
     if points is not None:
-        layers.append(cases_layer(points, day=day))
+        layers.append(cases_layer(points, day=day, grid=grid))
     view = (
         fit_view(bounds, width=1100, height=height, max_zoom=12, padding=0.04)
         if bounds

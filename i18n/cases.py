@@ -74,8 +74,30 @@ STRINGS: dict[str, tuple[str, str]] = {
         "and facilities",
     ),
     "cases.map.hint": (
-        "悬停查看详情；点击一个区即筛选到该区。",
-        "Hover for details; click a district to filter the page to it.",
+        "悬停查看概况；点击病例查看详情，点击一个区即筛选到该区。",
+        "Hover for a summary; click a case for its details, or a district to filter the page "
+        "to it.",
+    ),
+    # The card of a case clicked on the map
+    "cases.card.reported": ("报告日期：{day}", "Reported: {day}"),
+    "cases.card.status": ("状态：{status} · {severity}", "Status: {status} · {severity}"),
+    "cases.card.hospital": ("收治医院：{name}", "Hospital: {name}"),
+    "cases.card.contacts": (
+        "密接已管控 {close_controlled}/{close_identified} · 次密接 "
+        "{secondary_controlled}/{secondary_identified}",
+        "Contacts under control: close {close_controlled}/{close_identified} · secondary "
+        "{secondary_controlled}/{secondary_identified}",
+    ),
+    "cases.card.infector": ("传染源：{case}", "Infected by: {case}"),
+    "cases.card.no_infector": ("传染源：尚未查明", "Infected by: not traced"),
+    "cases.card.infected": (
+        "传染给 {count} 例：{cases}",
+        "Went on to infect {count}: {cases}",
+    ),
+    "cases.card.infected_none": ("尚无已知的续发病例", "No known onward cases"),
+    "cases.card.close": (
+        "点击地图空白处关闭。",
+        "Click an empty spot on the map to close.",
     ),
     "cases.map.capped": (
         "地图显示最新的 {shown} 例（共 {total} 例）；密度图层包含全部病例。",

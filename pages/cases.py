@@ -1,11 +1,12 @@
 """Case map: where the cases are, how they link, which zones are in force, day by day."""
 
 from contextlib import nullcontext
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta
 
 import pandas as pd
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from components import case_map
 from components.case_tables import render_chain_table, render_district_table, render_zone_table
@@ -21,6 +22,7 @@ from data.queries.cases import (
     count_active_zones,
     count_local_cases_by_district,
     count_local_cases_by_place,
+    get_case_card,
     get_case_extent,
     get_epidemic_curve,
     get_local_case_totals,
@@ -157,6 +159,8 @@ def _filters(now: Clock, names: dict[str, str], first_day: date) -> Filters:
         key="cases_district",
         on_change=_on_district_chosen,
         help=t("cases.filter.district_help"),
+        # Streamlit shows a None value as its placeholder ("Choose an option", in English).
+        placeholder=whole_city,
     )
     # Labels fixed in this run's language (the formatter may be called outside the run).
     kind_names = {kind: t(f"kind.{kind}") for kind in CASE_KINDS}
@@ -260,6 +264,7 @@ def _map(
     # The side column is wide enough for its switches' labels on a laptop.
     map_column, side = st.columns([4, 1.3])
     with side:
+        card = st.empty()  # a clicked case's card, above the switches
         if screen:
             shown = {key: on for key, _, on in LAYERS}
         else:
@@ -322,6 +327,20 @@ def _map(
             notes.append(t("cases.map.facilities_capped", shown=fmt_int(len(facilities))))
         if notes:
             st.caption(" ".join(notes))
+    picked = None if screen else case_map.picked_case(st.session_state.get(_map_key()))
+    if picked is not None:
+        _case_card(card, picked, chosen)
+
+
+def _case_card(place: DeltaGenerator, case_no: str, chosen: Filters) -> None:
+    """The card of the case clicked on the map, as on the map's day (nothing if that day's
+    map has no such case)."""
+    found = read(get_case_card, case_no=case_no, end=chosen.day, at=chosen.moment)
+    if found is None:
+        return
+    with place.container(border=True):
+        st.markdown("  \n".join(case_map.case_card_lines(asdict(found))))
+        st.caption(t("cases.card.close"))
 
 
 def _curve(chosen: Filters, *, screen: bool = False) -> None:

@@ -16,6 +16,7 @@ from data.queries.cases import (
     count_local_cases_by_district,
     count_local_cases_by_place,
     count_local_cases_per_day,
+    get_case_card,
     get_case_extent,
     get_epidemic_curve,
     get_local_case_totals,
@@ -422,3 +423,26 @@ def test_extent_districts_and_facilities_for_the_map(session: Session) -> None:
     assert list(list_map_facilities(session=session, limit=1)["code"]) == ["HOSP-1"]
     assert list(list_map_facilities(session=session, district=LIWAN)["code"]) == ["SITE-1"]
     assert facilities.iloc[0]["capacity"] == 800
+
+
+def test_a_case_card_is_only_for_a_local_case_reported_by_the_day(session: Session) -> None:
+    build_outbreak(session)
+    june_10 = date(2021, 6, 10)
+    card = get_case_card(session=session, case_no="GZ-E", end=june_10)
+    assert (card.case_no, card.kind, card.report_date, card.status) == (
+        "GZ-E",
+        "confirmed",
+        june_10,
+        "admitted",
+    )
+    # H (reported 06-11, infected by E) is not known on 06-10; G is imported.
+    assert card.infected_case_nos == ("GZ-F",)
+    assert get_case_card(
+        session=session, case_no="GZ-E", end=date(2021, 6, 11)
+    ).infected_case_nos == (
+        "GZ-F",
+        "GZ-H",
+    )
+    assert get_case_card(session=session, case_no="GZ-H", end=june_10) is None
+    assert get_case_card(session=session, case_no="GZ-G", end=june_10) is None
+    assert get_case_card(session=session, case_no="GZ-NONE", end=june_10) is None

@@ -6,16 +6,27 @@ import json
 import math
 from datetime import date
 
+import pandas as pd
 import pytest
 
 from components.case_map import (
+    case_dot,
     district_after_pick,
     district_fill,
+    kind_colour_accessor,
+    picked_case,
     picked_district,
     recency_alpha,
     zone_geometry,
 )
-from components.maps import BASE_FILL, circle_polygon, fit_view, geometry_bounds
+from components.maps import (
+    BASE_FILL,
+    PointGrid,
+    circle_polygon,
+    fit_view,
+    geometry_bounds,
+    point_grid,
+)
 from data.measures.cases import (
     Chain,
     ChainPosition,
@@ -182,3 +193,45 @@ def test_zone_shapes_polygon_or_circle() -> None:
     assert zone_geometry({**drawn, "polygon_geojson": feature, "radius_m": None}) == polygon
     circle = {"polygon_geojson": None, "center_lon": 113.24, "center_lat": 23.08, "radius_m": 500}
     assert zone_geometry(circle) == circle_polygon(113.24, 23.08, 500)
+
+
+def test_a_picked_case_is_named_by_its_dots_hover() -> None:
+    dot = {"p": [570, 839], "a": 255, "tooltip": "GZ-L1464 · Confirmed · 06-10"}
+    assert picked_case(_selection("cases", dot)) == "GZ-L1464"
+    assert picked_case(_selection("districts", LIWAN_FEATURE)) is None
+    assert picked_case(_selection("cases")) is None
+    assert picked_case(None) is None
+    # A case picked leaves the district filter as it was.
+    assert district_after_pick(_selection("cases", dot), "440103", KNOWN) == "440103"
+
+
+def test_points_go_to_the_browser_as_whole_numbers_on_a_grid() -> None:
+    cases = pd.DataFrame({"lon": [113.2571, 113.60], "lat": [23.0839, 23.55]})
+    links = pd.DataFrame({"infector_lon": [113.1999], "infector_lat": [23.2]})
+    grid = point_grid(
+        (cases, "lon", "lat"), (links, "infector_lon", "infector_lat"), (None, "", "")
+    )
+    assert grid == PointGrid(113.1, 23.0)
+    assert grid.point(113.2571, 23.0839) == [1571, 839]
+    assert grid.point(113.60, 23.55) == [5000, 5500]
+    assert grid.accessor("p") == "[113.1+p[0]/10000,23.0+p[1]/10000]"
+    # What the accessor adds back is the place to 4 decimals (about 10 m).
+    assert pytest.approx(113.2571, abs=1e-9) == 113.1 + 1571 / 10000
+    assert point_grid((cases.iloc[:0], "lon", "lat")) == PointGrid(0.0, 0.0)
+
+
+def test_a_case_dot_carries_its_kind_only_when_not_confirmed() -> None:
+    grid = PointGrid(113.2, 23.0)
+    day = date(2021, 6, 10)
+    assert case_dot("GZ-1", "confirmed", date(2021, 6, 3), 113.25, 23.1, day=day, grid=grid) == {
+        "p": [500, 1000],
+        "a": 162,  # seven days old: halfway between 255 and 70
+        "tooltip": "GZ-1 · 确诊病例 · 06-03",  # in the reader's language (Chinese by default)
+    }
+    assert case_dot("GZ-2", "asymptomatic", day, 113.2, 23.0, day=day, grid=grid) == {
+        "p": [0, 0],
+        "a": 255,
+        "k": 1,
+        "tooltip": "GZ-2 · 无症状感染者 · 06-10",
+    }
+    assert kind_colour_accessor() == "k==1?[230,159,0,a]:[192,57,43,a]"

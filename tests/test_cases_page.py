@@ -85,20 +85,27 @@ def test_case_map_shows_the_data_layers_figures_offline(outbreak: None) -> None:
     assert "mapProvider" not in deck and deck["mapStyle"] == "__MAP_STYLE__"
     assert "http" not in app.get("deck_gl_json_chart")[0].proto.json
     assert _case_numbers(deck) == ["GZ-A", "GZ-B", "GZ-C", "GZ-D", "GZ-E", "GZ-F", "GZ-I"]
-    newest = next(p for p in _layer(deck, "cases")["data"] if p["tooltip"].startswith("GZ-F"))
-    assert newest["tooltip"] == (
-        "GZ-F · Asymptomatic\nReported: 2021-06-10\n荔湾区 Liwan · 白鹤洞街 Baihedong\n"
-        "Status: In hospital"
-    )
-    assert newest["c"] == [230, 159, 0, 255]
-    arcs = _layer(deck, "links")["data"]
-    assert sorted(arc["tooltip"] for arc in arcs) == [
-        "GZ-A → GZ-B",
-        "GZ-B → GZ-C",
-        "GZ-C → GZ-D",
-        "GZ-E → GZ-F",
+    # A dot's hover names the case, its kind and day; its colour is its kind's (k: 1 for
+    # asymptomatic, none for confirmed) at its recency's opacity (a), its place whole numbers
+    # of 1e-4 degrees from a corner south-west of every case, which the accessor adds back.
+    cases = _layer(deck, "cases")
+    newest = next(p for p in cases["data"] if p["tooltip"].startswith("GZ-F"))
+    assert newest == {"p": [400, 800], "a": 255, "k": 1, "tooltip": "GZ-F · Asymptomatic · 06-10"}
+    assert cases["getPosition"] == "@@=[113.2+p[0]/10000,23.0+p[1]/10000]"
+    assert cases["getFillColor"] == "@@=k==1?[230,159,0,a]:[192,57,43,a]"
+    haizhu = next(p for p in cases["data"] if p["tooltip"].startswith("GZ-D"))
+    assert haizhu["p"] == [1201, 999]  # 113.3201, 23.0999
+    assert "k" not in haizhu
+    # Arcs from infector to infected, on the same grid; they are not picked (a case's card
+    # names its links).
+    links = _layer(deck, "links")
+    assert sorted(map(str, links["data"])) == [
+        "{'f': [400, 800], 't': [400, 800]}",  # A → B, both at Baihedong
+        "{'f': [400, 800], 't': [400, 800]}",  # E → F
+        "{'f': [400, 800], 't': [700, 1300]}",  # B → C
+        "{'f': [700, 1300], 't': [1201, 999]}",  # C → D
     ]
-    assert len(arcs) == 4
+    assert links["pickable"] is False
     zones = _layer(deck, "zones")["data"]["features"]
     assert sorted(f["properties"]["tooltip"].split("\n")[0].split(" · ")[0] for f in zones) == [
         "Prevention",
@@ -149,6 +156,8 @@ def test_the_district_table_shows_all_11_districts_without_an_inner_scroll_bar(
 @pytest.mark.replay_at(REPLAY_AT)
 def test_replay_slider_on_an_early_day_shows_only_what_was_known(outbreak: None) -> None:
     app = _open("zh")
+    # The whole city reads as such in the district box, not as Streamlit's English placeholder.
+    assert app.selectbox(key="cases_district").proto.placeholder == "全市"
     app.slider(key="cases_replay_day").set_value(date(2021, 5, 30)).run()
     assert not app.exception
     metrics = _metrics(app)
@@ -162,7 +171,7 @@ def test_replay_slider_on_an_early_day_shows_only_what_was_known(outbreak: None)
     zones = _layer(deck, "zones")["data"]["features"]
     assert [f["properties"]["tooltip"].split(" · ")[0] for f in zones] == ["封控区"]
     # The newest case of the day shown is brightest, the oldest (nine days before) fainter.
-    fills = {p["tooltip"].split(" · ")[0]: p["c"][3] for p in _layer(deck, "cases")["data"]}
+    fills = {p["tooltip"].split(" · ")[0]: p["a"] for p in _layer(deck, "cases")["data"]}
     assert (fills["GZ-I"], fills["GZ-A"]) == (255, 136)
 
 
@@ -253,7 +262,7 @@ def test_a_wall_screen_shows_the_map_and_its_figures_without_controls(
     assert not app.exception
     assert not app.slider and not app.date_input and not app.selectbox
     assert not app.toggle and not app.checkbox and not app.get("button_group")
-    hint = "Hover for details" if lang == "en" else "悬停查看详情"
+    hint = "click a case for its details" if lang == "en" else "点击病例查看详情"
     assert not [c.value for c in app.caption if hint in c.value]
     assert [c.value for c in normal.caption if hint in c.value]  # the laptop still says it
     assert _metrics(app) == _metrics(normal)
@@ -269,3 +278,65 @@ def test_a_wall_screen_shows_the_map_and_its_figures_without_controls(
     legend = [m.value for m in app.markdown if "<" in m.value]
     assert legend and legend == [m.value for m in normal.markdown if "<" in m.value]
     assert len(app.get("vega_lite_chart")) == 1
+
+
+def _click_case(app: AppTest, hover: str) -> None:
+    """What the browser reports when a case's dot is clicked: the dot's datum, as sent."""
+    dots = _layer(_deck(app), "cases")["data"]
+    index = next(i for i, dot in enumerate(dots) if dot["tooltip"] == hover)
+    app.session_state["cases_map_0"] = {
+        "selection": {"indices": {"cases": [index]}, "objects": {"cases": [dots[index]]}}
+    }
+    app.run()
+    assert not app.exception
+
+
+def _card(app: AppTest) -> list[str]:
+    texts = [m.value for m in app.markdown if m.value.startswith("**GZ-")]
+    return texts[0].split("  \n") if texts else []
+
+
+@pytest.mark.replay_at(REPLAY_AT)
+def test_a_case_clicked_on_the_map_opens_its_card(outbreak: None) -> None:
+    app = _open()
+    assert _card(app) == []
+    _click_case(app, "GZ-C · Asymptomatic · 05-25")
+    assert _card(app) == [
+        "**GZ-C · Asymptomatic**",
+        "Reported: 2021-05-25",
+        "越秀区 Yuexiu · 白鹤洞街 Baihedong",
+        "Status: In hospital · No symptoms",
+        "Contacts under control: close 1/3 · secondary 0/0",
+        "Infected by: GZ-B",
+        "Went on to infect 1: GZ-D",
+    ]
+    assert any("Click an empty spot on the map to close" in c.value for c in app.caption)
+    # The filters stay as they were: a case is not a district.
+    assert _metrics(app)["Local infections in the period"] == "7"
+
+    # On an earlier day the card is as known then: D was not reported yet.
+    app.slider(key="cases_replay_day").set_value(date(2021, 6, 1)).run()
+    assert _card(app)[-1] == "No known onward cases"
+
+    # A click on an empty spot closes it.
+    app.session_state["cases_map_0"] = {"selection": {"indices": {}, "objects": {}}}
+    app.run()
+    assert _card(app) == []
+
+
+@pytest.mark.replay_at(REPLAY_AT)
+def test_a_case_card_in_chinese_names_its_infector_and_status(outbreak: None) -> None:
+    app = _open("zh")
+    _click_case(app, "GZ-A · 确诊病例 · 05-21")
+    assert _card(app) == [
+        "**GZ-A · 确诊病例**",
+        "报告日期：2021-05-21",
+        "荔湾区 Liwan · 白鹤洞街 Baihedong",
+        "状态：已出院 · 轻型",
+        "密接已管控 8/10 · 次密接 20/30",
+        "传染源：尚未查明",
+        "传染给 1 例：GZ-B",
+    ]
+    # Discharged on 06-05: on the map of 06-01 it was still in hospital.
+    app.slider(key="cases_replay_day").set_value(date(2021, 6, 1)).run()
+    assert _card(app)[3] == "状态：住院治疗 · 轻型"

@@ -276,6 +276,12 @@ def test_a_case_edited_keeps_its_contact_history(session: Session) -> None:
     assert reports[0].reported_at == at("2021-06-07 16:00")  # 06-08 00:00 in Guangzhou
     totals = cases.get_contact_totals(session=session, today=date(2021, 6, 8), at=JUNE_8_2000)
     assert totals.close_controlled == 0
+    # The case map's card of the case: its contacts as reported by each moment.
+    for moment, controlled in ((JUNE_8_2000, 0), (None, 7)):
+        card = cases.get_case_card(
+            session=session, case_no=case.case_no, end=date(2021, 6, 8), at=moment
+        )
+        assert (card.close_identified, card.close_controlled) == (10, controlled)
 
 
 def test_the_audit_tables_actions_add_up_to_the_headline_and_the_overview(

@@ -239,6 +239,10 @@ def test_a_cases_severity_status_and_hospital_read_as_set_at_each_moment(
         )
         return row["severity"], row["status"]
 
+    def card(moment: str) -> tuple:
+        found = cases.get_case_card(session=session, case_no=made.case_no, end=today, at=at(moment))
+        return found.severity, found.status, found.hospital_en
+
     def hospital_of(moment: str) -> int | None:
         c = settings_at(session, models.Case, at(moment))
         return session.execute(select(c.hospital_id).where(c.id == made.id)).scalar_one()
@@ -249,6 +253,10 @@ def test_a_cases_severity_status_and_hospital_read_as_set_at_each_moment(
         ("severe", "admitted"),
     )
     assert (hospital_of("2021-06-08 03:00"), hospital_of("2021-06-08 05:00")) == (None, hospital.id)
+    # The case map's card of the case, as set at each moment.
+    assert card("2021-06-08 01:00") == ("mild", "admitted", None)
+    assert card("2021-06-08 05:00") == ("severe", "admitted", hospital.name_en)
+    assert card("2021-06-08 09:00") == ("severe", "discharged", hospital.name_en)
     # Discharged on 06-08, written at 08:00: out of hospital at the end of the day from then.
     assert (liwan("2021-06-08 07:00"), point("2021-06-08 07:00")) == (
         (1, 1),
@@ -528,8 +536,18 @@ def test_an_infection_link_traced_later_is_unknown_before_it_was_traced(
         pairs = list(zip(links["infector_case_no"], links["case_no"], strict=True))
         return pairs, chains.linked_chains, chains.linked_cases, chains.single_cases
 
+    def cards(moment: str) -> tuple:
+        """The case map's cards of L-1 and L-2: whom L-1 infected, who infected L-2."""
+        one, two = (
+            cases.get_case_card(session=session, case_no=no, end=date(2021, 6, 8), at=at(moment))
+            for no in ("L-1", "L-2")
+        )
+        return one.infected_case_nos, two.infector_case_no
+
     # Before the link was traced: three single cases, no chain.
     assert seen("2021-06-08 01:59") == ([], 0, 0, 3)
+    assert cards("2021-06-08 01:59") == ((), None)
+    assert cards("2021-06-08 02:00") == (("L-2",), "L-1")
     # From its tracing on: L-1 → L-2 is a chain of two; L-3 is still on its own.
     assert seen("2021-06-08 02:00") == ([("L-1", "L-2")], 1, 2, 1)
     assert seen(None) == ([("L-1", "L-2")], 1, 2, 1)

@@ -509,6 +509,79 @@ def list_case_points(
     return pd.DataFrame(session.execute(query).mappings().all(), columns=CASE_POINT_COLUMNS)
 
 
+@dataclass(frozen=True)
+class CaseCard:
+    """One local case as the map's details card shows it: what it is, where, its status and
+    contacts, who infected it and whom it infected (as known on the day shown)."""
+
+    case_no: str
+    kind: str
+    report_date: date
+    status: str
+    severity: str
+    district_zh: str
+    district_en: str
+    community_zh: str
+    community_en: str
+    hospital_zh: str | None
+    hospital_en: str | None
+    close_identified: int
+    close_controlled: int
+    secondary_identified: int
+    secondary_controlled: int
+    infector_case_no: str | None
+    infected_case_nos: tuple[str, ...]
+
+
+def get_case_card(
+    *, session: Session, case_no: str, end: date, at: datetime | None = None
+) -> CaseCard | None:
+    """The local case `case_no` as on the map of day `end` (None: no such case reported by
+    then): status as of `end`, severity, hospital, links and contacts as set or reported by
+    `at` (None: as they are now); its infector and the cases it infected, those reported by
+    `end`."""
+    c, d = settings_at(session, models.Case, at), models.District
+    f = settings_at(session, models.Facility, at)
+    infector = aliased(c)
+    status = case(
+        (and_(c.status == "discharged", c.discharged_date > end), "admitted"), else_=c.status
+    )
+    counts, joined = _contact_counts(session, at, c)
+    query = (
+        select(
+            c.id,
+            c.case_no,
+            c.kind,
+            c.report_date,
+            status.label("status"),
+            c.severity,
+            d.name_zh,
+            d.name_en,
+            c.community_zh,
+            c.community_en,
+            f.name_zh,
+            f.name_en,
+            *counts,
+            infector.case_no,
+        )
+        .join(d, d.code == c.district_code)
+        .outerjoin(f, f.id == c.hospital_id)
+        .outerjoin(infector, and_(infector.id == c.infector_case_id, infector.report_date <= end))
+        .where(c.case_no == case_no, *local_case_conditions(end=end, c=c))
+    )
+    row = session.execute(joined(query)).one_or_none()
+    if row is None:
+        return None
+    case_id, *fields, infector_no = row
+    infected = session.execute(
+        select(c.case_no)
+        .where(c.infector_case_id == case_id, *local_case_conditions(end=end, c=c))
+        .order_by(c.report_date, c.id)
+    ).scalars()
+    counts_at = (int(value) for value in fields[11:15])
+    return CaseCard(*fields[:11], *counts_at, infector_no, tuple(infected))
+
+
 def count_local_cases_by_place(
     *,
     session: Session,
