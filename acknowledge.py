@@ -9,6 +9,7 @@ the database.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import nullcontext
 from datetime import datetime, timedelta
 
 import streamlit as st
@@ -34,8 +35,12 @@ def acknowledgements() -> dict[str, dict]:
     return read(get_acknowledgements, at=acknowledgement_moment())
 
 
-def acknowledge_control(alert: Alert, acknowledged: dict[str, dict]) -> None:
-    """Who acknowledged `alert` and when; else, for a person who may, the button."""
+def acknowledge_control(
+    alert: Alert, acknowledged: dict[str, dict], *, width: int | None = None
+) -> None:
+    """Who acknowledged `alert` and when; else, for a person who may, the button. `width`
+    (pixels): what it takes beside the alert's sentence in a row (the Overview's), else its
+    own width (a caption the line's, the button its label's)."""
     done = acknowledged.get(alert.key)
     if done is not None:
         # The name and the moment each stay on one line (a laptop's narrow column broke
@@ -47,26 +52,37 @@ def acknowledge_control(alert: Alert, acknowledged: dict[str, dict]) -> None:
                 time=unbroken(format_local(done["acknowledged_at"])),
             ),
             unsafe_allow_html=True,
+            width=width or "stretch",
         )
         return
     if not may("create", "alert_acknowledgement"):
         return
     form = f"ack-{alert.key}"
-    for message in problems_of(form).get(None, []):
-        st.error(message, icon=":material/error:")
-    if st.button(t("ack.button"), key=form, icon=":material/done_all:", help=t("ack.help")):
-        save(
-            form,
-            lambda session, actor: acknowledge_alert(
-                session,
-                actor=actor,
-                alert_key=alert.key,
-                kind=alert.kind,
-                district_code=alert.district_code,
-            ),
-            fields=[],
-        )
-        st.rerun()
+    problems = problems_of(form).get(None, [])
+    # The message of a refused acknowledgement above its button, in the control's width (no
+    # block around the button alone: a block is sent again on every rerun).
+    with st.container(width=width or "stretch") if problems else nullcontext():
+        for message in problems:
+            st.error(message, icon=":material/error:")
+        if st.button(
+            t("ack.button"),
+            key=form,
+            icon=":material/done_all:",
+            help=t("ack.help"),
+            width=width or "content",
+        ):
+            save(
+                form,
+                lambda session, actor: acknowledge_alert(
+                    session,
+                    actor=actor,
+                    alert_key=alert.key,
+                    kind=alert.kind,
+                    district_code=alert.district_code,
+                ),
+                fields=[],
+            )
+            st.rerun()
 
 
 def acknowledge_all_control(alerts: Sequence[Alert], acknowledged: dict[str, dict]) -> None:

@@ -7,7 +7,7 @@ page (addresses.py); each run of the script itself
 """
 
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import streamlit as st
 
@@ -39,7 +39,17 @@ from shell import (
 )
 
 # The tab icon ships with the app (a Material icon would be fetched from Google's font CDN).
-ICON = Path(__file__).resolve().parent / "components" / "assets" / "shield.svg"
+
+
+def _icon_uri(path: Path) -> str:
+    """The tab's icon as a data URI of its SVG, only what must be escaped escaped (given as a
+    file, Streamlit sent a base64 URI: 480 bytes with the page's settings on every run of
+    every page, against ~290)."""
+    svg = " ".join(path.read_text(encoding="utf-8").split())
+    return "data:image/svg+xml," + quote(svg, safe="=/:'\".,")
+
+
+ICON = _icon_uri(Path(__file__).resolve().parent / "components" / "assets" / "shield.svg")
 
 
 VIEWS = (
@@ -222,6 +232,7 @@ def sidebar(lang: str, actor) -> None:  # noqa: ANN001
     )
     # Nothing of the data before sign-in (signed_in has read the settings and the change
     # counter for this run already).
+    lines = []
     if actor is not None:
         try:
             latest = read(get_latest_report_time)
@@ -230,13 +241,15 @@ def sidebar(lang: str, actor) -> None:  # noqa: ANN001
             latest, now = None, None
         if now is not None and now.replay:
             # The newest report may be later than the replayed moment: show the moment.
-            st.caption(t("sidebar.replay", time=format_local(now.now)))
+            lines.append(t("sidebar.replay", time=format_local(now.now)))
         elif latest is not None:
-            st.caption(t("sidebar.as_of", time=format_local(latest)))
+            lines.append(t("sidebar.as_of", time=format_local(latest)))
         elif now is not None:
-            st.caption(t("sidebar.no_data"))
-        st.caption(t("sidebar.timezone", zone=get_settings().timezone))
-    st.caption(f"**{t('app.title')}** · {t('app.city')}")
+            lines.append(t("sidebar.no_data"))
+        lines.append(t("sidebar.timezone", zone=get_settings().timezone))
+    lines.append(f"**{t('app.title')}** · {t('app.city')}")
+    # One caption, a line each: every element is sent again on every rerun of every page.
+    st.caption("  \n".join(lines))
 
 
 if __name__ == "__main__":

@@ -21,6 +21,7 @@ from data.timeutil import format_local
 from i18n import CATALOGUE, current_language, name, t
 
 __all__ = [
+    "CONTROL_WIDTH",
     "alert_text",
     "group_heading",
     "group_title",
@@ -29,7 +30,8 @@ __all__ = [
     "severity_label",
 ]
 
-# Drawn beside a critical alert by the page that lists it (acknowledging it writes).
+# Drawn beside a critical alert by the page that lists it (acknowledging it writes), in
+# CONTROL_WIDTH pixels: it sits in the alert's row as it is, with no block around it.
 Control = Callable[[object], None]
 # Behind a group's "N more", this many more of its alerts; the rest are counted (their page
 # lists them all).
@@ -136,8 +138,7 @@ def _one(alert, control: Control | None, *, link: bool) -> None:  # noqa: ANN001
     with st.container(horizontal=True, vertical_alignment="center", gap="small"):
         st.markdown(plain(alert_text(alert)), width="stretch")
         if acknowledged:
-            with st.container(width=CONTROL_WIDTH):
-                control(alert)
+            control(alert)
         if link:
             page_link(alert.page)
 
@@ -162,7 +163,8 @@ def _group(group: AlertGroup, *, expanded: int, control: Control | None) -> None
     """A group: its severity, title and count with a link to its page, its worst alerts
     (AlertGroup.worst), and the next `expanded` behind "N more" (drawn only while open)."""
     key = f"overview_alerts_{group.severity}_{group.kind}"
-    with st.container(border=True, key=key):
+    # No key on the box: a key is sent with the block on every rerun (the expander keeps one).
+    with st.container(border=True):
         with st.container(horizontal=True, vertical_alignment="center", gap="small"):
             st.markdown(group_heading(group), width="stretch")
             if group.page is not None:

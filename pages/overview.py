@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from acknowledge import acknowledge_all_control, acknowledge_control, acknowledgements
-from components.alerts import render_alerts
+from components.alerts import CONTROL_WIDTH, render_alerts
 from components.charts import cached_chart
 from components.epicurve import local_case_curve
 from components.format import fmt_int, fmt_percent
@@ -234,7 +234,7 @@ if now is not None:
     critical = [alert for alert in alerts if alert.severity == "critical"]
     render_alerts(
         alerts,
-        control=lambda alert: acknowledge_control(alert, acknowledged),
+        control=lambda alert: acknowledge_control(alert, acknowledged, width=CONTROL_WIDTH),
         control_all=lambda: acknowledge_all_control(critical, acknowledged),
     )
     sources = read(list_source_freshness, at=now.now)

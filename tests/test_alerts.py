@@ -570,14 +570,14 @@ def _alerts_page(queues: int, shorts: int = 0, lang: str = "zh", acknowledge: bo
     with `acknowledge`, a button beside each critical alert, as the Overview has."""
     import streamlit as st
 
-    from components.alerts import render_alerts
+    from components.alerts import CONTROL_WIDTH, render_alerts
     from i18n import set_language
     from tests.test_alerts import _hotel, _queue, _short, _stale
 
     set_language(lang)
 
     def control(alert) -> None:  # noqa: ANN001 - an Alert
-        st.button("确认", key=f"ack_{alert.key}")
+        st.button("确认", key=f"ack_{alert.key}", width=CONTROL_WIDTH)
 
     extra = [_hotel(1, 0), _hotel(2, 3), _stale("stock", "supplies"), _stale("cases", "cases")]
     render_alerts(
@@ -725,3 +725,10 @@ def test_only_an_alert_with_a_button_or_a_link_beside_it_is_drawn_as_a_row() -> 
         "物资库存：2 / 5 个上报单位超过规定间隔未上报": 4,  # its group has no link: its own
         "病例流调：2 / 5 个上报单位超过规定间隔未上报": 4,
     }
+    # A critical alert's button sits in its row as it is ([0, g, i, j]): no block around it.
+    buttons = [
+        message
+        for message in drawn_elements(runs[-1])
+        if message.delta.new_element.WhichOneof("type") == "button"
+    ]
+    assert [len(message.metadata.delta_path) for message in buttons] == [4, 4]

@@ -15,6 +15,12 @@ from tests.conftest import open_app, page_path
 from tests.factories import at, make_facility, make_hotel_report
 
 
+def _sidebar_lines(app: AppTest) -> list[str]:
+    """The sidebar's captions, a line each (the as-of time, time zone and the app's name are
+    one caption of several lines)."""
+    return [line for caption in app.sidebar.caption for line in caption.value.split("  \n")]
+
+
 def _one_hotel_reporting_at_1430_local(engine: Engine) -> None:
     """A hotel of 40 rooms, 30 occupied, reporting at 06:30 UTC (14:30 in Guangzhou)."""
     with Session(engine) as session:
@@ -38,7 +44,7 @@ def test_app_opens_on_the_overview_with_the_data_as_of_time(
     app.run()
     assert not app.exception
     assert app.title[0].value == "Overview"
-    captions = [caption.value for caption in app.sidebar.caption]
+    captions = _sidebar_lines(app)
     assert "Replay: as of 2021-06-10 20:00" in captions
     assert "Time zone: Asia/Shanghai" in captions
     metrics = {metric.label: metric.value for metric in app.metric}
@@ -50,7 +56,7 @@ def test_app_in_chinese_by_default(app_database: str) -> None:
     app.run()
     assert not app.exception
     assert app.title[0].value == "总览"
-    assert "数据库暂无数据" in [caption.value for caption in app.sidebar.caption]
+    assert "数据库暂无数据" in _sidebar_lines(app)
 
 
 def test_live_sidebar_shows_the_newest_report_in_guangzhou_time(
@@ -61,7 +67,7 @@ def test_live_sidebar_shows_the_newest_report_in_guangzhou_time(
     app.run()
     assert not app.exception
     assert "最近收到的上报：2021-06-10 14:30（页面显示截至当前时刻的数据）" in [
-        caption.value for caption in app.sidebar.caption
+        line for line in _sidebar_lines(app)
     ]
 
 
@@ -145,7 +151,7 @@ def test_the_sidebars_as_of_control_replays_every_figure_at_the_moment_picked(
     metrics = {metric.label: metric.value for metric in app.metric}
     assert metrics["Quarantine rooms free"] == "10"
     assert "2021-06-10 16:00" in app.warning[0].value
-    assert "Replay: as of 2021-06-10 16:00" in [caption.value for caption in app.sidebar.caption]
+    assert "Replay: as of 2021-06-10 16:00" in _sidebar_lines(app)
 
     # A moment after the default one is not the future: it stays at the default.
     app.sidebar.time_input(key="as_of_time").set_value(time(23, 0)).run()
