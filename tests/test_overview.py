@@ -546,7 +546,7 @@ def test_overview_charts_are_valid_vega_lite(lang: str) -> None:
 def test_a_rerun_with_nothing_changed_sends_every_text_the_browser_holds_as_a_reference(
     app_database: str, engine: Engine
 ) -> None:
-    # The browser keeps each element of 150 bytes or more (.streamlit/config.toml): a rerun
+    # The browser keeps each element of 100 bytes or more (.streamlit/config.toml): a rerun
     # sends its charts, tables and longer sentences as references, and only layout blocks
     # and short texts whole.
     with Session(engine) as session:
@@ -559,5 +559,5 @@ def test_a_rerun_with_nothing_changed_sends_every_text_the_browser_holds_as_a_re
     whole = drawn_elements(new_messages(runs[1], held=runs[0]))
     texts = [message.delta.new_element for message in whole]
     # Headings, figures, badges and short sentences (a reference takes 80-100 bytes).
-    assert len(texts) == 44
-    assert max(text.ByteSize() for text in texts) < 150
+    assert len(texts) == 40
+    assert max(text.ByteSize() for text in texts) < 100
