@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from components.export import excel_csv
+from components.export import excel_csv, later
 from components.paging import whole_table_height
 from data.measures.cases import percent_of
 from data.timeutil import format_local
@@ -68,11 +68,12 @@ def render_district_table(figures: pd.DataFrame, *, key: str, file_name: str) ->
     )
     st.download_button(
         t("cases.table.download"),
-        excel_csv(export),
+        later(excel_csv, export),  # made when clicked, not on every run
         file_name=file_name,
         mime="text/csv",
         key=f"{key}_csv",
         icon=":material/download:",
+        on_click="ignore",
     )
 
 

@@ -15,12 +15,12 @@ import pandas as pd
 import streamlit as st
 from pandas.io.formats.style import Styler
 
-from components.export import excel_csv
+from components.export import excel_csv, later
 from components.format import fmt_days
 from components.paging import ROWS_PER_PAGE, render_paged, whole_table_height
 from components.pills import AMBER, GREEN, GREY, RED, pill_column, pills
 from data.timeutil import command_zone
-from i18n import current_language, set_language, t
+from i18n import current_language, t
 
 LEVEL_STYLES = {
     "critical": "background-color: #fdecea; color: #b71c1c; font-weight: 600",
@@ -304,17 +304,8 @@ def render_stock_out_table(outs: pd.DataFrame, *, key: str) -> None:
 
 
 def lines_csv_later(lines: pd.DataFrame) -> Callable[[], bytes]:
-    """`lines_csv` deferred to the download click, in the language of the current run.
-
-    Streamlit calls it on another thread, outside this run's language context.
-    """
-    lang = current_language()
-
-    def make() -> bytes:
-        set_language(lang)
-        return lines_csv(lines)
-
-    return make
+    """`lines_csv` deferred to the download click, in the language of the current run."""
+    return later(lines_csv, lines)
 
 
 def lines_csv(lines: pd.DataFrame) -> bytes:

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from components.charts import cached_chart
-from components.export import excel_csv
+from components.export import excel_csv, later
 from components.format import fmt_int, fmt_percent, plain
 from components.forms import FormField
 from components.hotels_view import (
@@ -263,11 +263,12 @@ if now is not None:
             )
             st.download_button(
                 t("hotels.download"),
-                excel_csv(table),
+                later(excel_csv, table),  # made when clicked, not on every run
                 file_name=f"quarantine_hotels_{now.today.isoformat()}.csv",
                 mime="text/csv",
                 key="hotels_download",
                 icon=":material/download:",
+                on_click="ignore",
             )
 
             st.subheader(t("hotels.map"))

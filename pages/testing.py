@@ -7,6 +7,7 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from components.charts import cached_chart
+from components.export import later
 from components.format import fmt_int, fmt_percent
 from components.forms import FormField
 from components.kpi import Kpi, render_kpis
@@ -155,11 +156,12 @@ def render_progress(chosen: pd.DataFrame, now: Clock) -> None:
     render_progress_table(chosen, key="testing_progress")
     st.download_button(
         t("testing.download"),
-        csv_bytes(chosen),
+        later(csv_bytes, chosen),  # made when clicked, not on every run
         file_name=f"testing-progress-{now.today.isoformat()}.csv",
         mime="text/csv",
         key="testing_download",
         icon=":material/download:",
+        on_click="ignore",
     )
     map_column, chart_column = st.columns([2, 3])
     with map_column:

@@ -133,6 +133,8 @@ def test_case_map_shows_the_data_layers_figures_offline(outbreak: None) -> None:
         1,
     ]
     assert table.loc[LIWAN, "controlled_percent"] == pytest.approx(100 * 37 / 50)
+    (download,) = app.get("download_button")
+    assert download.proto.deferred_file_id and not download.proto.url  # made when clicked
     chains = next(frame.value for frame in app.dataframe if "generations" in frame.value.columns)
     assert chains[["index_case", "size", "generations"]].values.tolist() == [
         ["GZ-A", 4, 4],

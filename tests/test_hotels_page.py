@@ -189,7 +189,9 @@ def test_filters_sort_download_and_map(known_page: AppTest) -> None:
     colours = {point["tooltip"].split("\n")[0]: point["fill"] for point in points}
     assert colours["Hotel A"] == [200, 30, 45, 230]  # red
     assert colours["Hotel D"] == [160, 160, 160, 200]  # no report: grey
-    assert known_page.get("download_button")[0].proto.label == "Download CSV"
+    button = known_page.get("download_button")[0].proto
+    assert button.label == "Download CSV"
+    assert button.deferred_file_id and not button.url  # made when clicked
 
 
 @pytest.mark.replay_at(REPLAY_AT)

@@ -250,6 +250,10 @@ def test_csv_download_has_the_district_table(known: KnownRounds) -> None:
     app = _open_page()
     button = app.get("download_button")[0]
     assert button.proto.label == "Download the table (CSV)"
+    # The file is made when the button is clicked, not on every run, and the click does not
+    # run the page again.
+    assert button.proto.deferred_file_id and not button.proto.url
+    assert button.proto.ignore_rerun
 
 
 @pytest.mark.replay_at(REPLAY_AT)
