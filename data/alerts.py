@@ -41,7 +41,7 @@ from data.queries.common import Clock
 from data.queries.freshness import list_source_freshness
 from data.queries.hotels import list_hotels
 from data.queries.supplies import list_stock_lines
-from data.queries.testing import list_round_outlook, list_site_status
+from data.queries.testing import list_long_queues, list_round_outlook
 from data.timeutil import as_utc, local_day
 
 __all__ = ["Alert", "compute_alerts"]
@@ -126,8 +126,7 @@ def _supply_alerts(session: Session, at: datetime) -> list[Alert]:
 
 
 def _queue_alerts(session: Session, at: datetime) -> list[Alert]:
-    sites = list_site_status(session=session, now=at, today=local_day(at))
-    red = sites[sites["band"] == "red"]
+    red = list_long_queues(session=session, now=at)
     return [
         Alert(
             key=f"queue_long:{int(row.site_id)}",

@@ -16,11 +16,13 @@ from data import models
 from data.queries.overview import day_end
 from data.queries.testing import (
     list_backlog_by_district,
+    list_long_queues,
     list_round_hourly,
     list_round_outlook,
     list_round_totals,
     list_site_status,
 )
+from data.timeutil import local_day
 from tests.factories import at, make_facility, make_round, make_site_report
 
 NOW = at("2021-06-10 12:00")
@@ -308,6 +310,45 @@ def test_site_status_worst_queue_first(session: Session) -> None:
     # Tomorrow nothing has been sampled yet.
     tomorrow = list_site_status(session=session, now=NOW, today=date(2021, 6, 11))
     assert tomorrow["sampled_today"].sum() == 0
+
+
+def test_long_queues_are_the_red_band_of_the_site_status_worst_first(session: Session) -> None:
+    known = build_known_rounds(session)
+    # One more open site at the red site's 75 minutes, having sampled more today (it comes
+    # first among equals), and a closed one whose last queue was 120 minutes (not a queue).
+    more = make_facility(session, kind="testing_site", district_code="440104")
+    shut = make_facility(session, kind="testing_site", district_code="440104")
+    for site, values in ((more, {"sampled": 900, "is_open": True}), (shut, {"is_open": False})):
+        make_site_report(
+            session,
+            site_id=site.id,
+            reported_at=at("2021-06-10 09:00"),
+            queue_wait_minutes=120 if site is shut else 75,
+            sampled=values.get("sampled", 0),
+            resulted=0,
+            is_open=values["is_open"],
+        )
+
+    def red_of_status(moment: datetime) -> list:
+        status = list_site_status(session=session, now=moment, today=local_day(moment))
+        return status.loc[
+            status["band"] == "red", ["site_id", "queue_wait_minutes"]
+        ].values.tolist()
+
+    queues = list_long_queues(session=session, now=NOW)
+    assert queues[["site_id", "queue_wait_minutes"]].values.tolist() == [
+        [more.id, 75],
+        [known.red_site, 75],
+    ]
+    assert queues.loc[1, ["name_en", "district_code"]].tolist() == ["Red site", "440103"]
+    assert red_of_status(NOW) == [[more.id, 75], [known.red_site, 75]]
+    # At 08:30 only the red site's report of 08:00 was in: the other came at 09:00.
+    assert list_long_queues(session=session, now=at("2021-06-10 08:30"))["site_id"].tolist() == [
+        known.red_site
+    ]
+    assert red_of_status(at("2021-06-10 08:30")) == [[known.red_site, 75]]
+    # Before 08:00 the red site's queue was 20 minutes.
+    assert list_long_queues(session=session, now=at("2021-06-10 07:00")).empty
 
 
 def test_site_status_by_district(session: Session) -> None:

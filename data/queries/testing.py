@@ -19,6 +19,7 @@ from data import models
 from data.measures.testing import (
     DEFAULT_WINDOW_HOURS,
     QUEUE_BANDS,
+    QUEUE_RED_MINUTES,
     floor_hour,
     pending_results,
     percent_complete,
@@ -28,7 +29,7 @@ from data.measures.testing import (
 )
 from data.queries.asof import settings_at, site_state_at, testing_hourly_at
 from data.queries.common import shareable
-from data.timeutil import as_utc
+from data.timeutil import as_utc, local_day
 
 ROUND_COLUMNS = [
     "round_id",
@@ -406,6 +407,32 @@ def list_site_status(
         .drop(columns="band_order")
         .reset_index(drop=True)
     )
+
+
+LONG_QUEUE_COLUMNS = ["site_id", "name_zh", "name_en", "district_code", "queue_wait_minutes"]
+
+
+def list_long_queues(*, session: Session, now: datetime) -> pd.DataFrame:
+    """The open testing sites whose latest queue by `now` is over QUEUE_RED_MINUTES (the
+    `red` band of list_site_status), worst first: the Overview's queue alert reads these few
+    instead of every site's status (a city has thousands)."""
+    f, s = settings_at(session, models.Facility, now), site_state_at(session, now)
+    today = local_day(now)
+    query = (
+        select(f.id.label("site_id"), f.name_zh, f.name_en, f.district_code, s.c.queue_wait_minutes)
+        .join(s, s.c.site_id == f.id)
+        .where(
+            f.kind == "testing_site",
+            s.c.is_open.is_(True),
+            s.c.queue_wait_minutes > QUEUE_RED_MINUTES,
+        )
+        .order_by(
+            s.c.queue_wait_minutes.desc(),
+            case((s.c.day == today, s.c.sampled_day), else_=0).desc(),
+            f.id,
+        )
+    )
+    return pd.DataFrame(session.execute(query).all(), columns=LONG_QUEUE_COLUMNS)
 
 
 def get_site_state(*, session: Session, site_id: int) -> dict | None:
