@@ -175,6 +175,16 @@ def test_trends_show_the_chosen_lines_counts_and_reorder_level(
     app.selectbox(key="supplies_trend_item").set_value(known.masks).run()
     app.selectbox(key="supplies_trend_location").set_value(known.warehouse).run()
     assert not app.exception
+    # The items in the order of their most urgent line, and the chosen item's places.
+    assert app.selectbox(key="supplies_trend_item").options == [
+        "PCR reagent",
+        "Swabs",
+        "N95 respirators",
+    ]
+    assert app.selectbox(key="supplies_trend_location").options == [
+        "Liwan warehouse · Liwan",
+        "8th People's Hospital · Yuexiu",
+    ]
     assert (
         "Burn per day: 10.0 · Days of supply: 2.5 days · Projected stock-out: 2021-06-12 · "
         "On order: 50"
