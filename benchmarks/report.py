@@ -25,11 +25,17 @@ def _wire(figures: dict[str, Any], key: str) -> str:
     return f" ({_kb(figures[key])})" if key in figures else ""
 
 
+def _after_write(figures: dict[str, Any]) -> str:
+    """The page's CPU after a write elsewhere, where the run measured it."""
+    return _ms(figures["after_write"]["cpu_median_ms"]) if "after_write" in figures else "—"
+
+
 def pages_table(result: dict[str, Any]) -> str:
     lines = [
         "| page | cold median / p95 ms | cold CPU ms | warm median / p95 ms | warm CPU ms "
-        "| first load KB (on the wire) | rerun KB (on the wire) | city ÷ demo (warm CPU) |",
-        "|---|---|---|---|---|---|---|---|",
+        "| after a write CPU ms | first load KB (on the wire) | rerun KB (on the wire) "
+        "| city ÷ demo (warm CPU) |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for page, f in result["pages"].items():
         ratio = f.get("city_over_demo")
@@ -38,6 +44,7 @@ def pages_table(result: dict[str, Any]) -> str:
             f"| {_ms(f['cold']['cpu_median_ms'])} "
             f"| {_ms(f['warm']['median_ms'])} / {_ms(f['warm']['p95_ms'])} "
             f"| {_ms(f['warm']['cpu_median_ms'])} "
+            f"| {_after_write(f)} "
             f"| {_kb(f['first_load_bytes'])}{_wire(f, 'first_load_wire_bytes')} "
             f"| {_kb(f['rerun_bytes'])}{_wire(f, 'rerun_wire_bytes')} "
             f"| {'—' if ratio is None else f'{ratio:.2f}'} |"
