@@ -12,6 +12,7 @@ from datetime import datetime, time, timedelta
 from functools import cache
 from typing import Any, TypeVar
 
+import pandas as pd
 import streamlit as st
 from pydantic import ValidationError
 from sqlalchemy.engine import Engine
@@ -19,6 +20,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
 from components.banner import empty_database_notice, picked_moment_notice, simulated_notice
+from components.charts import READ_FRAMES, remember_read
 from components.forms import forget_problems, remember_problems
 from data.bootstrap import prepare_database
 from data.db import DatabaseProblem, DatabaseUnavailable, describe_url, make_engine, within
@@ -102,8 +104,10 @@ def refresh_counter() -> int:
     except DBAPIError as error:
         raise _unavailable(engine, error) from error
     st.session_state["_counter"] = counter
-    # A new run: its reads share what they work out alike until `end_of_run`.
+    # A new run: its reads share what they work out alike until `end_of_run`, and the
+    # frames it reads are known by their reads (components.charts.remember_read).
     st.session_state[SHARED_KEY] = (counter, SharedResults())
+    st.session_state[READ_FRAMES] = {}
     return counter
 
 
@@ -133,6 +137,7 @@ def _shared_results(counter: int) -> SharedResults | None:
 def end_of_run() -> None:
     """Let go of what the run's reads shared (a session keeps nothing of it between runs)."""
     st.session_state.pop(SHARED_KEY, None)
+    st.session_state.pop(READ_FRAMES, None)
 
 
 def _run(arguments: tuple, query: Callable[..., T], shared: SharedResults | None = None) -> T:
@@ -169,7 +174,10 @@ def read(query: Callable[..., T], /, **arguments: Any) -> T:
     key = tuple(sorted(arguments.items()))
     counter = st.session_state["_counter"]
     shared = _shared_results(counter)
-    return _guarded(lambda: _cached_read(name, counter, key, _query=query, _shared=shared))
+    result = _guarded(lambda: _cached_read(name, counter, key, _query=query, _shared=shared))
+    if isinstance(result, pd.DataFrame):
+        remember_read(result, (name, counter, key))
+    return result
 
 
 def derive(work: Callable[..., T], source: Any, /, *, of: tuple, **arguments: Any) -> T:

@@ -8,9 +8,11 @@ from collections.abc import Callable
 from typing import Any
 
 import altair as alt
+import pandas as pd
 import streamlit as st
 from streamlit.dataframe_util import convert_anything_to_arrow_bytes
 from streamlit.elements.vega_charts import _is_geojson_or_topojson_payload
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from i18n import current_language
 
@@ -56,11 +58,43 @@ def _built_spec(
     return with_arrow_datasets(chart_spec(_build(**_arguments)))
 
 
+# The frames this script run has read, by id: (the frame, its read's key, its rows and
+# columns then). `shell.read` puts each there and the run's end takes them away (a
+# fragment's rerun has none).
+READ_FRAMES = "_read_frames"
+
+
+def remember_read(frame: pd.DataFrame, key: tuple) -> None:
+    """Note that `frame` is what the read `key` (the query, the change counter, its
+    arguments) gave this run: a fingerprint names it by that key instead of its bytes."""
+    frames = st.session_state.get(READ_FRAMES)
+    if frames is not None:
+        frames[id(frame)] = (frame, key, _shape(frame))
+
+
+def _shape(frame: pd.DataFrame) -> tuple:
+    return len(frame), tuple(frame.columns)
+
+
+def _named(value: Any, frames: dict[int, tuple]) -> Any:
+    """A frame this run read, as its read's key (if still the same object, rows and columns:
+    a column added to it since would make it another frame); anything else as it is."""
+    known = frames.get(id(value))
+    if known is not None and known[0] is value and known[2] == _shape(value):
+        return ("read", known[1])
+    return value
+
+
 def fingerprint(arguments: dict[str, Any]) -> str:
     """A fingerprint of a chart's or map's arguments (frames, tuples of days and values, numbers),
     from their pickled bytes: Streamlit's own hashing walks a tuple value by value in Python
-    and took a sixth of the Overview's rerun for its 11 charts. Equal arguments pickled
-    differently only cost a rebuild."""
+    and took a sixth of the Overview's rerun for its 11 charts. A frame the run has read (see
+    `remember_read`) is named by its read's key: pickling the case map's frames (thousands of
+    rows, the district outlines) took 15 % of its rerun. Equal arguments pickled differently
+    only cost a rebuild."""
+    frames = st.session_state.get(READ_FRAMES) if get_script_run_ctx() is not None else None
+    if frames:
+        arguments = {name: _named(value, frames) for name, value in arguments.items()}
     return hashlib.blake2b(pickle.dumps(arguments, protocol=5), digest_size=20).hexdigest()
 
 

@@ -89,3 +89,44 @@ def test_a_map_is_built_once_for_the_same_frames_and_language() -> None:
         cached_deck(build, points=points(2))
     assert built == [2, 3, 2]
     st.cache_data.clear()
+
+
+def _fingerprints() -> None:
+    """Fingerprints of frames as a page run makes them: read (known by their read's key),
+    not read, and read but changed since."""
+    import pandas as pd
+    import streamlit as st
+
+    from components.charts import READ_FRAMES, fingerprint, remember_read
+
+    def frame(*values: int) -> pd.DataFrame:
+        return pd.DataFrame({"a": list(values)})
+
+    unread = fingerprint({"f": frame(1, 2)})
+    remember_read(first := frame(1, 2), ("q", 1, ()))  # no run under way: not kept
+    st.session_state[READ_FRAMES] = {}  # a run under way (shell.refresh_counter)
+    remember_read(first, ("q", 1, ()))
+    remember_read(again := frame(1, 2), ("q", 1, ()))
+    remember_read(later := frame(1, 2), ("q", 2, ()))  # the counter moved
+    named = [fingerprint({"f": f}) for f in (first, again, later)]
+    first["b"] = 0  # a column added since it was read: another frame
+    st.session_state["found"] = {
+        "unread equal": unread == fingerprint({"f": frame(1, 2)}),
+        "same read": named[0] == named[1],
+        "named, not by bytes": named[0] != unread,
+        "counter moved": named[2] != named[0],
+        "changed since read": fingerprint({"f": first})
+        == fingerprint({"f": frame(1, 2).assign(b=0)}),
+    }
+
+
+def test_a_frame_the_run_has_read_is_fingerprinted_by_its_read() -> None:
+    app = AppTest.from_function(_fingerprints, default_timeout=30).run()
+    assert not app.exception
+    assert app.session_state["found"] == {
+        "unread equal": True,
+        "same read": True,
+        "named, not by bytes": True,
+        "counter moved": True,
+        "changed since read": True,
+    }
