@@ -64,9 +64,10 @@ PAGE_SECONDS = 60
 try:
     from playwright.sync_api import Browser, Page, expect, sync_playwright
     from playwright.sync_api import Error as PlaywrightError
+    from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 except ImportError:  # pragma: no cover - depends on the machine
     sync_playwright = Browser = Page = expect = None
-    PlaywrightError = Exception
+    PlaywrightError = PlaywrightTimeoutError = Exception
 
 BROWSER_MARKS = [
     pytest.mark.skipif(
