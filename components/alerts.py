@@ -135,7 +135,9 @@ def _one(alert, control: Control | None, *, link: bool) -> None:  # noqa: ANN001
         return
     # One flex row, the sentence taking what the control and the link leave: a row of
     # columns was four blocks, each sent again on every rerun.
-    with st.container(horizontal=True, vertical_alignment="center", gap="small"):
+    # No wrapping: a long sentence breaks its lines beside the control (a row that wrapped
+    # put a laptop's button under its sentence, on the left).
+    with st.container(horizontal=True, vertical_alignment="center", gap="small", wrap=False):
         st.markdown(plain(alert_text(alert)), width="stretch")
         if acknowledged:
             control(alert)

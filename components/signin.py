@@ -61,7 +61,10 @@ def signed_in_caption(
     *, name: str, role: str, districts: Sequence[str], facilities: Sequence[str]
 ) -> None:
     """Who is signed in, in what role, for which districts and facilities."""
-    st.markdown(f"**{t('signin.signed_in_as')}** {plain(name)}")
+    label = t("signin.signed_in_as")
+    # No space after a full-width colon (当前用户：demo-admin).
+    space = "" if label.endswith("：") else " "
+    st.markdown(f"**{label}**{space}{plain(name)}")
     scope = [*districts, *facilities]
     role_name = t(f"role.{role}")
     role_name = role_name[:1].upper() + role_name[1:]

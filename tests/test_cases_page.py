@@ -342,3 +342,21 @@ def test_a_case_card_in_chinese_names_its_infector_and_status(outbreak: None) ->
     # Discharged on 06-05: on the map of 06-01 it was still in hospital.
     app.slider(key="cases_replay_day").set_value(date(2021, 6, 1)).run()
     assert _card(app)[3] == "状态：住院治疗 · 轻型"
+
+
+def test_the_district_csv_gives_the_share_under_control_to_one_decimal() -> None:
+    import pandas as pd
+
+    from components.case_tables import DISTRICT_COLUMNS, district_csv
+    from i18n import language
+
+    table = pd.DataFrame(
+        {
+            "district_code": ["440103"],
+            **{column: [0] for column, _ in DISTRICT_COLUMNS},
+        }
+    ).assign(district="Liwan", controlled_percent=100 * 901 / 911)
+    with language("en"):
+        lines = district_csv(table).decode("utf-8-sig").splitlines()
+    assert lines[0].startswith("District code,District,")
+    assert lines[1].split(",")[-1] == "98.9"
