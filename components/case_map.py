@@ -143,10 +143,6 @@ def district_after_pick(
     return current
 
 
-def _date(value: object) -> str:
-    return value.isoformat() if isinstance(value, date) else str(value)
-
-
 def districts_layer(
     districts: pd.DataFrame,
     figures: pd.DataFrame,

@@ -142,8 +142,6 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "cases.tip.district_zones": ("有效管控区域：{value}", "Control zones in force: {value}"),
     "cases.tip.imposed": ("实施：{value}", "Imposed: {value}"),
-    "cases.tip.reported": ("报告日期：{value}", "Reported: {value}"),
-    "cases.tip.status": ("状态：{value}", "Status: {value}"),
     "cases.tip.capacity_beds": ("床位：{value}", "Beds: {value}"),
     "cases.tip.capacity_rooms": ("房间：{value}", "Rooms: {value}"),
     "cases.status.admitted": ("住院治疗", "In hospital"),
