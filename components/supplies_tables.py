@@ -15,7 +15,7 @@ import pandas as pd
 import streamlit as st
 from pandas.io.formats.style import Styler
 
-from components.export import excel_csv, later
+from components.export import excel_csv
 from components.format import fmt_days
 from components.paging import ROWS_PER_PAGE, render_paged, whole_table_height
 from components.pills import AMBER, GREEN, GREY, RED, pill_column, pills
@@ -301,11 +301,6 @@ def render_stock_out_table(outs: pd.DataFrame, *, key: str) -> None:
         ["supplies.col.days_at_zero", "supplies.col.on_hand", "supplies.col.on_order"],
     )
     st.dataframe(table, hide_index=True, width="stretch", column_config=config, key=key)
-
-
-def lines_csv_later(lines: pd.DataFrame) -> Callable[[], bytes]:
-    """`lines_csv` deferred to the download click, in the language of the current run."""
-    return later(lines_csv, lines)
 
 
 def lines_csv(lines: pd.DataFrame) -> bytes:

@@ -159,7 +159,8 @@ def _filters(now: Clock, names: dict[str, str], first_day: date) -> Filters:
         key="cases_district",
         on_change=_on_district_chosen,
         help=t("cases.filter.district_help"),
-        # Streamlit shows a None value as its placeholder ("Choose an option", in English).
+        # The whole city is the None option, which Streamlit shows as the box's empty text
+        # (its own is "Choose an option", in English whatever the page's language).
         placeholder=whole_city,
     )
     # Labels fixed in this run's language (the formatter may be called outside the run).

@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from components.charts import cached_chart
+from components.export import later
 from components.format import fmt_int
 from components.forms import FormField
 from components.kpi import Kpi, render_kpis
@@ -13,7 +14,7 @@ from components.supplies_charts import consumption_chart, on_hand_chart
 from components.supplies_tables import (
     burn_text,
     days_text,
-    lines_csv_later,
+    lines_csv,
     render_item_table,
     render_line_table,
     render_stock_out_table,
@@ -315,7 +316,7 @@ def render(now: Clock) -> None:
         st.download_button(
             t("supplies.download"),
             # Made only when clicked: at city scale the file is large.
-            data=lines_csv_later(lines),
+            data=later(lines_csv, lines),
             file_name=f"supplies_{now.today.isoformat()}.csv",
             mime="text/csv",
             icon=":material/download:",

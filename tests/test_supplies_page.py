@@ -13,8 +13,9 @@ from sqlmodel import Session
 from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 from streamlit.testing.v1 import AppTest
 
+from components.export import later
 from components.pills import GREEN, GREY, RED
-from components.supplies_tables import lines_csv, lines_csv_later
+from components.supplies_tables import lines_csv
 from data.queries import supplies as supplies_queries
 from data.queries.supplies import list_stock_lines
 from i18n import set_language
@@ -268,7 +269,7 @@ def test_the_deferred_csv_keeps_the_language_of_the_run(session: Session) -> Non
     lines = list_stock_lines(session=session, today=TODAY)
     set_language("en")
     try:
-        make = lines_csv_later(lines)
+        make = later(lines_csv, lines)
     finally:
         set_language("zh")
     # Streamlit makes the file on another thread, where the language is the default (zh).

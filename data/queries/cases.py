@@ -105,6 +105,13 @@ def local_case_conditions(
     return conditions
 
 
+def status_on(day: date, c: Any = models.Case) -> ColumnElement[str]:
+    """SQL: the case's status at the end of `day` (discharged later: still admitted then)."""
+    return case(
+        (and_(c.status == "discharged", c.discharged_date > day), "admitted"), else_=c.status
+    )
+
+
 def in_hospital_on(day: date, c: Any = models.Case) -> ColumnElement[bool]:
     """SQL condition: the case was in hospital at the end of `day` (admitted, not yet out)."""
     return and_(
@@ -483,9 +490,7 @@ def list_case_points(
     status are as set by `at` (None: as they are now).
     """
     c, d = settings_at(session, models.Case, at), models.District
-    status = case(
-        (and_(c.status == "discharged", c.discharged_date > end), "admitted"), else_=c.status
-    )
+    status = status_on(end, c)
     query = (
         select(
             c.case_no,
@@ -543,9 +548,7 @@ def get_case_card(
     c, d = settings_at(session, models.Case, at), models.District
     f = settings_at(session, models.Facility, at)
     infector = aliased(c)
-    status = case(
-        (and_(c.status == "discharged", c.discharged_date > end), "admitted"), else_=c.status
-    )
+    status = status_on(end, c)
     counts, joined = _contact_counts(session, at, c)
     query = (
         select(

@@ -10,9 +10,10 @@ reached its target (read by the round/time index), not by the end of its hour.
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from typing import Any
 
 import pandas as pd
-from sqlalchemy import FromClause, and_, case, func, or_, select
+from sqlalchemy import ColumnElement, FromClause, and_, case, func, or_, select
 from sqlmodel import Session
 
 from data import models
@@ -379,7 +380,7 @@ def list_site_status(
             s.c.round_id,
             func.coalesce(s.c.is_open, False).label("is_open"),
             func.coalesce(s.c.queue_wait_minutes, 0).label("queue_wait_minutes"),
-            case((s.c.day == today, s.c.sampled_day), else_=0).label("sampled_today"),
+            _sampled_on(s, today).label("sampled_today"),
             s.c.last_reported_at,
             f.report_interval_minutes,
         )
@@ -409,6 +410,12 @@ def list_site_status(
     )
 
 
+def _sampled_on(state: Any, day: date) -> ColumnElement[int]:
+    """SQL: what a site's state (`site_state_at`) counts as sampled on `day` (0 if its
+    latest report is of another day)."""
+    return case((state.c.day == day, state.c.sampled_day), else_=0)
+
+
 LONG_QUEUE_COLUMNS = ["site_id", "name_zh", "name_en", "district_code", "queue_wait_minutes"]
 
 
@@ -428,7 +435,7 @@ def list_long_queues(*, session: Session, now: datetime) -> pd.DataFrame:
         )
         .order_by(
             s.c.queue_wait_minutes.desc(),
-            case((s.c.day == today, s.c.sampled_day), else_=0).desc(),
+            _sampled_on(s, today).desc(),
             f.id,
         )
     )
