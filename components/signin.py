@@ -62,9 +62,12 @@ def signed_in_caption(
 ) -> None:
     """Who is signed in, in what role, for which districts and facilities."""
     label = t("signin.signed_in_as")
-    # No space after a full-width colon (当前用户：demo-admin).
-    space = "" if label.endswith("：") else " "
-    st.markdown(f"**{label}**{space}{plain(name)}")
+    if label.endswith("："):
+        # A full-width colon takes no space after it, and stays outside the bold: Markdown
+        # does not close `**` between a colon and a letter (当前用户：demo-admin).
+        st.markdown(f"**{label[:-1]}**：{plain(name)}")
+    else:
+        st.markdown(f"**{label}** {plain(name)}")
     scope = [*districts, *facilities]
     role_name = t(f"role.{role}")
     role_name = role_name[:1].upper() + role_name[1:]
