@@ -6,6 +6,8 @@ query function from `data.queries`, and hand the result to `components`.
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime, time, timedelta
@@ -29,13 +31,14 @@ from data.queries.common import (
     Clock,
     Scenario,
     SharedResults,
+    changed_through,
     clock_for,
     get_change_counter,
     get_scenario,
     has_any_data,
 )
 from data.settings import get_settings
-from data.timeutil import format_local, to_local, to_utc, utc_now
+from data.timeutil import as_utc, format_local, to_local, to_utc, utc_now
 from data.writes import Actor, StaleEdit, WriteError, allowed, authorize
 from i18n import (
     DEFAULT_LANGUAGE,
@@ -193,6 +196,71 @@ def derive(work: Callable[..., T], source: Any, /, *, of: tuple, **arguments: An
 @st.cache_data(max_entries=128, show_spinner=False)
 def _derived(name: str, counter: int, key: tuple, _work: Callable[..., T], _source: Any) -> T:
     return _work(_source, **dict(key[2]))
+
+
+def read_as_of(query: Callable[..., T], /, *, moment: datetime, **arguments: Any) -> T:
+    """Run a read of what was known at a past `moment`, cached until a write that can alter
+    it: one dated at or before the moment (a late report, a correction) or of unknown reach
+    (a case, a setting). Writes dated after it (the reports coming in live) leave it cached:
+    the briefing's figures at its cut-off are not worked out again at every report."""
+    name = f"{query.__module__}.{query.__qualname__}"
+    key = tuple(sorted(arguments.items()))
+    counter = st.session_state["_counter"]
+    basis = _as_of_basis((name, key, as_utc(moment)), counter)
+    shared = _shared_results(counter)
+    result = _guarded(lambda: _cached_read(name, basis, key, _query=query, _shared=shared))
+    if isinstance(result, pd.DataFrame):
+        remember_read(result, (name, basis, key))
+    return result
+
+
+class _AsOfBases:
+    """Per read of a past moment, for the last few: (the change counter its result is cached
+    under, the counter up to which the writes since are known to be dated after it)."""
+
+    KEPT = 64
+
+    def __init__(self) -> None:
+        self._held: OrderedDict[tuple, tuple[int, int]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple) -> tuple[int, int] | None:
+        with self._lock:
+            return self._held.get(key)
+
+    def put(self, key: tuple, basis: int, checked: int) -> None:
+        with self._lock:
+            self._held[key] = (basis, checked)
+            self._held.move_to_end(key)
+            while len(self._held) > self.KEPT:
+                self._held.popitem(last=False)
+
+
+@st.cache_resource(show_spinner=False)
+def _as_of_bases() -> _AsOfBases:
+    """The server's bases of reads of past moments (one database: dropped with the engine)."""
+    return _AsOfBases()
+
+
+def _as_of_basis(key: tuple, counter: int) -> int:
+    """The change counter a read of a past moment is cached under: the one it was worked
+    out at, while every write since is dated after the moment; else `counter` (worked out
+    again). A session behind the one that cached it (an older counter) reads its own."""
+    bases = _as_of_bases()
+    held = bases.get(key)
+    basis = checked = counter
+    if held is not None:
+        basis, checked = held
+        if basis > counter:
+            return counter
+        if checked >= counter:
+            return basis
+        arguments = (("at", key[2]), ("since", checked))
+        if _guarded(lambda: _run(arguments, changed_through)):
+            basis = counter
+        checked = counter
+    bases.put(key, basis, checked)
+    return basis
 
 
 def read_settled(query: Callable[..., T], /, **arguments: Any) -> T:

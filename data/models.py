@@ -805,10 +805,17 @@ class ChangeLog(SQLModel, table=True):
     # The districts the change is in (comma-separated codes), for filtering the log; None
     # when the record has none (accounts, settings) (rows logged before 0005 got theirs in 0006).
     districts: str | None = Field(default=None, max_length=80)
+    # The earliest moment whose figures the change can alter: a report's own time (what is
+    # known at a moment is what was reported up to it), the earliest of a batch's. None when
+    # it may alter any moment (cases, settings, accounts: whatever is not read by report
+    # time), and for rows logged before 0012. Figures of a past moment are kept across
+    # changes dated after it (data.queries.common.changed_through).
+    effective_at: datetime | None = Field(default=None)
 
     __table_args__ = (
         _one_of("action", CHANGE_ACTIONS, "ck_change_action"),
         Index("ix_changelog_table_key", "table_name", "record_key"),
+        Index("ix_changelog_counter", "counter"),
     )
 
 

@@ -23,7 +23,7 @@ from data.queries.briefings import (
 from data.timeutil import format_local, to_local, to_utc
 from data.writes import issue_briefing
 from i18n import current_language, language, t
-from shell import may, read, save, start_page
+from shell import may, read, read_as_of, save, start_page
 
 FORM = "briefing_issue"
 DEFAULT_CUTOFF = time(8, 0)  # the morning report of the day before
@@ -137,7 +137,8 @@ if now is not None:
             # Issued (now, or before a reload): says so first, then the text as issued.
             show_issued(issued, "briefing_shown", status=True)
         else:
-            figures = read(compute_figures, cutoff=cutoff)
+            # Kept while the reports coming in are dated after the cut-off.
+            figures = read_as_of(compute_figures, moment=cutoff, cutoff=cutoff)
             text = compose(figures)[current_language()]
             st.caption(t("briefing.draft"))
             with st.container(border=True, key="briefing_draft"):

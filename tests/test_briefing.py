@@ -4,11 +4,14 @@ reports), the PDF with its embedded font, the command line and the page."""
 from __future__ import annotations
 
 import io
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
@@ -19,9 +22,11 @@ from data.__main__ import main
 from data.alerts import Alert
 from data.briefing import alert_as_json, compute_figures, report_day
 from data.queries.briefings import find_issued_briefing, list_issued_briefings
-from data.queries.common import SHARED_RESULTS, SharedResults
+from data.queries.common import SHARED_RESULTS, SharedResults, changed_through, get_change_counter
 from data.timeutil import format_local
-from data.writes import Actor, InvalidRecord, PermissionDenied, issue_briefing
+from data.writes import SYSTEM, Actor, InvalidRecord, PermissionDenied, issue_briefing
+from data.writes.batch import upsert_batch
+from data.writes.hotels import HOTEL_REPORT, record_hotel_reports
 from i18n import describe_error, language
 from tests.conftest import open_app
 from tests.factories import (
@@ -773,3 +778,142 @@ def test_the_page_refuses_a_duty_officer(app_database: str, engine: Engine) -> N
         "Only leadership and admins may issue a briefing."
     ]
     assert not app.markdown or EXPECTED_EN not in [m.value for m in app.markdown]
+
+
+@contextmanager
+def statements_everywhere() -> Iterator[list[str]]:
+    """Every SQL statement any engine runs inside the block (the app's own included)."""
+    seen: list[str] = []
+
+    def record(conn, cursor, statement, parameters, context, executemany) -> None:  # noqa: ANN001
+        seen.append(" ".join(statement.split()).lower())
+
+    event.listen(Engine, "before_cursor_execute", record)
+    try:
+        yield seen
+    finally:
+        event.remove(Engine, "before_cursor_execute", record)
+
+
+def _logged_since(session: Session, since: int) -> list[tuple[str, str, object]]:
+    log = models.ChangeLog
+    rows = session.execute(
+        select(log.table_name, log.action, log.effective_at)
+        .where(log.counter > since)
+        .order_by(log.id)
+    ).all()
+    return [tuple(row) for row in rows]
+
+
+def test_the_change_log_dates_each_change_by_the_earliest_moment_it_can_alter(
+    session: Session,
+) -> None:
+    """A report can alter only what is known from its own time on; a batch from its earliest
+    report's; a case or a setting any moment (no date)."""
+    site = make_facility(session, kind="testing_site")
+    hotel = make_hotel(session, rooms=10)
+    masks = make_supply_item(session)
+    since = get_change_counter(session=session)
+    make_site_report(session, site_id=site.id, reported_at=at("2021-06-10 00:30"), sampled=5)
+    assert _logged_since(session, since) == [
+        ("testingsitereport", "insert", at("2021-06-10 00:30"))
+    ]
+    # Reported after the cut-off: the cut-off's figures stay as they were.
+    assert not changed_through(session=session, since=since, at=CUTOFF)
+    assert changed_through(session=session, since=since, at=at("2021-06-10 00:30"))
+
+    since = get_change_counter(session=session)
+    rows = [
+        {"hotel_id": hotel.id, "reported_at": at(moment), "rooms_total": 10, "rooms_occupied": 4}
+        for moment in ("2021-06-10 03:00", "2021-06-10 01:00")
+    ]
+    record_hotel_reports(session, actor=SYSTEM, rows=rows)
+    assert _logged_since(session, since) == [("hotelreport", "insert", at("2021-06-10 01:00"))]
+    assert not changed_through(session=session, since=since, at=CUTOFF)
+
+    # A file that replaces one of them: the batch and the record it replaced, at its time.
+    since = get_change_counter(session=session)
+    upsert_batch(
+        session,
+        actor=SYSTEM,
+        entity=HOTEL_REPORT,
+        rows=[(2, {**rows[0], "rooms_occupied": 6})],
+    )
+    assert _logged_since(session, since) == [
+        ("hotelreport", "insert", at("2021-06-10 03:00")),
+        ("hotelreport", "update", at("2021-06-10 03:00")),
+    ]
+    assert not changed_through(session=session, since=since, at=CUTOFF)
+
+    # A late count, dated before the cut-off, alters it.
+    since = get_change_counter(session=session)
+    make_stock_report(
+        session,
+        item_id=masks.id,
+        location_id=hotel.id,
+        reported_at=at("2021-06-09 23:00"),
+        on_hand=5,
+    )
+    assert changed_through(session=session, since=since, at=CUTOFF)
+
+    # A case has no such date: it may alter any moment, long before its own.
+    since = get_change_counter(session=session)
+    make_case(session, report_date=date(2021, 6, 10))
+    assert [row[2] for row in _logged_since(session, since)] == [None]
+    assert changed_through(session=session, since=since, at=at("2021-05-01 00:00"))
+
+
+@pytest.mark.replay_at("2021-06-10 09:00")
+def test_the_draft_is_kept_while_reports_come_in_and_shows_a_late_one_at_once(
+    app_database: str, engine: Engine
+) -> None:
+    with Session(engine) as session:
+        build_known_day(session)
+        facility = models.Facility
+        site = (
+            session.execute(
+                select(facility).where(facility.kind == "testing_site").order_by(facility.id)
+            )
+            .scalars()
+            .first()
+        )  # the site open on 9 June
+        liwan_round = session.execute(select(models.TestingRound.id)).scalar_one()
+    app = open_app("pages/briefing.py", timeout=60)
+    app.query_params["lang"] = "en"
+    app.run()
+    assert not app.exception
+    assert on_page(EXPECTED_EN).rstrip() in [element.value for element in app.markdown]
+
+    # A report made after the cut-off: the draft is not worked out again (no report, stock or
+    # hotel table is read), and reads as before.
+    with Session(engine) as session:
+        make_site_report(
+            session,
+            site_id=site.id,
+            round_id=liwan_round,
+            reported_at=at("2021-06-10 00:30"),
+            sampled=100,
+        )
+    with statements_everywhere() as statements:
+        app.run()
+    assert not app.exception
+    read = [s for s in statements if re.search(r"\b(testingsite\w*|hotel\w*|stock\w*)\b", s)]
+    assert read == []
+    assert any("from changelog" in s for s in statements)
+    assert on_page(EXPECTED_EN).rstrip() in [element.value for element in app.markdown]
+
+    # A late report, dated before the cut-off: the draft has it at the next run.
+    with Session(engine) as session:
+        make_site_report(
+            session,
+            site_id=site.id,
+            round_id=liwan_round,
+            reported_at=at("2021-06-09 06:00"),
+            sampled=100,
+        )
+        with language("en"):
+            late = on_page(compose(compute_figures(session, cutoff=CUTOFF))["en"]).rstrip()
+    assert "700 sampled of 1,000 (70.0%)" in late
+    app.run()
+    assert not app.exception
+    assert late in [element.value for element in app.markdown]

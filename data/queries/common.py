@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta
 from typing import TypeVar
 
 import pandas as pd
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, func, or_, select
 from sqlmodel import Session, SQLModel
 
 from data import models
@@ -181,6 +181,22 @@ def get_change_counter(*, session: Session) -> int:
         select(models.ChangeCounter.value).where(models.ChangeCounter.id == 1)
     ).scalar_one_or_none()
     return int(value or 0)
+
+
+def changed_through(*, session: Session, since: int, at: datetime) -> bool:
+    """Whether a change after change `since` can alter the figures of moment `at`: one
+    dated at or before it, or of unknown reach (models.ChangeLog.effective_at). Changes are
+    read by their counter, from `since` on: the writes since a figure was worked out."""
+    log = models.ChangeLog
+    found = session.execute(
+        select(log.id)
+        .where(
+            log.counter > since,
+            or_(log.effective_at.is_(None), log.effective_at <= as_utc(at)),
+        )
+        .limit(1)
+    ).first()
+    return found is not None
 
 
 def get_latest_report_time(*, session: Session) -> datetime | None:

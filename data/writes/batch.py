@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import datetime
 from functools import lru_cache
 from itertools import islice
 from operator import itemgetter
@@ -23,6 +24,7 @@ from typing import Any
 from sqlalchemy import bindparam, select, update
 from sqlmodel import Session, SQLModel
 
+from data.timeutil import as_utc
 from data.writes.actor import Actor
 from data.writes.bulk import CHUNK, fewer_collections, insert_returning_ids, larger_page_cache
 from data.writes.changelog import as_json, log_batch, log_inserted, log_record, log_updates
@@ -102,10 +104,30 @@ class Entity:
     # After an upsert replaced stored records: recompute the derived state they touched,
     # given the records' old and new values.
     refresh: Callable[[Session, list[dict]], None] | None = None
+    # The field that dates a record for reads at a moment (a report's time: what is known
+    # at a moment is what was reported up to it), so that the change log says the earliest
+    # moment a batch can alter (models.ChangeLog.effective_at); None: any moment.
+    effective: str | None = None
 
     @property
     def versioned(self) -> bool:
         return "version" in self.model.__table__.columns
+
+
+class _Earliest:
+    """The earliest of the rows' field `name` (a batch's earliest report time); None when the
+    entity has no such field (the batch may alter any moment)."""
+
+    def __init__(self, name: str | None) -> None:
+        self._get = itemgetter(name) if name else None
+        self.moment: datetime | None = None
+
+    def add(self, rows: Iterable[Mapping[str, Any]]) -> None:
+        if self._get is None:
+            return
+        earliest = min(map(self._get, rows), default=None)  # checked rows: aware times
+        if earliest is not None and (self.moment is None or as_utc(earliest) < self.moment):
+            self.moment = as_utc(earliest)
 
 
 def _chunks(rows: Iterable[Mapping[str, Any]], size: int) -> Iterator[list[Mapping[str, Any]]]:
@@ -283,6 +305,7 @@ def _write_batch(
         first_row = 1
         done = 0
         folder = entity.bulk_fold() if entity.bulk_fold is not None else None
+        dated = _Earliest(entity.effective)
         for chunk in _chunks(rows, CHUNK):
             if upsert:
                 given = [number for number, _ in chunk]
@@ -336,6 +359,8 @@ def _write_batch(
                     denied.extend(Problem("not_permitted", None, n, params) for *_, n in changes)
                     continue
                 if changes:
+                    dated.add(old for old, _, _ in changes)
+                    dated.add(row for _, row, _ in changes)
                     _replace(session, entity, changes)
                     outcome.written.add_updated(
                         [old["id"] for old, _, _ in changes], [number for *_, number in changes]
@@ -344,6 +369,7 @@ def _write_batch(
                     replaced_new.extend({**row, "id": old["id"]} for old, row, _ in changes)
             if entity.versioned:
                 new_rows = [{**row, "version": 1} for row in new_rows]
+            dated.add(new_rows)
             new_ids = insert_returning_ids(session, entity.model, new_rows)
             outcome.written.add_inserted(new_ids, new_numbers)
             if outcome.inserted <= FOLD_AT_MOST:
@@ -370,7 +396,14 @@ def _write_batch(
             entity.refresh(session, replaced_old + replaced_new)
         if upsert:
             _log_upsert(
-                session, actor, entity, outcome, (replaced_old, replaced_new), summary, districts
+                session,
+                actor,
+                entity,
+                outcome,
+                (replaced_old, replaced_new),
+                summary,
+                districts,
+                dated.moment,
             )
         else:
             log_inserted(
@@ -381,6 +414,7 @@ def _write_batch(
                 runs=outcome.written.runs,
                 summary=summary,
                 districts=districts,
+                effective_at=dated.moment,
             )
     return outcome
 
@@ -502,6 +536,7 @@ def _log_upsert(
     replaced: tuple[list[dict], list[dict]],
     summary: dict[str, Any] | None,
     districts: set[str],
+    effective_at: datetime | None,
 ) -> None:
     olds, news = replaced
     if not outcome.inserted and not outcome.written.updated:
@@ -520,6 +555,7 @@ def _log_upsert(
         runs=outcome.written.runs,
         summary=detail,
         districts=districts,
+        effective_at=effective_at,
     )
     if olds:
         pairs = []

@@ -66,8 +66,10 @@ def log_change(
     before: str | None,
     after: str | None,
     districts: Iterable[str] | None = None,
+    effective_at: datetime | None = None,
 ) -> models.ChangeLog:
-    """Raise the change counter and write the change-log row for one change."""
+    """Raise the change counter and write the change-log row for one change: `effective_at`
+    is the earliest moment whose figures it can alter (None: any moment)."""
     counter = bump_change_counter(session)
     entry = models.ChangeLog(
         changed_at=utc_now(),
@@ -80,6 +82,7 @@ def log_change(
         after_json=after,
         counter=counter,
         districts=_joined(districts),
+        effective_at=effective_at,
     )
     session.add(entry)
     return entry
@@ -108,7 +111,13 @@ def districts_of(session: Session, record: SQLModel) -> list[str]:
 
 
 def log_record(
-    session: Session, actor: Actor, record: SQLModel, action: str, *, before: str | None
+    session: Session,
+    actor: Actor,
+    record: SQLModel,
+    action: str,
+    *,
+    before: str | None,
+    effective_at: datetime | None = None,
 ) -> None:
     """The change-log row of one record written by a form or a single report."""
     log_change(
@@ -120,6 +129,7 @@ def log_record(
         before=before,
         after=as_json(record),
         districts=districts_of(session, record),
+        effective_at=effective_at,
     )
 
 
@@ -133,6 +143,7 @@ def log_batch(
     action: str = "insert",
     districts: Iterable[str] | None = None,
     runs: list[list[int]] | None = None,
+    effective_at: datetime | None = None,
 ) -> models.ChangeLog:
     """One change-log row for a batch of inserted rows: how many, and their id range.
 
@@ -164,6 +175,7 @@ def log_batch(
         before=None,
         after=as_json(detail),
         districts=districts,
+        effective_at=effective_at,
     )
 
 
@@ -191,6 +203,7 @@ def log_updates(
             "counter": batch.counter,
             "batch_id": batch.id,
             "districts": batch.districts,
+            "effective_at": batch.effective_at,
         }
         for before, after in pairs
     ]
@@ -207,15 +220,17 @@ def log_inserted(
     summary: dict[str, Any] | None = None,
     districts: Iterable[str] | None = None,
     runs: list[list[int]] | None = None,
+    effective_at: datetime | None = None,
 ) -> None:
     """Log new records: one with its values (a form save), many as one batch row (given as
-    `ids` or as `runs` of consecutive ids)."""
+    `ids` or as `runs` of consecutive ids); `effective_at` as for log_change."""
     if runs is not None and not ids:
         count = sum(last - first + 1 for first, last in runs)
         if count == 1:
             ids = [runs[0][0]]
     if len(ids) == 1:
-        log_record(session, actor, session.get(model, ids[0]), "insert", before=None)
+        record = session.get(model, ids[0])
+        log_record(session, actor, record, "insert", before=None, effective_at=effective_at)
     elif ids or runs:
         log_batch(
             session,
@@ -225,4 +240,5 @@ def log_inserted(
             runs=None if ids else runs,
             summary=summary,
             districts=districts,
+            effective_at=effective_at,
         )

@@ -71,6 +71,7 @@ HOTEL_REPORT = Entity(
     rebuild=state.rebuild_hotels,
     natural_key=("hotel_id", "reported_at"),
     refresh=state.refresh_hotels,
+    effective="reported_at",
 )
 
 

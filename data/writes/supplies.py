@@ -100,6 +100,7 @@ STOCK_REPORT = Entity(
     rebuild=state.rebuild_stock,
     natural_key=("item_id", "location_id", "reported_at"),
     refresh=state.refresh_stock,
+    effective="reported_at",
 )
 
 

@@ -198,6 +198,7 @@ SITE_REPORT = Entity(
     bulk_fold=SiteReportFold,
     natural_key=("site_id", "reported_at"),
     refresh=state.refresh_testing,
+    effective="reported_at",
 )
 
 
