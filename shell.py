@@ -158,16 +158,6 @@ def _run(arguments: tuple, query: Callable[..., T], shared: SharedResults | None
     return within(seconds, run, url=describe_url(engine))
 
 
-# Figures of a day that is over hardly change (only a late correction or a back-dated import
-# moves them): they are kept this long whatever else is written (the Overview's trends).
-SETTLED_SECONDS = 600
-
-
-@st.cache_data(max_entries=256, show_spinner=False, ttl=SETTLED_SECONDS)
-def _settled_read(name: str, arguments: tuple, _query: Callable[..., T]) -> T:
-    return _run(arguments, _query)
-
-
 def read(query: Callable[..., T], /, **arguments: Any) -> T:
     """Run a data-layer read, cached until anything in the database changes.
 
@@ -207,7 +197,9 @@ def read_as_of(query: Callable[..., T], /, *, moment: datetime, **arguments: Any
     key = tuple(sorted(arguments.items()))
     counter = st.session_state["_counter"]
     basis = _as_of_basis((name, key, as_utc(moment)), counter)
-    shared = _shared_results(counter)
+    # What it works out alike is shared within the read (another moment than the run's
+    # other reads: it would only push theirs out).
+    shared = SharedResults()
     result = _guarded(lambda: _cached_read(name, basis, key, _query=query, _shared=shared))
     if isinstance(result, pd.DataFrame):
         remember_read(result, (name, basis, key))
@@ -261,14 +253,6 @@ def _as_of_basis(key: tuple, counter: int) -> int:
         checked = counter
     bases.put(key, basis, checked)
     return basis
-
-
-def read_settled(query: Callable[..., T], /, **arguments: Any) -> T:
-    """Run a read of a day that is over, cached for SETTLED_SECONDS even when the database
-    changes meanwhile (live writes are about now, not about that day)."""
-    name = f"{query.__module__}.{query.__qualname__}"
-    key = tuple(sorted(arguments.items()))
-    return _guarded(lambda: _settled_read(name, key, _query=query))
 
 
 def _guarded(call: Callable[[], T]) -> T:

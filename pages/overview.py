@@ -2,6 +2,7 @@
 each source is, the epidemic curve and cases by district; all read through the data layer."""
 
 import math
+from datetime import timedelta
 
 import pandas as pd
 import streamlit as st
@@ -23,6 +24,7 @@ from data.queries.cases import (
 )
 from data.queries.freshness import list_source_freshness, list_stale_reporters
 from data.queries.overview import (
+    day_end,
     get_headline,
     get_past_figures,
     trend_frame,
@@ -31,7 +33,7 @@ from data.queries.overview import (
 from data.settings import get_settings
 from data.timeutil import format_local
 from i18n import current_language, t
-from shell import derive, read, read_settled, start_page
+from shell import derive, read, read_as_of, start_page
 
 # The colour of a change by its direction, for figures where up is bad, good, or neither.
 CHANGE_COLOURS = {
@@ -91,9 +93,11 @@ now = start_page("overview.title")
 if now is not None:
     st.caption(t("overview.caption", time=format_local(now.now), zone=get_settings().timezone))
     headline = read(get_headline, clock=now)
-    # Days that are over are kept a while whatever is written now; today's point is the
+    # Days that are over are kept while what is written is dated today (a late report of
+    # an earlier day, or a write of unknown reach, reads them again); today's point is the
     # headline itself.
-    past = read_settled(get_past_figures, today=now.today)
+    yesterday_end = day_end(now.today - timedelta(days=1))
+    past = read_as_of(get_past_figures, moment=yesterday_end, today=now.today)
     trend = trend_frame([*past, trend_row(now.today, headline)])
     cases, contacts, zones = headline.cases, headline.contacts, headline.zones
     testing, rooms, supplies = headline.testing, headline.rooms, headline.supplies

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import math
 from datetime import date, timedelta
 
 import pandas as pd
 import pytest
+from sqlalchemy import select
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 from streamlit import dataframe_util
@@ -15,6 +17,7 @@ from streamlit.testing.v1 import AppTest
 
 from components.epicurve import local_case_curve
 from components.kpi import sparkline
+from data import models
 from data.codes import CASE_KINDS
 from data.queries.common import Clock
 from data.queries.overview import day_end, get_headline, get_headline_trend
@@ -561,3 +564,67 @@ def test_a_rerun_with_nothing_changed_sends_every_text_the_browser_holds_as_a_re
     # Headings, figures, badges and short sentences (a reference takes 80-100 bytes).
     assert len(texts) == 40
     assert max(text.ByteSize() for text in texts) < 100
+
+
+@pytest.mark.replay_at(REPLAY_AT)
+def test_the_past_days_are_kept_while_reports_of_today_come_in_and_read_again_after_a_late_one(
+    app_database: str, engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from data.queries import overview
+
+    worked_out: list[date] = []
+    past_figures = overview.get_past_figures
+
+    @functools.wraps(past_figures)
+    def counting(**arguments):  # noqa: ANN003, ANN202
+        worked_out.append(arguments["today"])
+        return past_figures(**arguments)
+
+    monkeypatch.setattr(overview, "get_past_figures", counting)
+    with Session(engine) as session:
+        build_known_city(session)
+        site = (
+            session.execute(select(models.Facility).where(models.Facility.kind == "testing_site"))
+            .scalars()
+            .first()
+        )  # Liwan's
+        liwan = session.execute(
+            select(models.TestingRound).where(models.TestingRound.round_no == 4)
+        ).scalar_one()
+    app = open_app("pages/overview.py", timeout=60)
+    app.query_params["lang"] = "en"
+    app.run()
+    assert not app.exception
+    testing = "Testing completion, current rounds"
+    assert _metrics(app)[testing] == ("73.3%", "+33.3 points on yesterday")
+    assert worked_out == [date(2021, 6, 10)]
+
+    # A report of today (19:30 local): today's figures are read again, the past days not.
+    with Session(engine) as session:
+        make_site_report(
+            session,
+            site_id=site.id,
+            round_id=liwan.id,
+            reported_at=at("2021-06-10 11:30"),
+            sampled=100,
+            resulted=100,
+        )
+    app.run()
+    assert not app.exception
+    assert worked_out == [date(2021, 6, 10)]
+    assert _metrics(app)[testing] == ("80.0%", "+40.0 points on yesterday")
+
+    # A report of yesterday that came in late: yesterday's figure has it at once.
+    with Session(engine) as session:
+        make_site_report(
+            session,
+            site_id=site.id,
+            round_id=liwan.id,
+            reported_at=at("2021-06-09 05:00"),
+            sampled=100,
+            resulted=100,
+        )
+    app.run()
+    assert not app.exception
+    assert worked_out == [date(2021, 6, 10), date(2021, 6, 10)]
+    assert _metrics(app)[testing] == ("86.7%", "+36.7 points on yesterday")
