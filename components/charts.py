@@ -85,16 +85,32 @@ def _named(value: Any, frames: dict[int, tuple]) -> Any:
     return value
 
 
+def _content(value: Any) -> Any:
+    """A frame as its columns, their types and a hash of each row; anything else as it is.
+
+    Pickled, equal frames differ by how they are held: the first rows of a frame just read
+    and of the same frame out of the data cache pickled differently, so a chart of them was
+    built again on the run after every write (the audits grid: 128 ms)."""
+    if not isinstance(value, pd.DataFrame):
+        return value
+    try:
+        rows = pd.util.hash_pandas_object(value, index=True).to_numpy().tobytes()
+    except TypeError:  # a cell pandas cannot hash (a list): its pickle
+        return value
+    return ("frame", tuple(map(str, value.columns)), tuple(map(str, value.dtypes)), rows)
+
+
 def fingerprint(arguments: dict[str, Any]) -> str:
     """A fingerprint of a chart's or map's arguments (frames, tuples of days and values, numbers),
     from their pickled bytes: Streamlit's own hashing walks a tuple value by value in Python
     and took a sixth of the Overview's rerun for its 11 charts. A frame the run has read (see
     `remember_read`) is named by its read's key: pickling the case map's frames (thousands of
-    rows, the district outlines) took 15 % of its rerun. Equal arguments pickled differently
-    only cost a rebuild."""
+    rows, the district outlines) took 15 % of its rerun. Any other frame is taken by its
+    rows' hashes (`_content`). Equal arguments pickled differently only cost a rebuild."""
     frames = st.session_state.get(READ_FRAMES) if get_script_run_ctx() is not None else None
     if frames:
         arguments = {name: _named(value, frames) for name, value in arguments.items()}
+    arguments = {name: _content(value) for name, value in arguments.items()}
     return hashlib.blake2b(pickle.dumps(arguments, protocol=5), digest_size=20).hexdigest()
 
 

@@ -130,3 +130,32 @@ def test_a_frame_the_run_has_read_is_fingerprinted_by_its_read() -> None:
         "counter moved": True,
         "changed since read": True,
     }
+
+
+def test_equal_frames_held_differently_have_one_fingerprint() -> None:
+    """The first rows of a frame just read and of the same frame out of the data cache (a
+    copy) pickle differently: the audits grid, drawn from such rows, was built again on the
+    run after every write."""
+    import pickle
+
+    import pandas as pd
+
+    from components.charts import fingerprint
+
+    read = pd.DataFrame({"code": ["F1", "F2", "F3"], "score": [700.0, 420.5, None]})
+    read["rank"] = read["score"].rank()
+    cached = pickle.loads(pickle.dumps(read))
+    assert pickle.dumps(read.head(2)) != pickle.dumps(cached.head(2))
+    assert fingerprint({"shown": read.head(2)}) == fingerprint({"shown": cached.head(2)})
+    # Other rows, values, columns or types are other charts.
+    others = [
+        read.head(1),
+        read.head(2).assign(score=[700.0, 420.0]),
+        read.head(2).rename(columns={"rank": "place"}),
+        read.head(2).astype({"score": "float32"}),
+    ]
+    prints = {fingerprint({"shown": frame}) for frame in [read.head(2), *others]}
+    assert len(prints) == 5
+    # A frame pandas cannot hash row by row (a list in a cell) is still fingerprinted.
+    listed = pd.DataFrame({"path": [[1, 2], [3]]})
+    assert fingerprint({"f": listed}) == fingerprint({"f": listed.copy()})
