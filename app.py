@@ -35,6 +35,7 @@ from shell import (
     read,
     refresh_counter,
     settings_problem,
+    settle_heap,
     watch_for_changes,
 )
 
@@ -159,6 +160,8 @@ def main() -> None:
         end_of_run()
     # Only now: a run cut short (a switch of page) asks for the cookie again in the next.
     cookie_requested()
+    # After the first run's page is drawn (its user does not wait for it).
+    settle_heap()
 
 
 def wall_screen(navigation, views: dict, actor) -> None:  # noqa: ANN001 - a StreamlitPage, an Actor
