@@ -30,15 +30,26 @@ def _after_write(figures: dict[str, Any]) -> str:
     return _ms(figures["after_write"]["cpu_median_ms"]) if "after_write" in figures else "—"
 
 
+def scale_ratio_heading(result: dict[str, Any]) -> str:
+    """'city ÷ demo (warm CPU / cold CPU)': the page against the scale below, where measured."""
+    smaller = result.get("smaller_scale", "the scale below")
+    return f"{result['scale']} ÷ {smaller} (warm CPU / cold CPU)"
+
+
+def _ratios(figures: dict[str, Any]) -> str:
+    if "over_smaller" not in figures:
+        return "—"
+    return f"{figures['over_smaller']:.2f} / {figures['over_smaller_cold']:.2f}"
+
+
 def pages_table(result: dict[str, Any]) -> str:
     lines = [
         "| page | cold median / p95 ms | cold CPU ms | warm median / p95 ms | warm CPU ms "
         "| after a write CPU ms | first load KB (on the wire) | rerun KB (on the wire) "
-        "| city ÷ demo (warm CPU) |",
+        f"| {scale_ratio_heading(result)} |",
         "|---|---|---|---|---|---|---|---|---|",
     ]
     for page, f in result["pages"].items():
-        ratio = f.get("city_over_demo")
         lines.append(
             f"| {page} | {_ms(f['cold']['median_ms'])} / {_ms(f['cold']['p95_ms'])} "
             f"| {_ms(f['cold']['cpu_median_ms'])} "
@@ -47,7 +58,7 @@ def pages_table(result: dict[str, Any]) -> str:
             f"| {_after_write(f)} "
             f"| {_kb(f['first_load_bytes'])}{_wire(f, 'first_load_wire_bytes')} "
             f"| {_kb(f['rerun_bytes'])}{_wire(f, 'rerun_wire_bytes')} "
-            f"| {'—' if ratio is None else f'{ratio:.2f}'} |"
+            f"| {_ratios(f)} |"
         )
     return "\n".join(lines)
 

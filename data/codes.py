@@ -54,7 +54,7 @@ CHANGE_ACTIONS: tuple[str, ...] = ("insert", "update", "delete")
 SIGN_IN_KEY_KINDS: tuple[str, ...] = ("account", "client")
 
 # --- The demo scenario -----------------------------------------------------------------------
-DEMO_SCALES: tuple[str, ...] = ("demo", "city")
+DEMO_SCALES: tuple[str, ...] = ("demo", "city", "province")
 
 
 def sql_list(values: tuple[str, ...]) -> str:

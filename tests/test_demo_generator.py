@@ -521,3 +521,17 @@ def test_replacing_or_clearing_the_demo_replaces_its_accounts_and_keeps_an_admin
         assert (
             session.execute(select(func.count()).select_from(models.AuthSession)).scalar_one() == 0
         )
+
+
+def test_a_province_plans_ten_cities_worth_of_facilities_inside_their_districts() -> None:
+    from data.demo.facilities import plan_facilities
+    from data.demo.timeline import SCALES, stream
+
+    city = plan_facilities(stream(20210521, "facilities"), SCALES["city"])
+    province = plan_facilities(stream(20210521, "facilities"), SCALES["province"])
+    for kind in ("hospitals", "clinics", "hotels", "sites"):
+        assert len(getattr(province, kind)) == 10 * len(getattr(city, kind)), kind
+    assert len(province.sites) == 45_000
+    codes = [plan.code for plan in province.all()]
+    assert len(set(codes)) == len(codes)
+    assert max(code for code in codes if code.startswith("TS-")) == "TS-45000"

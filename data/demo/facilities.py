@@ -219,12 +219,16 @@ def general_hospitals(rng: random.Random, count: int) -> list[FacilityPlan]:
     plans: list[FacilityPlan] = []
     for district in codes:
         used: set[tuple[str, str]] = set()
-        for _ in range(per_district[district]):
+        names = len(STREETS[district]) * len(HOSPITAL_SUFFIXES)
+        for number in range(per_district[district]):
             place = rng.choice(STREETS[district])
             suffix = rng.choice(HOSPITAL_SUFFIXES)
-            while (place.name_zh, suffix[0]) in used:
+            # Each name once, while there are names left (a province has more hospitals
+            # than a district's streets give names: then branches, numbered).
+            while number < names and (place.name_zh, suffix[0]) in used:
                 place, suffix = rng.choice(STREETS[district]), rng.choice(HOSPITAL_SUFFIXES)
             used.add((place.name_zh, suffix[0]))
+            branch_zh, branch_en = ("", "") if number < names else _branch(number // names)
             beds = rng.choice((150, 200, 300, 400, 500, 600, 800, 1000, 1200, 1500))
             lon, lat = point_near(rng, district, place.lon, place.lat, 900)
             plans.append(
@@ -232,8 +236,8 @@ def general_hospitals(rng: random.Random, count: int) -> list[FacilityPlan]:
                     code=f"GH-{len(plans) + 1:04d}",
                     kind="general_hospital",
                     district_code=district,
-                    name_zh=f"{short_zh(place)}{suffix[0]}",
-                    name_en=f"{short_en(place)} {suffix[1]}",
+                    name_zh=f"{short_zh(place)}{suffix[0]}{branch_zh}",
+                    name_en=f"{short_en(place)} {suffix[1]}{branch_en}",
                     lon=lon,
                     lat=lat,
                     street=place,
@@ -242,6 +246,11 @@ def general_hospitals(rng: random.Random, count: int) -> list[FacilityPlan]:
                 )
             )
     return plans
+
+
+def _branch(number: int) -> tuple[str, str]:
+    """A branch's name after its hospital's: (第2分院, branch 2)."""
+    return f"第{number + 1}分院", f" branch {number + 1}"
 
 
 def fever_clinics(
@@ -264,7 +273,14 @@ def fever_clinics(
             )
         )
     places = [place for district in STREETS for place in STREETS[district]]
-    for place in rng.sample(places, count - len(plans)):
+    wanted = count - len(plans)
+    # One per community while there are enough (a province's clinics: some have two).
+    chosen = (
+        rng.sample(places, wanted)
+        if wanted <= len(places)
+        else [rng.choice(places) for _ in range(wanted)]
+    )
+    for place in chosen:
         centre = "卫生院" if place.name_zh.endswith("镇") else "社区卫生服务中心"
         centre_en = "Town Health Centre" if centre == "卫生院" else "Community Health Centre"
         lon, lat = point_near(rng, place.district_code, place.lon, place.lat, 700)

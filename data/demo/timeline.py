@@ -62,6 +62,21 @@ SCALES: dict[str, Scale] = {
         testing_site_stock_share=0.15,
         stock_first_day=-9,
     ),
+    # Ten cities' worth of everything on one database (a province, ROADMAP "bigger than a
+    # city"), on Guangzhou's districts: the scale every page must stay flat in cost at.
+    "province": Scale(
+        name="province",
+        case_factor=100,
+        imported_cases=600,
+        general_hospitals=1_900,
+        fever_clinics=1_500,
+        hotels=2_200,
+        testing_sites=45_000,
+        site_interval_minutes=60,
+        site_heartbeat=True,
+        testing_site_stock_share=0.15,
+        stock_first_day=-9,
+    ),
 }
 
 
