@@ -53,9 +53,10 @@ def _built_spec(
     lang: str,
     digest: str,
     _arguments: dict[str, Any],
-    _build: Callable[..., alt.TopLevelMixin],
+    _build: Callable[..., alt.TopLevelMixin | dict],
 ) -> dict:
-    return with_arrow_datasets(chart_spec(_build(**_arguments)))
+    built = _build(**_arguments)
+    return with_arrow_datasets(built if isinstance(built, dict) else chart_spec(built))
 
 
 # The frames this script run has read, by id: (the frame, its read's key, its rows and
@@ -114,10 +115,10 @@ def fingerprint(arguments: dict[str, Any]) -> str:
     return hashlib.blake2b(pickle.dumps(arguments, protocol=5), digest_size=20).hexdigest()
 
 
-def cached_chart(build: Callable[..., alt.TopLevelMixin], /, **arguments: Any) -> dict:
-    """The spec of `build(**arguments)`, made once per language and arguments: a rerun with
-    the same data draws the chart without building it again (the audits grid of a city took
-    ~90 ms a run)."""
+def cached_chart(build: Callable[..., alt.TopLevelMixin | dict], /, **arguments: Any) -> dict:
+    """The spec of `build(**arguments)` (an Altair chart, or its Vega-Lite spec already),
+    made once per language and arguments: a rerun with the same data draws the chart
+    without building it again (the audits grid of a city took ~90 ms a run)."""
     name = f"{build.__module__}.{build.__qualname__}"
     return _built_spec(
         name, current_language(), fingerprint(arguments), _arguments=arguments, _build=build

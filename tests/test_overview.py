@@ -6,6 +6,7 @@ import functools
 import math
 from datetime import date, timedelta
 
+import altair as alt
 import pandas as pd
 import pytest
 from sqlalchemy import select
@@ -628,3 +629,31 @@ def test_the_past_days_are_kept_while_reports_of_today_come_in_and_read_again_af
     assert not app.exception
     assert worked_out == [date(2021, 6, 10), date(2021, 6, 10)]
     assert _metrics(app)[testing] == ("86.7%", "+36.7 points on yesterday")
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_sparkline_from_its_template_draws_what_altair_builds(lang: str) -> None:
+    """The cards' sparklines are their label's template with the trend as its table: the
+    same spec and rows as Altair builds for that trend (a missing day included)."""
+    import json
+
+    from components.charts import chart_spec
+    from components.kpi import sparkline_spec
+
+    trend = [(date(2021, 6, day), float(day % 3)) for day in range(1, 14)]
+    trend += [(date(2021, 6, 14), math.nan)]
+
+    def both() -> tuple[dict, dict]:
+        return sparkline_spec(trend, label="新增"), chart_spec(sparkline(trend, label="新增"))
+
+    ours, altair = in_language(lang, both)
+    (altair_name,) = altair["datasets"]
+    assert ours["datasets"]["trend"] == altair["datasets"][altair_name]
+    assert ours["datasets"]["trend"][-1] == {"day": "2021-06-14T00:00:00", "value": None}
+    assert ours["data"] == {"name": "trend"} and altair["data"] == {"name": altair_name}
+    rest = ("datasets", "data")
+    assert json.dumps({k: v for k, v in ours.items() if k not in rest}, sort_keys=True) == (
+        json.dumps({k: v for k, v in altair.items() if k not in rest}, sort_keys=True)
+    )
+    # ... and Vega-Lite's schema takes it.
+    alt.LayerChart.from_dict(ours, validate=True)
