@@ -14,7 +14,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime, time, timedelta
-from functools import cache
+from functools import cache, partial
 from typing import Any, TypeVar
 
 import pandas as pd
@@ -29,6 +29,7 @@ from components.charts import READ_FRAMES, remember_read
 from components.forms import forget_problems, remember_problems
 from data.bootstrap import prepare_database
 from data.db import DatabaseProblem, DatabaseUnavailable, describe_url, make_engine, within
+from data.kept import find_kept, keep, kept_key
 from data.queries.common import (
     SHARED_RESULTS,
     Clock,
@@ -199,14 +200,37 @@ def read_as_of(query: Callable[..., T], /, *, moment: datetime, **arguments: Any
     name = f"{query.__module__}.{query.__qualname__}"
     key = tuple(sorted(arguments.items()))
     counter = st.session_state["_counter"]
-    basis = _as_of_basis((name, key, as_utc(moment)), counter)
+    moment = as_utc(moment)
+    basis = _as_of_basis((name, key, moment), counter)
     # What it works out alike is shared within the read (another moment than the run's
     # other reads: it would only push theirs out).
     shared = SharedResults()
-    result = _guarded(lambda: _cached_read(name, basis, key, _query=query, _shared=shared))
+    kept = partial(_kept_read, query, name, key, moment, counter)
+    result = _guarded(lambda: _cached_read(name, basis, key, _query=kept, _shared=shared))
     if isinstance(result, pd.DataFrame):
         remember_read(result, (name, basis, key))
     return result
+
+
+def _kept_read(
+    query: Callable[..., T],
+    name: str,
+    key: tuple,
+    moment: datetime,
+    counter: int,
+    *,
+    session: Session,
+    **arguments: Any,
+) -> T:
+    """`query`'s figures as kept in the database for any server (data.kept), or worked out
+    and kept there."""
+    stored = kept_key(name, key)
+    found = find_kept(session, key=stored, moment=moment, counter=counter)
+    if found is not None:
+        return found
+    value = query(session=session, **arguments)
+    keep(session, key=stored, name=name, moment=moment, counter=counter, value=value)
+    return value
 
 
 class _AsOfBases:

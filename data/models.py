@@ -829,6 +829,24 @@ class ChangeCounter(SQLModel, table=True):
     __table_args__ = (CheckConstraint("id = 1", name="ck_change_counter_single_row"),)
 
 
+class KeptFigures(SQLModel, table=True):
+    """Figures of a past moment as worked out once (data.kept): the Overview's days that are
+    over, a briefing's draft at its cut-off. Any server reads them instead of working them
+    out again while no change since is dated at or before that moment. Not operational
+    data: writing one moves no change counter and logs nothing."""
+
+    # The read, its arguments and the data layer's code, hashed (data.kept.kept_key).
+    key: str = Field(primary_key=True, max_length=40)
+    name: str = Field(max_length=120)
+    moment: datetime
+    # The change counter they were worked out at, and the one up to which every change since
+    # is known to be dated after the moment.
+    basis: int = Field(sa_column=Column(BigInteger, nullable=False))
+    checked: int = Field(sa_column=Column(BigInteger, nullable=False))
+    value_json: str = Field(sa_column=Column(Text, nullable=False))
+    made_at: datetime
+
+
 class DatasetInfo(SQLModel, table=True):
     """Facts about the data set as a whole, e.g. that it is the simulated demo scenario."""
 

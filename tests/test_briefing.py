@@ -917,3 +917,39 @@ def test_the_draft_is_kept_while_reports_come_in_and_shows_a_late_one_at_once(
     app.run()
     assert not app.exception
     assert late in [element.value for element in app.markdown]
+
+
+@pytest.mark.replay_at("2021-06-10 09:00")
+def test_another_server_shows_the_draft_the_first_worked_out_without_working_it_out(
+    app_database: str, engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import functools
+
+    import streamlit as st
+
+    from data import briefing
+
+    with Session(engine) as session:
+        build_known_day(session)
+    worked_out: list[object] = []
+    figures_of = briefing.compute_figures
+
+    @functools.wraps(figures_of)
+    def counting(session: Session, *, cutoff: object) -> dict:
+        worked_out.append(cutoff)
+        return figures_of(session, cutoff=cutoff)
+
+    monkeypatch.setattr(briefing, "compute_figures", counting)
+    first = open_app("pages/briefing.py", timeout=60)
+    first.query_params["lang"] = "en"
+    first.run()
+    assert worked_out == [CUTOFF]
+    # Another server (or this one restarted): none of the first one's caches.
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    other = open_app("pages/briefing.py", timeout=60)
+    other.query_params["lang"] = "en"
+    other.run()
+    assert not other.exception
+    assert on_page(EXPECTED_EN).rstrip() in [element.value for element in other.markdown]
+    assert worked_out == [CUTOFF]

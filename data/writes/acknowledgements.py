@@ -11,7 +11,7 @@ from sqlmodel import Session
 from data import models
 from data.timeutil import as_utc, utc_now
 from data.writes.actor import Actor
-from data.writes.changelog import as_json, log_change, record_key
+from data.writes.changelog import ALTERS_NO_FIGURES, as_json, log_change, record_key
 from data.writes.errors import InvalidRecord, Problem
 from data.writes.permissions import authorize
 from data.writes.rules import Bad, Context, text
@@ -92,6 +92,7 @@ def acknowledge_alerts(
                     }
                 ),
                 districts=[district_code] if district_code else None,
+                effective_at=ALTERS_NO_FIGURES,  # the alerts' figures stay as they are
             )
             records.append(record)
     return records

@@ -27,7 +27,14 @@ from sqlmodel import Session, SQLModel
 from data.timeutil import as_utc
 from data.writes.actor import Actor
 from data.writes.bulk import CHUNK, fewer_collections, insert_returning_ids, larger_page_cache
-from data.writes.changelog import as_json, log_batch, log_inserted, log_record, log_updates
+from data.writes.changelog import (
+    ALTERS_NO_FIGURES,
+    as_json,
+    log_batch,
+    log_inserted,
+    log_record,
+    log_updates,
+)
 from data.writes.compact import SeenKeys, WrittenRows
 from data.writes.errors import (
     InvalidRecord,
@@ -108,6 +115,8 @@ class Entity:
     # at a moment is what was reported up to it), so that the change log says the earliest
     # moment a batch can alter (models.ChangeLog.effective_at); None: any moment.
     effective: str | None = None
+    # False for records that no figure reads (accounts): their changes alter no moment.
+    figures: bool = True
 
     @property
     def versioned(self) -> bool:
@@ -118,9 +127,9 @@ class _Earliest:
     """The earliest of the rows' field `name` (a batch's earliest report time); None when the
     entity has no such field (the batch may alter any moment)."""
 
-    def __init__(self, name: str | None) -> None:
-        self._get = itemgetter(name) if name else None
-        self.moment: datetime | None = None
+    def __init__(self, name: str | None, *, figures: bool = True) -> None:
+        self._get = itemgetter(name) if name and figures else None
+        self.moment: datetime | None = None if figures else ALTERS_NO_FIGURES
 
     def add(self, rows: Iterable[Mapping[str, Any]]) -> None:
         if self._get is None:
@@ -305,7 +314,7 @@ def _write_batch(
         first_row = 1
         done = 0
         folder = entity.bulk_fold() if entity.bulk_fold is not None else None
-        dated = _Earliest(entity.effective)
+        dated = _Earliest(entity.effective, figures=entity.figures)
         for chunk in _chunks(rows, CHUNK):
             if upsert:
                 given = [number for number, _ in chunk]
@@ -648,7 +657,8 @@ def edit_record(
         session.flush()
         if entity.after_edit is not None:
             entity.after_edit(session, record)
-        log_record(session, actor, record, "update", before=before)
+        effective = None if entity.figures else ALTERS_NO_FIGURES
+        log_record(session, actor, record, "update", before=before, effective_at=effective)
     session.refresh(record)
     return record
 

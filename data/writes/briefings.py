@@ -13,7 +13,7 @@ from data import models
 from data.briefing import report_day
 from data.timeutil import as_utc, utc_now
 from data.writes.actor import Actor
-from data.writes.changelog import log_record
+from data.writes.changelog import ALTERS_NO_FIGURES, log_record
 from data.writes.errors import InvalidRecord, Problem
 from data.writes.permissions import authorize_role
 from data.writes.unit import unit_of_work
@@ -53,5 +53,6 @@ def issue_briefing(
         )
         session.add(record)
         session.flush()
-        log_record(session, actor, record, "insert", before=None)
+        # Issuing freezes the briefing's text; the figures of its cut-off stay as they are.
+        log_record(session, actor, record, "insert", before=None, effective_at=ALTERS_NO_FIGURES)
     return record

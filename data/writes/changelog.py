@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import insert, update
@@ -13,6 +13,11 @@ from sqlmodel import Session, SQLModel
 from data import models
 from data.timeutil import utc_now
 from data.writes.actor import Actor
+
+# The `effective_at` of a change that alters no figure at any moment (accounts, sign-ins,
+# wall-screen tokens, acknowledgements, issued briefings): the earliest moment it can alter
+# is never, so figures kept for past moments stand (data.kept).
+ALTERS_NO_FIGURES = datetime(9999, 12, 31, tzinfo=UTC)
 
 
 def bump_change_counter(session: Session) -> int:

@@ -33,7 +33,7 @@ from data.security import (
 from data.timeutil import as_utc, utc_now
 from data.writes.actor import Actor
 from data.writes.batch import Entity, create_one
-from data.writes.changelog import as_json, log_change, log_record
+from data.writes.changelog import ALTERS_NO_FIGURES, as_json, log_change, log_record
 from data.writes.errors import InvalidRecord, PermissionDenied, Problem
 from data.writes.permissions import authorize_role
 from data.writes.rules import (
@@ -164,6 +164,7 @@ USER = Entity(
     scope=_city_wide,
     unique=("username",),
     check=_facilities_exist,
+    figures=False,
 )
 
 
@@ -271,6 +272,7 @@ def _change_user(
             action="update",
             before=before,
             after=as_json(after),
+            effective_at=ALTERS_NO_FIGURES,
         )
     session.refresh(user)
     return user
@@ -382,6 +384,7 @@ def open_session(
             after=as_json(
                 {"event": "signed_in", "user": user.username, "expires_at": record.expires_at}
             ),
+            effective_at=ALTERS_NO_FIGURES,
         )
     return record
 
@@ -410,6 +413,7 @@ def close_session(session: Session, *, token_hash: str, now: datetime | None = N
             action="update",
             before=None,
             after=as_json({"event": "signed_out", "user": user.username}),
+            effective_at=ALTERS_NO_FIGURES,
         )
     return True
 
@@ -465,7 +469,8 @@ def create_screen_token(
         record.token_hash, record.created_at, record.created_by = token_hash, now, actor.name
         record.revoked_at = record.last_seen_at = None
         session.flush()
-        log_record(session, actor, record, "insert" if before is None else "update", before=before)
+        action = "insert" if before is None else "update"
+        log_record(session, actor, record, action, before=before, effective_at=ALTERS_NO_FIGURES)
     return record
 
 
@@ -481,7 +486,9 @@ def revoke_screen_token(session: Session, *, actor: Actor, name: str) -> models.
             before = as_json(record)
             record.revoked_at = utc_now()
             session.flush()
-            log_record(session, actor, record, "update", before=before)
+            log_record(
+                session, actor, record, "update", before=before, effective_at=ALTERS_NO_FIGURES
+            )
     return record
 
 
