@@ -42,12 +42,18 @@ def _ratios(figures: dict[str, Any]) -> str:
     return f"{figures['over_smaller']:.2f} / {figures['over_smaller_cold']:.2f}"
 
 
+def _unkept(figures: dict[str, Any]) -> str:
+    """The page's cold CPU with nothing kept in the database, where the run measured it."""
+    return _ms(figures["cold_unkept"]["cpu_median_ms"]) if "cold_unkept" in figures else "—"
+
+
 def pages_table(result: dict[str, Any]) -> str:
     lines = [
         "| page | cold median / p95 ms | cold CPU ms | warm median / p95 ms | warm CPU ms "
-        "| after a write CPU ms | first load KB (on the wire) | rerun KB (on the wire) "
+        "| after a write CPU ms | cold, nothing kept CPU ms | first load KB (on the wire) "
+        "| rerun KB (on the wire) "
         f"| {scale_ratio_heading(result)} |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for page, f in result["pages"].items():
         lines.append(
@@ -56,6 +62,7 @@ def pages_table(result: dict[str, Any]) -> str:
             f"| {_ms(f['warm']['median_ms'])} / {_ms(f['warm']['p95_ms'])} "
             f"| {_ms(f['warm']['cpu_median_ms'])} "
             f"| {_after_write(f)} "
+            f"| {_unkept(f)} "
             f"| {_kb(f['first_load_bytes'])}{_wire(f, 'first_load_wire_bytes')} "
             f"| {_kb(f['rerun_bytes'])}{_wire(f, 'rerun_wire_bytes')} "
             f"| {_ratios(f)} |"
