@@ -23,6 +23,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
@@ -111,16 +112,22 @@ def _same(back: object, value: object) -> bool:
 def find_kept(session: Session, *, key: str, moment: datetime, counter: int) -> Any:
     """The figures kept under `key`, or None when none are or a change since can alter them
     (then they are forgotten). Found good, they are marked checked up to `counter`."""
-    row = session.get(models.KeptFigures, key)
+    kept = models.KeptFigures
+    row = session.execute(
+        select(kept.checked, kept.value_json).where(kept.key == key)
+    ).one_or_none()
     if row is None:
         return None
+    # Statements, not the ORM: another server may have forgotten or checked the row since.
     if changed_through(session=session, since=row.checked, at=moment):
-        session.delete(row)
+        session.execute(delete(kept).where(kept.key == key))
         _commit(session)
         return None
     value = decode(row.value_json)
     if counter > row.checked:
-        row.checked = counter
+        session.execute(
+            update(kept).where(kept.key == key, kept.checked < counter).values(checked=counter)
+        )
         _commit(session)
     return value
 

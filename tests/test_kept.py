@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime
 import numpy as np
 import pandas as pd
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlmodel import Session
 
 from data import models
@@ -56,12 +56,19 @@ def test_kept_figures_are_read_until_a_change_dated_at_or_before_their_moment(
     make_site_report(session, site_id=site.id, reported_at=at("2021-06-10 00:30"), sampled=5)
     now = get_change_counter(session=session)
     assert find_kept(session, key=key, moment=CUTOFF, counter=now) == {"cases": 3}
-    assert session.get(models.KeptFigures, key).checked == now
+    assert session.get(models.KeptFigures, key, populate_existing=True).checked == now
     # A late report, dated before it: they are forgotten, to be worked out again.
     make_site_report(session, site_id=site.id, reported_at=at("2021-06-09 23:00"), sampled=5)
     later = get_change_counter(session=session)
     assert find_kept(session, key=key, moment=CUTOFF, counter=later) is None
     assert _kept_rows(session) == 0
+    # Another server had forgotten them first: nothing is left to forget, nothing fails.
+    keep(session, key=key, name="briefing", moment=CUTOFF, counter=counter, value={"cases": 3})
+    other = Session(session.get_bind())
+    session.execute(delete(models.KeptFigures))
+    session.commit()
+    assert find_kept(other, key=key, moment=CUTOFF, counter=later) is None
+    other.close()
 
 
 def test_the_key_holds_the_read_its_arguments_and_the_data_layers_code(
