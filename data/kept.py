@@ -19,7 +19,7 @@ import hashlib
 import json
 import math
 import numbers
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +33,8 @@ from data.queries.common import changed_through
 from data.timeutil import as_utc, utc_now
 
 DATA_DIR = Path(__file__).resolve().parent
+# How long kept figures stay without being worked out again.
+KEPT_FOR = timedelta(days=30)
 
 
 @functools.cache
@@ -156,6 +158,9 @@ def keep(
         index_elements=["key"], set_={name: statement.excluded[name] for name in row}
     )
     session.execute(statement)
+    # Figures nobody has kept again for a while are let go (a briefing's are ~0.3 MB).
+    stale = models.KeptFigures.made_at < utc_now() - KEPT_FOR
+    session.execute(delete(models.KeptFigures).where(stale))
     return _commit(session)
 
 

@@ -103,3 +103,18 @@ def test_accounts_sign_ins_and_acknowledgements_alter_no_kept_figures(session: S
     now = get_change_counter(session=session)
     assert now > counter + 3
     assert find_kept(session, key=key, moment=CUTOFF, counter=now) == {"cases": 3}
+
+
+def test_figures_kept_long_ago_are_let_go_when_others_are_kept(
+    session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    old = kept_key("data.queries.overview.get_past_figures", (("today", date(2021, 5, 1)),))
+    new = kept_key("data.queries.overview.get_past_figures", (("today", date(2021, 6, 10)),))
+    monkeypatch.setattr("data.kept.utc_now", lambda: at("2021-05-01 12:00"))
+    keep(session, key=old, name="past", moment=CUTOFF, counter=1, value=[1])
+    monkeypatch.setattr("data.kept.utc_now", lambda: at("2021-05-31 11:00"))
+    keep(session, key=new, name="past", moment=CUTOFF, counter=1, value=[2])
+    assert _kept_rows(session) == 2  # 29 days and 23 hours
+    monkeypatch.setattr("data.kept.utc_now", lambda: at("2021-05-31 13:00"))
+    keep(session, key=new, name="past", moment=CUTOFF, counter=1, value=[2])
+    assert session.execute(select(models.KeptFigures.key)).scalars().all() == [new]
