@@ -12,7 +12,7 @@ from datetime import date, datetime
 from typing import Any
 
 from components.format import fmt_days, fmt_int, fmt_percent, plain
-from data.measures.alerts import WORST_SHOWN, group_alerts
+from data.measures.alerts import WORST_SHOWN, AlertGroup, group_alerts
 from data.settings import get_settings
 from data.timeutil import format_local, to_local
 from i18n import LANGUAGES, current_language, language, t
@@ -267,25 +267,34 @@ def _alerts(figures: dict[str, Any], cutoff: str) -> list[str]:
     lines = [f"## {t('briefing.alerts.heading')}", ""]
     if not alerts:
         return [*lines, t("briefing.alerts.none", cutoff=cutoff)]
-    critical = sum(1 for alert in alerts if alert.severity == "critical")
+    groups = group_alerts(alerts)
+    if "alerts_count" in figures:  # only the alerts shown are kept, the rest counted
+        critical, warning = (figures["alerts_count"][level] for level in ("critical", "warning"))
+        left_out = [
+            (AlertGroup(left["severity"], left["kind"], ()), left["count"])
+            for left in figures["alerts_left_out"]
+        ]
+    else:  # a briefing issued when its figures kept every alert
+        critical = sum(1 for alert in alerts if alert.severity == "critical")
+        warning = len(alerts) - critical
+        left_out = [(group, group.left_out) for group in groups if group.left_out]
+        groups = [AlertGroup(g.severity, g.kind, g.worst) for g in groups]
     summary = t(
         "briefing.alerts.count",
         cutoff=cutoff,
-        total=fmt_int(len(alerts)),
+        total=fmt_int(critical + warning),
         critical=fmt_int(critical),
-        warning=fmt_int(len(alerts) - critical),
+        warning=fmt_int(warning),
     )
-    groups = group_alerts(alerts)
     unlisted = [
-        t("briefing.alerts.kind", title=group_title(group, start=False), count=fmt_int(left))
-        for group in groups
-        if (left := group.left_out)
+        t("briefing.alerts.kind", title=group_title(group, start=False), count=fmt_int(count))
+        for group, count in left_out
     ]
     if unlisted:
         summary += _then() + t(
             "briefing.alerts.shown",
             shown=WORST_SHOWN,
-            count=fmt_int(sum(group.left_out for group in groups)),
+            count=fmt_int(sum(count for _, count in left_out)),
             kinds=t("briefing.alerts.kind_join").join(unlisted),
         )
     return [

@@ -17,6 +17,7 @@ import pandas as pd
 from sqlmodel import Session
 
 from data.alerts import Alert, compute_alerts
+from data.measures.alerts import group_alerts
 from data.measures.testing import default_round_ids
 from data.queries.audits import list_facility_audit_status
 from data.queries.cases import (
@@ -252,7 +253,25 @@ def compute_figures(session: Session, *, cutoff: datetime) -> dict[str, Any]:
         "supplies": _supplies(session, clock, headline.supplies),
         "audits": _audits(session, clock, headline.actions),
         "curve": _curve(session, day),
-        "alerts": [alert_as_json(alert) for alert in compute_alerts(session, at=cutoff)],
+        **_alerts(compute_alerts(session, at=cutoff)),
+    }
+
+
+def _alerts(alerts: list[Alert]) -> dict[str, Any]:
+    """The alerts a briefing lists (the worst of each severity and kind, as the Overview
+    groups them), those it leaves out counted by severity and kind, and how many there are
+    of each severity. Only what it shows is kept: a city's 985 alerts were 380 KB of figures,
+    read back on every run of the page and kept with every issued briefing."""
+    groups = group_alerts(alerts)
+    critical = sum(1 for alert in alerts if alert.severity == "critical")
+    return {
+        "alerts": [alert_as_json(alert) for group in groups for alert in group.worst],
+        "alerts_left_out": [
+            {"severity": group.severity, "kind": group.kind, "count": group.left_out}
+            for group in groups
+            if group.left_out
+        ],
+        "alerts_count": {"critical": critical, "warning": len(alerts) - critical},
     }
 
 

@@ -20,7 +20,7 @@ from components.briefing_pdf import briefing_pdf
 from data import models
 from data.__main__ import main
 from data.alerts import Alert
-from data.briefing import alert_as_json, compute_figures, report_day
+from data.briefing import alert_as_json, alert_from_json, compute_figures, report_day
 from data.queries.briefings import find_issued_briefing, list_issued_briefings
 from data.queries.common import SHARED_RESULTS, SharedResults, changed_through, get_change_counter
 from data.timeutil import format_local
@@ -346,16 +346,43 @@ def _long_queue(number: int) -> dict:
     return alert_as_json(alert)
 
 
-def test_alerts_are_listed_by_kind_and_those_left_out_counted_by_kind(session: Session) -> None:
+@pytest.mark.parametrize("kept", ["shown", "every alert"])
+def test_alerts_are_listed_by_kind_and_those_left_out_counted_by_kind(
+    session: Session, monkeypatch: pytest.MonkeyPatch, kept: str
+) -> None:
     # City scale: a dozen more short supply lines (critical) come before every warning, and 5
     # long queues. Each kind still shows its worst 3 (all 4 stale sources: one is not left
     # out alone), and what is left out is counted by kind.
+    from data import briefing
+
     build_known_day(session)
-    figures = compute_figures(session, cutoff=CUTOFF)
-    figures["alerts"] += [
+    more = [
         _short_line(number, on_hand=2 * (number - 1), days=(number - 1) // 4)
         for number in range(1, 13)
     ] + [_long_queue(number) for number in range(1, 6)]
+    found = briefing.compute_alerts
+    monkeypatch.setattr(
+        briefing,
+        "compute_alerts",
+        lambda *a, **k: [*found(*a, **k), *(alert_from_json(alert) for alert in more)],
+    )
+    figures = compute_figures(session, cutoff=CUTOFF)
+    # The figures keep the alerts listed, and count the rest.
+    assert len(figures["alerts"]) == 12
+    assert figures["alerts_count"] == {"critical": 14, "warning": 10}
+    assert figures["alerts_left_out"] == [
+        {"severity": "critical", "kind": "supply_short", "count": 10},
+        {"severity": "warning", "kind": "queue_long", "count": 2},
+    ]
+    if kept == "every alert":  # a briefing issued before: its figures kept every alert
+        monkeypatch.undo()
+        alerts = [
+            alert_as_json(alert) for alert in briefing.compute_alerts(session, at=CUTOFF)
+        ] + more
+        figures = {
+            **{k: v for k, v in figures.items() if not k.startswith("alerts")},
+            "alerts": alerts,
+        }
     texts = compose(figures)
     zh_alerts = texts["zh"].split("## 六、预警\n\n")[1].splitlines()
     assert zh_alerts == [
