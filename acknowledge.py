@@ -17,6 +17,7 @@ import streamlit as st
 from components.format import unbroken
 from components.forms import problems_of
 from data.alerts import Alert
+from data.measures.alerts import AlertRef
 from data.queries.acknowledgements import get_acknowledgements
 from data.timeutil import format_local, utc_now
 from data.writes.acknowledgements import acknowledge_alert, acknowledge_alerts
@@ -85,7 +86,9 @@ def acknowledge_control(
             st.rerun()
 
 
-def acknowledge_all_control(alerts: Sequence[Alert], acknowledged: dict[str, dict]) -> None:
+def acknowledge_all_control(
+    alerts: Sequence[Alert | AlertRef], acknowledged: dict[str, dict]
+) -> None:
     """One button that acknowledges every alert listed and not yet acknowledged (a shift's
     first look at a screen full of them), for a person who may."""
     open_alerts = [alert for alert in alerts if alert.key not in acknowledged]

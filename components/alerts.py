@@ -16,7 +16,7 @@ from streamlit.errors import StreamlitPageNotFoundError
 
 from components.format import fmt_int, fmt_percent, plain
 from components.severity import severity_badge, severity_label
-from data.measures.alerts import AlertGroup, group_alerts
+from data.measures.alerts import AlertBoard, AlertGroup, alert_board
 from data.timeutil import format_local
 from i18n import CATALOGUE, current_language, name, t
 
@@ -116,7 +116,7 @@ def group_heading(group: AlertGroup) -> str:
     """A group's severity, title and count as a line of Markdown, the same wherever a group
     is drawn (the Overview, the wall screens' interrupt): "▲ Critical **Supply lines at 3
     days or less: 829**", the severity a badge in its colour."""
-    heading = t("alerts.group.heading", title=group_title(group), count=fmt_int(len(group.alerts)))
+    heading = t("alerts.group.heading", title=group_title(group), count=fmt_int(group.count))
     return f"{severity_badge(group.severity)} **{heading}**"
 
 
@@ -198,26 +198,25 @@ def _group(group: AlertGroup, *, expanded: int, control: Control | None) -> None
 
 
 def render_alerts(
-    alerts: list,
+    alerts: list | AlertBoard,
     *,
     expanded: int = EXPANDED_ALERTS,
     control: Control | None = None,
     control_all: Callable[[], None] | None = None,
 ) -> None:
-    """Alerts grouped by severity and kind (data.alerts.group_alerts), so that no kind hides
-    behind another: a count by severity, then each group with its count, a link to its
-    page, its worst alerts and the next `expanded` behind "N more". `control` draws
+    """Alerts grouped by severity and kind (data.measures.alerts.alert_board: given the
+    alerts, or the board a read made of them), so that no kind hides behind another: a count
+    by severity, then each group with its count, a link to its page, its worst alerts and
+    the next `expanded` behind "N more". `control` draws
     beside each critical alert (acknowledging it), `control_all` under the count
     (acknowledging them all); the caller brings them, as they write."""
     st.subheader(t("alerts.title"))
-    if not alerts:
+    board = alerts if isinstance(alerts, AlertBoard) else alert_board(alerts, expanded=expanded)
+    if not board.groups:
         st.success(t("alerts.none"), icon=":material/check_circle:")
         return
-    critical = sum(1 for alert in alerts if alert.severity == "critical")
-    st.caption(
-        t("alerts.count", critical=fmt_int(critical), warning=fmt_int(len(alerts) - critical))
-    )
+    st.caption(t("alerts.count", critical=fmt_int(board.critical), warning=fmt_int(board.warning)))
     if control_all is not None:
         control_all()
-    for group in group_alerts(alerts):
+    for group in board.groups:
         _group(group, expanded=expanded, control=control)

@@ -34,7 +34,7 @@ from datetime import datetime
 
 from sqlmodel import Session
 
-from data.measures.alerts import Alert, sort_alerts
+from data.measures.alerts import Alert, AlertBoard, alert_board, sort_alerts
 from data.measures.freshness import SOURCE_PAGES
 from data.queries.audits import list_facility_audit_status
 from data.queries.common import Clock
@@ -202,3 +202,9 @@ def compute_alerts(session: Session, *, at: datetime) -> list[Alert]:
     for rule in _RULES:
         alerts.extend(rule(session, at))
     return sort_alerts(alerts)
+
+
+def get_alert_board(session: Session, *, at: datetime, expanded: int) -> AlertBoard:
+    """What the Overview's list draws of the alerts as of `at` (measures.alerts.alert_board):
+    cached as a read, so that a run takes back only that, not every alert."""
+    return alert_board(compute_alerts(session, at=at), expanded=expanded)

@@ -8,14 +8,14 @@ import pandas as pd
 import streamlit as st
 
 from acknowledge import acknowledge_all_control, acknowledge_control, acknowledgements
-from components.alerts import CONTROL_WIDTH, render_alerts
+from components.alerts import CONTROL_WIDTH, EXPANDED_ALERTS, render_alerts
 from components.charts import cached_chart
 from components.epicurve import local_case_curve
 from components.format import fmt_int, fmt_percent
 from components.freshness import render_freshness, stale_table
 from components.kpi import Kpi, render_kpis
 from components.paging import whole_table_height
-from data.alerts import compute_alerts
+from data.alerts import get_alert_board
 from data.measures.status import status_of
 from data.queries.cases import (
     count_local_cases_by_district,
@@ -233,11 +233,12 @@ if now is not None:
     )
     st.caption(t("overview.trend_caption"))
 
-    alerts = read(compute_alerts, at=now.now)
+    # Only what the list draws is read back on a rerun (a province has ~10,000 alerts).
+    board = read(get_alert_board, at=now.now, expanded=EXPANDED_ALERTS)
     acknowledged = acknowledgements()
-    critical = [alert for alert in alerts if alert.severity == "critical"]
+    critical = board.critical_refs
     render_alerts(
-        alerts,
+        board,
         control=lambda alert: acknowledge_control(alert, acknowledged, width=CONTROL_WIDTH),
         control_all=lambda: acknowledge_all_control(critical, acknowledged),
     )

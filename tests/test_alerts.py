@@ -564,13 +564,17 @@ def _hotel(n: int, available: int) -> Alert:
     return Alert(f"hotel_full:{n}", "hotel_full", severity, "hotels", "440103", values)
 
 
-def _alerts_page(queues: int, shorts: int = 0, lang: str = "zh", acknowledge: bool = False) -> None:
+def _alerts_page(
+    queues: int, shorts: int = 0, lang: str = "zh", acknowledge: bool = False, board: bool = False
+) -> None:
     """render_alerts with `queues` long queues, `shorts` short supply lines, a full hotel,
     a hotel at 97 % and two stale sources (AppTest runs this function's body on its own);
-    with `acknowledge`, a button beside each critical alert, as the Overview has."""
+    with `acknowledge`, a button beside each critical alert, as the Overview has; with
+    `board`, given the board a read makes of them (the Overview's) instead of the list."""
     import streamlit as st
 
-    from components.alerts import CONTROL_WIDTH, render_alerts
+    from components.alerts import CONTROL_WIDTH, EXPANDED_ALERTS, render_alerts
+    from data.measures.alerts import alert_board
     from i18n import set_language
     from tests.test_alerts import _hotel, _queue, _short, _stale
 
@@ -580,19 +584,31 @@ def _alerts_page(queues: int, shorts: int = 0, lang: str = "zh", acknowledge: bo
         st.button("确认", key=f"ack_{alert.key}", width=CONTROL_WIDTH)
 
     extra = [_hotel(1, 0), _hotel(2, 3), _stale("stock", "supplies"), _stale("cases", "cases")]
+    alerts = [*(_queue(n) for n in range(queues)), *(_short(n) for n in range(1, shorts + 1))]
+    alerts += extra if shorts else []
     render_alerts(
-        [*(_queue(n) for n in range(queues)), *(_short(n) for n in range(1, shorts + 1))]
-        + (extra if shorts else []),
+        alert_board(alerts, expanded=EXPANDED_ALERTS) if board else alerts,
         control=control if acknowledge else None,
     )
 
 
 def _alerts_app(
-    queues: int, shorts: int = 0, lang: str = "zh", *, acknowledge: bool = False
+    queues: int,
+    shorts: int = 0,
+    lang: str = "zh",
+    *,
+    acknowledge: bool = False,
+    board: bool = False,
 ) -> AppTest:
     return AppTest.from_function(
         _alerts_page,
-        kwargs={"queues": queues, "shorts": shorts, "lang": lang, "acknowledge": acknowledge},
+        kwargs={
+            "queues": queues,
+            "shorts": shorts,
+            "lang": lang,
+            "acknowledge": acknowledge,
+            "board": board,
+        },
         default_timeout=30,
     )
 
@@ -732,3 +748,41 @@ def test_only_an_alert_with_a_button_or_a_link_beside_it_is_drawn_as_a_row() -> 
         if message.delta.new_element.WhichOneof("type") == "button"
     ]
     assert [len(message.metadata.delta_path) for message in buttons] == [4, 4]
+
+
+def test_the_board_keeps_what_the_list_draws_and_counts_the_rest() -> None:
+    """The Overview reads a board of the alerts (data.alerts.get_alert_board), not every
+    alert: each group keeps its worst and the next EXPANDED_ALERTS, with its count and page;
+    every critical alert stays acknowledgeable."""
+    from data.measures.alerts import AlertRef, alert_board
+
+    alerts = [*(_short(n) for n in range(1, 101)), _stale("stock", "supplies")]
+    alerts += [_stale("cases", "cases"), *(_queue(n) for n in range(5))]
+    board = alert_board(alerts, expanded=40)
+    assert (board.critical, board.warning) == (100, 7)
+    whole = group_alerts(alerts)
+    assert [(g.severity, g.kind, g.count, g.page, g.worst, g.left_out) for g in board.groups] == [
+        (g.severity, g.kind, len(g.alerts), g.page, g.worst, g.left_out) for g in whole
+    ]
+    assert [len(group.alerts) for group in board.groups] == [43, 5, 2]
+    assert board.groups[0].alerts == whole[0].alerts[:43]
+    assert board.groups[2].page is None  # stale sources: each its own page
+    assert board.critical_refs[:2] == (
+        AlertRef("supply_short:1:1", "supply_short", "440103"),
+        AlertRef("supply_short:1:2", "supply_short", "440103"),
+    )
+    assert len(board.critical_refs) == 100
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_board_draws_what_its_alerts_draw_with_more_open_or_not(lang: str) -> None:
+    drawn = {}
+    for board in (False, True):
+        app = _alerts_app(queues=60, shorts=49, lang=lang, board=board).run()
+        closed = (_lines(app), [e.label for e in app.expander], [c.value for c in app.caption])
+        app.session_state["overview_alerts_warning_queue_long_more"] = True
+        app.run()
+        assert not app.exception
+        drawn[board] = (closed, _lines(app), [c.value for c in app.caption])
+    assert drawn[True] == drawn[False]
+    assert len(drawn[True][1]) == len(drawn[True][0][0]) + 40

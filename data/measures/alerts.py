@@ -84,11 +84,21 @@ class AlertGroup:
     severity: str
     kind: str
     alerts: tuple[Alert, ...]
+    # A group that keeps only the alerts a list draws (alert_board): how many it has in all,
+    # and the page of them all.
+    whole: tuple[int, str | None] | None = None
+
+    @property
+    def count(self) -> int:
+        """How many alerts the group has."""
+        return len(self.alerts) if self.whole is None else self.whole[0]
 
     @property
     def page(self) -> str | None:
         """The page that lists them all, when they share one (stale sources have each their
         own page)."""
+        if self.whole is not None:
+            return self.whole[1]
         pages = {alert.page for alert in self.alerts}
         return pages.pop() if len(pages) == 1 else None
 
@@ -96,13 +106,56 @@ class AlertGroup:
     def worst(self) -> tuple[Alert, ...]:
         """The alerts a list shows of the group: its worst WORST_SHOWN, or all of them when
         only one would be left out."""
-        shown = len(self.alerts) if len(self.alerts) <= WORST_SHOWN + 1 else WORST_SHOWN
+        shown = self.count if self.count <= WORST_SHOWN + 1 else WORST_SHOWN
         return self.alerts[:shown]
 
     @property
     def left_out(self) -> int:
         """How many of the group's alerts a list leaves out (counted, not shown)."""
-        return len(self.alerts) - len(self.worst)
+        return self.count - len(self.worst)
+
+
+@dataclass(frozen=True)
+class AlertRef:
+    """What acknowledging an alert needs of it."""
+
+    key: str
+    kind: str
+    district_code: str | None
+
+
+@dataclass(frozen=True)
+class AlertBoard:
+    """What a list draws of the alerts (the Overview's): how many of each severity, each
+    group with only its worst and the next `expanded` alerts (and its count and page), and
+    every critical alert's reference (to acknowledge them all). A province's ~10,000 alerts
+    were read back whole and sorted again on every run of the page."""
+
+    critical: int
+    warning: int
+    groups: tuple[AlertGroup, ...]
+    critical_refs: tuple[AlertRef, ...]
+
+
+def alert_board(alerts: Iterable[Alert], *, expanded: int) -> AlertBoard:
+    """The board of `alerts` for a list that opens `expanded` more of a group on demand."""
+    groups = group_alerts(alerts)
+    kept = tuple(
+        AlertGroup(
+            group.severity,
+            group.kind,
+            group.alerts[: len(group.worst) + expanded],
+            whole=(group.count, group.page),
+        )
+        for group in groups
+    )
+    critical = [alert for group in groups if group.severity == "critical" for alert in group.alerts]
+    return AlertBoard(
+        critical=len(critical),
+        warning=sum(group.count for group in groups) - len(critical),
+        groups=kept,
+        critical_refs=tuple(AlertRef(a.key, a.kind, a.district_code) for a in critical),
+    )
 
 
 def group_alerts(alerts: Iterable[Alert]) -> list[AlertGroup]:
