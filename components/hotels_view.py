@@ -15,8 +15,10 @@ import streamlit as st
 from pypinyin import lazy_pinyin
 
 from components.case_map import tooltip
+from components.export import excel_csv
 from components.format import fmt_days, fmt_int, fmt_percent
 from components.maps import basemap_layer, city_view, district_labels_layer, offline_deck
+from components.paging import render_paged
 from components.pills import AMBER, GREEN, GREY, RED, pill_column, pills
 from data.timeutil import format_local
 from i18n import current_language, t
@@ -153,9 +155,24 @@ def level_colours() -> dict[str, str]:
     }
 
 
-def render_hotel_table(hotels: pd.DataFrame, *, key: str) -> pd.DataFrame:
-    """Draw the per-hotel table (the level a coloured pill beside the occupancy bar);
-    returns the table shown, as plain text."""
+def hotel_csv(hotels: pd.DataFrame) -> bytes:
+    """Every hotel of the list as the table shows it, for the download."""
+    return excel_csv(hotel_table(hotels))
+
+
+def render_hotel_table(hotels: pd.DataFrame, *, key: str) -> None:
+    """Draw the per-hotel table (the level a coloured pill beside the occupancy bar) a page
+    at a time, in the order given: a province's ~2,000 hotels are not all sent (the download
+    has them all)."""
+    render_paged(
+        hotels,
+        key=key,
+        draw=lambda shown: _draw_hotel_table(shown, key=key),
+        shown_text=lambda shown, total: t("hotels.list_shown", shown=shown, total=total),
+    )
+
+
+def _draw_hotel_table(hotels: pd.DataFrame, *, key: str) -> None:
     table = hotel_table(hotels)
     level = t("hotels.col.level")
     number = st.column_config.NumberColumn(format="localized")
@@ -179,7 +196,6 @@ def render_hotel_table(hotels: pd.DataFrame, *, key: str) -> pd.DataFrame:
             ),
         },
     )
-    return table
 
 
 def outlook_table(outlook: pd.DataFrame) -> pd.DataFrame:

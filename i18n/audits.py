@@ -98,6 +98,10 @@ STRINGS: dict[str, tuple[str, str]] = {
         "逾期（超过整改期限仍未关闭）的整改项标红，排在最前。",
         "Overdue actions (open past their due date) are red and listed first.",
     ),
+    "audits.facilities_shown": (
+        "显示最差的 {shown} 家，共 {total} 家。",
+        "Showing the {shown} weakest of {total} facilities.",
+    ),
     "audits.findings_shown": (
         "显示最紧急的 {shown} 项，共 {total} 项；完整清单请下载。",
         "Showing the {shown} most urgent of {total} actions; the download has them all.",

@@ -131,6 +131,10 @@ STRINGS: dict[str, tuple[str, str]] = {
         "{shown} {shown:hotel|hotels}; click a column heading to sort. A report older than "
         "the hotel's expected interval ({interval}) is stale.",
     ),
+    "hotels.list_shown": (
+        "显示排在最前的 {shown} 家，共 {total} 家；完整清单请下载。",
+        "Showing the first {shown} of {total} hotels in this order; the download has them all.",
+    ),
     "hotels.interval_minutes": ("{minutes} 分钟", "{minutes} min"),
     # Map
     "hotels.map": ("隔离酒店分布", "Hotels on the map"),

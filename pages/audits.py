@@ -366,13 +366,25 @@ if now is not None:
         if facilities.empty:
             st.info(t("empty.filter"))
         else:
-            table, config = facility_view(facilities)
-            st.dataframe(
-                table,
-                column_config=config,
-                hide_index=True,
-                width="stretch",
+
+            def draw_facilities(rows: pd.DataFrame) -> None:
+                table, config = facility_view(rows)
+                st.dataframe(
+                    table,
+                    column_config=config,
+                    hide_index=True,
+                    width="stretch",
+                    key="audits_facilities",
+                )
+
+            # The worst first, a page at a time: a province audits ~5,000 facilities.
+            render_paged(
+                facilities,
                 key="audits_facilities",
+                draw=draw_facilities,
+                shown_text=lambda shown, total: t(
+                    "audits.facilities_shown", shown=shown, total=total
+                ),
             )
 
     with tab_grid:

@@ -6,13 +6,14 @@ import pandas as pd
 import streamlit as st
 
 from components.charts import cached_chart
-from components.export import excel_csv, later
+from components.export import later
 from components.format import fmt_int, fmt_percent, plain
 from components.forms import FormField
 from components.hotels_view import (
     SORT_ORDERS,
     days_until_full_text,
     flows_chart,
+    hotel_csv,
     hotel_deck,
     occupancy_chart,
     render_hotel_table,
@@ -250,7 +251,7 @@ if now is not None:
             st.info(t("empty.filter"))
         else:
             shown = sort_hotels(shown, order)
-            table = render_hotel_table(shown, key="hotels_table")
+            render_hotel_table(shown, key="hotels_table")
             intervals = sorted(set(shown["report_interval_minutes"]))
             st.caption(
                 t(
@@ -263,7 +264,7 @@ if now is not None:
             )
             st.download_button(
                 t("hotels.download"),
-                later(excel_csv, table),  # made when clicked, not on every run
+                later(hotel_csv, shown),  # made when clicked, not on every run
                 file_name=f"quarantine_hotels_{now.today.isoformat()}.csv",
                 mime="text/csv",
                 key="hotels_download",

@@ -110,6 +110,29 @@ def test_known_audits_scores_levels_and_overdue_actions(app_database: str, engin
 
 
 @pytest.mark.replay_at(REPLAY_AT)
+def test_a_provinces_facilities_come_a_page_at_a_time_the_weakest_first(
+    app_database: str, engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("components.paging.ROWS_PER_PAGE", 3)
+    app = _run(engine)
+    facilities = app.tabs[0].dataframe[0].value
+    assert facilities["Facility"].tolist() == [
+        "Liwan Hotel",
+        "Yuexiu Fever Clinic",
+        "Eighth Hospital",
+    ]
+    assert "Showing the 3 weakest of 4 facilities." in [
+        caption.value for caption in app.tabs[0].caption
+    ]
+    # The figures above the table count every facility.
+    assert _metrics(app)["Audited within 14 days"] == "2 / 4"
+    app.tabs[0].button(key="audits_facilities_more").click().run()
+    facilities = app.tabs[0].dataframe[0].value
+    assert facilities["Facility"].tolist()[3:] == ["Liwan Hospital"]
+    assert not [button for button in app.tabs[0].button if button.key == "audits_facilities_more"]
+
+
+@pytest.mark.replay_at(REPLAY_AT)
 def test_a_citys_actions_come_a_page_at_a_time_the_most_overdue_first(
     app_database: str, engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextvars
 import json
 import math
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 
 import pandas as pd
@@ -13,13 +14,15 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 from streamlit.testing.v1 import AppTest
 
-from components.hotels_view import days_until_full_text
+from components.export import later
+from components.hotels_view import days_until_full_text, hotel_csv, sort_hotels
 from components.pills import AMBER, GREEN, GREY, RED
+from data.queries.hotels import list_hotels
 from i18n import set_language
 from tests.conftest import open_app
 from tests.factories import in_language, make_case
 from tests.tables import pill_cells
-from tests.test_hotels_queries import REPLAY_AT, build_known_hotels
+from tests.test_hotels_queries import CLOCK, REPLAY_AT, build_known_hotels
 
 PAGE = "pages/hotels.py"
 
@@ -314,3 +317,48 @@ def test_chinese_hotel_names_sort_by_pinyin() -> None:
     assert list(ordered["name_zh"]) == ["白云宾馆", "海珠大酒店", "越秀酒店"]
     ordered = in_language("en", lambda: sort_hotels(_hotels_frame(), "name"))
     assert list(ordered["name_en"]) == ["Baiyun Inn", "Haizhu Grand", "Yuexiu Hotel"]
+
+
+@pytest.mark.replay_at(REPLAY_AT)
+def test_a_provinces_hotels_come_a_page_at_a_time_in_the_order_chosen(
+    app_database: str, engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("components.paging.ROWS_PER_PAGE", 3)
+    with Session(engine) as session:
+        build_known_hotels(session)
+    app = _open()
+    assert list(_table(app, "hotels_table")["Code"]) == ["H-A", "H-C", "H-B"]
+    assert "Showing the first 3 of 7 hotels in this order; the download has them all." in [
+        caption.value for caption in app.caption
+    ]
+    # The list's caption and the map still count every hotel of the filters.
+    assert any(caption.value.startswith("7 hotels;") for caption in app.caption)
+    deck = json.loads(app.get("deck_gl_json_chart")[0].proto.json)
+    assert len(next(layer for layer in deck["layers"] if layer["id"] == "hotels")["data"]) == 7
+    app.button(key="hotels_table_more").click().run()
+    assert list(_table(app, "hotels_table")["Code"]) == ["H-A", "H-C", "H-B", "H-G", "H-E", "H-D"]
+    app.button(key="hotels_table_more").click().run()
+    assert list(_table(app, "hotels_table")["Code"]) == [
+        "H-A", "H-C", "H-B", "H-G", "H-E", "H-D", "H-F"
+    ]  # fmt: skip
+    assert not [button for button in app.button if button.key == "hotels_table_more"]
+    assert not [c for c in app.caption if c.value.startswith("Showing the first")]
+
+
+def test_the_hotel_download_has_every_hotel_in_the_language_of_the_run(
+    session: Session,
+) -> None:
+    build_known_hotels(session)
+    hotels = sort_hotels(list_hotels(session=session, clock=CLOCK), "occupancy")
+    set_language("en")
+    try:
+        make = later(hotel_csv, hotels)
+    finally:
+        set_language("zh")
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        text = pool.submit(make).result().decode("utf-8-sig")
+    lines = text.splitlines()
+    assert lines[0].startswith("Hotel,Occupancy,Level,Available,Report,District,")
+    assert [line.rsplit(",", 1)[1] for line in lines[1:]] == [
+        "H-A", "H-C", "H-B", "H-G", "H-E", "H-D", "H-F"
+    ]  # fmt: skip
