@@ -17,7 +17,14 @@ from pypinyin import lazy_pinyin
 from components.case_map import tooltip
 from components.export import excel_csv
 from components.format import fmt_days, fmt_int, fmt_percent
-from components.maps import basemap_layer, city_view, district_labels_layer, offline_deck
+from components.maps import (
+    PointGrid,
+    basemap_layer,
+    city_view,
+    district_labels_layer,
+    offline_deck,
+    point_grid,
+)
 from components.paging import render_paged
 from components.pills import AMBER, GREEN, GREY, RED, pill_column, pills
 from data.timeutil import format_local
@@ -25,10 +32,10 @@ from i18n import current_language, t
 
 # Occupancy bands: a pill's colour in tables (level_colours), a dot's colour on the map.
 BAND_RGBA = {
+    None: [160, 160, 160, 200],
     "red": [200, 30, 45, 230],
     "amber": [240, 160, 20, 230],
     "green": [40, 150, 80, 210],
-    None: [160, 160, 160, 200],
 }
 STALE_RING = [20, 20, 20, 255]
 NO_RING = [255, 255, 255, 200]
@@ -254,53 +261,72 @@ def render_outlook(outlook: pd.DataFrame, *, key: str) -> None:
     )
 
 
-def hotel_points(hotels: pd.DataFrame) -> pd.DataFrame:
-    """One map point per hotel with a reported position: colour, ring, size, tooltip."""
+def hotel_points(hotels: pd.DataFrame, grid: PointGrid) -> list[dict]:
+    """One map dot per hotel with a reported position, as the layer sends it: place `p` on
+    `grid`, radius `r` in metres, level `k` (its index in BAND_RGBA, left out for none), `s`
+    when an active hotel's report is stale or missing, and hover text. The accessors
+    (`band_colour_accessor`, `ring_accessor`) turn `k` and `s` into colours in the browser:
+    a province's ~2,000 dots send two small numbers instead of eight."""
     lang = current_language()
     located = hotels[hotels["lon"].notna() & hotels["lat"].notna()]
-    rows = []
-    for _, hotel in located.iterrows():
+    bands = list(BAND_RGBA)
+    points = []
+    for hotel in located.to_dict("records"):
         active = hotel["status"] == "active"
         band = _code(hotel["occupancy_band"]) if active else None
         rooms = hotel["rooms_total"]
-        rows.append(
-            {
-                "lon": float(hotel["lon"]),
-                "lat": float(hotel["lat"]),
-                "band": band or "none",
-                "fill": BAND_RGBA.get(band, BAND_RGBA[None]),
-                "ring": STALE_RING if active and hotel["report_status"] != "current" else NO_RING,
-                "radius": 200 + 40 * math.sqrt(int(rooms)) if not pd.isna(rooms) else 200,
-                "tooltip": t(
-                    "hotels.map_tooltip",
-                    name=hotel[f"name_{lang}"],
-                    cohort=cohort_label(hotel["cohort"]),
-                    status=t(f"hotels.status.{hotel['status']}"),
-                    occupancy=fmt_percent(_nan_to_none(hotel["occupancy_percent"])),
-                    occupied=fmt_int(_nan_to_none(hotel["rooms_occupied"])),
-                    rooms=fmt_int(_nan_to_none(rooms)),
-                    available=fmt_int(_nan_to_none(hotel["rooms_available"])),
-                    report=t(f"hotels.report.{hotel['report_status']}"),
-                ),
-            }
-        )
-    return pd.DataFrame(rows, columns=["lon", "lat", "band", "fill", "ring", "radius", "tooltip"])
+        point = {
+            "p": grid.point(hotel["lon"], hotel["lat"]),
+            "r": round(200 + 40 * math.sqrt(int(rooms))) if not pd.isna(rooms) else 200,
+            "tooltip": t(
+                "hotels.map_tooltip",
+                name=hotel[f"name_{lang}"],
+                cohort=cohort_label(hotel["cohort"]),
+                status=t(f"hotels.status.{hotel['status']}"),
+                occupancy=fmt_percent(_nan_to_none(hotel["occupancy_percent"])),
+                occupied=fmt_int(_nan_to_none(hotel["rooms_occupied"])),
+                rooms=fmt_int(_nan_to_none(rooms)),
+                available=fmt_int(_nan_to_none(hotel["rooms_available"])),
+                report=t(f"hotels.report.{hotel['report_status']}"),
+            ),
+        }
+        if band in bands[1:]:
+            point["k"] = bands.index(band)
+        if active and hotel["report_status"] != "current":
+            point["s"] = 1
+        points.append(point)
+    return points
+
+
+def band_colour_accessor() -> str:
+    """The deck.gl accessor of a hotel dot's colour: its level's in BAND_RGBA (`k`, the
+    index; none for the first, no data)."""
+    colours = [str(colour).replace(" ", "") for colour in BAND_RGBA.values()]
+    accessor = colours[0]
+    for index in range(len(colours) - 1, 0, -1):
+        accessor = f"k=={index}?{colours[index]}:{accessor}"
+    return accessor
+
+
+def ring_accessor() -> str:
+    """The deck.gl accessor of a hotel dot's rim: dark when `s` (report stale or missing)."""
+    return f"s?{STALE_RING}:{NO_RING}".replace(" ", "")
 
 
 def _nan_to_none(value: object) -> float | None:
     return None if value is None or pd.isna(value) else float(value)
 
 
-def hotel_layer(points: pd.DataFrame) -> pdk.Layer:
+def hotel_layer(points: list[dict], grid: PointGrid) -> pdk.Layer:
     """Hotels as dots coloured by occupancy, ringed dark when their report is not current."""
     return pdk.Layer(
         "ScatterplotLayer",
         id="hotels",
         data=points,
-        get_position=["lon", "lat"],
-        get_fill_color="fill",
-        get_line_color="ring",
-        get_radius="radius",
+        get_position=grid.accessor("p"),
+        get_fill_color=band_colour_accessor(),
+        get_line_color=ring_accessor(),
+        get_radius="r",
         radius_min_pixels=6,  # seen at a glance on the whole city
         radius_max_pixels=16,
         stroked=True,
@@ -311,11 +337,12 @@ def hotel_layer(points: pd.DataFrame) -> pdk.Layer:
 
 def hotel_deck(districts: pd.DataFrame, hotels: pd.DataFrame) -> pdk.Deck:
     """The hotels as dots by occupancy level over the district basemap, framing the city."""
+    grid = point_grid((hotels.dropna(subset=["lon", "lat"]), "lon", "lat"))
     return offline_deck(
         [
             basemap_layer(districts, pickable=False),
             district_labels_layer(districts, size=12),
-            hotel_layer(hotel_points(hotels)),
+            hotel_layer(hotel_points(hotels, grid), grid),
         ],
         view=city_view(districts, height=560),
         tooltip=tooltip(),

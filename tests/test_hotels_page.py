@@ -58,6 +58,19 @@ def _table(app: AppTest, key: str) -> pd.DataFrame:
     return table
 
 
+def _colour(accessor: str, dot: dict) -> list[int]:
+    """What a deck.gl colour accessor such as `k==1?[…]:k==2?[…]:[…]` or `s?[…]:[…]` gives
+    for `dot` (a missing key is 0)."""
+    expression = accessor.removeprefix("@@=")
+    while "?" in expression:
+        condition, rest = expression.split("?", 1)
+        chosen, expression = rest.split(":", 1)
+        name, _, value = condition.partition("==")
+        if (dot.get(name, 0) == int(value)) if value else dot.get(name, 0):
+            return json.loads(chosen)
+    return json.loads(expression)
+
+
 @pytest.fixture
 def known_page(app_database: str, engine: Engine) -> AppTest:
     with Session(engine) as session:
@@ -189,9 +202,22 @@ def test_filters_sort_download_and_map(known_page: AppTest) -> None:
     # Plain text, one fact a line: Streamlit shows a deck's HTML tooltip as literal text.
     assert json.loads(chart.tooltip).keys() == {"text", "style"}
     assert not any("<" in point["tooltip"] for point in points)
-    colours = {point["tooltip"].split("\n")[0]: point["fill"] for point in points}
-    assert colours["Hotel A"] == [200, 30, 45, 230]  # red
-    assert colours["Hotel D"] == [160, 160, 160, 200]  # no report: grey
+    # Each dot sends its place on a grid, its level's index and a mark when its report is
+    # stale or missing; the layer's accessors turn them back into place and colours.
+    dots = {point["tooltip"].split("\n")[0]: point for point in points}
+    assert dots["Hotel A"] == {
+        "p": [400, 200],
+        "r": 600,  # 200 + 40 × √100 metres
+        "k": 1,
+        "tooltip": "Hotel A\nClose contacts · Active\noccupancy 96.0% (96/100)\n"
+        "available 3 · report: Current",
+    }
+    hotels = layers["hotels"]
+    assert hotels["getPosition"] == "@@=[113.2+p[0]/10000,23.1+p[1]/10000]"
+    assert _colour(hotels["getFillColor"], dots["Hotel A"]) == [200, 30, 45, 230]  # red
+    assert _colour(hotels["getFillColor"], dots["Hotel D"]) == [160, 160, 160, 200]  # grey
+    assert _colour(hotels["getLineColor"], dots["Hotel A"]) == [255, 255, 255, 200]
+    assert _colour(hotels["getLineColor"], dots["Hotel D"]) == [20, 20, 20, 255]  # no report
     button = known_page.get("download_button")[0].proto
     assert button.label == "Download CSV"
     assert button.deferred_file_id and not button.url  # made when clicked
