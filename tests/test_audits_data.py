@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date
 
 import pandas as pd
 import pytest
@@ -194,6 +194,14 @@ def test_facility_list_is_worst_first_with_never_audited_and_due(session: Sessio
     assert list(table["overdue_actions"]) == [0, 1, 0, 1]
     hospital = table[table["facility_id"] == known.liwan_hospital.id].iloc[0]
     assert hospital["audit_id"] == known.hospital_audits[1].id
+    # One column of UTC times (read back from the data cache as a block, not as objects).
+    assert table["audited_at"].dt.tz == UTC
+    assert pd.isna(table["audited_at"].iloc[0])
+    assert list(table["audited_at"].iloc[1:]) == [
+        at("2021-05-25 03:00"),
+        at("2021-06-10 01:00"),
+        at("2021-06-08 08:00"),
+    ]
 
 
 @pytest.mark.parametrize(
@@ -262,6 +270,7 @@ def test_action_totals_match_the_findings_list(session: Session) -> None:
         "Zoning",
     ]
     assert list(findings["days_overdue"]) == [9, 1, 0, 0]
+    assert findings["audited_at"].dt.tz == UTC
     assert _texts(findings["item_code"]) == [None, "c1", "t1", None]
     # The SQL status is the pure function's, row by row.
     assert [

