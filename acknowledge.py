@@ -86,12 +86,10 @@ def acknowledge_control(
             st.rerun()
 
 
-def acknowledge_all_control(
-    alerts: Sequence[Alert | AlertRef], acknowledged: dict[str, dict]
-) -> None:
-    """One button that acknowledges every alert listed and not yet acknowledged (a shift's
-    first look at a screen full of them), for a person who may."""
-    open_alerts = [alert for alert in alerts if alert.key not in acknowledged]
+def acknowledge_all_control(alerts: Sequence[AlertRef], acknowledged: dict[str, dict]) -> None:
+    """One button that acknowledges every alert listed (by `alert_ref`) and not yet
+    acknowledged (a shift's first look at a screen full of them), for a person who may."""
+    open_alerts = [ref for ref in alerts if ref[0] not in acknowledged]
     if len(open_alerts) < 2 or not may("create", "alert_acknowledgement"):
         return
     form = "ack-all"
@@ -104,7 +102,7 @@ def acknowledge_all_control(
             lambda session, actor: acknowledge_alerts(
                 session,
                 actor=actor,
-                alerts=[(a.key, a.kind, a.district_code) for a in open_alerts],
+                alerts=open_alerts,
             ),
             fields=[],
         )

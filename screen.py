@@ -25,7 +25,7 @@ from components.alerts import alert_text, group_heading, severity_label
 from components.banner import simulated_notice
 from components.format import fmt_int, plain
 from data.alerts import Alert, compute_alerts
-from data.measures.alerts import group_alerts
+from data.measures.alerts import alert_ref, group_alerts
 from data.settings import get_settings
 from i18n import current_language, set_language, t
 from shell import read, scenario
@@ -523,7 +523,7 @@ def alert_interrupt(
         current = scenario()
         if current is not None and current.simulated:
             simulated_notice()
-        acknowledge_all_control(alerts, acknowledged)
+        acknowledge_all_control([alert_ref(alert) for alert in alerts], acknowledged)
         groups = group_alerts(alerts)
         each = shown_each(len(groups))
         for group in groups:

@@ -754,7 +754,7 @@ def test_the_board_keeps_what_the_list_draws_and_counts_the_rest() -> None:
     """The Overview reads a board of the alerts (data.alerts.get_alert_board), not every
     alert: each group keeps its worst and the next EXPANDED_ALERTS, with its count and page;
     every critical alert stays acknowledgeable."""
-    from data.measures.alerts import AlertRef, alert_board
+    from data.measures.alerts import alert_board
 
     alerts = [*(_short(n) for n in range(1, 101)), _stale("stock", "supplies")]
     alerts += [_stale("cases", "cases"), *(_queue(n) for n in range(5))]
@@ -768,8 +768,8 @@ def test_the_board_keeps_what_the_list_draws_and_counts_the_rest() -> None:
     assert board.groups[0].alerts == whole[0].alerts[:43]
     assert board.groups[2].page is None  # stale sources: each its own page
     assert board.critical_refs[:2] == (
-        AlertRef("supply_short:1:1", "supply_short", "440103"),
-        AlertRef("supply_short:1:2", "supply_short", "440103"),
+        ("supply_short:1:1", "supply_short", "440103"),
+        ("supply_short:1:2", "supply_short", "440103"),
     )
     assert len(board.critical_refs) == 100
 

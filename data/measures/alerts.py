@@ -115,13 +115,15 @@ class AlertGroup:
         return self.count - len(self.worst)
 
 
-@dataclass(frozen=True)
-class AlertRef:
-    """What acknowledging an alert needs of it."""
+# What acknowledging an alert needs of it: its key, kind and district. A plain tuple: a
+# province's ~8,000 critical alerts' references are read back from the data cache on every
+# run of the Overview (as dataclasses: 15 ms; as tuples: 1.4 ms).
+AlertRef = tuple[str, str, str | None]
 
-    key: str
-    kind: str
-    district_code: str | None
+
+def alert_ref(alert: Alert) -> AlertRef:
+    """What acknowledging `alert` needs of it."""
+    return (alert.key, alert.kind, alert.district_code)
 
 
 @dataclass(frozen=True)
@@ -154,7 +156,7 @@ def alert_board(alerts: Iterable[Alert], *, expanded: int) -> AlertBoard:
         critical=len(critical),
         warning=sum(group.count for group in groups) - len(critical),
         groups=kept,
-        critical_refs=tuple(AlertRef(a.key, a.kind, a.district_code) for a in critical),
+        critical_refs=tuple(alert_ref(alert) for alert in critical),
     )
 
 
