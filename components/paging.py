@@ -3,7 +3,7 @@ thousands, with a button for the next page (the full list is the page's download
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import pandas as pd
 import streamlit as st
@@ -18,6 +18,22 @@ ROWS_PER_PAGE = 200
 # takes its room from the rows: without room for it, it covers the last row.
 ROW_HEIGHT = 35
 SCROLLBAR_ROOM = 16
+
+
+def search_names(rows: pd.DataFrame, text: str, names: Sequence[str]) -> pd.DataFrame:
+    """The rows where any of the `names` columns, in either language (`<name>_zh`,
+    `<name>_en`), holds `text` (any case); every row when `text` is blank."""
+    wanted = text.strip().casefold()
+    if not wanted:
+        return rows
+    found = pd.Series(False, index=rows.index)
+    for name in names:
+        for lang in ("zh", "en"):
+            column = rows[f"{name}_{lang}"].astype(str)
+            # Names repeat across thousands of rows: each distinct name is tested once.
+            matches = {value: wanted in value.casefold() for value in column.drop_duplicates()}
+            found |= column.map(matches)
+    return rows[found]
 
 
 def whole_table_height(rows: int) -> int:

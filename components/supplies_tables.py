@@ -17,7 +17,7 @@ from pandas.io.formats.style import Styler
 
 from components.export import excel_csv
 from components.format import fmt_days
-from components.paging import ROWS_PER_PAGE, render_paged, whole_table_height
+from components.paging import ROWS_PER_PAGE, render_paged, search_names, whole_table_height
 from components.pills import AMBER, GREEN, GREY, RED, pill_column, pills
 from data.timeutil import command_zone
 from i18n import current_language, t
@@ -222,17 +222,7 @@ def render_item_table(items: pd.DataFrame, *, key: str) -> None:
 
 def search_lines(lines: pd.DataFrame, text: str) -> pd.DataFrame:
     """The lines whose item, location or district name (in either language) holds `text`."""
-    wanted = text.strip().casefold()
-    if not wanted:
-        return lines
-    found = pd.Series(False, index=lines.index)
-    for column in ("item_name", "location_name", "district_name"):
-        for lang in ("zh", "en"):
-            names = lines[f"{column}_{lang}"].astype(str)
-            # Names repeat across thousands of lines: each distinct name is tested once.
-            matches = {name: wanted in name.casefold() for name in names.drop_duplicates()}
-            found |= names.map(matches)
-    return lines[found]
+    return search_names(lines, text, ("item_name", "location_name", "district_name"))
 
 
 def render_line_table(lines: pd.DataFrame, *, key: str) -> None:

@@ -112,6 +112,20 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "audits.download": ("下载检查发现（CSV）", "Download findings (CSV)"),
     "audits.pick_facility": ("设施", "Facility"),
+    "audits.find_facility": ("查找设施", "Find a facility"),
+    "audits.find_facility_help": (
+        "输入设施或所在区名称的一部分（中文或英文）；清空即列出最差的设施。",
+        "Type part of a facility's or its district's name (Chinese or English); clear it to "
+        "list the weakest again.",
+    ),
+    "audits.find_facility_shown": (
+        "列出最差的 {shown} 家，共 {total} 家；输入名称可查找其他设施。",
+        "Listing the {shown} weakest of {total}; type a name to find another.",
+    ),
+    "audits.find_facility_none": (
+        "没有名称含所输入文字的已督查设施。",
+        "No audited facility's name holds what was typed.",
+    ),
     "audits.pick_audit": ("督查记录", "Audit"),
     "audits.trend": ("得分趋势", "Score trend"),
     "audits.trend_caption": (

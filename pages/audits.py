@@ -1,8 +1,11 @@
 """Infection-control audits: latest score per facility, compliance grid, actions, trend, detail."""
 
+import functools
+
 import pandas as pd
 import streamlit as st
 
+from components import paging
 from components.audits_charts import compliance_grid, score_trend
 from components.audits_tables import (
     audit_items_view,
@@ -19,7 +22,7 @@ from components.format import fmt_int, person
 from components.format import plain as markdown_text
 from components.forms import FormField
 from components.kpi import Kpi, render_kpis
-from components.paging import render_paged
+from components.paging import render_paged, search_names
 from components.widgets import select_all_shown
 from data.codes import AUDIT_RESULTS, AUDITABLE_KINDS
 from data.measures.audits import ACTION_STATUSES
@@ -56,9 +59,49 @@ from shell import (
 GRID_MAX_FACILITIES = 50
 
 
-def render_close_panel(findings: pd.DataFrame, lang: str) -> None:
-    """An auditor closes a corrective action that is still open."""
+def facilities_to_pick(audited: pd.DataFrame) -> pd.DataFrame:
+    """The audited facilities the history's picker lists, weakest first: all of them while
+    they are a page's worth; beyond that (a province audits ~5,000) a search by name or
+    district, and the first page of what it finds."""
+    per_page = paging.ROWS_PER_PAGE
+    if len(audited) <= per_page:
+        return audited
+    text = st.text_input(
+        t("audits.find_facility"),
+        key="audits_facility_find",
+        help=t("audits.find_facility_help"),
+        icon=":material/search:",
+    )
+    found = search_names(audited, text, ("name", "district"))
+    if len(found) > per_page:
+        st.caption(
+            t("audits.find_facility_shown", shown=fmt_int(per_page), total=fmt_int(len(found)))
+        )
+    return found.head(per_page)
+
+
+def finding_counts(findings: pd.DataFrame) -> tuple[int, int]:
+    """How many findings are listed, and how many of them are overdue."""
+    return len(findings), int((findings["status"] == "overdue").sum())
+
+
+def close_choices(findings: pd.DataFrame) -> pd.DataFrame:
+    """The corrective actions still open, as the close panel lists them (in the reader's
+    language)."""
+    lang = current_language()
     still_open = findings[findings["closed_date"].isna()]
+    return pd.DataFrame(
+        {
+            "key": still_open["finding_id"],
+            "label": still_open[f"facility_{lang}"] + " · " + still_open[f"action_{lang}"],
+            "district_code": still_open["district_code"],
+            "facility_id": still_open["facility_id"],
+        }
+    )
+
+
+def render_close_panel(choices: pd.DataFrame) -> None:
+    """An auditor closes a corrective action that is still open (`close_choices`)."""
 
     def fields(finding_id: int) -> list[FormField]:
         finding = read(get_finding, finding_id=int(finding_id)) or {}
@@ -82,14 +125,7 @@ def render_close_panel(findings: pd.DataFrame, lang: str) -> None:
             title=t("audits.update.title"),
             action="close",
             entity="corrective_action",
-            choices=pd.DataFrame(
-                {
-                    "key": still_open["finding_id"],
-                    "label": still_open[f"facility_{lang}"] + " · " + still_open[f"action_{lang}"],
-                    "district_code": still_open["district_code"],
-                    "facility_id": still_open["facility_id"],
-                }
-            ),
+            choices=choices,
             choice_label=t("audits.update.action"),
             fields=fields,
             write=write,
@@ -411,21 +447,22 @@ if now is not None:
             key="audits_statuses",
             select_all=select_all_shown(),  # Streamlit's words: English only
         )
-        findings = read(list_findings, today=now.today, statuses=tuple(statuses), **filters)
-        if findings.empty:
+        # What the tab shows of the findings (their count, the actions still open to close,
+        # the table in the reader's words and the CSV) is worked out once per change and
+        # filters: a rerun takes back only that, not the findings read (a province has
+        # ~15,000 open actions).
+        source = ("list_findings", now.today, tuple(statuses), *sorted(filters.items()))
+
+        @functools.cache  # read once in the run, for whichever of them is not kept yet
+        def findings() -> pd.DataFrame:
+            return read(list_findings, today=now.today, statuses=tuple(statuses), **filters)
+
+        rows, overdue = derive(finding_counts, findings, of=source)
+        if rows == 0:
             st.info(t("empty.filter"))
         else:
-            render_close_panel(findings, current_language())
-            overdue = findings["status"] == "overdue"
-            st.caption(
-                t(
-                    "audits.findings_count",
-                    rows=fmt_int(len(findings)),
-                    overdue=fmt_int(int(overdue.sum())),
-                )
-            )
-            # In the reader's words and as the CSV, worked out once per change and filters.
-            source = ("list_findings", now.today, tuple(statuses), *sorted(filters.items()))
+            render_close_panel(derive(close_choices, findings, of=source))
+            st.caption(t("audits.findings_count", rows=fmt_int(rows), overdue=fmt_int(overdue)))
             plain = derive(findings_table, findings, of=source)
 
             def draw(rows: pd.DataFrame) -> None:
@@ -453,13 +490,16 @@ if now is not None:
             )
 
     with tab_history:
+        listed = facilities_to_pick(audited)
         if audited.empty:
             st.info(t("audits.no_audited"))
+        elif listed.empty:
+            st.info(t("audits.find_facility_none"))
         else:
             facility_names = {
                 int(facility_id): name
                 for facility_id, name in zip(
-                    audited["facility_id"], audited[f"name_{lang}"], strict=True
+                    listed["facility_id"], listed[f"name_{lang}"], strict=True
                 )
             }
             facility_id = st.selectbox(

@@ -110,6 +110,39 @@ def test_known_audits_scores_levels_and_overdue_actions(app_database: str, engin
 
 
 @pytest.mark.replay_at(REPLAY_AT)
+def test_a_rerun_takes_back_what_the_findings_tab_shows_not_the_findings(
+    app_database: str, engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shell
+
+    app = _run(engine)
+    read, reads = shell.read, []
+
+    def counted(query, /, **arguments):  # noqa: ANN001, ANN202
+        # The findings tab's list (an audit's own findings, a few, are read as they are).
+        if "audit_id" not in arguments:
+            reads.append(query.__name__)
+        return read(query, **arguments)
+
+    monkeypatch.setattr(shell, "read", counted)
+    app.run()
+    assert not app.exception
+    assert "list_findings" not in reads and "list_facility_audit_status" in reads
+    findings_tab = app.tabs[2]
+    assert findings_tab.dataframe[0].value["Due"].tolist() == [
+        "2021-06-01",
+        "2021-06-09",
+        "2021-06-15",
+    ]
+    assert "3 actions, 2 of them overdue" in [caption.value for caption in findings_tab.caption]
+    # The filters change what is listed: read once for them.
+    reads.clear()
+    findings_tab.multiselect(key="audits_statuses").set_value(["overdue"]).run()
+    assert reads.count("list_findings") == 1
+    assert app.tabs[2].dataframe[0].value["Due"].tolist() == ["2021-06-01", "2021-06-09"]
+
+
+@pytest.mark.replay_at(REPLAY_AT)
 def test_a_provinces_facilities_come_a_page_at_a_time_the_weakest_first(
     app_database: str, engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -149,6 +182,35 @@ def test_a_citys_actions_come_a_page_at_a_time_the_most_overdue_first(
     findings = app.tabs[2].dataframe[0]
     assert findings.value["Due"].tolist() == ["2021-06-01", "2021-06-09", "2021-06-15"]
     assert not [button for button in app.tabs[2].button if button.key == "audits_findings_more"]
+
+
+@pytest.mark.replay_at(REPLAY_AT)
+def test_a_provinces_facilities_are_found_by_name_to_pick_one(
+    app_database: str, engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("components.paging.ROWS_PER_PAGE", 2)
+    app = _run(engine)
+
+    def listed() -> list[str]:
+        return list(app.tabs[3].selectbox(key="audits_facility").options)
+
+    # Weakest first, a page of them, and a search for the others.
+    assert listed() == ["Yuexiu Fever Clinic", "Eighth Hospital"]
+    assert "Listing the 2 weakest of 3; type a name to find another." in [
+        caption.value for caption in app.tabs[3].caption
+    ]
+    app.tabs[3].text_input(key="audits_facility_find").input("liwan").run()
+    assert listed() == ["Liwan Hospital"]
+    trend = _chart_data(app.tabs[3].get("vega_lite_chart")[0], "score")
+    assert trend["score"].tolist() == [800.0, 600.0]
+    # Either language, the district's name too.
+    app.tabs[3].text_input(key="audits_facility_find").input("越秀").run()
+    assert listed() == ["Yuexiu Fever Clinic"]
+    app.tabs[3].text_input(key="audits_facility_find").input("nowhere").run()
+    assert not app.exception
+    assert "No audited facility's name holds what was typed." in [
+        info.value for info in app.tabs[3].info
+    ]
 
 
 @pytest.mark.replay_at(REPLAY_AT)
