@@ -284,13 +284,23 @@ def _render_lines(lines: pd.DataFrame, *, key: str) -> None:
 
 
 def render_stock_out_table(outs: pd.DataFrame, *, key: str) -> None:
-    """The table of lines at zero now or in the last 30 days."""
-    table = stock_out_table(outs)
-    config = _count_columns(
-        table,
-        ["supplies.col.days_at_zero", "supplies.col.on_hand", "supplies.col.on_order"],
+    """The table of lines at zero now or in the last 30 days, a page at a time (a province
+    has hundreds)."""
+
+    def draw(rows: pd.DataFrame) -> None:
+        table = stock_out_table(rows)
+        config = _count_columns(
+            table,
+            ["supplies.col.days_at_zero", "supplies.col.on_hand", "supplies.col.on_order"],
+        )
+        st.dataframe(table, hide_index=True, width="stretch", column_config=config, key=key)
+
+    render_paged(
+        outs,
+        key=key,
+        draw=draw,
+        shown_text=lambda shown, total: t("supplies.stock_outs_shown", shown=shown, total=total),
     )
-    st.dataframe(table, hide_index=True, width="stretch", column_config=config, key=key)
 
 
 def lines_csv(lines: pd.DataFrame) -> bytes:

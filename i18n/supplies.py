@@ -93,6 +93,25 @@ STRINGS: dict[str, tuple[str, str]] = {
         "该条目近 30 天没有盘点记录。",
         "This line has no counts in the last 30 days.",
     ),
+    "supplies.stock_outs_shown": (
+        "显示最严重的 {shown} 条（当前为 0 的在前，断货天数多的在前），共 {total} 条。",
+        "Showing the {shown} worst of {total} lines (at zero now first, then the most days at "
+        "zero).",
+    ),
+    "supplies.trend.find_location": ("查找地点", "Find a location"),
+    "supplies.trend.find_location_help": (
+        "输入地点或所在区名称的一部分（中文或英文）；清空即列出最紧急的地点。",
+        "Type part of a location's or its district's name (Chinese or English); clear it to "
+        "list the most urgent again.",
+    ),
+    "supplies.trend.locations_shown": (
+        "列出最紧急的 {shown} 个地点，共 {total} 个；输入名称可查找其他地点。",
+        "Listing the {shown} most urgent of {total} locations; type a name to find another.",
+    ),
+    "supplies.trend.location_none": (
+        "该物资没有名称含所输入文字的地点。",
+        "No location of this item has a name that holds what was typed.",
+    ),
     "supplies.stock_outs_caption": (
         "当前库存为 0 的条目，以及近 30 天内（截至今日）某日最后一次盘点为 0 的条目；"
         "断货天数只计有盘点的日子。",

@@ -338,3 +338,41 @@ def test_a_rerun_with_nothing_changed_does_not_work_out_the_item_totals_again(
     app.query_params["lang"] = "zh"
     app.run()
     assert len(calls) == 2
+
+
+@pytest.mark.replay_at(REPLAY_AT)
+def test_a_provinces_stock_outs_and_places_come_a_page_at_a_time(
+    app_database: str, engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("components.paging.ROWS_PER_PAGE", 1)
+    with Session(engine) as session:
+        known: KnownStock = build_known_stock(session)
+    app = _open()
+
+    def outs() -> list[list]:
+        frame = next(f.value for f in app.dataframe if "At zero now" in f.value.columns)
+        return frame[["Location", "At zero now"]].values.tolist()
+
+    assert outs() == [["Liwan warehouse", "yes"]]
+    assert "Showing the 1 worst of 2 lines (at zero now first, then the most days at zero)." in [
+        caption.value for caption in app.caption
+    ]
+    app.button(key="supplies_stockouts_more").click().run()
+    assert outs() == [["Liwan warehouse", "yes"], ["8th People's Hospital", "no"]]
+
+    # An item kept at more places than a page lists the most urgent, with a search.
+    app.selectbox(key="supplies_trend_item").set_value(known.masks).run()
+    assert app.selectbox(key="supplies_trend_location").options == ["Liwan warehouse · Liwan"]
+    assert "Listing the 1 most urgent of 2 locations; type a name to find another." in [
+        caption.value for caption in app.caption
+    ]
+    app.text_input(key="supplies_trend_find").input("越秀").run()  # the hospital's district
+    assert app.selectbox(key="supplies_trend_location").options == [
+        "8th People's Hospital · Yuexiu"
+    ]
+    assert "Burn per day" in " ".join(caption.value for caption in app.caption)
+    app.text_input(key="supplies_trend_find").input("nowhere").run()
+    assert not app.exception
+    assert "No location of this item has a name that holds what was typed." in [
+        info.value for info in app.info
+    ]
