@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import FromClause, Select, String, and_, cast, func, select, type_coerce
+from sqlalchemy import FromClause, Select, String, and_, cast, func, select
 from sqlmodel import Session
 
 from data import models
@@ -305,14 +305,16 @@ def list_stock_lines(
             s.c.on_hand,
             s.c.on_order,
             s.c.reorder_level,
-            # Times as stored (text on SQLite), converted a column at a time below: a city
-            # has ~6,000 lines, and SQLAlchemy's conversion of each value took ~50 ms.
-            type_coerce(s.c.last_reported_at, String).label("last_reported_at"),
+            # Times as text (as SQLite stores them; PostgreSQL writes them out), converted a
+            # column at a time below: SQLAlchemy's conversion of each value took ~50 ms at
+            # city scale, and pandas' of psycopg's datetime objects ~80 ms a column for a
+            # province's ~60,000 lines.
+            cast(s.c.last_reported_at, String).label("last_reported_at"),
             func.coalesce(window.c.days_counted, 0).label("days_counted"),
             window.c.first_count_day,
             window.c.last_count_day,
-            type_coerce(window.c.first_count_at, String).label("first_count_at"),
-            type_coerce(window.c.last_count_at, String).label("last_count_at"),
+            cast(window.c.first_count_at, String).label("first_count_at"),
+            cast(window.c.last_count_at, String).label("last_count_at"),
             func.coalesce(window.c.consumed_since_first, 0).label("consumed_since_first"),
         )
         .select_from(s)
