@@ -399,3 +399,48 @@ def test_the_audit_page_replayed_on_june_8_shows_no_later_audit(
     facilities = app.tabs[0].dataframe[0].value
     assert facilities["Days since audit"].tolist() == ["1"]
     assert facilities["IPCAF score"].tolist() == [800.0]
+
+
+def test_two_rounds_complete_in_one_hour_each_at_the_report_that_reaches_its_own_target(
+    session: Session,
+) -> None:
+    sites = {
+        name: make_facility(session, kind="testing_site", district_code=district)
+        for name, district in (("liwan", "440103"), ("yuexiu", "440104"))
+    }
+    rounds = {}
+    for name, district, target in (("liwan", "440103", 1000), ("yuexiu", "440104", 500)):
+        rounds[name] = make_round(
+            session,
+            district_code=district,
+            target_population=target,
+            start_at=at("2021-06-10 00:00"),
+            deadline_at=at("2021-06-10 18:00"),
+        )
+    for name, moment, sampled in (
+        ("liwan", "2021-06-10 08:00", 900),
+        ("yuexiu", "2021-06-10 08:30", 300),
+        # The same hour for both: liwan needs 100 more, yuexiu 200.
+        ("liwan", "2021-06-10 10:05", 60),
+        ("yuexiu", "2021-06-10 10:05", 150),
+        ("liwan", "2021-06-10 10:20", 40),  # liwan reaches 1,000 here
+        ("yuexiu", "2021-06-10 10:20", 40),
+        ("yuexiu", "2021-06-10 10:40", 10),  # yuexiu reaches 500 here
+        ("liwan", "2021-06-10 10:50", 30),
+    ):
+        make_site_report(
+            session,
+            site_id=sites[name].id,
+            round_id=rounds[name].id,
+            reported_at=at(moment),
+            sampled=sampled,
+        )
+    outlook = testing.list_round_outlook(session=session, now=at("2021-06-10 12:00"))
+    completed = dict(zip(outlook["round_id"], outlook["completed_at"], strict=True))
+    assert completed[rounds["liwan"].id] == at("2021-06-10 10:20")
+    assert completed[rounds["yuexiu"].id] == at("2021-06-10 10:40")
+    # As of 10:30 only liwan had reached its target.
+    outlook = testing.list_round_outlook(session=session, now=at("2021-06-10 10:30"))
+    completed = dict(zip(outlook["round_id"], outlook["completed_at"], strict=True))
+    assert completed[rounds["liwan"].id] == at("2021-06-10 10:20")
+    assert pd_isna(completed[rounds["yuexiu"].id])
