@@ -100,28 +100,57 @@ def _hotel_alerts(session: Session, at: datetime) -> list[Alert]:
     ]
 
 
+SUPPLY_ALERT_COLUMNS = [
+    "item_id",
+    "location_id",
+    "district_code",
+    "location_name_zh",
+    "location_name_en",
+    "item_name_zh",
+    "item_name_en",
+    "days_of_supply",
+    "on_hand",
+    "unit_zh",
+    "unit_en",
+]
+
+
 def _supply_alerts(session: Session, at: datetime) -> list[Alert]:
     lines = list_stock_lines(session=session, today=local_day(at), at=at)
-    short = lines[lines["level"] == "critical"]
+    # Only the columns an alert takes, as plain lists: a province has ~8,000 lines at 3 days
+    # or less, and a row tuple of every column of each cost a tenth of the Overview's run.
+    short = lines.loc[lines["level"] == "critical", SUPPLY_ALERT_COLUMNS]
     return [
         Alert(
-            key=f"supply_short:{int(row.item_id)}:{int(row.location_id)}",
+            key=f"supply_short:{item_id}:{location_id}",
             kind="supply_short",
             severity="critical",
             page="supplies",
-            district_code=row.district_code,
+            district_code=district_code,
             values={
-                "name_zh": row.location_name_zh,
-                "name_en": row.location_name_en,
-                "item_zh": row.item_name_zh,
-                "item_en": row.item_name_en,
-                "days": math.floor(float(row.days_of_supply)),
-                "on_hand": int(row.on_hand),
-                "unit_zh": row.unit_zh,
-                "unit_en": row.unit_en,
+                "name_zh": name_zh,
+                "name_en": name_en,
+                "item_zh": item_zh,
+                "item_en": item_en,
+                "days": math.floor(days),
+                "on_hand": on_hand,
+                "unit_zh": unit_zh,
+                "unit_en": unit_en,
             },
         )
-        for row in short.itertuples(index=False)
+        for (
+            item_id,
+            location_id,
+            district_code,
+            name_zh,
+            name_en,
+            item_zh,
+            item_en,
+            days,
+            on_hand,
+            unit_zh,
+            unit_en,
+        ) in zip(*(short[column].tolist() for column in SUPPLY_ALERT_COLUMNS), strict=True)
     ]
 
 
