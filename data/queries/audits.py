@@ -33,7 +33,7 @@ from data.measures.audits import (
 )
 from data.queries.asof import audit_state_at, settings_at
 from data.queries.common import shareable
-from data.timeutil import local_day
+from data.timeutil import command_zone
 
 
 @dataclass(frozen=True)
@@ -217,14 +217,16 @@ def list_facility_audit_status(
     )
     table = pd.DataFrame(session.execute(query).mappings().all(), columns=FACILITY_COLUMNS)
     table["audited_at"] = _utc_times(table["audited_at"])
-    days = [local_day(moment) if pd.notna(moment) else None for moment in table["audited_at"]]
-    table["last_audit_day"] = pd.Series(days, index=table.index, dtype="object")
-    table["days_since_audit"] = pd.Series(
-        [(today - day).days if day is not None else None for day in days],
-        index=table.index,
-        dtype="Int64",
+    # The command's calendar day of each audit, a column at a time (a province has ~5,000).
+    local = table["audited_at"].dt.tz_convert(command_zone()).dt.tz_localize(None)
+    audited = local.notna()
+    table["last_audit_day"] = local.dt.date.astype("object").where(audited, None)
+    table["days_since_audit"] = (
+        (pd.Timestamp(today) - local.dt.normalize()).dt.days.astype("Int64").where(audited)
     )
-    table["audit_status"] = [audit_status(day, today, interval) for day in days]
+    table["audit_status"] = [
+        audit_status(day, today, interval) for day in table["last_audit_day"].tolist()
+    ]
     _scores(table)
     table["open_actions"] = table["open_actions"].astype("int64")
     table["overdue_actions"] = table["overdue_actions"].astype("int64")
