@@ -17,7 +17,7 @@ from components.audits_tables import (
     score_text,
 )
 from components.charts import cached_chart
-from components.export import excel_csv
+from components.export import excel_csv, later
 from components.format import fmt_int, person
 from components.format import plain as markdown_text
 from components.forms import FormField
@@ -426,7 +426,12 @@ if now is not None:
     with tab_grid:
         st.caption(t("audits.grid_caption"))
         shown = audited.head(GRID_MAX_FACILITIES)
-        compliance = read(list_component_compliance, **filters)
+        # Only the facilities drawn: the grid has room for 50 rows.
+        compliance = read(
+            list_component_compliance,
+            facility_ids=tuple(int(facility_id) for facility_id in shown["facility_id"]),
+            **filters,
+        )
         if shown.empty or compliance.empty:
             st.info(t("audits.grid_none"))
         else:
@@ -482,11 +487,12 @@ if now is not None:
             render_paged(plain, key="audits_findings", draw=draw, shown_text=shown_text)
             st.download_button(
                 t("audits.download"),
-                data=derive(excel_csv, plain, of=source),
+                later(excel_csv, plain),  # made when clicked, not after every write
                 file_name=f"audit_findings_{now.today.isoformat()}.csv",
                 mime="text/csv",
                 icon=":material/download:",
                 key="audits_download",
+                on_click="ignore",
             )
 
     with tab_history:

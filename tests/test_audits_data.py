@@ -255,6 +255,13 @@ def test_heat_grid_is_the_latest_audits_compliance_per_component(session: Sessio
     assert list(zip(grid["facility_id"], grid["component"], strict=True)) == sorted(cells)
     liwan = list_component_compliance(session=session, district=LIWAN)
     assert set(liwan["facility_id"]) == {hospital}
+    # Only the facilities the grid draws, with the same cells.
+    drawn = list_component_compliance(session=session, facility_ids=(clinic, designated))
+    assert list(drawn["facility_id"].unique()) == sorted([clinic, designated])
+    assert list(drawn["compliance"].fillna(-1)) == [
+        -1 if cells[key][0] is None else cells[key][0]
+        for key in sorted(k for k in cells if k[0] != hospital)
+    ]
 
 
 def test_action_totals_match_the_findings_list(session: Session) -> None:
