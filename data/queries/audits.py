@@ -32,7 +32,7 @@ from data.measures.audits import (
     days_overdue,
 )
 from data.queries.asof import audit_state_at, settings_at
-from data.queries.common import shareable
+from data.queries.common import query_frame, shareable
 from data.timeutil import command_zone
 
 
@@ -215,7 +215,7 @@ def list_facility_audit_status(
         .outerjoin(actions, actions.c.facility_id == f.id)
         .where(*_facility_conditions(district, kinds, f))
     )
-    table = pd.DataFrame(session.execute(query).mappings().all(), columns=FACILITY_COLUMNS)
+    table = query_frame(session, query, FACILITY_COLUMNS)
     table["audited_at"] = _utc_times(table["audited_at"])
     # The command's calendar day of each audit, a column at a time (a province has ~5,000).
     local = table["audited_at"].dt.tz_convert(command_zone()).dt.tz_localize(None)
@@ -295,7 +295,7 @@ def list_component_compliance(
         # In a fixed order: PostgreSQL returns groups in whatever order its plan makes them.
         .order_by(s.c.facility_id, i.component)
     )
-    table = pd.DataFrame(session.execute(query).mappings().all(), columns=COMPLIANCE_COLUMNS)
+    table = query_frame(session, query, COMPLIANCE_COLUMNS)
     table["achieved"] = table["achieved"].astype("float64")
     table["possible"] = table["possible"].astype("float64")
     table["compliance"] = pd.Series(
@@ -399,7 +399,7 @@ def list_findings(
         .where(*conditions)
         .order_by(rank, finding.due_date, finding.id)
     )
-    table = pd.DataFrame(session.execute(query).mappings().all(), columns=FINDING_COLUMNS)
+    table = query_frame(session, query, FINDING_COLUMNS)
     table["audited_at"] = _utc_times(table["audited_at"])
     table["days_overdue"] = pd.Series(
         [
@@ -458,7 +458,7 @@ def list_facility_audits(
         .where(a.facility_id == facility_id, *_held_by(at, a))
         .order_by(a.audited_at, a.id)
     )
-    table = pd.DataFrame(session.execute(query).mappings().all(), columns=AUDIT_COLUMNS)
+    table = query_frame(session, query, AUDIT_COLUMNS)
     table["audited_at"] = _utc_times(table["audited_at"])
     _scores(table)
     return table
@@ -502,7 +502,7 @@ def list_audit_items(
         .where(a.id == audit_id)
         .order_by(i.position, i.code)
     )
-    return pd.DataFrame(session.execute(query).mappings().all(), columns=ITEM_COLUMNS)
+    return query_frame(session, query, ITEM_COLUMNS)
 
 
 def get_finding(*, session: Session, finding_id: int) -> dict | None:
