@@ -37,6 +37,11 @@ BAND_RGBA = {
     "amber": [240, 160, 20, 230],
     "green": [40, 150, 80, 210],
 }
+# Dots are drawn in this order of their level (then a stale report last): the most urgent on
+# top.
+DRAW_ORDER = {None: 0, "green": 1, "amber": 2, "red": 3}
+# The hotel map's height, in pixels: its view is fitted to it and the page draws it so.
+MAP_HEIGHT = 560
 STALE_RING = [20, 20, 20, 255]
 NO_RING = [255, 255, 255, 200]
 # Beyond this many days, "days until full" is shown as "over N days": a far-off date from a
@@ -269,6 +274,17 @@ def hotel_points(hotels: pd.DataFrame, grid: PointGrid) -> list[dict]:
     a province's ~2,000 dots send two small numbers instead of eight."""
     lang = current_language()
     located = hotels[hotels["lon"].notna() & hotels["lat"].notna()]
+    # Drawn from the least to the most urgent, whatever the table's order: a dot drawn later
+    # covers its neighbours, and a full hotel must not hide under a green one in its town.
+    urgency = [
+        DRAW_ORDER.get(_code(band), 0) * 2 + int(stale)
+        for band, stale in zip(
+            located["occupancy_band"].where(located["status"] == "active"),
+            (located["status"] == "active") & (located["report_status"] != "current"),
+            strict=True,
+        )
+    ]
+    located = located.iloc[sorted(range(len(located)), key=urgency.__getitem__)]
     bands = list(BAND_RGBA)
     points = []
     for hotel in located.to_dict("records"):
@@ -344,7 +360,8 @@ def hotel_deck(districts: pd.DataFrame, hotels: pd.DataFrame) -> pdk.Deck:
             district_labels_layer(districts, size=12),
             hotel_layer(hotel_points(hotels, grid), grid),
         ],
-        view=city_view(districts, height=560),
+        view=city_view(districts, height=MAP_HEIGHT),
+        height=MAP_HEIGHT,
         tooltip=tooltip(),
     )
 

@@ -10,6 +10,9 @@ from components.export import later
 from components.format import fmt_int, fmt_percent, plain
 from components.forms import FormField
 from components.hotels_view import (
+    MAP_HEIGHT as HOTEL_MAP_HEIGHT,
+)
+from components.hotels_view import (
     SORT_ORDERS,
     days_until_full_text,
     flows_chart,
@@ -274,7 +277,7 @@ if now is not None:
 
             st.subheader(t("hotels.map"))
             deck = cached_deck(hotel_deck, districts=read(list_districts), hotels=shown)
-            st.pydeck_chart(deck, key="hotels_map")
+            st.pydeck_chart(deck, height=HOTEL_MAP_HEIGHT, key="hotels_map")
             st.caption(t("hotels.map_legend"))
 
         st.subheader(t("hotels.trend"))

@@ -13,7 +13,7 @@ from components.forms import FormField
 from components.kpi import Kpi, render_kpis
 from components.maps import cached_deck
 from components.testing_charts import backlog_chart, progress_chart, progress_series
-from components.testing_maps import completion_deck, sites_deck
+from components.testing_maps import MAP_HEIGHT, completion_deck, sites_deck
 from components.testing_tables import (
     csv_bytes,
     render_deadline_table,
@@ -167,6 +167,7 @@ def render_progress(chosen: pd.DataFrame, now: Clock) -> None:
     with map_column:
         st.pydeck_chart(
             cached_deck(completion_deck, districts=read(list_districts), rounds=chosen),
+            height=MAP_HEIGHT,
             key="testing_completion_map",
         )
         st.caption(t("testing.map_caption"))
@@ -373,6 +374,7 @@ def render_sites(chosen: pd.DataFrame, now: Clock) -> None:
     with map_column:
         st.pydeck_chart(
             cached_deck(sites_deck, districts=read(list_districts), sites=sites),
+            height=MAP_HEIGHT,
             key="testing_sites_map",
         )
 

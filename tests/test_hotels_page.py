@@ -388,3 +388,27 @@ def test_the_hotel_download_has_every_hotel_in_the_language_of_the_run(
     assert [line.rsplit(",", 1)[1] for line in lines[1:]] == [
         "H-A", "H-C", "H-B", "H-G", "H-E", "H-D", "H-F"
     ]  # fmt: skip
+
+
+@pytest.mark.replay_at(REPLAY_AT)
+def test_the_map_draws_the_fullest_and_stale_hotels_last_whatever_the_tables_order(
+    known_page: AppTest,
+) -> None:
+    drawn = {}
+    for order in ("occupancy", "name"):
+        known_page.selectbox(key="hotels_sort").set_value(order).run()
+        deck = json.loads(known_page.get("deck_gl_json_chart")[0].proto.json)
+        points = next(layer for layer in deck["layers"] if layer["id"] == "hotels")["data"]
+        drawn[order] = [(p["tooltip"].split("\n")[0], p.get("k", 0), p.get("s", 0)) for p in points]
+    # Grey (no data or not active) first, then green, amber, red; a stale report after the
+    # others of its level: a dot drawn later covers its neighbours.
+    assert drawn["occupancy"] == drawn["name"]
+    assert drawn["occupancy"] == [
+        ("Hotel E", 0, 0),  # standby: grey
+        ("Hotel F", 0, 0),  # closed: grey
+        ("Hotel D", 0, 1),  # active, no report yet: grey, ringed
+        ("Hotel G", 3, 0),  # green
+        ("Hotel B", 3, 1),  # green, stale report
+        ("Hotel C", 2, 0),  # amber
+        ("Hotel A", 1, 0),  # red, on top
+    ]
