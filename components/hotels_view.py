@@ -156,6 +156,20 @@ def hotel_table(hotels: pd.DataFrame) -> pd.DataFrame:
     ).reset_index(drop=True)
 
 
+def rooms_outlook(days: float | None) -> str:
+    """When the city's quarantine rooms run out, in words (the Overview's card): beyond
+    DAYS_SHOWN_MAX days, as the hotels page says, not a far-off figure such as 1,699.3 days."""
+    if days is None:
+        return t("overview.rooms_full_unknown")
+    if math.isinf(days):
+        return t("overview.rooms_not_filling")
+    if days <= 0:
+        return t("overview.rooms_full_now")
+    if days > DAYS_SHOWN_MAX:
+        return t("overview.rooms_full_beyond", days=DAYS_SHOWN_MAX)
+    return t("overview.rooms_full_in", days=f"{days:.1f}")
+
+
 def level_colours() -> dict[str, str]:
     """Each occupancy level's words (as the tables show them) and the colour of its pill."""
     return {

@@ -68,6 +68,10 @@ STRINGS: dict[str, tuple[str, str]] = {
         "按近 3 天净入住，约 {days} 天后住满",
         "Full in about {days} days at the last 3 days' net intake",
     ),
+    "overview.rooms_full_beyond": (
+        "按近 3 天净入住，{days} 天内不会住满",
+        "Not full within {days} days at the last 3 days' net intake",
+    ),
     "overview.rooms_full_now": (
         "已无可用房间（含待转运密接）",
         "No room left (counting close contacts waiting)",

@@ -1,7 +1,6 @@
 """Overview: the city's headline figures with their change and trend, the alerts, how fresh
 each source is, the epidemic curve and cases by district; all read through the data layer."""
 
-import math
 from datetime import timedelta
 
 import pandas as pd
@@ -13,6 +12,7 @@ from components.charts import cached_chart
 from components.epicurve import local_case_curve
 from components.format import fmt_int, fmt_percent
 from components.freshness import render_freshness, stale_table
+from components.hotels_view import rooms_outlook
 from components.kpi import Kpi, render_kpis
 from components.paging import whole_table_height
 from data.alerts import get_alert_board
@@ -76,17 +76,6 @@ def card(key: str, label: str, value: str, detail: str, trend: pd.DataFrame, col
     return Kpi(
         key, label, value, detail, delta=delta, delta_arrow=arrow, trend=series(trend, column), **kw
     )
-
-
-def rooms_outlook(days: float | None) -> str:
-    """When the city's quarantine rooms run out, in words."""
-    if days is None:
-        return t("overview.rooms_full_unknown")
-    if math.isinf(days):
-        return t("overview.rooms_not_filling")
-    if days <= 0:
-        return t("overview.rooms_full_now")
-    return t("overview.rooms_full_in", days=f"{days:.1f}")
 
 
 now = start_page("overview.title")

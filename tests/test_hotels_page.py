@@ -15,7 +15,7 @@ from sqlmodel import Session
 from streamlit.testing.v1 import AppTest
 
 from components.export import later
-from components.hotels_view import days_until_full_text, hotel_csv, sort_hotels
+from components.hotels_view import days_until_full_text, hotel_csv, rooms_outlook, sort_hotels
 from components.pills import AMBER, GREEN, GREY, RED
 from data.queries.hotels import list_hotels
 from i18n import set_language
@@ -181,6 +181,26 @@ def test_days_until_full_as_text() -> None:
         "over 30 days",
         "no hotels",
     ]
+
+
+def _outlook_texts(lang: str) -> list[str]:
+    set_language(lang)
+    return [rooms_outlook(days) for days in (3.44, 30.0, 1699.3, math.inf, 0.0, None)]
+
+
+def test_the_overviews_rooms_outlook_says_beyond_30_days_as_the_hotels_page_does() -> None:
+    net = "at the last 3 days' net intake"
+    assert contextvars.copy_context().run(_outlook_texts, "en") == [
+        f"Full in about 3.4 days {net}",
+        f"Full in about 30.0 days {net}",
+        f"Not full within 30 days {net}",  # was "Full in about 1699.3 days"
+        "Not filling: net intake over the last 3 days is not positive",
+        "No room left (counting close contacts waiting)",
+        "No reports in the last 3 days: when rooms run out is unknown",
+    ]
+    assert contextvars.copy_context().run(_outlook_texts, "zh")[2] == (
+        "按近 3 天净入住，30 天内不会住满"
+    )
 
 
 @pytest.mark.replay_at(REPLAY_AT)
