@@ -4,6 +4,7 @@ thousands, with a button for the next page (the full list is the page's download
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -34,6 +35,29 @@ def search_names(rows: pd.DataFrame, text: str, names: Sequence[str]) -> pd.Data
             matches = {value: wanted in value.casefold() for value in column.drop_duplicates()}
             found |= column.map(matches)
     return rows[found]
+
+
+def search_to_pick(
+    rows: pd.DataFrame,
+    *,
+    key: str,
+    names: Sequence[str],
+    label: str,
+    help_text: str,
+    shown_text: Callable[[str, str], str],
+    place: Any = st,
+) -> pd.DataFrame:
+    """The rows a picker lists, in the order given: all of them while they are a page's
+    worth; beyond that a search box (in `place`) over the `names` columns, and the first page
+    of what it finds, with `shown_text(shown, total)` when it found more."""
+    per_page = ROWS_PER_PAGE
+    if len(rows) <= per_page:
+        return rows
+    text = place.text_input(label, key=key, help=help_text, icon=":material/search:")
+    found = search_names(rows, text, names)
+    if len(found) > per_page:
+        st.caption(shown_text(fmt_int(per_page), fmt_int(len(found))))
+    return found.head(per_page)
 
 
 def whole_table_height(rows: int) -> int:

@@ -5,7 +5,6 @@ import functools
 import pandas as pd
 import streamlit as st
 
-from components import paging
 from components.audits_charts import compliance_grid, score_trend
 from components.audits_tables import (
     audit_items_view,
@@ -22,7 +21,7 @@ from components.format import fmt_int, person
 from components.format import plain as markdown_text
 from components.forms import FormField
 from components.kpi import Kpi, render_kpis
-from components.paging import render_paged, search_names
+from components.paging import render_paged, search_to_pick
 from components.widgets import select_all_shown
 from data.codes import AUDIT_RESULTS, AUDITABLE_KINDS
 from data.measures.audits import ACTION_STATUSES
@@ -60,24 +59,16 @@ GRID_MAX_FACILITIES = 50
 
 
 def facilities_to_pick(audited: pd.DataFrame) -> pd.DataFrame:
-    """The audited facilities the history's picker lists, weakest first: all of them while
-    they are a page's worth; beyond that (a province audits ~5,000) a search by name or
-    district, and the first page of what it finds."""
-    per_page = paging.ROWS_PER_PAGE
-    if len(audited) <= per_page:
-        return audited
-    text = st.text_input(
-        t("audits.find_facility"),
+    """The audited facilities the history's picker lists, weakest first, with a search by
+    name or district beyond a page's worth (a province audits ~5,000)."""
+    return search_to_pick(
+        audited,
         key="audits_facility_find",
-        help=t("audits.find_facility_help"),
-        icon=":material/search:",
+        names=("name", "district"),
+        label=t("audits.find_facility"),
+        help_text=t("audits.find_facility_help"),
+        shown_text=lambda shown, total: t("audits.find_facility_shown", shown=shown, total=total),
     )
-    found = search_names(audited, text, ("name", "district"))
-    if len(found) > per_page:
-        st.caption(
-            t("audits.find_facility_shown", shown=fmt_int(per_page), total=fmt_int(len(found)))
-        )
-    return found.head(per_page)
 
 
 def finding_counts(findings: pd.DataFrame) -> tuple[int, int]:

@@ -5,13 +5,12 @@ from datetime import timedelta
 import pandas as pd
 import streamlit as st
 
-from components import paging
 from components.charts import cached_chart
 from components.export import later
 from components.format import fmt_int
 from components.forms import FormField
 from components.kpi import Kpi, render_kpis
-from components.paging import search_names
+from components.paging import search_to_pick
 from components.supplies_charts import consumption_chart, on_hand_chart
 from components.supplies_tables import (
     burn_text,
@@ -62,27 +61,20 @@ def render_trends(lines: pd.DataFrame, now: Clock) -> None:
     item_lines = lines[lines["item_id"] == item_id]
     # A province keeps each item at ~4,000 places: the most urgent page of them is listed,
     # with a search for the others (their names were ~150 KB of every first load).
-    per_page = paging.ROWS_PER_PAGE
-    if len(item_lines) > per_page:
-        text = pick_location.text_input(
-            t("supplies.trend.find_location"),
-            key="supplies_trend_find",
-            help=t("supplies.trend.find_location_help"),
-            icon=":material/search:",
-        )
-        item_lines = search_names(item_lines, text, ("location_name", "district_name"))
-        if item_lines.empty:
-            st.info(t("supplies.trend.location_none"))
-            return
-        if len(item_lines) > per_page:
-            st.caption(
-                t(
-                    "supplies.trend.locations_shown",
-                    shown=fmt_int(per_page),
-                    total=fmt_int(len(item_lines)),
-                )
-            )
-        item_lines = item_lines.head(per_page)
+    item_lines = search_to_pick(
+        item_lines,
+        key="supplies_trend_find",
+        names=("location_name", "district_name"),
+        label=t("supplies.trend.find_location"),
+        help_text=t("supplies.trend.find_location_help"),
+        shown_text=lambda shown, total: t(
+            "supplies.trend.locations_shown", shown=shown, total=total
+        ),
+        place=pick_location,
+    )
+    if item_lines.empty:
+        st.info(t("supplies.trend.location_none"))
+        return
     place_names = {
         location: f"{place} · {district}"
         for location, place, district in zip(
