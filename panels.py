@@ -29,8 +29,9 @@ class Panel:
     action: str
     entity: str
     # Records to pick from: columns `key` (the record's id), `label`, `district_code` and
-    # `facility_id` (None when the record is not a facility's).
-    choices: pd.DataFrame
+    # `facility_id` (None when the record is not a facility's); or a function that gives
+    # them, called only when the panel lists them, with their `choice_count`.
+    choices: pd.DataFrame | Callable[[], pd.DataFrame]
     choice_label: str
     fields: Callable[[Any], Sequence[FormField]]
     write: Callable[[Session, Actor, Any, dict[str, Any]], object]
@@ -38,6 +39,8 @@ class Panel:
     none_in_scope: str
     # Write-side fields shown in a table of the form -> (that field, the name messages use).
     aliases: Mapping[str, tuple[str, str]] | None = None
+    # How many records `choices` gives, when it is a function.
+    choice_count: int | None = None
 
 
 # A panel with more records to pick from than this is drawn only while it is open: a city's
@@ -56,9 +59,12 @@ def render_panel(panel: Panel) -> None:
     box = st.expander(
         panel.title, icon=":material/edit_note:", key=f"{panel.key}_open", on_change="rerun"
     )
-    if len(panel.choices) > EAGER_CHOICES and not box.open:
+    listed = panel.choices
+    count = len(listed) if isinstance(listed, pd.DataFrame) else panel.choice_count
+    if (count is None or count > EAGER_CHOICES) and not box.open:
         return
-    mine = panel.choices[
+    choices = listed if isinstance(listed, pd.DataFrame) else listed()
+    mine = choices[
         [
             in_scope(
                 panel.action,
@@ -66,7 +72,7 @@ def render_panel(panel: Panel) -> None:
                 district_code=row.district_code,
                 facility_id=None if pd.isna(row.facility_id) else int(row.facility_id),
             )
-            for row in panel.choices.itertuples()
+            for row in choices.itertuples()
         ]
     ]
     with box:

@@ -177,6 +177,13 @@ def read(query: Callable[..., T], /, **arguments: Any) -> T:
     return result
 
 
+def read_when_asked(query: Callable[..., T], /, **arguments: Any) -> Callable[[], T]:
+    """A data-layer read done when the returned function is called, as the database is then:
+    for what is made outside the page's run (a download's file, made when clicked, on
+    another thread), so that the run does not hold it."""
+    return partial(_run, tuple(sorted(arguments.items())), query)
+
+
 def derive(work: Callable[..., T], source: Any, /, *, of: tuple, **arguments: Any) -> T:
     """`work(source, **arguments)`, worked out once per change counter and language:
     `source` is what a `read` returned for `of` (the query and its arguments), so the same
@@ -189,6 +196,29 @@ def derive(work: Callable[..., T], source: Any, /, *, of: tuple, **arguments: An
     name = f"{work.__module__}.{work.__qualname__}"
     key = (of, current_language(), tuple(sorted(arguments.items())))
     return _derived(name, st.session_state["_counter"], key, _work=work, _source=source)
+
+
+class Source:
+    """A read that a page uses through what it works out of it: `source.derive(work, ...)`
+    is `derive(work, <the read>, ...)`, and the read itself is taken back from the cache only
+    when a result is not worked out yet (a province's stock lines are ~24 MB to take back on
+    every rerun; the counts, the page of rows shown and the picker's list are kilobytes)."""
+
+    def __init__(self, query: Callable[..., Any], /, **arguments: Any) -> None:
+        self._query = query
+        self._arguments = arguments
+        self._of = (f"{query.__module__}.{query.__qualname__}", tuple(sorted(arguments.items())))
+
+    def __call__(self) -> Any:
+        """The read's whole result."""
+        return read(self._query, **self._arguments)
+
+    def derive(self, work: Callable[..., T], /, **arguments: Any) -> T:
+        return derive(work, self, of=self._of, **arguments)
+
+    def when_asked(self) -> Callable[[], Any]:
+        """The read done when called, outside the run (`read_when_asked`)."""
+        return read_when_asked(self._query, **self._arguments)
 
 
 @st.cache_data(max_entries=128, show_spinner=False)

@@ -37,8 +37,29 @@ def search_names(rows: pd.DataFrame, text: str, names: Sequence[str]) -> pd.Data
     return rows[found]
 
 
+# Part of a long list: the first `n` rows that a search `text` finds, and how many it finds.
+Take = Callable[[str, int], tuple[pd.DataFrame, int]]
+
+
+def first_found(
+    rows: pd.DataFrame, *, text: str, names: Sequence[str], n: int
+) -> tuple[pd.DataFrame, int]:
+    """The first `n` of the rows whose `names` hold `text` (`search_names`), and how many
+    hold it."""
+    found = search_names(rows, text, names)
+    return found.head(n), len(found)
+
+
+def taker(rows: pd.DataFrame | Take, names: Sequence[str]) -> Take:
+    """A `Take` over rows the caller holds, or the caller's own (which may take back from
+    the cache only what it finds: a province's lines are megabytes to take back)."""
+    if isinstance(rows, pd.DataFrame):
+        return lambda text, n: first_found(rows, text=text, names=names, n=n)
+    return rows
+
+
 def search_to_pick(
-    rows: pd.DataFrame,
+    rows: pd.DataFrame | Take,
     *,
     key: str,
     names: Sequence[str],
@@ -46,18 +67,24 @@ def search_to_pick(
     help_text: str,
     shown_text: Callable[[str, str], str],
     place: Any = st,
+    total: int | None = None,
 ) -> pd.DataFrame:
     """The rows a picker lists, in the order given: all of them while they are a page's
     worth; beyond that a search box (in `place`) over the `names` columns, and the first page
-    of what it finds, with `shown_text(shown, total)` when it found more."""
+    of what it finds, with `shown_text(shown, total)` when it found more.
+
+    `rows` are a frame, or a `Take` with their `total`."""
     per_page = ROWS_PER_PAGE
-    if len(rows) <= per_page:
-        return rows
+    take = taker(rows, names)
+    if total is None:
+        total = len(rows) if isinstance(rows, pd.DataFrame) else take("", 0)[1]
+    if total <= per_page:
+        return take("", per_page)[0]
     text = place.text_input(label, key=key, help=help_text, icon=":material/search:")
-    found = search_names(rows, text, names)
-    if len(found) > per_page:
-        st.caption(shown_text(fmt_int(per_page), fmt_int(len(found))))
-    return found.head(per_page)
+    shown, found = take(text, per_page)
+    if found > per_page:
+        st.caption(shown_text(fmt_int(per_page), fmt_int(found)))
+    return shown
 
 
 def whole_table_height(rows: int) -> int:
@@ -76,19 +103,44 @@ def render_paged(
 ) -> None:
     """`draw` the first pages of `rows` this session asked for; while rows are left out,
     `shown_text(shown, total)` says so above the table and a button below shows more."""
+    render_pages(
+        lambda n: (rows.head(n), len(rows)),
+        key=key,
+        draw=draw,
+        shown_text=shown_text,
+        per_page=per_page,
+    )
+
+
+def render_pages(
+    take: Callable[[int], tuple[pd.DataFrame, int]],
+    *,
+    key: str,
+    draw: Callable[[pd.DataFrame], None],
+    shown_text: Callable[[str, str], str],
+    per_page: int | None = None,
+    none_text: str | None = None,
+) -> None:
+    """As `render_paged`, of rows asked for by pieces: `take(n)` gives the first `n` and how
+    many there are in all (a rerun takes back only what is shown). With no rows at all,
+    `none_text` says so instead of an empty table."""
     size = per_page or ROWS_PER_PAGE
     pages_key = f"{key}_pages"
-    shown = min(len(rows), size * st.session_state.get(pages_key, 1))
-    if shown < len(rows):
-        st.caption(shown_text(fmt_int(shown), fmt_int(len(rows))))
-    draw(rows.head(shown))
-    if shown < len(rows):
+    rows, total = take(size * st.session_state.get(pages_key, 1))
+    if total == 0 and none_text is not None:
+        st.info(none_text)
+        return
+    shown = len(rows)
+    if shown < total:
+        st.caption(shown_text(fmt_int(shown), fmt_int(total)))
+    draw(rows)
+    if shown < total:
 
         def show_more() -> None:
             st.session_state[pages_key] = st.session_state.get(pages_key, 1) + 1
 
         st.button(
-            t("table.more", count=fmt_int(min(size, len(rows) - shown))),
+            t("table.more", count=fmt_int(min(size, total - shown))),
             key=f"{key}_more",
             on_click=show_more,
             icon=":material/expand_more:",

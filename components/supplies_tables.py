@@ -17,7 +17,14 @@ from pandas.io.formats.style import Styler
 
 from components.export import excel_csv
 from components.format import fmt_days
-from components.paging import ROWS_PER_PAGE, render_paged, search_names, whole_table_height
+from components.paging import (
+    ROWS_PER_PAGE,
+    Take,
+    render_paged,
+    render_pages,
+    taker,
+    whole_table_height,
+)
 from components.pills import AMBER, GREEN, GREY, RED, pill_column, pills
 from data.timeutil import command_zone
 from i18n import current_language, t
@@ -220,30 +227,29 @@ def render_item_table(items: pd.DataFrame, *, key: str) -> None:
     )
 
 
-def search_lines(lines: pd.DataFrame, text: str) -> pd.DataFrame:
-    """The lines whose item, location or district name (in either language) holds `text`."""
-    return search_names(lines, text, ("item_name", "location_name", "district_name"))
+# What the lines' search looks in (either language).
+LINE_NAMES = ("item_name", "location_name", "district_name")
 
 
-def render_line_table(lines: pd.DataFrame, *, key: str) -> None:
+def render_line_table(lines: pd.DataFrame | Take, *, key: str) -> None:
     """The stock lines, most urgent first, coloured by level: a page of them at a time (a
-    city has thousands; the browser gets what a screen shows), with a search by name."""
+    city has thousands; the browser gets what a screen shows), with a search by name.
+
+    `lines` are a frame, or a `Take` over them (a rerun takes back only the rows shown)."""
     text = st.text_input(
         t("supplies.lines_search"),
         key=f"{key}_search",
         help=t("supplies.lines_search_help"),
         icon=":material/search:",
     )
-    found = search_lines(lines, text)
-    if found.empty:
-        st.info(t("supplies.lines_found_none", text=text.strip()))
-        return
-    render_paged(
-        found,
+    take = taker(lines, LINE_NAMES)
+    render_pages(
+        lambda n: take(text, n),
         key=key,
         draw=lambda shown: _render_lines(shown, key=key),
         shown_text=lambda shown, total: t("supplies.lines_shown", shown=shown, total=total),
         per_page=LINES_PER_PAGE,
+        none_text=t("supplies.lines_found_none", text=text.strip()),
     )
 
 

@@ -10,9 +10,10 @@ from components.export import later
 from components.format import fmt_int
 from components.forms import FormField
 from components.kpi import Kpi, render_kpis
-from components.paging import search_to_pick
+from components.paging import first_found, search_to_pick
 from components.supplies_charts import consumption_chart, on_hand_chart
 from components.supplies_tables import (
+    LINE_NAMES,
     burn_text,
     days_text,
     lines_csv,
@@ -26,6 +27,8 @@ from data.measures.status import status_of
 from data.measures.supplies import STOCK_OUT_WINDOW_DAYS
 from data.queries.common import Clock
 from data.queries.supplies import (
+    LineCounts,
+    count_lines,
     get_stock_line,
     list_district_options,
     list_line_history,
@@ -39,18 +42,33 @@ from data.timeutil import format_local, to_utc
 from data.writes import edit_reorder_level, record_stock_report
 from i18n import current_language, t
 from panels import Panel, count_fields, render_panel
-from shell import derive, filter_from_address, filter_to_address, local_now, read, start_page
+from shell import (
+    Source,
+    filter_from_address,
+    filter_to_address,
+    local_now,
+    read,
+    start_page,
+)
 
 
-def render_trends(lines: pd.DataFrame, now: Clock) -> None:
+def item_lines_found(
+    lines: pd.DataFrame, *, item_id: int, text: str, n: int
+) -> tuple[pd.DataFrame, int]:
+    """The first `n` lines of an item whose place or district holds `text`, and how many."""
+    return first_found(
+        lines[lines["item_id"] == item_id],
+        text=text,
+        names=("location_name", "district_name"),
+        n=n,
+    )
+
+
+def render_trends(lines: Source, counts: LineCounts, now: Clock) -> None:
     """On hand over time and use per day of one line the user picks (most urgent first)."""
     lang = current_language()
-    # Names from each item's first line and each line's own columns, not row by row: a city
-    # has ~6,300 lines (~420 per item), and this took a fifth of the page's rerun.
-    items = lines[["item_id", f"item_name_{lang}"]].drop_duplicates("item_id")
-    item_names = dict(
-        zip(items["item_id"].tolist(), items[f"item_name_{lang}"].tolist(), strict=True)
-    )
+    item_names = {item_id: (zh, en)[lang == "en"] for item_id, zh, en, _ in counts.per_item}
+    item_totals = {item_id: total for item_id, _, _, total in counts.per_item}
     pick_item, pick_location = st.columns(2)
     item_id = pick_item.selectbox(
         t("supplies.trend.item"),
@@ -58,11 +76,15 @@ def render_trends(lines: pd.DataFrame, now: Clock) -> None:
         format_func=lambda item: item_names[item],
         key="supplies_trend_item",
     )
-    item_lines = lines[lines["item_id"] == item_id]
+
+    def take(text: str, n: int) -> tuple[pd.DataFrame, int]:
+        return lines.derive(item_lines_found, item_id=int(item_id), text=text, n=n)
+
     # A province keeps each item at ~4,000 places: the most urgent page of them is listed,
     # with a search for the others (their names were ~150 KB of every first load).
     item_lines = search_to_pick(
-        item_lines,
+        take,
+        total=item_totals[item_id],
         key="supplies_trend_find",
         names=("location_name", "district_name"),
         label=t("supplies.trend.find_location"),
@@ -132,10 +154,11 @@ def render_trends(lines: pd.DataFrame, now: Clock) -> None:
 STOCK_FIELDS = ("on_hand", "received", "consumed", "on_order")
 
 
-def render_update_panels(lines: pd.DataFrame, lang: str) -> None:
-    """A duty officer's stock count of a line of their scope, and its reorder level."""
+def line_choices(lines: pd.DataFrame, *, lang: str) -> pd.DataFrame:
+    """The lines as the update panels list them: key `item:location`, label, district and
+    location."""
     keys = lines["item_id"].astype(str) + ":" + lines["location_id"].astype(str)
-    choices = pd.DataFrame(
+    return pd.DataFrame(
         {
             "key": keys,
             "label": lines[f"item_name_{lang}"] + " · " + lines[f"location_name_{lang}"],
@@ -143,6 +166,14 @@ def render_update_panels(lines: pd.DataFrame, lang: str) -> None:
             "facility_id": lines["location_id"],
         }
     )
+
+
+def render_update_panels(lines: Source, count: int, lang: str) -> None:
+    """A duty officer's stock count of a line of their scope, and its reorder level (the
+    `count` lines are listed only while a panel is open, when there are many)."""
+
+    def choices() -> pd.DataFrame:
+        return lines.derive(line_choices, lang=lang)
 
     def line_of(key: str) -> tuple[int, int]:
         item_id, location_id = key.split(":")
@@ -189,6 +220,7 @@ def render_update_panels(lines: pd.DataFrame, lang: str) -> None:
 
     common = {
         "choices": choices,
+        "choice_count": count,
         "choice_label": t("supplies.update.line"),
         "none_in_scope": t("supplies.update.none_in_scope"),
     }
@@ -271,43 +303,45 @@ def render(now: Clock) -> None:
         "districts": tuple(chosen_districts),
         "kinds": tuple(chosen_kinds),
     }
-    lines = read(list_stock_lines, **filters)
-    if lines.empty:
+    # The lines are used through what the page works out of them (counts, the rows shown):
+    # a rerun with nothing changed does not take them all back.
+    lines = Source(list_stock_lines, **filters)
+    counts = lines.derive(count_lines)
+    if counts.lines == 0:
         st.info(t("empty.filter"))
         return
-    render_update_panels(lines, current_language())
+    render_update_panels(lines, counts.lines, current_language())
 
-    levels = lines["level"]
     render_kpis(
         [
             Kpi(
                 "lines",
                 t("supplies.kpi.lines"),
-                fmt_int(len(lines)),
+                fmt_int(counts.lines),
                 t(
                     "supplies.kpi.lines_help",
-                    items=fmt_int(lines["item_id"].nunique()),
-                    locations=fmt_int(lines["location_id"].nunique()),
+                    items=fmt_int(counts.items),
+                    locations=fmt_int(counts.locations),
                 ),
             ),
             Kpi(
                 "critical",
                 t("supplies.kpi.critical"),
-                fmt_int(int((levels == "critical").sum())),
-                t("supplies.kpi.critical_help", zero=fmt_int(int((lines["on_hand"] == 0).sum()))),
-                status=status_of(int((levels == "critical").sum())),
+                fmt_int(counts.critical),
+                t("supplies.kpi.critical_help", zero=fmt_int(counts.at_zero)),
+                status=status_of(counts.critical),
             ),
             Kpi(
                 "low",
                 t("supplies.kpi.low"),
-                fmt_int(int(levels.isin(["critical", "low"]).sum())),
+                fmt_int(counts.under_7_days),
                 t("supplies.kpi.low_help"),
-                status=status_of(0, int(levels.isin(["critical", "low"]).sum())),
+                status=status_of(0, counts.under_7_days),
             ),
             Kpi(
                 "unknown",
                 t("supplies.kpi.unknown"),
-                fmt_int(int((levels == "unknown").sum())),
+                fmt_int(counts.unknown),
                 t("supplies.kpi.unknown_help"),
             ),
         ]
@@ -324,16 +358,20 @@ def render(now: Clock) -> None:
     )
     with items_tab:
         st.caption(t("supplies.items_caption"))
-        items = derive(total_by_item, lines, of=("list_stock_lines", filters), today=now.today)
-        render_item_table(items, key="supplies_items")
+        render_item_table(lines.derive(total_by_item, today=now.today), key="supplies_items")
 
     with lines_tab:
         st.caption(t("supplies.lines_caption"))
-        render_line_table(lines, key="supplies_lines")
+
+        def take(text: str, n: int) -> tuple[pd.DataFrame, int]:
+            return lines.derive(first_found, text=text, names=LINE_NAMES, n=n)
+
+        render_line_table(take, key="supplies_lines")
+        whole = lines.when_asked()
         st.download_button(
             t("supplies.download"),
-            # Made only when clicked: at city scale the file is large.
-            data=later(lines_csv, lines),
+            # Made only when clicked, from the lines as they are then: they are many.
+            data=later(lambda: lines_csv(whole())),
             file_name=f"supplies_{now.today.isoformat()}.csv",
             mime="text/csv",
             icon=":material/download:",
@@ -342,7 +380,7 @@ def render(now: Clock) -> None:
         )
 
     with trends_tab:
-        render_trends(lines, now)
+        render_trends(lines, counts, now)
 
     with outs_tab:
         st.caption(t("supplies.stock_outs_caption"))

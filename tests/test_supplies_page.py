@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 
@@ -376,3 +377,81 @@ def test_a_provinces_stock_outs_and_places_come_a_page_at_a_time(
     assert "No location of this item has a name that holds what was typed." in [
         info.value for info in app.info
     ]
+
+
+def _record_deferred(monkeypatch: pytest.MonkeyPatch) -> list[Callable[[], bytes]]:
+    """The functions deferred download buttons register, in order: each makes the file when
+    its button is clicked."""
+    from streamlit.runtime.media_file_manager import MediaFileManager
+
+    made: list[Callable[[], bytes]] = []
+    add = MediaFileManager.add_deferred
+
+    def recorded(self, data_callable, *arguments, **named):  # noqa: ANN001, ANN202
+        made.append(data_callable)
+        return add(self, data_callable, *arguments, **named)
+
+    monkeypatch.setattr(MediaFileManager, "add_deferred", recorded)
+    return made
+
+
+@pytest.mark.replay_at(REPLAY_AT)
+def test_a_rerun_takes_back_the_counts_and_the_rows_shown_not_every_line(
+    app_database: str, engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shell
+
+    with Session(engine) as session:
+        build_known_stock(session)
+    made = _record_deferred(monkeypatch)
+    app = _open()
+    read, reads = shell.read, []
+
+    def counted(query, /, **arguments):  # noqa: ANN001, ANN202
+        reads.append(query.__name__)
+        return read(query, **arguments)
+
+    monkeypatch.setattr(shell, "read", counted)
+    app.run()
+    assert not app.exception
+    assert "list_stock_lines" not in reads and "list_stock_outs" in reads
+    assert _metrics(app) == {
+        "Stock lines": "7",
+        "3 days or less": "4",
+        "Under 7 days": "4",
+        "Not enough data": "1",
+    }
+    assert _table(app, "Status", "Item")["Item"].tolist() == [
+        "PCR reagent",
+        "Swabs",
+        "N95 respirators",
+    ]
+    lines = next(frame.value for frame in app.dataframe if "Location" in frame.value.columns[:4])
+    assert lines[["Item", "Location"]].values.tolist()[:2] == [
+        ["PCR reagent", "Liwan warehouse"],
+        ["Swabs", "Liwan warehouse"],
+    ]
+    assert app.selectbox(key="supplies_trend_item").options == [
+        "PCR reagent",
+        "Swabs",
+        "N95 respirators",
+    ]
+    assert app.selectbox(key="supplies_trend_location").options == [
+        "Liwan warehouse · Liwan",
+        "8th People's Hospital · Yuexiu",
+    ]
+
+    # A search works out what it finds, from the lines read once for it.
+    reads.clear()
+    app.text_input(key="supplies_lines_search").input("海珠").run()
+    assert reads.count("list_stock_lines") == 1
+    lines = next(frame.value for frame in app.dataframe if "Location" in frame.value.columns[:4])
+    assert lines[["Item", "Location"]].values.tolist() == [["Swabs", "Haizhu hotel"]]
+
+    # The download is made when clicked (on another thread, as Streamlit does), in the
+    # language of the page's run: every line, read then, not the rows shown.
+    (make,) = made[-1:]
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        text = pool.submit(make).result().decode("utf-8-sig").splitlines()
+    assert text[0].startswith("Item,Category,Unit,Location,")
+    assert len(text) == 8

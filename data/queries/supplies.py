@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -483,6 +484,49 @@ def count_levels_by_day(*, session: Session, days: Sequence[date]) -> pd.DataFra
             }
         )
     return pd.DataFrame(out, columns=LEVEL_COUNT_COLUMNS)
+
+
+@dataclass(frozen=True)
+class LineCounts:
+    """What the supplies page counts of the lines it lists (its figures and pickers), so that
+    a rerun takes back these instead of every line (a province's are ~24 MB)."""
+
+    lines: int
+    items: int
+    locations: int
+    critical: int
+    # Critical or low: under 7 whole days of supply.
+    under_7_days: int
+    unknown: int
+    at_zero: int
+    # Each item as the lines list it first (the most urgent line first): id, its names in
+    # Chinese and English, and how many lines it has.
+    per_item: tuple[tuple[int, str, str, int], ...]
+
+
+def count_lines(lines: pd.DataFrame) -> LineCounts:
+    """The counts of `list_stock_lines`' lines (in its order) that the page shows."""
+    levels = lines["level"]
+    per_item = lines["item_id"].value_counts(sort=False)
+    first = lines.drop_duplicates("item_id")
+    return LineCounts(
+        lines=len(lines),
+        items=int(lines["item_id"].nunique()),
+        locations=int(lines["location_id"].nunique()),
+        critical=int((levels == "critical").sum()),
+        under_7_days=int(levels.isin(["critical", "low"]).sum()),
+        unknown=int((levels == "unknown").sum()),
+        at_zero=int((lines["on_hand"] == 0).sum()),
+        per_item=tuple(
+            (int(item_id), name_zh, name_en, int(per_item[item_id]))
+            for item_id, name_zh, name_en in zip(
+                first["item_id"].tolist(),
+                first["item_name_zh"].tolist(),
+                first["item_name_en"].tolist(),
+                strict=True,
+            )
+        ),
+    )
 
 
 def total_by_item(lines: pd.DataFrame, *, today: date) -> pd.DataFrame:
