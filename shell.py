@@ -208,10 +208,14 @@ class Source:
         self._query = query
         self._arguments = arguments
         self._of = (f"{query.__module__}.{query.__qualname__}", tuple(sorted(arguments.items())))
+        self._whole: list[Any] = []
 
     def __call__(self) -> Any:
-        """The read's whole result."""
-        return read(self._query, **self._arguments)
+        """The read's whole result, taken back once in the run (for whichever results are
+        not worked out yet)."""
+        if not self._whole:
+            self._whole.append(read(self._query, **self._arguments))
+        return self._whole[0]
 
     def derive(self, work: Callable[..., T], /, **arguments: Any) -> T:
         return derive(work, self, of=self._of, **arguments)

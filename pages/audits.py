@@ -1,6 +1,6 @@
 """Infection-control audits: latest score per facility, compliance grid, actions, trend, detail."""
 
-import functools
+from collections.abc import Callable
 
 import pandas as pd
 import streamlit as st
@@ -21,7 +21,7 @@ from components.format import fmt_int, person
 from components.format import plain as markdown_text
 from components.forms import FormField
 from components.kpi import Kpi, render_kpis
-from components.paging import render_paged, search_to_pick
+from components.paging import render_paged, render_pages, search_to_pick
 from components.widgets import select_all_shown
 from data.codes import AUDIT_RESULTS, AUDITABLE_KINDS
 from data.measures.audits import ACTION_STATUSES
@@ -44,6 +44,7 @@ from data.writes import close_action, record_audit
 from i18n import current_language, t
 from panels import Panel, label, render_panel
 from shell import (
+    Source,
     current_user,
     derive,
     filter_from_address,
@@ -91,8 +92,19 @@ def close_choices(findings: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def render_close_panel(choices: pd.DataFrame) -> None:
-    """An auditor closes a corrective action that is still open (`close_choices`)."""
+def findings_page(findings: pd.DataFrame, *, n: int) -> tuple[pd.DataFrame, int]:
+    """The first `n` findings as the table shows them (`findings_table`), and how many in all."""
+    return findings_table(findings.head(n)), len(findings)
+
+
+def open_count(findings: pd.DataFrame) -> int:
+    """How many of the findings are still open (the close panel's choices)."""
+    return int(findings["closed_date"].isna().sum())
+
+
+def render_close_panel(choices: Callable[[], pd.DataFrame], count: int) -> None:
+    """An auditor closes a corrective action that is still open (`close_choices`, `count`
+    of them: listed only while the panel is open, when there are many)."""
 
     def fields(finding_id: int) -> list[FormField]:
         finding = read(get_finding, finding_id=int(finding_id)) or {}
@@ -117,6 +129,7 @@ def render_close_panel(choices: pd.DataFrame) -> None:
             action="close",
             entity="corrective_action",
             choices=choices,
+            choice_count=count,
             choice_label=t("audits.update.action"),
             fields=fields,
             write=write,
@@ -447,19 +460,13 @@ if now is not None:
         # the table in the reader's words and the CSV) is worked out once per change and
         # filters: a rerun takes back only that, not the findings read (a province has
         # ~15,000 open actions).
-        source = ("list_findings", now.today, tuple(statuses), *sorted(filters.items()))
-
-        @functools.cache  # read once in the run, for whichever of them is not kept yet
-        def findings() -> pd.DataFrame:
-            return read(list_findings, today=now.today, statuses=tuple(statuses), **filters)
-
-        rows, overdue = derive(finding_counts, findings, of=source)
+        findings = Source(list_findings, today=now.today, statuses=tuple(statuses), **filters)
+        rows, overdue = findings.derive(finding_counts)
         if rows == 0:
             st.info(t("empty.filter"))
         else:
-            render_close_panel(derive(close_choices, findings, of=source))
+            render_close_panel(lambda: findings.derive(close_choices), findings.derive(open_count))
             st.caption(t("audits.findings_count", rows=fmt_int(rows), overdue=fmt_int(overdue)))
-            plain = derive(findings_table, findings, of=source)
 
             def draw(rows: pd.DataFrame) -> None:
                 table, config = findings_view(rows)
@@ -475,10 +482,17 @@ if now is not None:
             def shown_text(shown: str, total: str) -> str:
                 return t("audits.findings_shown", shown=shown, total=total)
 
-            render_paged(plain, key="audits_findings", draw=draw, shown_text=shown_text)
+            render_pages(
+                lambda n: findings.derive(findings_page, n=n),
+                key="audits_findings",
+                draw=draw,
+                shown_text=shown_text,
+            )
+            whole = findings.when_asked()
             st.download_button(
                 t("audits.download"),
-                later(excel_csv, plain),  # made when clicked, not after every write
+                # Made when clicked, from the findings as they are then.
+                later(lambda: excel_csv(findings_table(whole()))),
                 file_name=f"audit_findings_{now.today.isoformat()}.csv",
                 mime="text/csv",
                 icon=":material/download:",

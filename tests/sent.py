@@ -10,9 +10,11 @@ cache: a cacheable message the browser holds goes as a reference to its hash).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 
+import pytest
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.runtime.forward_msg_cache import populate_hash_if_needed
 from streamlit.testing.v1.local_script_runner import LocalScriptRunner
@@ -85,3 +87,26 @@ def table_heights(messages: list[ForwardMsg]) -> list[tuple[list[str], int]]:
         frame = dataframe_util.convert_arrow_bytes_to_pandas_df(element.dataframe.arrow_data.data)
         tables.append((list(frame.columns), element.height_config.pixel_height))
     return tables
+
+
+def record_deferred(monkeypatch: pytest.MonkeyPatch) -> list[Callable[[], bytes]]:
+    """The functions deferred download buttons register, in order: each makes its file when
+    the button is clicked (`clicked`)."""
+    from streamlit.runtime.media_file_manager import MediaFileManager
+
+    made: list[Callable[[], bytes]] = []
+    add = MediaFileManager.add_deferred
+
+    def recorded(self, data_callable, *arguments, **named):  # noqa: ANN001, ANN202
+        made.append(data_callable)
+        return add(self, data_callable, *arguments, **named)
+
+    monkeypatch.setattr(MediaFileManager, "add_deferred", recorded)
+    return made
+
+
+def clicked(make: Callable[[], bytes]) -> bytes:
+    """A deferred download's file, made as Streamlit makes it: on another thread, outside the
+    page's run (and its language)."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(make).result()

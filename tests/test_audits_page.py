@@ -20,6 +20,7 @@ from components.export import excel_csv
 from data.reference.checklist import COMPONENTS
 from tests.conftest import open_app
 from tests.factories import at, make_facility
+from tests.sent import clicked, record_deferred
 from tests.tables import pill_cells
 from tests.test_audits_data import HAIZHU, YUEXIU, build_known_audits
 
@@ -382,6 +383,7 @@ def test_a_rerun_with_nothing_changed_does_not_rebuild_the_actions_table_and_no_
 
     monkeypatch.setattr(audits_tables, "findings_table", counted_table)
     monkeypatch.setattr(export, "excel_csv", counted_csv)
+    made = record_deferred(monkeypatch)
     app = _run(engine)
     # The CSV is made when its button is clicked, not by a run of the page.
     assert built.count("table") >= 1 and built.count("csv") == 0
@@ -389,3 +391,9 @@ def test_a_rerun_with_nothing_changed_does_not_rebuild_the_actions_table_and_no_
     app.run()
     assert not app.exception
     assert built == before
+    # Clicked: every finding the filters list, read then, in the language of the page.
+    text = clicked(made[-1]).decode("utf-8-sig").splitlines()
+    assert built[len(before) :] == ["table", "csv"]
+    assert text[0].startswith("Status,Due,Days overdue,Facility,District,")
+    assert len(text) == 4  # the header and the three open or overdue actions
+    assert [line.split(",")[0] for line in text[1:]] == ["Overdue", "Overdue", "Open"]

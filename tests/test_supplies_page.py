@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 
@@ -22,6 +21,7 @@ from data.queries.supplies import list_stock_lines
 from i18n import set_language
 from tests.conftest import open_app
 from tests.factories import make_facility
+from tests.sent import clicked, record_deferred
 from tests.tables import pill_cells
 from tests.test_supplies_queries import TODAY, KnownStock, build_known_stock
 
@@ -379,22 +379,6 @@ def test_a_provinces_stock_outs_and_places_come_a_page_at_a_time(
     ]
 
 
-def _record_deferred(monkeypatch: pytest.MonkeyPatch) -> list[Callable[[], bytes]]:
-    """The functions deferred download buttons register, in order: each makes the file when
-    its button is clicked."""
-    from streamlit.runtime.media_file_manager import MediaFileManager
-
-    made: list[Callable[[], bytes]] = []
-    add = MediaFileManager.add_deferred
-
-    def recorded(self, data_callable, *arguments, **named):  # noqa: ANN001, ANN202
-        made.append(data_callable)
-        return add(self, data_callable, *arguments, **named)
-
-    monkeypatch.setattr(MediaFileManager, "add_deferred", recorded)
-    return made
-
-
 @pytest.mark.replay_at(REPLAY_AT)
 def test_a_rerun_takes_back_the_counts_and_the_rows_shown_not_every_line(
     app_database: str, engine: Engine, monkeypatch: pytest.MonkeyPatch
@@ -403,7 +387,7 @@ def test_a_rerun_takes_back_the_counts_and_the_rows_shown_not_every_line(
 
     with Session(engine) as session:
         build_known_stock(session)
-    made = _record_deferred(monkeypatch)
+    made = record_deferred(monkeypatch)
     app = _open()
     read, reads = shell.read, []
 
@@ -450,8 +434,6 @@ def test_a_rerun_takes_back_the_counts_and_the_rows_shown_not_every_line(
 
     # The download is made when clicked (on another thread, as Streamlit does), in the
     # language of the page's run: every line, read then, not the rows shown.
-    (make,) = made[-1:]
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        text = pool.submit(make).result().decode("utf-8-sig").splitlines()
+    text = clicked(made[-1]).decode("utf-8-sig").splitlines()
     assert text[0].startswith("Item,Category,Unit,Location,")
     assert len(text) == 8
