@@ -31,6 +31,7 @@ from data.bootstrap import prepare_database
 from data.db import DatabaseProblem, DatabaseUnavailable, describe_url, make_engine, within
 from data.kept import find_kept, keep, kept_key
 from data.queries.common import (
+    KEPT_RESULTS,
     SHARED_RESULTS,
     Clock,
     Scenario,
@@ -41,6 +42,7 @@ from data.queries.common import (
     get_scenario,
     has_any_data,
 )
+from data.queries.reach import EVERYTHING, Changes, changes_between, reach_of
 from data.settings import get_settings
 from data.timeutil import as_utc, format_local, to_local, to_utc, utc_now
 from data.writes import Actor, StaleEdit, WriteError, allowed, authorize
@@ -111,6 +113,7 @@ def refresh_counter() -> int:
     except DBAPIError as error:
         raise _unavailable(engine, error) from error
     st.session_state["_counter"] = counter
+    _topic_counters().advance(counter)
     # A new run: its reads share what they work out alike until `end_of_run`, and the
     # frames it reads are known by their reads (components.charts.remember_read).
     st.session_state[SHARED_KEY] = (counter, SharedResults())
@@ -151,11 +154,14 @@ def _run(arguments: tuple, query: Callable[..., T], shared: SharedResults | None
     """A read in a session of its own, bounded by the database timeouts."""
     engine = get_engine()
     settings = get_settings()
+    # Looked up here, on the run's thread (the read runs on another).
+    kept = _kept_in_run() if shared is not None else None
 
     def run() -> T:
         with Session(engine) as session:
             if shared is not None:
                 session.info[SHARED_RESULTS] = shared
+                session.info[KEPT_RESULTS] = kept
             return query(session=session, **dict(arguments))
 
     seconds = settings.db_statement_timeout + settings.db_connect_timeout
@@ -171,10 +177,109 @@ def read(query: Callable[..., T], /, **arguments: Any) -> T:
     key = tuple(sorted(arguments.items()))
     counter = st.session_state["_counter"]
     shared = _shared_results(counter)
-    result = _guarded(lambda: _cached_read(name, counter, key, _query=query, _shared=shared))
+    basis = reach_basis(query, counter)
+    result = _guarded(lambda: _cached_read(name, basis, key, _query=query, _shared=shared))
     if isinstance(result, pd.DataFrame):
-        remember_read(result, (name, counter, key))
+        remember_read(result, (name, basis, key))
     return result
+
+
+class _TopicCounters:
+    """Per topic (data.queries.reach), the latest change counter that altered it, as far as
+    this server has looked (`checked`); what came before the server's first look counts as
+    a change of everything."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.checked: int | None = None
+        self.latest: dict[str, int] = {}
+
+    def advance(self, counter: int) -> None:
+        """Look at the changes up to `counter` (once: concurrent runs wait for the look)."""
+        with self._lock:
+            if self.checked is None:
+                self.checked = counter
+                self.latest = {EVERYTHING: counter}
+                return
+            if counter <= self.checked:
+                return
+            arguments = (("since", self.checked), ("upto", counter))
+            changes: Changes = _guarded(lambda: _run(arguments, changes_between))
+            for topic, moved in changes.latest.items():
+                self.latest[topic] = max(self.latest.get(topic, 0), moved)
+            self.checked = counter
+
+    def basis(self, topics: frozenset[str], counter: int) -> int:
+        """The counter a read of `topics` is cached under at `counter`: the latest change
+        of its topics or of everything. A run behind the server's look (an older counter)
+        caches under its own counter, as a read of everything does."""
+        with self._lock:
+            if self.checked is None or self.checked < counter:
+                return counter
+            latest = self.latest
+            basis = max(latest.get(topic, 0) for topic in (*topics, EVERYTHING))
+        return basis if basis <= counter else counter
+
+
+class _KeptResults:
+    """Results of the data layer's shareable reads that declare their topics
+    (data.queries.common.shareable), kept in this server's memory under the latest change of
+    their topics: a read of everything (the Overview's headline and alerts), worked out again
+    after a testing-site report, takes today's stock lines, audit status and room outlook as
+    they were. The `SIZE` latest are kept (a province's stock lines are ~25 MB)."""
+
+    SIZE = 8
+
+    def __init__(self) -> None:
+        self._held: OrderedDict[tuple, Any] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple, work: Callable[[], T]) -> T:
+        with self._lock:
+            if key in self._held:
+                self._held.move_to_end(key)
+                return self._held[key]
+        result = work()
+        with self._lock:
+            self._held[key] = result
+            while len(self._held) > self.SIZE:
+                self._held.popitem(last=False)
+        return result
+
+
+@st.cache_resource(show_spinner=False)
+def _kept_results() -> _KeptResults:
+    """The server's kept results (one database: dropped with the engine)."""
+    return _KeptResults()
+
+
+def _kept_in_run() -> Callable[[tuple, frozenset[str], Callable[[], Any]], Any] | None:
+    """For a page's run: a read's result kept under the latest change of its topics as this
+    run sees it (None outside a run, whose counter is unknown)."""
+    counter = st.session_state.get("_counter")
+    if counter is None:
+        return None
+    counters, kept = _topic_counters(), _kept_results()
+
+    def get(key: tuple, topics: frozenset[str], work: Callable[[], Any]) -> Any:
+        return kept.get((key, counters.basis(topics, counter)), work)
+
+    return get
+
+
+@st.cache_resource(show_spinner=False)
+def _topic_counters() -> _TopicCounters:
+    """The server's counters per topic (one database: dropped with the engine)."""
+    return _TopicCounters()
+
+
+def reach_basis(query: Callable[..., Any], counter: int) -> int:
+    """The change counter a read is cached under: the latest change of the topics it
+    declared (data.queries.reach), or `counter` when it declared none."""
+    topics = reach_of(query)
+    if topics is None:
+        return counter
+    return _topic_counters().basis(topics, counter)
 
 
 def read_when_asked(query: Callable[..., T], /, **arguments: Any) -> Callable[[], T]:
@@ -193,9 +298,15 @@ def derive(work: Callable[..., T], source: Any, /, *, of: tuple, **arguments: An
     `source` may also be a function that reads it, called only when the result is not
     cached yet: a rerun then does not take the read back from the data cache either (a
     province's 15,490 open actions are 8.7 MB to unpickle, 13 ms of every rerun)."""
+    return _derive_at(st.session_state["_counter"], work, source, of, arguments)
+
+
+def _derive_at(
+    basis: int, work: Callable[..., T], source: Any, of: tuple, arguments: dict[str, Any]
+) -> T:
     name = f"{work.__module__}.{work.__qualname__}"
     key = (of, current_language(), tuple(sorted(arguments.items())))
-    return _derived(name, st.session_state["_counter"], key, _work=work, _source=source)
+    return _derived(name, basis, key, _work=work, _source=source)
 
 
 class Source:
@@ -218,7 +329,9 @@ class Source:
         return self._whole[0]
 
     def derive(self, work: Callable[..., T], /, **arguments: Any) -> T:
-        return derive(work, self, of=self._of, **arguments)
+        """`derive(work, <the read>, ...)`, kept as long as the read is (its topics)."""
+        basis = reach_basis(self._query, st.session_state["_counter"])
+        return _derive_at(basis, work, self, self._of, arguments)
 
     def when_asked(self) -> Callable[[], Any]:
         """The read done when called, outside the run (`read_when_asked`)."""

@@ -12,7 +12,7 @@ Conventions:
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from sqlalchemy import (
     BigInteger,
@@ -784,6 +784,13 @@ class AlertAcknowledgement(SQLModel, table=True):
         Index("ix_alertack_key_expires", "alert_key", "expires_at"),
         CheckConstraint("expires_at > acknowledged_at", name="ck_alertack_lasts"),
     )
+
+
+# The `effective_at` of a change that alters no figure at any moment (accounts, sign-ins,
+# wall-screen tokens, acknowledgements, issued briefings): the earliest moment it can alter
+# is never, so figures kept for past moments stand (data.kept), and so do the figures of
+# now (data.queries.reach).
+ALTERS_NO_FIGURES = datetime(9999, 12, 31, tzinfo=UTC)
 
 
 class ChangeLog(SQLModel, table=True):

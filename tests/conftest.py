@@ -25,6 +25,7 @@ from data import security
 from data.db import load_reference_data, make_engine, upgrade_schema
 from data.settings import get_settings
 from i18n import DEFAULT_LANGUAGE, language
+from tests import reach_check
 
 BACKENDS = ["sqlite", "postgresql"]
 
@@ -113,6 +114,17 @@ def _default_language() -> Iterator[None]:
     the same worker runs."""
     with language(DEFAULT_LANGUAGE):
         yield
+
+
+@pytest.fixture(autouse=True)
+def _writes_stay_within_their_topics() -> Iterator[None]:
+    """Every write any test makes touches only tables of the topic it is logged under (the
+    app keeps the other topics' figures: tests/reach_check.py)."""
+    reach_check.install()
+    reach_check.problems.clear()
+    yield
+    found, reach_check.problems[:] = list(reach_check.problems), []
+    assert not found, found
 
 
 @pytest.fixture(scope="session")

@@ -33,6 +33,7 @@ from data.measures.audits import (
 )
 from data.queries.asof import audit_state_at, settings_at
 from data.queries.common import query_frame, shareable
+from data.queries.reach import reaches
 from data.timeutil import command_zone
 
 
@@ -105,6 +106,7 @@ def _audit_state(session: Session, at: datetime | None) -> FromClause:
     return models.FacilityAuditState.__table__ if at is None else audit_state_at(session, at)
 
 
+@reaches("audits", "places")
 def get_action_totals(
     *,
     session: Session,
@@ -156,6 +158,7 @@ FACILITY_COLUMNS = [
 ]
 
 
+@reaches("audits", "places")
 @shareable
 def list_facility_audit_status(
     *,
@@ -249,6 +252,7 @@ COMPLIANCE_COLUMNS = [
 ]
 
 
+@reaches("audits", "places")
 def list_component_compliance(
     *,
     session: Session,
@@ -333,6 +337,7 @@ FINDING_COLUMNS = [
 ]
 
 
+@reaches("audits", "places")
 def list_findings(
     *,
     session: Session,
@@ -438,6 +443,7 @@ def _scores(table: pd.DataFrame) -> None:
     table["covid_score"] = table["covid_score"].astype("float64")
 
 
+@reaches("audits", "places")
 def list_facility_audits(
     *, session: Session, facility_id: int, at: datetime | None = None
 ) -> pd.DataFrame:
@@ -477,6 +483,7 @@ ITEM_COLUMNS = [
 ]
 
 
+@reaches("audits", "places")
 def list_audit_items(
     *, session: Session, audit_id: int, at: datetime | None = None
 ) -> pd.DataFrame:
@@ -505,6 +512,7 @@ def list_audit_items(
     return query_frame(session, query, ITEM_COLUMNS)
 
 
+@reaches("audits", "places")
 def get_finding(*, session: Session, finding_id: int) -> dict | None:
     """A finding's corrective action as stored, with its version (for the closing form)."""
     finding = session.get(models.AuditFinding, finding_id)
@@ -514,6 +522,7 @@ def get_finding(*, session: Session, finding_id: int) -> dict | None:
 CHECKLIST_ITEM_COLUMNS = ["item_id", "component", "code", "text_zh", "text_en", "position"]
 
 
+@reaches("audits", "places")
 def get_checklist_in_force(*, session: Session, day: date) -> tuple[int, str, pd.DataFrame] | None:
     """The checklist version in force on `day` (the first one for earlier days): its id,
     label and items in order; None when no checklist is loaded."""

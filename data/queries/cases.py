@@ -20,6 +20,7 @@ from data import models
 from data.codes import DESIGNATED_HOSPITAL, GENERAL_HOSPITAL, MAP_FACILITY_KINDS, ZONE_LEVELS
 from data.measures.cases import SEVEN_DAYS, daily_series, trailing_average, transmission_chains
 from data.queries.asof import CONTACT_COLUMNS, contacts_at, settings_at
+from data.queries.reach import reaches
 
 # Severities counted as "severe" on the case map (severe and critical cases).
 SEVERE = ("severe", "critical")
@@ -123,6 +124,7 @@ def in_hospital_on(day: date, c: Any = models.Case) -> ColumnElement[bool]:
     )
 
 
+@reaches("cases", "zones", "places")
 def get_local_case_totals(
     *,
     session: Session,
@@ -185,6 +187,7 @@ def _contact_counts(session: Session, at: datetime | None, c: Any = models.Case)
     )
 
 
+@reaches("cases", "zones", "places")
 def get_case_extent(*, session: Session, end: date, district: str | None = None) -> CaseExtent:
     """How many local cases were reported by `end`, from when to when, and where (bounding box)."""
     c = models.Case
@@ -208,6 +211,7 @@ def zone_active_at(moment: datetime, z: Any = models.ControlZone):  # noqa: ANN2
     return and_(z.imposed_at <= moment, or_(z.lifted_at.is_(None), z.lifted_at > moment))
 
 
+@reaches("cases", "zones", "places")
 def count_active_zones(
     *, session: Session, at: datetime, district: str | None = None
 ) -> dict[str, int]:
@@ -242,6 +246,7 @@ ZONE_COLUMNS = [
 ]
 
 
+@reaches("cases", "zones", "places")
 def list_zones(
     *,
     session: Session,
@@ -411,6 +416,7 @@ class EpidemicCurve:
     average: pd.DataFrame
 
 
+@reaches("cases", "zones", "places")
 def get_epidemic_curve(
     *,
     session: Session,
@@ -474,6 +480,7 @@ CASE_POINT_COLUMNS = [
 ]
 
 
+@reaches("cases", "zones", "places")
 def list_case_points(
     *,
     session: Session,
@@ -538,6 +545,7 @@ class CaseCard:
     infected_case_nos: tuple[str, ...]
 
 
+@reaches("cases", "zones", "places")
 def get_case_card(
     *, session: Session, case_no: str, end: date, at: datetime | None = None
 ) -> CaseCard | None:
@@ -585,6 +593,7 @@ def get_case_card(
     return CaseCard(*fields[:11], *counts_at, infector_no, tuple(infected))
 
 
+@reaches("cases", "zones", "places")
 def count_local_cases_by_place(
     *,
     session: Session,
@@ -622,6 +631,7 @@ LINK_COLUMNS = [
 ]
 
 
+@reaches("cases", "zones", "places")
 def list_transmission_links(
     *,
     session: Session,
@@ -672,6 +682,7 @@ CHAIN_COLUMNS = [
 ]
 
 
+@reaches("cases", "zones", "places")
 def list_transmission_chains(
     *,
     session: Session,
@@ -796,6 +807,7 @@ def list_map_facilities(
     return pd.DataFrame(session.execute(query).mappings().all(), columns=FACILITY_COLUMNS)
 
 
+@reaches("cases", "zones", "places")
 def list_zones_in_force(*, session: Session, at: datetime) -> pd.DataFrame:
     """Zones in force at `at`, with their ids and versions (to lift one from a form)."""
     z = models.ControlZone
@@ -809,6 +821,7 @@ def list_zones_in_force(*, session: Session, at: datetime) -> pd.DataFrame:
     return pd.DataFrame([tuple(row) for row in rows], columns=columns)
 
 
+@reaches("cases", "zones", "places")
 def list_cases_in_hospital(*, session: Session) -> pd.DataFrame:
     """Cases still admitted, newest first, with what a form changes and their versions."""
     c = models.Case
@@ -819,6 +832,7 @@ def list_cases_in_hospital(*, session: Session) -> pd.DataFrame:
     return pd.DataFrame([tuple(row) for row in rows], columns=columns)
 
 
+@reaches("cases", "zones", "places")
 def list_hospitals(*, session: Session) -> pd.DataFrame:
     """Hospitals that take cases (designated first), for a case's hospital."""
     f = models.Facility

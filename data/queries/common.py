@@ -24,6 +24,9 @@ T = TypeVar("T")
 
 # Where a read finds the results it may share with other reads (`shared`).
 SHARED_RESULTS = "shared_results"
+# Where a read finds results kept across changes of other topics (`shareable`): a function
+# (key, topics, work) -> result, set by the app for a page's run (shell._run).
+KEPT_RESULTS = "kept_results"
 
 
 class SharedResults:
@@ -55,7 +58,12 @@ class SharedResults:
 def shareable(query: Callable[..., T]) -> Callable[..., T]:
     """A read (keyword arguments only, `session` among them) whose result reads of the same
     database state share (`shared`), keyed by its name and other arguments; each caller gets
-    its own copy of a frame or a list."""
+    its own copy of a frame or a list.
+
+    Declared with the topics it reads (`@reaches` above it), its result is also kept across
+    changes of other topics when the session carries kept results (`KEPT_RESULTS`): the
+    Overview's headline and alerts, read again after a testing-site report, take today's stock
+    lines as they were."""
 
     signature = inspect.signature(query)
 
@@ -65,8 +73,14 @@ def shareable(query: Callable[..., T]) -> Callable[..., T]:
         given = signature.bind(session=session, **arguments)
         given.apply_defaults()
         key = (query.__qualname__, *((n, v) for n, v in given.arguments.items() if n != "session"))
-        # Looked up at each call (`__wrapped__`), so that a test may count the work done.
-        result = shared(session, key, lambda: read.__wrapped__(session=session, **arguments))
+
+        def work() -> T:
+            # Looked up at each call (`__wrapped__`), so that a test may count the work done.
+            return shared(session, key, lambda: read.__wrapped__(session=session, **arguments))
+
+        kept = session.info.get(KEPT_RESULTS)
+        topics = getattr(read, "reach", None)
+        result = work() if kept is None or topics is None else kept(key, topics, work)
         if isinstance(result, pd.DataFrame):
             return result.copy()  # type: ignore[return-value]
         if isinstance(result, list):

@@ -33,6 +33,7 @@ from data.measures.hotels import (
 from data.queries.asof import hotel_daily_at, hotel_state_at, settings_at
 from data.queries.cases import get_contact_totals
 from data.queries.common import Clock, shareable
+from data.queries.reach import reaches
 from data.timeutil import as_utc, day_bounds_utc
 
 HOTEL = "quarantine_hotel"
@@ -168,6 +169,7 @@ def list_room_totals_by_cohort(
     return totals
 
 
+@reaches("hotels", "places")
 def count_hotels_by_status(*, session: Session, at: datetime | None = None) -> dict[str, int]:
     """Quarantine hotels by status: active, standby, closed (every status present), now or
     as set at `at`."""
@@ -180,6 +182,7 @@ def count_hotels_by_status(*, session: Session, at: datetime | None = None) -> d
     return counts
 
 
+@reaches("hotels", "places")
 def list_hotels(
     *,
     session: Session,
@@ -286,6 +289,7 @@ def list_net_intake_by_day(
     return frame
 
 
+@reaches("hotels", "cases", "places")
 @shareable
 def list_capacity_outlook(*, session: Session, clock: Clock) -> pd.DataFrame:
     """City-wide and per cohort: rooms, net daily intake, waiting contacts, days until full."""
@@ -330,6 +334,7 @@ def list_capacity_outlook(*, session: Session, clock: Clock) -> pd.DataFrame:
     return frame
 
 
+@reaches("hotels", "places")
 def list_daily_rooms(*, session: Session, clock: Clock, days: int = TREND_DAYS) -> pd.DataFrame:
     """Per day and cohort: rooms, occupied, cleaning, intake, discharges (last `days` days).
 
@@ -384,6 +389,7 @@ def list_daily_rooms(*, session: Session, clock: Clock, days: int = TREND_DAYS) 
     return frame
 
 
+@reaches("hotels", "places")
 def get_hotel_state(*, session: Session, hotel_id: int) -> dict | None:
     """A hotel's latest report as stored in its current state (for an update form); a hotel
     that has never reported starts from its rooms as registered."""

@@ -34,6 +34,7 @@ from data.measures.supplies import (
 )
 from data.queries.asof import settings_at, stock_daily_at, stock_state_at
 from data.queries.common import plain_frame, rows_frame, shareable
+from data.queries.reach import reaches
 from data.timeutil import day_start_utc
 
 LINE_COLUMNS = [
@@ -257,6 +258,7 @@ def _location_names(session: Session, at: datetime | None) -> pd.DataFrame:
     return rows_frame(session.execute(query).all(), LOCATION_NAME_COLUMNS)
 
 
+@reaches("supplies", "places")
 @shareable
 def list_stock_lines(
     *,
@@ -581,6 +583,7 @@ def list_item_totals(
     return total_by_item(lines, today=today)
 
 
+@reaches("supplies", "places")
 def list_stock_outs(
     *,
     session: Session,
@@ -648,6 +651,7 @@ def list_stock_outs(
     ).reset_index(drop=True)
 
 
+@reaches("supplies", "places")
 def list_line_history(
     *,
     session: Session,
@@ -686,6 +690,7 @@ def list_line_history(
     return history
 
 
+@reaches("supplies", "places")
 def list_district_options(*, session: Session) -> pd.DataFrame:
     """Districts for the filter: code and names, by code."""
     d = models.District
@@ -695,6 +700,7 @@ def list_district_options(*, session: Session) -> pd.DataFrame:
     )
 
 
+@reaches("supplies", "places")
 def list_stocked_kinds(*, session: Session) -> list[str]:
     """The kinds of location that hold stock lines, in the models' order."""
     query = (
@@ -706,6 +712,7 @@ def list_stocked_kinds(*, session: Session) -> list[str]:
     return [kind for kind in FACILITY_KINDS if kind in present]
 
 
+@reaches("supplies", "places")
 def get_stock_line(*, session: Session, item_id: int, location_id: int) -> dict | None:
     """A stock line's latest count and reorder level, with its version (for update forms)."""
     line = session.get(models.StockState, (item_id, location_id))

@@ -30,6 +30,7 @@ from data.measures.testing import (
 )
 from data.queries.asof import settings_at, site_state_at, testing_hourly_at
 from data.queries.common import shareable
+from data.queries.reach import reaches
 from data.timeutil import as_utc, local_day
 
 ROUND_COLUMNS = [
@@ -234,6 +235,7 @@ def _completion_moments(session: Session, now: datetime) -> dict[int, datetime]:
     return {round_id: as_utc(moment) for round_id, moment in session.execute(reached)}
 
 
+@reaches("testing", "places")
 @shareable
 def list_round_outlook(
     *, session: Session, now: datetime, window_hours: int = DEFAULT_WINDOW_HOURS
@@ -279,6 +281,7 @@ def list_round_outlook(
     return table
 
 
+@reaches("testing", "places")
 def list_round_hourly(
     *, session: Session, round_ids: tuple[int, ...], until: datetime
 ) -> pd.DataFrame:
@@ -306,6 +309,7 @@ def list_round_hourly(
     return table
 
 
+@reaches("testing", "places")
 def list_backlog_by_district(*, session: Session, since: datetime, until: datetime) -> pd.DataFrame:
     """Samples awaiting results per district, at the end of each hour from `since` to `until`.
 
@@ -360,6 +364,7 @@ def list_backlog_by_district(*, session: Session, since: datetime, until: dateti
     return table.merge(names, on="district_code")[BACKLOG_COLUMNS]
 
 
+@reaches("testing", "places")
 @shareable
 def list_site_status(
     *,
@@ -454,12 +459,14 @@ def list_long_queues(*, session: Session, now: datetime) -> pd.DataFrame:
     return pd.DataFrame(session.execute(query).all(), columns=LONG_QUEUE_COLUMNS)
 
 
+@reaches("testing", "places")
 def get_site_state(*, session: Session, site_id: int) -> dict | None:
     """A testing site's latest report as kept in its current state (for an update form)."""
     state = session.get(models.TestingSiteState, site_id)
     return None if state is None else state.model_dump()
 
 
+@reaches("testing", "places")
 def list_district_rounds(*, session: Session, district_code: str) -> list[tuple[int, int]]:
     """(round id, round number) of a district's testing rounds, newest first."""
     r = models.TestingRound
@@ -467,6 +474,7 @@ def list_district_rounds(*, session: Session, district_code: str) -> list[tuple[
     return [tuple(row) for row in session.execute(query.order_by(r.round_no.desc()))]
 
 
+@reaches("testing", "places")
 def get_round(*, session: Session, round_id: int) -> dict | None:
     """A testing round as stored (for its update form: target, start, deadline, version)."""
     testing_round = session.get(models.TestingRound, round_id)

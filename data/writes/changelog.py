@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import insert, update
@@ -14,10 +14,8 @@ from data import models
 from data.timeutil import utc_now
 from data.writes.actor import Actor
 
-# The `effective_at` of a change that alters no figure at any moment (accounts, sign-ins,
-# wall-screen tokens, acknowledgements, issued briefings): the earliest moment it can alter
-# is never, so figures kept for past moments stand (data.kept).
-ALTERS_NO_FIGURES = datetime(9999, 12, 31, tzinfo=UTC)
+# The `effective_at` of a change that alters no figure at any moment (data.models).
+ALTERS_NO_FIGURES = models.ALTERS_NO_FIGURES
 
 
 def bump_change_counter(session: Session) -> int:
