@@ -195,19 +195,37 @@ class _TopicCounters:
         self.latest: dict[str, int] = {}
 
     def advance(self, counter: int) -> None:
-        """Look at the changes up to `counter` (once: concurrent runs wait for the look)."""
+        """Look at the changes up to `counter`: one query of the change log, made outside the
+        lock (reads of other sessions do not wait for it). A look that fails is left for the
+        next run: until then reads are cached under their run's counter, as reads of
+        everything are."""
         with self._lock:
             if self.checked is None:
                 self.checked = counter
                 self.latest = {EVERYTHING: counter}
                 return
-            if counter <= self.checked:
+            if counter == self.checked:
                 return
-            arguments = (("since", self.checked), ("upto", counter))
-            changes: Changes = _guarded(lambda: _run(arguments, changes_between))
+            since = self.checked
+        try:
+            if counter < since:
+                # A run that read the counter before another run's look, or a database whose
+                # counter went back (restored, made anew): only the latter starts afresh.
+                now = _run((), get_change_counter)
+                with self._lock:
+                    if self.checked is not None and now < self.checked:
+                        self.checked = now
+                        self.latest = {EVERYTHING: now}
+                return
+            changes: Changes = _run((("since", since), ("upto", counter)), changes_between)
+        except (DatabaseProblem, DBAPIError):
+            return
+        with self._lock:
+            if self.checked is None or self.checked < since:
+                return  # started afresh meanwhile
             for topic, moved in changes.latest.items():
                 self.latest[topic] = max(self.latest.get(topic, 0), moved)
-            self.checked = counter
+            self.checked = max(self.checked, counter)
 
     def basis(self, topics: frozenset[str], counter: int) -> int:
         """The counter a read of `topics` is cached under at `counter`: the latest change

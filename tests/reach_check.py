@@ -20,7 +20,9 @@ from sqlalchemy.engine import Engine
 from data.queries.reach import EVERYTHING, TOPIC_OF_TABLE, topic_of_change
 
 _WRITTEN = re.compile(r'^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)"?', re.IGNORECASE)
-_READ = re.compile(r'\b(?:FROM|JOIN)\s+"?(\w+)"?', re.IGNORECASE)
+# A FROM's or JOIN's tables, several when comma-separated (`FROM a, b AS c`).
+_NAME = r'"?\w+"?(?:\s+(?:AS\s+)?"?\w+"?)?'
+_READ = re.compile(rf"\b(?:FROM|JOIN)\s+({_NAME}(?:\s*,\s*{_NAME})*)", re.IGNORECASE)
 # Tables every write touches, whatever it writes (the change log and its counter), and the
 # figures kept for past moments (they carry the counter they were worked out at).
 _BOOKKEEPING = {"changelog", "changecounter", "keptfigures"}
@@ -39,7 +41,11 @@ def written_table(statement: str) -> str | None:
 
 
 def read_tables_of(statement: str) -> set[str]:
-    return {name.lower() for name in _READ.findall(statement)}
+    return {
+        part.strip().split()[0].strip('"').lower()
+        for listed in _READ.findall(statement)
+        for part in listed.split(",")
+    }
 
 
 def _transaction(connection: Any) -> dict[str, Any]:

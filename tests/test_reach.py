@@ -364,3 +364,40 @@ def test_the_overview_after_a_testing_report_takes_the_stock_lines_as_they_were(
     assert len(worked) > first
     # The reagent at the warehouse now lasts: one line fewer under 7 days.
     assert {m.label: m.value for m in app.metric}["Supply lines under 7 days"] == "3"
+
+
+def test_a_server_looks_up_what_changed_and_starts_afresh_when_the_counter_goes_back(
+    app_database: str, engine: Engine
+) -> None:
+    import shell
+
+    with Session(engine) as session:
+        site = make_facility(session, kind="testing_site")
+        session.commit()
+        site_id = site.id
+        start = _counter(session)
+    counters = shell._TopicCounters()
+    counters.advance(start)
+    # What came before the first look counts as a change of everything.
+    assert counters.basis(frozenset({"audits"}), start) == start
+    with Session(engine) as session:
+        writes.record_site_report(
+            session,
+            actor=ADMIN,
+            values={"site_id": site_id, "reported_at": _at("2021-06-10 09:00"), "sampled": 10},
+        )
+        reported = _counter(session)
+    counters.advance(reported)
+    assert counters.basis(frozenset({"audits"}), reported) == start
+    assert counters.basis(frozenset({"testing", "places"}), reported) == reported
+    # A run that read the counter before that look: its own counter at most.
+    counters.advance(start)
+    assert counters.basis(frozenset({"audits"}), start) == start
+    assert counters.basis(frozenset({"testing"}), start) == start
+    assert counters.checked == reported
+    # The database's counter went back (restored, made anew): nothing known is kept.
+    with Session(engine) as session:
+        session.execute(text("UPDATE changecounter SET value = 0"))
+        session.commit()
+    counters.advance(0)
+    assert (counters.checked, counters.latest) == (0, {EVERYTHING: 0})

@@ -14,12 +14,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TypeVar
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlmodel import Session
 
 from data import models
+from data.timeutil import as_utc
 
 T = TypeVar("T")
 
@@ -83,18 +85,12 @@ def reach_of(query: Callable[..., object]) -> frozenset[str] | None:
     return getattr(query, "reach", None)
 
 
-def topic_of_change(table_name: str, effective_at: object) -> str | None:
+def topic_of_change(table_name: str, effective_at: datetime | None) -> str | None:
     """The topic a change-log row alters: None when it alters no figures (accounts,
     sign-ins, acknowledgements, issued briefings), EVERYTHING when it is not known."""
-    if effective_at is not None and _as_naive(effective_at) == _as_naive(models.ALTERS_NO_FIGURES):
+    if effective_at is not None and as_utc(effective_at) == models.ALTERS_NO_FIGURES:
         return None
     return TOPIC_OF_TABLE.get(table_name, EVERYTHING)
-
-
-def _as_naive(moment: object) -> object:
-    # SQLite hands back naive times, PostgreSQL aware ones; the sentinel is the same moment.
-    replace = getattr(moment, "replace", None)
-    return replace(tzinfo=None) if replace is not None else moment
 
 
 @dataclass(frozen=True)
@@ -114,21 +110,21 @@ def changes_between(*, session: Session, since: int, upto: int) -> Changes:
         return Changes(since, upto, {})
     if upto - since > MOST_CHANGES_READ:
         return Changes(since, upto, {EVERYTHING: upto})
-    # One row per counter and table (a batch logs the records it replaced under its own
-    # counter), with whether any of them alters figures.
+    # One row per counter and table, with how many of its rows may alter figures (NULL: any
+    # moment; a batch's replaced records share its row's counter, table and moment, and are
+    # left out).
+    alters = func.sum(case((log.effective_at == models.ALTERS_NO_FIGURES, 0), else_=1))
     rows = session.execute(
-        select(log.counter, log.table_name, func.min(log.effective_at), func.max(log.effective_at))
-        .where(log.counter > since, log.counter <= upto)
+        select(log.counter, log.table_name, alters)
+        .where(log.counter > since, log.counter <= upto, log.batch_id.is_(None))
         .group_by(log.counter, log.table_name)
     ).all()
     latest: dict[str, int] = {}
     logged = set()
-    for counter, table_name, earliest, last in rows:
+    for counter, table_name, altering in rows:
         logged.add(int(counter))
-        topics = {topic_of_change(table_name, earliest), topic_of_change(table_name, last)}
-        if earliest is None or last is None:
-            topics.add(topic_of_change(table_name, None))
-        for topic in topics - {None}:
+        topic = TOPIC_OF_TABLE.get(table_name, EVERYTHING) if altering else None
+        if topic is not None:
             latest[topic] = max(latest.get(topic, 0), int(counter))
     # The counter moved without a change-log row (a restore, a script): anything may differ.
     unlogged = [counter for counter in range(since + 1, upto + 1) if counter not in logged]
