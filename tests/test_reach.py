@@ -13,6 +13,7 @@ import streamlit as st
 from sqlalchemy import select, text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel
+from streamlit.testing.v1 import AppTest
 
 from data import accounts, models, writes
 from data.db import make_engine, upgrade_schema
@@ -43,6 +44,22 @@ def _at(text: str) -> datetime:
 
 def _counter(session: Session) -> int:
     return session.execute(select(models.ChangeCounter.value)).scalar_one()
+
+
+def _testing_report(engine: Engine, site_id: int, at: str = "2021-06-10 19:00") -> None:
+    """A testing-site report through the write side (logged under the testing topic)."""
+    with Session(engine) as session:
+        writes.record_site_report(
+            session, actor=ADMIN, values={"site_id": site_id, "reported_at": _at(at), "sampled": 5}
+        )
+
+
+def _open(page: str) -> AppTest:
+    app = open_app(page)
+    app.query_params["lang"] = "en"
+    app.run()
+    assert not app.exception
+    return app
 
 
 def test_a_change_alters_the_topic_of_its_table_none_or_everything() -> None:
@@ -142,21 +159,13 @@ def test_a_testing_report_leaves_the_audits_figures_cached_and_an_audit_change_d
         site = make_facility(session, kind="testing_site")
         session.commit()
         site_id = site.id
-    app = open_app("pages/audits.py")
-    app.query_params["lang"] = "en"
-    app.run()
-    assert not app.exception
+    app = _open("pages/audits.py")
     # Live (today, years after the known audits): every open action is overdue.
     assert {m.label: m.value for m in app.metric}["Overdue corrective actions"] == "3"
     first = len(worked)
     assert first >= 1
 
-    with Session(engine) as session:
-        writes.record_site_report(
-            session,
-            actor=ADMIN,
-            values={"site_id": site_id, "reported_at": _at("2021-06-10 19:00"), "sampled": 5},
-        )
+    _testing_report(engine, site_id)
     app.run()
     assert not app.exception
     assert len(worked) == first  # kept: a testing report cannot alter it
@@ -326,20 +335,12 @@ def test_the_overview_after_a_testing_report_takes_the_stock_lines_as_they_were(
         site = make_facility(session, kind="testing_site")
         session.commit()
         site_id = site.id
-    app = open_app("pages/overview.py")
-    app.query_params["lang"] = "en"
-    app.run()
-    assert not app.exception
+    app = _open("pages/overview.py")
     assert {m.label: m.value for m in app.metric}["Supply lines under 7 days"] == "4"
     first = len(worked)
     assert first >= 1
 
-    with Session(engine) as session:
-        writes.record_site_report(
-            session,
-            actor=ADMIN,
-            values={"site_id": site_id, "reported_at": _at("2021-06-10 19:00"), "sampled": 5},
-        )
+    _testing_report(engine, site_id)
     app.run()
     assert not app.exception
     assert len(worked) == first
@@ -380,12 +381,8 @@ def test_a_server_looks_up_what_changed_and_starts_afresh_when_the_counter_goes_
     counters.advance(start)
     # What came before the first look counts as a change of everything.
     assert counters.basis(frozenset({"audits"}), start) == start
+    _testing_report(engine, site_id, "2021-06-10 09:00")
     with Session(engine) as session:
-        writes.record_site_report(
-            session,
-            actor=ADMIN,
-            values={"site_id": site_id, "reported_at": _at("2021-06-10 09:00"), "sampled": 10},
-        )
         reported = _counter(session)
     counters.advance(reported)
     assert counters.basis(frozenset({"audits"}), reported) == start
