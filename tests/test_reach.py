@@ -6,7 +6,6 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Iterator
 from datetime import date, datetime, timedelta
-from pathlib import Path
 
 import pytest
 import streamlit as st
@@ -16,8 +15,6 @@ from sqlmodel import Session, SQLModel
 from streamlit.testing.v1 import AppTest
 
 from data import accounts, models, writes
-from data.db import make_engine, upgrade_schema
-from data.demo import seed_demo
 from data.queries import audits as audits_queries
 from data.queries.reach import (
     EVERYTHING,
@@ -31,6 +28,7 @@ from data.settings import get_settings
 from data.timeutil import as_utc
 from data.writes.changelog import bump_change_counter
 from tests import reach_check
+from tests.browser import copy_of_the_demo
 from tests.conftest import open_app
 from tests.factories import make_facility
 from tests.test_audits_data import build_known_audits
@@ -195,14 +193,9 @@ def test_a_testing_report_leaves_the_audits_figures_cached_and_an_audit_change_d
 
 @pytest.fixture(scope="module")
 def demo_url(tmp_path_factory: pytest.TempPathFactory) -> str:
-    """The demo scenario (demo scale) in an SQLite file of this module's own."""
-    path: Path = tmp_path_factory.mktemp("reach") / "demo.db"
-    url = f"sqlite:///{path}"
-    engine = make_engine(url)
-    upgrade_schema(engine)
-    seed_demo(engine, scale="demo")
-    engine.dispose()
-    return url
+    """The demo scenario (demo scale) in an SQLite file of this module's own: a copy of the
+    one the test run seeds once for its browser tests."""
+    return f"sqlite:///{copy_of_the_demo(tmp_path_factory.mktemp('reach'))}"
 
 
 @pytest.fixture
