@@ -239,36 +239,15 @@ class _TopicCounters:
         return basis if basis <= counter else counter
 
 
-class _KeptResults:
+@st.cache_resource(show_spinner=False)
+def _kept_results() -> SharedResults:
     """Results of the data layer's shareable reads that declare their topics
     (data.queries.common.shareable), kept in this server's memory under the latest change of
     their topics: a read of everything (the Overview's headline and alerts), worked out again
     after a testing-site report, takes today's stock lines, audit status and room outlook as
-    they were. The `SIZE` latest are kept (a province's stock lines are ~25 MB)."""
-
-    SIZE = 8
-
-    def __init__(self) -> None:
-        self._held: OrderedDict[tuple, Any] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: tuple, work: Callable[[], T]) -> T:
-        with self._lock:
-            if key in self._held:
-                self._held.move_to_end(key)
-                return self._held[key]
-        result = work()
-        with self._lock:
-            self._held[key] = result
-            while len(self._held) > self.SIZE:
-                self._held.popitem(last=False)
-        return result
-
-
-@st.cache_resource(show_spinner=False)
-def _kept_results() -> _KeptResults:
-    """The server's kept results (one database: dropped with the engine)."""
-    return _KeptResults()
+    they were. The 8 latest are kept (a province's stock lines are ~25 MB); one database:
+    dropped with the engine."""
+    return SharedResults(size=8)
 
 
 def _kept_in_run() -> Callable[[tuple, frozenset[str], Callable[[], Any]], Any] | None:
