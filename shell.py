@@ -334,6 +334,12 @@ class Source:
         """The read done when called, outside the run (`read_when_asked`)."""
         return read_when_asked(self._query, **self._arguments)
 
+    def cache_key(self) -> tuple:
+        """What stands for the read's result in a chart's or map's fingerprint
+        (components.charts): the read, its arguments and the latest change of its topics. A
+        chart built already is drawn without taking the read back from the cache."""
+        return (*self._of, reach_basis(self._query, st.session_state["_counter"]))
+
 
 @st.cache_data(max_entries=128, show_spinner=False)
 def _derived(name: str, counter: int, key: tuple, _work: Callable[..., T], _source: Any) -> T:

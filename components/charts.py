@@ -55,7 +55,7 @@ def _built_spec(
     _arguments: dict[str, Any],
     _build: Callable[..., alt.TopLevelMixin | dict],
 ) -> dict:
-    built = _build(**_arguments)
+    built = _build(**taken(_arguments))
     return with_arrow_datasets(built if isinstance(built, dict) else chart_spec(built))
 
 
@@ -101,6 +101,17 @@ def _content(value: Any) -> Any:
     return ("frame", tuple(map(str, value.columns)), tuple(map(str, value.dtypes)), rows)
 
 
+def stands_in(value: Any) -> bool:
+    """Whether `value` stands for a read not taken back yet (shell.Source): it names the read
+    by its `cache_key()`, and calling it gives the read's result."""
+    return callable(value) and callable(getattr(value, "cache_key", None))
+
+
+def taken(arguments: dict[str, Any]) -> dict[str, Any]:
+    """The arguments with each stand-in (`stands_in`) replaced by its read's result."""
+    return {name: value() if stands_in(value) else value for name, value in arguments.items()}
+
+
 def fingerprint(arguments: dict[str, Any]) -> str:
     """A fingerprint of a chart's or map's arguments (frames, tuples of days and values, numbers),
     from their pickled bytes: Streamlit's own hashing walks a tuple value by value in Python
@@ -108,6 +119,10 @@ def fingerprint(arguments: dict[str, Any]) -> str:
     `remember_read`) is named by its read's key: pickling the case map's frames (thousands of
     rows, the district outlines) took 15 % of its rerun. Any other frame is taken by its
     rows' hashes (`_content`). Equal arguments pickled differently only cost a rebuild."""
+    arguments = {
+        name: ("read", value.cache_key()) if stands_in(value) else value
+        for name, value in arguments.items()
+    }
     frames = st.session_state.get(READ_FRAMES) if get_script_run_ctx() is not None else None
     if frames:
         arguments = {name: _named(value, frames) for name, value in arguments.items()}

@@ -14,7 +14,7 @@ import pydeck as pdk
 import streamlit as st
 from pydeck.bindings.json_tools import default_serialize
 
-from components.charts import fingerprint
+from components.charts import fingerprint, taken
 from i18n import current_language, name
 
 # The city as a whole, in the GCJ-02 frame the boundaries use.
@@ -336,7 +336,7 @@ def _deck_spec(
     _arguments: dict[str, Any],
     _build: Callable[..., pdk.Deck],
 ) -> tuple[str, dict | bool]:
-    deck = _build(**_arguments)
+    deck = _build(**taken(_arguments))
     for layer in deck.layers:
         # pandas 3 frames do not serialize in pydeck (st.pydeck_chart does the same).
         if isinstance(layer.data, pd.DataFrame):

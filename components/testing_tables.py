@@ -8,7 +8,9 @@ words, so they read without colour too; small tables also get coloured cells.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -150,7 +152,20 @@ def csv_bytes(rounds: pd.DataFrame) -> bytes:
     return excel_csv(table)
 
 
-def render_deadline_table(rounds: pd.DataFrame, *, key: str) -> None:
+@dataclass(frozen=True)
+class Table:
+    """A table as st.dataframe draws it: its rows and its columns' configuration (worked out
+    once per change of what it shows: the page keeps it, components.charts)."""
+
+    frame: pd.DataFrame
+    config: dict[str, Any]
+
+
+def render_table(table: Table, *, key: str) -> None:
+    st.dataframe(table.frame, hide_index=True, width="stretch", key=key, column_config=table.config)
+
+
+def deadline_display(rounds: pd.DataFrame) -> Table:
     """The deadline table, each status a pill: behind and missed red, on track green;
     samples per hour whole, with thousands separators (38,140, as the alerts say it; the
     CSV keeps the decimal)."""
@@ -160,28 +175,22 @@ def render_deadline_table(rounds: pd.DataFrame, *, key: str) -> None:
         label: STATUS_COLOURS.get(code, GREY)
         for label, code in zip(table[status], rounds["status"], strict=True)
     }
-    st.dataframe(
+    return Table(
         table.assign(
             **{status: pills(table[status]), per_hour: table[per_hour].round().astype("int64")}
         ),
-        hide_index=True,
-        width="stretch",
-        key=key,
-        column_config={
+        {
             status: pill_column(status, colours),
             per_hour: st.column_config.NumberColumn(format="localized"),
         },
     )
 
 
-def render_progress_table(rounds: pd.DataFrame, *, key: str) -> None:
+def progress_display(rounds: pd.DataFrame) -> Table:
     """The progress table with a progress bar of completion."""
-    st.dataframe(
+    return Table(
         progress_table(rounds),
-        hide_index=True,
-        width="stretch",
-        key=key,
-        column_config={
+        {
             **{
                 t(key): st.column_config.NumberColumn(format="localized") for key in PROGRESS_COUNTS
             },
@@ -245,17 +254,14 @@ def site_table(sites: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def render_site_table(sites: pd.DataFrame, *, key: str) -> None:
+def site_display(sites: pd.DataFrame) -> Table:
     """The sites table, each queue a pill: amber over 30 minutes, red over 60, grey closed."""
     table = site_table(sites)
     queue = t("testing.col.queue")
     colours = {band_text(band): colour for band, colour in BAND_COLOURS.items()}
-    st.dataframe(
+    return Table(
         table.assign(**{queue: pills(table[queue])}),
-        hide_index=True,
-        width="stretch",
-        key=key,
-        column_config={
+        {
             queue: pill_column(queue, colours),
             t("testing.col.sampled_today"): st.column_config.NumberColumn(format="localized"),
             t("testing.col.open"): st.column_config.CheckboxColumn(),

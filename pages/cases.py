@@ -1,5 +1,6 @@
 """Case map: where the cases are, how they link, which zones are in force, day by day."""
 
+from collections.abc import Iterable
 from contextlib import nullcontext
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta
@@ -85,6 +86,12 @@ class Filters:
     def cases(self) -> dict:
         """The keyword arguments every filtered case read takes (besides its end day)."""
         return {"start": self.start, "district": self.district, "kinds": self.kinds}
+
+
+def _labels(prefix: str, codes: Iterable[str]) -> dict[str, str]:
+    """Each code's words in this run's language, looked up now: AppTest calls a widget's
+    format_func outside the script run too, where the language is not known."""
+    return {code: t(f"{prefix}.{code}") for code in codes}
 
 
 def _map_style_url() -> str | None:
@@ -397,7 +404,7 @@ def _case_panel(lang: str) -> None:
                 "choice",
                 case["status"],
                 options=list(CASE_STATUSES),
-                format_func=lambda code: t(f"cases.status.{code}"),
+                format_func=_labels("cases.status", CASE_STATUSES).__getitem__,
             ),
             FormField(
                 "severity",
@@ -405,7 +412,7 @@ def _case_panel(lang: str) -> None:
                 "choice",
                 case["severity"],
                 options=list(CASE_SEVERITIES),
-                format_func=lambda code: t(f"cases.severity.{code}"),
+                format_func=_labels("cases.severity", CASE_SEVERITIES).__getitem__,
             ),
             FormField(
                 "hospital_id",
@@ -520,7 +527,7 @@ def _impose_panel(districts: pd.DataFrame, lang: str) -> None:
                 "choice",
                 "sealed",
                 options=list(ZONE_LEVELS),
-                format_func=lambda level: t(f"zone.{level}"),
+                format_func=_labels("zone", ZONE_LEVELS).__getitem__,
             ),
             FormField(
                 "code",

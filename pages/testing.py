@@ -8,24 +8,27 @@ from streamlit.delta_generator import DeltaGenerator
 
 from components.charts import cached_chart
 from components.export import later
-from components.format import fmt_int, fmt_percent
+from components.format import fmt_int
 from components.forms import FormField
-from components.kpi import Kpi, render_kpis
+from components.kpi import render_kpis
 from components.maps import cached_deck
-from components.testing_charts import backlog_chart, progress_chart, progress_series
-from components.testing_maps import MAP_HEIGHT, completion_deck, sites_deck
-from components.testing_tables import (
-    csv_bytes,
-    render_deadline_table,
-    render_progress_table,
-    render_site_table,
-    round_alerts,
-    round_label,
-    round_option,
+from components.testing_charts import backlog_chart
+from components.testing_maps import MAP_HEIGHT, sites_deck
+from components.testing_tables import csv_bytes, render_table
+from components.testing_view import (
+    MAX_SITE_ROWS,
+    ChosenRounds,
+    RoundMenu,
+    chosen_rounds,
+    completion_map,
+    progress_figure,
+    round_choices,
+    round_menu,
+    site_choices,
+    site_view,
 )
 from components.widgets import select_all_shown
-from data.measures.status import status_of
-from data.measures.testing import DEFAULT_WINDOW_HOURS, combined_percent, default_round_ids
+from data.measures.testing import DEFAULT_WINDOW_HOURS
 from data.queries.common import Clock, list_districts
 from data.queries.testing import (
     get_round,
@@ -41,122 +44,54 @@ from data.timeutil import format_local, to_local, to_utc
 from data.writes import edit_round, record_site_report
 from i18n import current_language, t
 from panels import Panel, count_fields, label, render_panel
-from shell import filter_from_address, filter_to_address, local_now, read, start_page
+from shell import Source, filter_from_address, filter_to_address, local_now, read, start_page
 
 WINDOW_CHOICES = (3, 6, 12, 24)
-# The sites table lists this many sites, worst queue first (a city runs thousands).
-MAX_SITE_ROWS = 200
 # The backlog chart spans the chosen rounds, within these bounds.
 BACKLOG_SHORTEST = timedelta(hours=12)
 BACKLOG_LONGEST = timedelta(days=14)
 
 
-def choose_rounds(rounds: pd.DataFrame, now: Clock, column: DeltaGenerator) -> pd.DataFrame:
-    """The round selector (by district and round number); returns the chosen rounds."""
-    records = rounds.sort_values(["district_code", "round_no"]).to_dict("records")
-    labels = {int(row["round_id"]): round_option(row) for row in records}
-    default = default_round_ids(
-        [
-            (int(row["round_id"]), row["district_code"], row["start_at"], row["deadline_at"])
-            for row in rounds.to_dict("records")
-        ],
-        now.now,
-    )
+def choose_rounds(menu: RoundMenu, column: DeltaGenerator) -> tuple[int, ...]:
+    """The round selector; returns the chosen rounds' ids."""
+    labels = menu.labels
     # The rounds chosen live in the address (?testing_rounds=12&testing_rounds=13).
     filter_from_address("testing_rounds", list(labels), several=True)
     chosen = column.multiselect(
         t("testing.filter.rounds"),
         list(labels),
-        default=None if "testing_rounds" in st.session_state else default,
+        default=None if "testing_rounds" in st.session_state else menu.default,
         format_func=lambda round_id: labels.get(round_id, str(round_id)),
         help=t("testing.filter.rounds_help"),
         key="testing_rounds",
         select_all=select_all_shown(),  # Streamlit's words: English only
     )
-    filter_to_address("testing_rounds", sorted(chosen), default=sorted(default))
-    return rounds[rounds["round_id"].isin(chosen)]
+    filter_to_address("testing_rounds", sorted(chosen), default=sorted(menu.default))
+    return tuple(sorted(int(round_id) for round_id in chosen))
 
 
-def render_headline(chosen: pd.DataFrame, rounds: pd.DataFrame) -> None:
-    """Completion, backlog, positives, pools and late rounds of the chosen rounds."""
-    statuses = chosen["status"].value_counts()
-    late = int(statuses.get("behind", 0) + statuses.get("missed", 0))
-    render_kpis(
-        [
-            Kpi(
-                "completion",
-                t("testing.kpi.completion"),
-                fmt_percent(
-                    combined_percent(
-                        chosen["sampled"].astype(int).tolist(),
-                        chosen["target_population"].astype(int).tolist(),
-                    )
-                ),
-                t(
-                    "testing.kpi.completion_help",
-                    rounds=len(chosen),
-                    sampled=fmt_int(int(chosen["sampled"].sum())),
-                    target=fmt_int(int(chosen["target_population"].sum())),
-                ),
-            ),
-            Kpi(
-                "pending",
-                t("testing.kpi.pending"),
-                fmt_int(int(chosen["pending"].sum())),
-                t("testing.kpi.pending_help", city=fmt_int(int(rounds["pending"].sum()))),
-            ),
-            Kpi(
-                "positive",
-                t("testing.kpi.positive"),
-                fmt_int(int(chosen["positive"].sum())),
-                t("testing.kpi.positive_help"),
-            ),
-            Kpi(
-                "pools",
-                t("testing.kpi.pools"),
-                fmt_int(int(chosen["pools_positive"].sum())),
-                t("testing.kpi.pools_help"),
-            ),
-            Kpi(
-                "late",
-                t("testing.kpi.late"),
-                fmt_int(late),
-                t(
-                    "testing.kpi.late_help",
-                    behind=int(statuses.get("behind", 0)),
-                    missed=int(statuses.get("missed", 0)),
-                    on_track=int(statuses.get("on_track", 0)),
-                ),
-                status=status_of(int(statuses.get("missed", 0)), int(statuses.get("behind", 0))),
-            ),
-        ],
-        per_row=5,
-    )
-
-
-def render_deadlines(chosen: pd.DataFrame, window: int, now: Clock) -> None:
+def render_deadlines(view: ChosenRounds, window: int) -> None:
     """Alerts for rounds behind or missed, then every chosen round's outlook."""
     st.subheader(t("testing.deadlines"))
-    alerts = round_alerts(chosen, window_hours=window, now=now.now)
-    for level, text in alerts:
+    for level, text in view.alerts:
         if level == "error":
             st.error(text, icon=":material/alarm_off:")
         else:
             st.warning(text, icon=":material/schedule:")
-    if not alerts and chosen["status"].isin(["on_track"]).any():
+    if not view.alerts and view.any_on_track:
         st.success(t("testing.alert.all_on_track"), icon=":material/check_circle:")
-    render_deadline_table(chosen, key="testing_deadlines")
+    render_table(view.deadlines, key="testing_deadlines")
     st.caption(t("testing.definitions", hours=window))
 
 
-def render_progress(chosen: pd.DataFrame, now: Clock) -> None:
+def render_progress(rounds: Source, view: ChosenRounds, now: Clock) -> None:
     """The district table with progress bars and its CSV; the completion map beside the
     cumulative sampled-against-target charts."""
     st.subheader(t("testing.progress"))
-    render_progress_table(chosen, key="testing_progress")
+    render_table(view.progress, key="testing_progress")
     st.download_button(
         t("testing.download"),
-        later(csv_bytes, chosen),  # made when clicked, not on every run
+        later(csv_bytes, view.rounds),  # made when clicked, not on every run
         file_name=f"testing-progress-{now.today.isoformat()}.csv",
         mime="text/csv",
         key="testing_download",
@@ -166,28 +101,32 @@ def render_progress(chosen: pd.DataFrame, now: Clock) -> None:
     map_column, chart_column = st.columns([2, 3])
     with map_column:
         st.pydeck_chart(
-            cached_deck(completion_deck, districts=read(list_districts), rounds=chosen),
+            cached_deck(
+                completion_map,
+                districts=read(list_districts),
+                rounds=rounds,
+                round_ids=view.round_ids,
+            ),
             height=MAP_HEIGHT,
             key="testing_completion_map",
         )
         st.caption(t("testing.map_caption"))
     with chart_column:
         st.markdown(f"**{t('testing.cumulative')}**")
-        round_ids = tuple(sorted(int(round_id) for round_id in chosen["round_id"]))
-        hourly = read(list_round_hourly, round_ids=round_ids, until=now.now)
-        points = progress_series(hourly, chosen, now.now)
-        if points.empty:
+        hourly = Source(list_round_hourly, round_ids=view.round_ids, until=now.now)
+        spec = cached_chart(
+            progress_figure, hourly=hourly, rounds=rounds, round_ids=view.round_ids, now=now.now
+        )
+        if not spec:
             st.info(t("testing.no_reports"))
         else:
-            order = [round_label(row) for row in chosen.to_dict("records")]
-            st.vega_lite_chart(cached_chart(progress_chart, points=points, order=order))
+            st.vega_lite_chart(spec)
             st.caption(t("testing.cumulative_caption"))
 
 
-def render_backlog(chosen: pd.DataFrame, now: Clock) -> None:
+def render_backlog(earliest: datetime, now: Clock) -> None:
     """Samples awaiting results, city-wide and per district, since the chosen rounds began."""
     st.subheader(t("testing.backlog"))
-    earliest = pd.Timestamp(chosen["start_at"].min()).to_pydatetime()
     since = max(min(earliest, now.now - BACKLOG_SHORTEST), now.now - BACKLOG_LONGEST)
     backlog = read(list_backlog_by_district, since=since, until=now.now)
     if backlog.empty:
@@ -202,13 +141,17 @@ def render_backlog(chosen: pd.DataFrame, now: Clock) -> None:
 SITE_FIELDS = ("sampled", "resulted", "positive", "pools_positive", "queue_wait_minutes")
 
 
-def render_site_panel(sites: pd.DataFrame, lang: str) -> None:
+def render_site_panel(sites: Source, count: int, lang: str) -> None:
     """A duty officer's report for one testing site of their scope."""
-    district_of = dict(zip(sites["site_id"], sites["district_code"], strict=True))
+
+    def choices() -> pd.DataFrame:
+        return sites.derive(site_choices, lang=lang)
 
     def fields(site_id: int) -> list[FormField]:
         latest = read(get_site_state, site_id=int(site_id)) or {}
-        rounds = read(list_district_rounds, district_code=district_of[site_id])
+        listed = choices()
+        district = listed.loc[listed["key"] == site_id, "district_code"].iloc[0]
+        rounds = read(list_district_rounds, district_code=district)
         names = {
             None: t("testing.update.no_round"),
             **{rid: t("testing.update.round", number=no) for rid, no in rounds},
@@ -237,14 +180,8 @@ def render_site_panel(sites: pd.DataFrame, lang: str) -> None:
             title=t("testing.update.title"),
             action="create",
             entity="site_report",
-            choices=pd.DataFrame(
-                {
-                    "key": sites["site_id"],
-                    "label": sites[f"name_{lang}"],
-                    "district_code": sites["district_code"],
-                    "facility_id": sites["site_id"],
-                }
-            ),
+            choices=choices,
+            choice_count=count,
             choice_label=t("testing.update.site"),
             fields=fields,
             write=write,
@@ -259,7 +196,7 @@ def _wall_clock(moment: datetime) -> datetime:
     return to_local(moment).replace(tzinfo=None)
 
 
-def render_round_panel(rounds: pd.DataFrame) -> None:
+def render_round_panel(rounds: Source, count: int) -> None:
     """An admin changes a round's target population, start or deadline."""
 
     def fields(round_id: int) -> list[FormField]:
@@ -291,22 +228,14 @@ def render_round_panel(rounds: pd.DataFrame) -> None:
             },
         )
 
-    # The newest first: the rounds under way are the ones whose deadline moves.
-    ordered = rounds.sort_values(["start_at", "district_code"], ascending=[False, True])
     render_panel(
         Panel(
             key="round_edit",
             title=t("testing.update.round_title"),
             action="edit",
             entity="round",
-            choices=pd.DataFrame(
-                {
-                    "key": ordered["round_id"].astype(int),
-                    "label": [round_option(row) for row in ordered.to_dict("records")],
-                    "district_code": ordered["district_code"],
-                    "facility_id": None,
-                }
-            ),
+            choices=lambda: rounds.derive(round_choices),
+            choice_count=count,
             choice_label=t("testing.update.round_choice"),
             fields=fields,
             write=write,
@@ -316,61 +245,29 @@ def render_round_panel(rounds: pd.DataFrame) -> None:
     )
 
 
-def render_sites(chosen: pd.DataFrame, now: Clock) -> None:
-    """Testing sites: open, queues, staleness; the worst first, in a table and on a map."""
+def render_sites(codes: tuple[str, ...] | None, now: Clock) -> None:
+    """Testing sites: open, queues, staleness; the worst first, in a table and on a map.
+    `codes`: the chosen rounds' districts (None: no round chosen)."""
     st.subheader(t("testing.sites"))
     only_chosen = st.toggle(
-        t("testing.sites_scope"), value=True, key="testing_sites_scope", disabled=chosen.empty
+        t("testing.sites_scope"), value=True, key="testing_sites_scope", disabled=not codes
     )
-    codes = tuple(sorted(chosen["district_code"].unique())) if only_chosen else ()
-    sites = read(list_site_status, now=now.now, today=now.today, district_codes=codes)
-    if sites.empty:
+    shown = (codes or ()) if only_chosen else ()
+    sites = Source(list_site_status, now=now.now, today=now.today, district_codes=shown)
+    view = sites.derive(site_view, now=now.now)
+    if not view.count:
         st.info(t("testing.no_sites"))
         return
-    render_site_panel(sites, current_language())
-    bands = sites["band"].value_counts()
-    render_kpis(
-        [
-            Kpi(
-                "sites_open",
-                t("testing.kpi.sites_open"),
-                fmt_int(int(sites["is_open"].sum())),
-                t(
-                    "testing.kpi.sites_open_help",
-                    total=fmt_int(len(sites)),
-                    sampled=fmt_int(int(sites["sampled_today"].sum())),
-                ),
-            ),
-            Kpi(
-                "queue_red",
-                t("testing.kpi.queue_red"),
-                fmt_int(int(bands.get("red", 0))),
-                t("testing.kpi.queue_help"),
-                status=status_of(int(bands.get("red", 0))),
-            ),
-            Kpi(
-                "queue_amber",
-                t("testing.kpi.queue_amber"),
-                fmt_int(int(bands.get("amber", 0))),
-                t("testing.kpi.queue_help"),
-                status=status_of(0, int(bands.get("amber", 0))),
-            ),
-            Kpi(
-                "stale",
-                t("testing.kpi.stale"),
-                fmt_int(int(sites["stale"].sum())),
-                t("testing.kpi.stale_help"),
-            ),
-        ]
-    )
+    render_site_panel(sites, view.count, current_language())
+    render_kpis(view.kpis)
     st.caption(t("testing.sites_caption"))
-    if (sites["last_reported_at"].dropna() > pd.Timestamp(now.now)).any():
+    if view.any_future:
         st.caption(t("testing.sites_future", time=format_local(now.now)))
     table_column, map_column = st.columns([3, 2])
     with table_column:
-        render_site_table(sites.head(MAX_SITE_ROWS), key="testing_sites")
-        if len(sites) > MAX_SITE_ROWS:
-            st.caption(t("testing.sites_capped", shown=MAX_SITE_ROWS, total=fmt_int(len(sites))))
+        render_table(view.table, key="testing_sites")
+        if view.count > MAX_SITE_ROWS:
+            st.caption(t("testing.sites_capped", shown=MAX_SITE_ROWS, total=fmt_int(view.count)))
     with map_column:
         st.pydeck_chart(
             cached_deck(sites_deck, districts=read(list_districts), sites=sites),
@@ -394,18 +291,23 @@ if now is not None:
         format_func=window_labels.__getitem__,
         key="testing_window",
     )
-    rounds = read(list_round_outlook, now=now.now, window_hours=window)
-    chosen = rounds.iloc[0:0]
-    if rounds.empty:
+    rounds = Source(list_round_outlook, now=now.now, window_hours=window)
+    menu = rounds.derive(round_menu, now=now.now)
+    codes = None
+    if not menu.count:
         st.info(t("testing.no_rounds"), icon=":material/biotech:")
     else:
-        chosen = choose_rounds(rounds, now, choose_column)
-        render_round_panel(rounds)
-        if chosen.empty:
+        round_ids = choose_rounds(menu, choose_column)
+        render_round_panel(rounds, menu.count)
+        if not round_ids:
             st.info(t("testing.choose_round"))
         else:
-            render_headline(chosen, rounds)
-            render_deadlines(chosen, window, now)
-            render_progress(chosen, now)
-            render_backlog(chosen, now)
-    render_sites(chosen, now)
+            view = rounds.derive(
+                chosen_rounds, round_ids=round_ids, window_hours=window, now=now.now
+            )
+            codes = view.district_codes
+            render_kpis(view.kpis, per_row=5)
+            render_deadlines(view, window)
+            render_progress(rounds, view, now)
+            render_backlog(view.earliest, now)
+    render_sites(codes, now)

@@ -300,6 +300,39 @@ def test_every_read_that_declares_its_topics_reads_only_their_tables(
     } <= set(reach_check.read_tables)
 
 
+def _drawn(app: AppTest) -> list[tuple[str, str]]:
+    """What a reader takes in of a page: its headings, figures, notices and table headers."""
+    return [
+        *((element.type, str(element.value)) for element in app.title),
+        *((element.type, str(element.value)) for element in app.subheader),
+        *((element.type, f"{element.label}: {element.value}") for element in app.metric),
+        *((element.type, str(element.value)) for element in app.info),
+        *((element.type, str(element.value)) for element in app.warning),
+        *((element.type, str(element.value)) for element in app.error),
+        *(("table", " | ".join(map(str, element.value.columns))) for element in app.dataframe),
+    ]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_each_view_through_app_py_draws_the_same_when_its_kept_results_are_taken_back(
+    demo_app: str, lang: str
+) -> None:
+    # As a server runs it: app.py routes to the page (the page's classes are not the main
+    # module's), the first run works out and keeps what the page derives, the rerun takes
+    # it back from the cache.
+    app = open_app("app.py", role="admin", timeout=60)
+    app.query_params["lang"] = lang
+    app.run()
+    for page in PAGES:
+        app.switch_page(page).run()
+        assert not app.exception, (page, [e.message for e in app.exception])
+        first = _drawn(app)
+        app.run()
+        assert not app.exception, (page, [e.message for e in app.exception])
+        assert _drawn(app) == first, page
+        assert len(first) > 5, (page, first)
+
+
 def _declared(name: str) -> Callable:
     (found,) = [query for query in _declared_reads() if query.__qualname__ == name]
     return found
