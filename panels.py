@@ -30,7 +30,7 @@ class Panel:
     entity: str
     # Records to pick from: columns `key` (the record's id), `label`, `district_code` and
     # `facility_id` (None when the record is not a facility's); or a function that gives
-    # them, called only when the panel lists them, with their `choice_count`.
+    # them, called only while the panel is open.
     choices: pd.DataFrame | Callable[[], pd.DataFrame]
     choice_label: str
     fields: Callable[[Any], Sequence[FormField]]
@@ -39,14 +39,6 @@ class Panel:
     none_in_scope: str
     # Write-side fields shown in a table of the form -> (that field, the name messages use).
     aliases: Mapping[str, tuple[str, str]] | None = None
-    # How many records `choices` gives, when it is a function.
-    choice_count: int | None = None
-
-
-# A panel with more records to pick from than this is drawn only while it is open: a city's
-# thousands of stock lines or testing sites would otherwise be sent to the browser, in the
-# closed panel's list, on every page load.
-EAGER_CHOICES = 200
 
 
 def render_panel(panel: Panel) -> None:
@@ -59,10 +51,12 @@ def render_panel(panel: Panel) -> None:
     box = st.expander(
         panel.title, icon=":material/edit_note:", key=f"{panel.key}_open", on_change="rerun"
     )
-    listed = panel.choices
-    count = len(listed) if isinstance(listed, pd.DataFrame) else panel.choice_count
-    if (count is None or count > EAGER_CHOICES) and not box.open:
+    # Its list and form are drawn only while it is open (opening it reruns the page): a
+    # city's thousands of stock lines or testing sites would otherwise go to the browser in
+    # the closed panel's list on every page load, and every rerun would build its form.
+    if not box.open:
         return
+    listed = panel.choices
     choices = listed if isinstance(listed, pd.DataFrame) else listed()
     mine = choices[
         [

@@ -97,12 +97,7 @@ def findings_page(findings: pd.DataFrame, *, n: int) -> tuple[pd.DataFrame, int]
     return findings_table(findings.head(n)), len(findings)
 
 
-def open_count(findings: pd.DataFrame) -> int:
-    """How many of the findings are still open (the close panel's choices)."""
-    return int(findings["closed_date"].isna().sum())
-
-
-def render_close_panel(choices: Callable[[], pd.DataFrame], count: int) -> None:
+def render_close_panel(choices: Callable[[], pd.DataFrame]) -> None:
     """An auditor closes a corrective action that is still open (`close_choices`, `count`
     of them: listed only while the panel is open, when there are many)."""
 
@@ -129,7 +124,6 @@ def render_close_panel(choices: Callable[[], pd.DataFrame], count: int) -> None:
             action="close",
             entity="corrective_action",
             choices=choices,
-            choice_count=count,
             choice_label=t("audits.update.action"),
             fields=fields,
             write=write,
@@ -465,7 +459,7 @@ if now is not None:
         if rows == 0:
             st.info(t("empty.filter"))
         else:
-            render_close_panel(lambda: findings.derive(close_choices), findings.derive(open_count))
+            render_close_panel(lambda: findings.derive(close_choices))
             st.caption(t("audits.findings_count", rows=fmt_int(rows), overdue=fmt_int(overdue)))
 
             def draw(rows: pd.DataFrame) -> None:

@@ -168,9 +168,9 @@ def line_choices(lines: pd.DataFrame, *, lang: str) -> pd.DataFrame:
     )
 
 
-def render_update_panels(lines: Source, count: int, lang: str) -> None:
+def render_update_panels(lines: Source, lang: str) -> None:
     """A duty officer's stock count of a line of their scope, and its reorder level (the
-    `count` lines are listed only while a panel is open, when there are many)."""
+    lines are listed only while a panel is open)."""
 
     def choices() -> pd.DataFrame:
         return lines.derive(line_choices, lang=lang)
@@ -220,7 +220,6 @@ def render_update_panels(lines: Source, count: int, lang: str) -> None:
 
     common = {
         "choices": choices,
-        "choice_count": count,
         "choice_label": t("supplies.update.line"),
         "none_in_scope": t("supplies.update.none_in_scope"),
     }
@@ -310,7 +309,7 @@ def render(now: Clock) -> None:
     if counts.lines == 0:
         st.info(t("empty.filter"))
         return
-    render_update_panels(lines, counts.lines, current_language())
+    render_update_panels(lines, current_language())
 
     render_kpis(
         [

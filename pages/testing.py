@@ -141,7 +141,7 @@ def render_backlog(earliest: datetime, now: Clock) -> None:
 SITE_FIELDS = ("sampled", "resulted", "positive", "pools_positive", "queue_wait_minutes")
 
 
-def render_site_panel(sites: Source, count: int, lang: str) -> None:
+def render_site_panel(sites: Source, lang: str) -> None:
     """A duty officer's report for one testing site of their scope."""
 
     def choices() -> pd.DataFrame:
@@ -181,7 +181,6 @@ def render_site_panel(sites: Source, count: int, lang: str) -> None:
             action="create",
             entity="site_report",
             choices=choices,
-            choice_count=count,
             choice_label=t("testing.update.site"),
             fields=fields,
             write=write,
@@ -196,7 +195,7 @@ def _wall_clock(moment: datetime) -> datetime:
     return to_local(moment).replace(tzinfo=None)
 
 
-def render_round_panel(rounds: Source, count: int) -> None:
+def render_round_panel(rounds: Source) -> None:
     """An admin changes a round's target population, start or deadline."""
 
     def fields(round_id: int) -> list[FormField]:
@@ -235,7 +234,6 @@ def render_round_panel(rounds: Source, count: int) -> None:
             action="edit",
             entity="round",
             choices=lambda: rounds.derive(round_choices),
-            choice_count=count,
             choice_label=t("testing.update.round_choice"),
             fields=fields,
             write=write,
@@ -258,7 +256,7 @@ def render_sites(codes: tuple[str, ...] | None, now: Clock) -> None:
     if not view.count:
         st.info(t("testing.no_sites"))
         return
-    render_site_panel(sites, view.count, current_language())
+    render_site_panel(sites, current_language())
     render_kpis(view.kpis)
     st.caption(t("testing.sites_caption"))
     if view.any_future:
@@ -298,7 +296,7 @@ if now is not None:
         st.info(t("testing.no_rounds"), icon=":material/biotech:")
     else:
         round_ids = choose_rounds(menu, choose_column)
-        render_round_panel(rounds, menu.count)
+        render_round_panel(rounds)
         if not round_ids:
             st.info(t("testing.choose_round"))
         else:

@@ -107,6 +107,22 @@ def open_app(
     return app
 
 
+def open_panels(app: AppTest) -> AppTest:
+    """The page with each of its update panels open, as after a click on each: a panel
+    lists its records and draws its form only while open (panels.render_panel). Run again
+    only if one was closed."""
+    closed = [
+        key
+        for key, value in app.session_state.items()
+        if key.endswith("_open") and "." not in key and value is False
+    ]
+    for key in closed:
+        app.session_state[key] = True
+    if closed:
+        app.run()
+    return app
+
+
 @pytest.fixture(autouse=True)
 def _default_language() -> Iterator[None]:
     """Every test starts in the default language: a test that switches to English in the

@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from data import accounts, models, writes
 from signin import TOKEN
-from tests.conftest import open_app, page_path
+from tests.conftest import open_app, open_panels, page_path
 from tests.factories import at, make_hotel, make_hotel_report
 
 PASSWORD = "correct horse battery"
@@ -155,9 +155,12 @@ def _two_hotels(engine: Engine) -> tuple[int, int]:
 
 
 def _hotels_page(role: str, **scope: tuple[str, ...]) -> AppTest:
+    """The hotels page as a user of `role` sees it, its update panel open where shown."""
     app = open_app("pages/hotels.py", role=role, **scope)
     app.query_params["lang"] = "en"
     app.run()
+    assert not app.exception
+    open_panels(app)
     assert not app.exception
     return app
 
