@@ -7,6 +7,7 @@ touches the database, so the briefing screen can reuse them.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import altair as alt
 import pandas as pd
@@ -16,7 +17,7 @@ from pypinyin import lazy_pinyin
 
 from components.case_map import tooltip
 from components.export import excel_csv
-from components.format import fmt_days, fmt_int, fmt_percent
+from components.format import fmt_days, fmt_int, fmt_percent, plain
 from components.maps import (
     PointGrid,
     basemap_layer,
@@ -25,10 +26,12 @@ from components.maps import (
     offline_deck,
     point_grid,
 )
-from components.paging import render_paged
 from components.pills import AMBER, GREEN, GREY, RED, pill_column, pills
 from data.timeutil import format_local
 from i18n import current_language, t
+
+# Alerts name this many hotels, then say how many more.
+NAMES_IN_ALERT = 8
 
 # Occupancy bands: a pill's colour in tables (level_colours), a dot's colour on the map.
 BAND_RGBA = {
@@ -186,24 +189,21 @@ def hotel_csv(hotels: pd.DataFrame) -> bytes:
     return excel_csv(hotel_table(hotels))
 
 
-def render_hotel_table(hotels: pd.DataFrame, *, key: str) -> None:
-    """Draw the per-hotel table (the level a coloured pill beside the occupancy bar) a page
-    at a time, in the order given: a province's ~2,000 hotels are not all sent (the download
-    has them all)."""
-    render_paged(
-        hotels,
-        key=key,
-        draw=lambda shown: _draw_hotel_table(shown, key=key),
-        shown_text=lambda shown, total: t("hotels.list_shown", shown=shown, total=total),
-    )
+def hotel_table_page(hotels: pd.DataFrame, *, order: str, n: int) -> tuple[pd.DataFrame, int]:
+    """The first `n` hotels in `order` as the table draws them (the level a pill), and how
+    many there are in all: worked out once per change of the hotels (shell.Source.derive),
+    a province's ~2,000 hotels are not all sent (the download has them all)."""
+    table = hotel_table(sort_hotels(hotels, order).head(n))
+    level = t("hotels.col.level")
+    return table.assign(**{level: pills(table[level])}), len(hotels)
 
 
-def _draw_hotel_table(hotels: pd.DataFrame, *, key: str) -> None:
-    table = hotel_table(hotels)
+def draw_hotel_table(table: pd.DataFrame, *, key: str) -> None:
+    """Draw a page of `hotel_table_page`: the occupancy a bar, the level a coloured pill."""
     level = t("hotels.col.level")
     number = st.column_config.NumberColumn(format="localized")
     st.dataframe(
-        table.assign(**{level: pills(table[level])}),
+        table,
         hide_index=True,
         width="stretch",
         key=key,
@@ -222,6 +222,60 @@ def _draw_hotel_table(hotels: pd.DataFrame, *, key: str) -> None:
             ),
         },
     )
+
+
+def alert_names(frame: pd.DataFrame, lang: str) -> str:
+    """Hotel names for an alert, the first few then a count of the rest."""
+    names = [plain(name) for name in frame[f"name_{lang}"]]
+    shown = "、".join(names[:NAMES_IN_ALERT]) if lang == "zh" else ", ".join(names[:NAMES_IN_ALERT])
+    if len(names) > NAMES_IN_ALERT:
+        shown += " " + t("hotels.alert.more", count=len(names) - NAMES_IN_ALERT)
+    return shown
+
+
+@dataclass(frozen=True)
+class HotelsSeen:
+    """What the page shows of every hotel beside the table: its alerts (level, words, icon),
+    the districts to filter by, and the update panel's choices."""
+
+    alerts: list[tuple[str, str, str]]
+    district_names: dict[str, str]
+
+
+def hotels_seen(hotels: pd.DataFrame, *, lang: str) -> HotelsSeen:
+    """Alerts for active hotels at 95 %+, reports late and hotels never reported; the
+    districts with a hotel."""
+    active = hotels[hotels["status"] == "active"]
+    alerts = []
+    red = active[active["occupancy_band"] == "red"]
+    if len(red):
+        text = t("hotels.alert.red", count=len(red), names=alert_names(red, lang))
+        alerts.append(("error", text, ":material/warning:"))
+    for status, key in (("stale", "hotels.alert.stale"), ("no_report", "hotels.alert.no_report")):
+        late = active[active["report_status"] == status]
+        if len(late):
+            text = t(key, count=len(late), names=alert_names(late, lang))
+            alerts.append(("warning", text, ":material/schedule:"))
+    with_hotels = hotels.drop_duplicates("district_code")
+    names = dict(zip(with_hotels["district_code"], with_hotels[f"district_{lang}"], strict=True))
+    return HotelsSeen(alerts, names)
+
+
+def hotel_choices(hotels: pd.DataFrame, *, lang: str) -> pd.DataFrame:
+    """The hotels to pick in the update panel (each a facility of its own)."""
+    return pd.DataFrame(
+        {
+            "key": hotels["hotel_id"],
+            "label": hotels[f"name_{lang}"],
+            "district_code": hotels["district_code"],
+            "facility_id": hotels["hotel_id"],
+        }
+    )
+
+
+def report_intervals(hotels: pd.DataFrame) -> tuple[int, list[int]]:
+    """How many hotels are listed, and their expected report intervals (minutes)."""
+    return len(hotels), sorted({int(m) for m in hotels["report_interval_minutes"]})
 
 
 def outlook_table(outlook: pd.DataFrame) -> pd.DataFrame:

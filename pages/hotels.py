@@ -2,12 +2,11 @@
 
 import math
 
-import pandas as pd
 import streamlit as st
 
 from components.charts import cached_chart
 from components.export import later
-from components.format import fmt_int, fmt_percent, plain
+from components.format import fmt_int, fmt_percent
 from components.forms import FormField
 from components.hotels_view import (
     MAP_HEIGHT as HOTEL_MAP_HEIGHT,
@@ -15,16 +14,21 @@ from components.hotels_view import (
 from components.hotels_view import (
     SORT_ORDERS,
     days_until_full_text,
+    draw_hotel_table,
     flows_chart,
+    hotel_choices,
     hotel_csv,
     hotel_deck,
+    hotel_table_page,
+    hotels_seen,
     occupancy_chart,
-    render_hotel_table,
     render_outlook,
+    report_intervals,
     sort_hotels,
 )
 from components.kpi import Kpi, render_kpis
 from components.maps import cached_deck
+from components.paging import render_pages
 from components.widgets import select_all_shown
 from data.codes import HOTEL_COHORTS
 from data.measures.hotels import NET_INTAKE_WINDOW_DAYS, occupancy_band
@@ -43,19 +47,7 @@ from data.timeutil import format_local, to_utc
 from data.writes import record_hotel_report
 from i18n import current_language, t
 from panels import Panel, count_fields, render_panel
-from shell import filter_from_address, filter_to_address, local_now, read, start_page
-
-# Alerts name this many hotels, then say how many more.
-NAMES_IN_ALERT = 8
-
-
-def _names(frame: pd.DataFrame, lang: str) -> str:
-    """Hotel names for an alert, the first few then a count of the rest."""
-    names = [plain(name) for name in frame[f"name_{lang}"]]
-    shown = "、".join(names[:NAMES_IN_ALERT]) if lang == "zh" else ", ".join(names[:NAMES_IN_ALERT])
-    if len(names) > NAMES_IN_ALERT:
-        shown += " " + t("hotels.alert.more", count=len(names) - NAMES_IN_ALERT)
-    return shown
+from shell import Source, filter_from_address, filter_to_address, local_now, read, start_page
 
 
 def _rate(value: float | None) -> str:
@@ -77,7 +69,7 @@ REPORT_FIELDS = (
 )
 
 
-def _update_panel(hotels: pd.DataFrame, lang: str) -> None:
+def _update_panel(hotels: Source, lang: str) -> None:
     """A duty officer's status report for one hotel of their scope."""
 
     def fields(hotel_id: int) -> list[FormField]:
@@ -91,21 +83,13 @@ def _update_panel(hotels: pd.DataFrame, lang: str) -> None:
         report = {**values, "hotel_id": int(hotel_id), "reported_at": to_utc(values["reported_at"])}
         return record_hotel_report(session, actor=actor, values=report)
 
-    choices = pd.DataFrame(
-        {
-            "key": hotels["hotel_id"],
-            "label": hotels[f"name_{lang}"],
-            "district_code": hotels["district_code"],
-            "facility_id": hotels["hotel_id"],
-        }
-    )
     render_panel(
         Panel(
             key="hotel_report",
             title=t("hotels.update.title"),
             action="create",
             entity="hotel_report",
-            choices=choices,
+            choices=lambda: hotels.derive(hotel_choices, lang=lang),
             choice_label=t("hotels.update.hotel"),
             fields=fields,
             write=write,
@@ -124,7 +108,8 @@ if now is not None:
         st.info(t("hotels.none"), icon=":material/hotel:")
     else:
         outlook = read(list_capacity_outlook, clock=now)
-        every_hotel = read(list_hotels, clock=now)
+        every_hotel = Source(list_hotels, clock=now)
+        seen = every_hotel.derive(hotels_seen, lang=lang)
         _update_panel(every_hotel, lang)
         city = outlook.set_index("scope").loc["all"]
         close = outlook.set_index("scope").loc["close_contact"]
@@ -191,35 +176,15 @@ if now is not None:
                 ),
                 icon=":material/bed:",
             )
-        active = every_hotel[every_hotel["status"] == "active"]
-        red = active[active["occupancy_band"] == "red"]
-        if len(red):
-            st.error(
-                t("hotels.alert.red", count=len(red), names=_names(red, lang)),
-                icon=":material/warning:",
-            )
-        stale = active[active["report_status"] == "stale"]
-        if len(stale):
-            st.warning(
-                t("hotels.alert.stale", count=len(stale), names=_names(stale, lang)),
-                icon=":material/schedule:",
-            )
-        silent = active[active["report_status"] == "no_report"]
-        if len(silent):
-            st.warning(
-                t("hotels.alert.no_report", count=len(silent), names=_names(silent, lang)),
-                icon=":material/schedule:",
-            )
+        for level, text, icon in seen.alerts:
+            (st.error if level == "error" else st.warning)(text, icon=icon)
 
         st.subheader(t("hotels.outlook"))
         render_outlook(outlook, key="hotels_outlook")
         st.caption(t("hotels.outlook_caption", window=NET_INTAKE_WINDOW_DAYS))
 
         st.subheader(t("hotels.list"))
-        names_of = {
-            row["district_code"]: row[f"district_{lang}"]
-            for _, row in every_hotel.drop_duplicates("district_code").iterrows()
-        }
+        names_of = seen.district_names
         left, middle, right = st.columns([3, 2, 2])
         cohort_names = {None: t("hotels.filter.all_cohorts")}
         cohort_names.update({c: t(f"cohort.{c}") for c in HOTEL_COHORTS})
@@ -249,25 +214,31 @@ if now is not None:
         filter_to_address("hotels_districts", districts, default=[])
         filter_to_address("hotels_cohort", cohort)
         filter_to_address("hotels_sort", order, default=SORT_ORDERS[0])
-        shown = read(list_hotels, clock=now, districts=tuple(sorted(districts)), cohort=cohort)
-        if shown.empty:
+        shown = Source(list_hotels, clock=now, districts=tuple(sorted(districts)), cohort=cohort)
+        listed, intervals = shown.derive(report_intervals)
+        if not listed:
             st.info(t("empty.filter"))
         else:
-            shown = sort_hotels(shown, order)
-            render_hotel_table(shown, key="hotels_table")
-            intervals = sorted(set(shown["report_interval_minutes"]))
+            render_pages(
+                lambda n: shown.derive(hotel_table_page, order=order, n=n),
+                key="hotels_table",
+                draw=lambda table: draw_hotel_table(table, key="hotels_table"),
+                shown_text=lambda count, total: t("hotels.list_shown", shown=count, total=total),
+            )
             st.caption(
                 t(
                     "hotels.list_caption",
-                    shown=len(shown),
+                    shown=listed,
                     interval=" / ".join(
-                        t("hotels.interval_minutes", minutes=int(m)) for m in intervals
+                        t("hotels.interval_minutes", minutes=minutes) for minutes in intervals
                     ),
                 )
             )
+            whole = shown.when_asked()
             st.download_button(
                 t("hotels.download"),
-                later(hotel_csv, shown),  # made when clicked, not on every run
+                # Made when clicked, from the hotels as they are then.
+                later(lambda: hotel_csv(sort_hotels(whole(), order))),
                 file_name=f"quarantine_hotels_{now.today.isoformat()}.csv",
                 mime="text/csv",
                 key="hotels_download",
