@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 import streamlit as st
 
@@ -51,9 +53,38 @@ def district_csv(table: pd.DataFrame) -> bytes:
     return excel_csv(export)
 
 
-def render_district_table(figures: pd.DataFrame, *, key: str, file_name: str) -> None:
-    """The sortable table by district and its CSV download (headers in the reader's language)."""
-    table = district_table(figures)
+# The figures of the chosen districts that the headline sums.
+SUMMED = (
+    "in_hospital",
+    "severe",
+    "close_controlled",
+    "close_identified",
+    "secondary_controlled",
+    "secondary_identified",
+)
+
+
+@dataclass(frozen=True)
+class DistrictFigures:
+    """The chosen district's (or every district's) figures as the page shows them: the
+    table's rows and the sums its headline cards add up."""
+
+    table: pd.DataFrame
+    sums: dict[str, int]
+
+
+def district_figures(figures: pd.DataFrame, *, district: str | None) -> DistrictFigures:
+    """`figures` (count_local_cases_by_district, every district) of `district` (None: all)."""
+    if district:
+        figures = figures[figures["district_code"] == district]
+    return DistrictFigures(
+        district_table(figures), {column: int(figures[column].sum()) for column in SUMMED}
+    )
+
+
+def render_district_table(table: pd.DataFrame, *, key: str, file_name: str) -> None:
+    """The sortable table by district (`district_table`) and its CSV download (headers in the
+    reader's language)."""
     config: dict[str, object] = {"district_code": None}
     for column, label in DISTRICT_COLUMNS:
         if column == "district":
@@ -87,20 +118,43 @@ def _lifted(moment: object) -> str:
     return format_local(None if pd.isna(moment) else moment)
 
 
-def render_zone_table(zones: pd.DataFrame, *, key: str) -> None:
+@dataclass(frozen=True)
+class ZoneList:
+    """The zones of the day as the page shows them: the population of those in force per
+    level, and the table's rows (those in force, or every one with the lifted)."""
+
+    population: dict[str, int]
+    table: pd.DataFrame
+
+
+def zone_list(zones: pd.DataFrame, *, with_lifted: bool, levels: tuple[str, ...]) -> ZoneList:
+    """`zones` (list_zones with the lifted ones) as `ZoneList`."""
+    active = zones[zones["active"]]
+    population = {
+        level: int(active.loc[active["level"] == level, "population"].sum()) for level in levels
+    }
+    return ZoneList(population, zone_table(zones if with_lifted else active))
+
+
+def zone_table(zones: pd.DataFrame) -> pd.DataFrame:
     """Control zones (list_zones' rows): level, name, district, population, imposed, lifted."""
     lang = current_language()
+    return pd.DataFrame(
+        {
+            "level": zones["level"].map(lambda level: t(f"zone.{level}")),
+            "name": zones[f"name_{lang}"],
+            "district": zones[f"district_{lang}"],
+            "population": zones["population"],
+            "imposed": zones["imposed_at"].map(format_local),
+            "lifted": zones["lifted_at"].map(_lifted),
+        }
+    )
+
+
+def render_zone_table(table: pd.DataFrame, *, key: str) -> None:
+    """Draw `zone_table`'s rows."""
     st.dataframe(
-        pd.DataFrame(
-            {
-                "level": zones["level"].map(lambda level: t(f"zone.{level}")),
-                "name": zones[f"name_{lang}"],
-                "district": zones[f"district_{lang}"],
-                "population": zones["population"],
-                "imposed": zones["imposed_at"].map(format_local),
-                "lifted": zones["lifted_at"].map(_lifted),
-            }
-        ),
+        table,
         hide_index=True,
         width="stretch",
         column_config={

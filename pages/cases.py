@@ -10,7 +10,14 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from components import case_map
-from components.case_tables import render_chain_table, render_district_table, render_zone_table
+from components.case_tables import (
+    SUMMED,
+    district_figures,
+    render_chain_table,
+    render_district_table,
+    render_zone_table,
+    zone_list,
+)
 from components.charts import cached_chart
 from components.epicurve import local_case_curve
 from components.format import fmt_int
@@ -43,7 +50,7 @@ from data.writes import create_zone, edit_case, edit_zone
 from i18n import current_language, t
 from panels import Panel, label, render_panel
 from screen import is_screen_mode
-from shell import filter_from_address, filter_to_address, local_now, read, start_page
+from shell import Source, filter_from_address, filter_to_address, local_now, read, start_page
 
 # At most this many cases (the newest) and links go to the browser; density covers them all.
 POINT_LIMIT = 2000
@@ -57,14 +64,6 @@ LAYERS = (  # toggle key, label key, on by default
     ("cases_layer_hospitals", "cases.layer.hospitals", True),
     ("cases_layer_hotels", "cases.layer.hotels", False),
     ("cases_layer_sites", "cases.layer.sites", False),
-)
-SUMMED = (
-    "in_hospital",
-    "severe",
-    "close_controlled",
-    "close_identified",
-    "secondary_controlled",
-    "secondary_identified",
 )
 FACILITY_TOGGLES = {
     "cases_layer_hospitals": "designated_hospital",
@@ -201,11 +200,10 @@ def _filters(now: Clock, names: dict[str, str], first_day: date) -> Filters:
     )
 
 
-def _headline(chosen: Filters, figures: pd.DataFrame, zones: dict[str, int]) -> int:
+def _headline(chosen: Filters, sums: dict[str, int], zones: dict[str, int]) -> int:
     """The headline cards; returns the number of cases in the period."""
     totals = read(get_local_case_totals, today=chosen.day, at=chosen.moment, **chosen.cases())
     change = totals.new_today - totals.new_yesterday
-    sums = {column: int(figures[column].sum()) for column in SUMMED}
     day = chosen.day.isoformat()
     render_kpis(
         [
@@ -259,7 +257,7 @@ def _headline(chosen: Filters, figures: pd.DataFrame, zones: dict[str, int]) -> 
 def _map(
     chosen: Filters,
     districts: pd.DataFrame,
-    all_figures: pd.DataFrame,
+    all_figures: Source,
     extent: CaseExtent,
     shown_cases: int,
     *,
@@ -279,20 +277,25 @@ def _map(
             st.markdown(f"**{t('cases.layer.title')}**")
             shown = {key: st.toggle(t(label), value=on, key=key) for key, label, on in LAYERS}
         st.markdown(case_map.legend_html(), unsafe_allow_html=True)
-    zones_in_force = read(list_zones, at=chosen.moment)
+    # The layers' reads are handed to the deck as stand-ins (shell.Source): a rerun whose
+    # deck is built already does not take them back from the cache. Only the layers
+    # switched on are read (None: off).
+    zones_in_force = Source(list_zones, at=chosen.moment)
     district, end, cases = chosen.district, chosen.day, chosen.cases()
-    # Only the layers switched on are read (None: off).
     zones = places = links = facilities = points = None
     if shown["cases_layer_zones"]:
-        in_district = zones_in_force["district_code"] == district
-        zones = zones_in_force[in_district] if district else zones_in_force
+        zones = (
+            Source(list_zones, at=chosen.moment, district=district) if district else zones_in_force
+        )
     if shown["cases_layer_density"]:
-        places = read(count_local_cases_by_place, end=end, **cases)
+        places = Source(count_local_cases_by_place, end=end, **cases)
     if shown["cases_layer_links"]:
-        links = read(list_transmission_links, end=end, limit=POINT_LIMIT, at=chosen.moment, **cases)
+        links = Source(
+            list_transmission_links, end=end, limit=POINT_LIMIT, at=chosen.moment, **cases
+        )
     kinds = tuple(kind for key, kind in FACILITY_TOGGLES.items() if shown[key])
     if kinds:
-        facilities = read(
+        facilities = Source(
             list_map_facilities,
             kinds=kinds,
             district=district,
@@ -300,7 +303,7 @@ def _map(
             at=chosen.moment,
         )
     if shown["cases_layer_points"]:
-        points = read(list_case_points, end=end, limit=POINT_LIMIT, at=chosen.moment, **cases)
+        points = Source(list_case_points, end=end, limit=POINT_LIMIT, at=chosen.moment, **cases)
     known = frozenset(districts["code"])
     with map_column:
         st.pydeck_chart(
@@ -327,12 +330,11 @@ def _map(
             alt=t("cases.map.alt"),
         )
         notes = [] if screen else [t("cases.map.hint")]
-        if points is not None and len(points) >= POINT_LIMIT and shown_cases > len(points):
-            notes.append(
-                t("cases.map.capped", shown=fmt_int(len(points)), total=fmt_int(shown_cases))
-            )
-        if facilities is not None and len(facilities) >= FACILITY_LIMIT:
-            notes.append(t("cases.map.facilities_capped", shown=fmt_int(len(facilities))))
+        drawn = 0 if points is None else points.derive(len)
+        if drawn >= POINT_LIMIT and shown_cases > drawn:
+            notes.append(t("cases.map.capped", shown=fmt_int(drawn), total=fmt_int(shown_cases)))
+        if facilities is not None and facilities.derive(len) >= FACILITY_LIMIT:
+            notes.append(t("cases.map.facilities_capped", shown=fmt_int(facilities.derive(len))))
         if notes:
             st.caption(" ".join(notes))
     picked = None if screen else case_map.picked_case(st.session_state.get(_map_key()))
@@ -373,29 +375,38 @@ def _zones(chosen: Filters, counts: dict[str, int], *, screen: bool = False) -> 
     """Zones by level (count, population) and the list of zones on the day (with the lifted
     ones at a switch; a wall screen lists those in force)."""
     st.subheader(t("cases.zones.title", day=chosen.day.isoformat()))
-    zones = read(list_zones, at=chosen.moment, district=chosen.district, include_lifted=True)
-    active = zones[zones["active"]]
+    zones = Source(list_zones, at=chosen.moment, district=chosen.district, include_lifted=True)
+    show_lifted = not screen and st.session_state.get("cases_zones_lifted", False)
+    listed = zones.derive(zone_list, with_lifted=show_lifted, levels=ZONE_LEVELS)
     for column, level in zip(st.columns(len(ZONE_LEVELS)), ZONE_LEVELS, strict=True):
-        population = active.loc[active["level"] == level, "population"].sum()
         column.metric(t(f"zone.{level}"), fmt_int(counts[level]))
-        column.caption(t("cases.zones.population", value=fmt_int(population)))
-    show_lifted = not screen and st.checkbox(t("cases.zones.show_lifted"), key="cases_zones_lifted")
-    listed = zones if show_lifted else active
-    if listed.empty:
+        column.caption(t("cases.zones.population", value=fmt_int(listed.population[level])))
+    if not screen:
+        st.checkbox(t("cases.zones.show_lifted"), key="cases_zones_lifted")
+    if listed.table.empty:
         st.info(t("cases.zones.none"))
     else:
-        render_zone_table(listed, key="cases_zones_table")
+        render_zone_table(listed.table, key="cases_zones_table")
 
 
 def _case_panel(lang: str) -> None:
     """A duty officer changes a case's status, severity or hospital (cases in hospital)."""
-    cases = read(list_cases_in_hospital)
-    hospitals = read(list_hospitals)
-    hospital_names = dict(zip(hospitals["id"], hospitals[f"name_{lang}"], strict=True))
-    by_id = cases.set_index("id")
+
+    def choices() -> pd.DataFrame:
+        cases = read(list_cases_in_hospital)
+        return pd.DataFrame(
+            {
+                "key": cases["id"],
+                "label": cases["case_no"] + " · " + cases[f"community_{lang}"],
+                "district_code": cases["district_code"],
+                "facility_id": None,
+            }
+        )
 
     def fields(case_id: int) -> list[FormField]:
-        case = by_id.loc[case_id]
+        case = read(list_cases_in_hospital).set_index("id").loc[case_id]
+        hospitals = read(list_hospitals)
+        hospital_names = dict(zip(hospitals["id"], hospitals[f"name_{lang}"], strict=True))
         hospital = None if pd.isna(case["hospital_id"]) else int(case["hospital_id"])
         return [
             FormField(
@@ -448,14 +459,7 @@ def _case_panel(lang: str) -> None:
             title=t("cases.update.case_title"),
             action="edit",
             entity="case",
-            choices=pd.DataFrame(
-                {
-                    "key": cases["id"],
-                    "label": cases["case_no"] + " · " + cases[f"community_{lang}"],
-                    "district_code": cases["district_code"],
-                    "facility_id": None,
-                }
-            ),
+            choices=choices,
             choice_label=t("cases.update.case"),
             fields=fields,
             write=write,
@@ -467,10 +471,22 @@ def _case_panel(lang: str) -> None:
 
 def _lift_panel(lang: str) -> None:
     """A duty officer lifts a control zone in force in their district."""
-    zones = read(list_zones_in_force, at=now.now)
-    versions = dict(zip(zones["id"], zones["version"], strict=True))
+
+    def choices() -> pd.DataFrame:
+        zones = read(list_zones_in_force, at=now.now)
+        levels = zones["level"].map(_labels("zone", ZONE_LEVELS).__getitem__)
+        return pd.DataFrame(
+            {
+                "key": zones["id"],
+                "label": levels + " · " + zones[f"name_{lang}"],
+                "district_code": zones["district_code"],
+                "facility_id": None,
+            }
+        )
 
     def fields(zone_id: int) -> list[FormField]:
+        zones = read(list_zones_in_force, at=now.now)
+        versions = dict(zip(zones["id"], zones["version"], strict=True))
         return [
             FormField("lifted_at", label("lifted_at"), "moment", local_now()),
             FormField("version", "", "hidden", int(versions[zone_id])),
@@ -485,21 +501,13 @@ def _lift_panel(lang: str) -> None:
             changes={"lifted_at": to_utc(values["lifted_at"])},
         )
 
-    levels = zones["level"].map(lambda level: t(f"zone.{level}"))
     render_panel(
         Panel(
             key="zone_lift",
             title=t("cases.update.lift_title"),
             action="edit",
             entity="zone",
-            choices=pd.DataFrame(
-                {
-                    "key": zones["id"],
-                    "label": levels + " · " + zones[f"name_{lang}"],
-                    "district_code": zones["district_code"],
-                    "facility_id": None,
-                }
-            ),
+            choices=choices,
             choice_label=t("cases.update.zone"),
             fields=fields,
             write=write,
@@ -515,10 +523,9 @@ CENTRE_FIELDS = (("center_lon", "centroid_lon"), ("center_lat", "centroid_lat"))
 
 def _impose_panel(districts: pd.DataFrame, lang: str) -> None:
     """A duty officer imposes a control zone in their district: a centre and a radius."""
-    by_code = districts.set_index("code")
 
     def fields(code: str) -> list[FormField]:
-        district = by_code.loc[code]
+        district = districts.set_index("code").loc[code]
         opened = local_now()
         return [
             FormField(
@@ -578,7 +585,7 @@ def _impose_panel(districts: pd.DataFrame, lang: str) -> None:
             title=t("cases.update.impose_title"),
             action="create",
             entity="zone",
-            choices=pd.DataFrame(
+            choices=lambda: pd.DataFrame(
                 {
                     "key": districts["code"],
                     "label": districts[f"name_{lang}"],
@@ -631,20 +638,16 @@ if now is not None:
     chosen = _screen_filters(now, first_day) if screen else _filters(now, names, first_day)
 
     # Every district's figures feed the map's tooltips; the cards and table use the chosen one.
-    all_figures = read(
+    all_figures = Source(
         count_local_cases_by_district,
         today=chosen.day,
         start=chosen.start,
         kinds=chosen.kinds,
         at=chosen.moment,
     )
-    figures = (
-        all_figures[all_figures["district_code"] == chosen.district]
-        if chosen.district
-        else all_figures
-    )
+    figures = all_figures.derive(district_figures, district=chosen.district)
     zone_counts = read(count_active_zones, at=chosen.moment, district=chosen.district)
-    total = _headline(chosen, figures, zone_counts)
+    total = _headline(chosen, figures.sums, zone_counts)
     with map_slot:
         _map(chosen, districts, all_figures, extent, total, screen=screen)
     if not extent.cases:
@@ -656,7 +659,7 @@ if now is not None:
         _case_panel(current_language())
     st.subheader(t("cases.table.title", day=chosen.day.isoformat()))
     render_district_table(
-        figures, key="cases_district_table", file_name=f"cases_by_district_{chosen.day}.csv"
+        figures.table, key="cases_district_table", file_name=f"cases_by_district_{chosen.day}.csv"
     )
     st.caption(t("cases.table.help", start=chosen.start.isoformat(), day=chosen.day.isoformat()))
     _zones(chosen, zone_counts, screen=screen)
