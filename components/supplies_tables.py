@@ -1,7 +1,7 @@
 """Supply tables: per item city-wide, per line, stock-outs, and the lines as CSV.
 
 Every function takes the data layer's frames (`data.queries.supplies`) and draws or converts
-them; nothing here reads the database. Status cells are coloured red under 3 days and amber
+them; nothing here reads the database. Status cells are pills, red under 3 days and amber
 under 7, and also carry a coloured mark and words, so the level reads without colour too.
 """
 
@@ -13,32 +13,22 @@ from datetime import date
 
 import pandas as pd
 import streamlit as st
-from pandas.io.formats.style import Styler
 
 from components.export import excel_csv
 from components.format import fmt_days
 from components.paging import (
     ROWS_PER_PAGE,
     Take,
-    render_paged,
+    first_found,
     render_pages,
-    taker,
     whole_table_height,
 )
 from components.pills import AMBER, GREEN, GREY, RED, pill_column, pills
 from data.timeutil import command_zone
 from i18n import current_language, t
 
-LEVEL_STYLES = {
-    "critical": "background-color: #fdecea; color: #b71c1c; font-weight: 600",
-    "low": "background-color: #fff4e5; color: #8a4b00; font-weight: 600",
-    "ok": "color: #1e7b34",
-}
-# The item table (the catalogue: a few dozen items) colours its status, days and critical
-# count cells through pandas' Styler, which costs ~40 ms at 300 rows and ~150 ms at 600:
-# longer tables keep their marks and words but no colour. The stock lines (thousands) show
-# their status as a coloured pill instead (`_render_lines`).
-MAX_STYLED_ROWS = 300
+# The item table (the catalogue: a few dozen items) shows every item without an inner scroll
+# bar up to this many.
 MAX_ITEM_ROWS = 30
 # Stock lines sent to the browser at first (the most urgent); "show more" adds as many again.
 LINES_PER_PAGE = ROWS_PER_PAGE
@@ -99,24 +89,6 @@ def _local_times(moments: pd.Series) -> pd.Series:
         return moments.astype("object")
     local = pd.to_datetime(moments, utc=True).dt.tz_convert(command_zone())
     return local.dt.strftime("%Y-%m-%d %H:%M")
-
-
-def _styled(table: pd.DataFrame, levels: pd.Series, columns: list[str], *, key: str) -> object:
-    """The table with its status and days cells coloured by level (small tables only).
-
-    The Styler is named after the table's key: pandas gives each a random name, so an
-    unchanged table would be a new message, resent to the browser on every rerun. Only the
-    coloured cells carry an id (`cell_ids=False`): Streamlit rewrites each cell with an id
-    into the table of shown values, one column at a time, and the other cells show the same
-    text without (most of the supplies page's rerun went into rewriting every cell)."""
-    if len(table) > MAX_STYLED_ROWS:
-        return table
-    styles = [LEVEL_STYLES.get(level, "") for level in levels]
-
-    def colour(column: pd.Series) -> list[str]:
-        return styles
-
-    return Styler(table, cell_ids=False).apply(colour, subset=columns).set_uuid(key)
 
 
 def item_table(items: pd.DataFrame) -> pd.DataFrame:
@@ -195,35 +167,42 @@ def _count_columns(table: pd.DataFrame, keys: list[str]) -> dict[str, object]:
     }
 
 
-def render_item_table(items: pd.DataFrame, *, key: str) -> None:
-    """The city-wide table per item, the first to run out on top, coloured by level."""
+def item_display(items: pd.DataFrame) -> pd.DataFrame:
+    """The table per item as drawn (`total_by_item`'s rows): its status a pill in its
+    level's colour, and its count of lines at 3 days or less a pill, red where it has any:
+    an item that lasts a week city-wide may still run out somewhere."""
     table = item_table(items)
+    status, critical = t("supplies.col.status"), t("supplies.col.lines_critical")
+    return table.assign(
+        **{
+            status: pills(table[status]),
+            critical: pills(table[critical].astype(str)),
+        }
+    )
+
+
+def render_item_table(table: pd.DataFrame, *, key: str) -> None:
+    """The city-wide table per item (`item_display`), the first to run out on top."""
     config = _count_columns(
         table,
         [
             "supplies.col.on_hand",
             "supplies.col.on_order",
             "supplies.col.lines",
-            "supplies.col.lines_critical",
             "supplies.col.lines_at_zero",
             "supplies.col.lines_without_burn",
         ],
     )
-    config[t("supplies.col.status")] = st.column_config.TextColumn(pinned=True)
-    styled = _styled(
-        table, items["level"], [t("supplies.col.status"), t("supplies.col.days")], key=key
+    status, critical = t("supplies.col.status"), t("supplies.col.lines_critical")
+    config[status] = pill_column(status, level_colours(), pinned=True)
+    counts = sorted({int(cell[0]) for cell in table[critical]})
+    config[critical] = pill_column(
+        critical, {str(count): RED if count > 0 else GREY for count in counts}
     )
-    if len(table) <= MAX_STYLED_ROWS:
-        # An item that lasts city-wide may still run out somewhere: its count of lines at 3
-        # days or less is red whenever there is one, whatever the item's own level.
-        styled = styled.map(
-            lambda count: LEVEL_STYLES["critical"] if count > 0 else "",
-            subset=[t("supplies.col.lines_critical")],
-        )
     # The catalogue is short: show every item without an inner scroll bar.
     height = whole_table_height(min(len(table), MAX_ITEM_ROWS))
     st.dataframe(
-        styled, hide_index=True, width="stretch", height=height, column_config=config, key=key
+        table, hide_index=True, width="stretch", height=height, column_config=config, key=key
     )
 
 
@@ -231,18 +210,32 @@ def render_item_table(items: pd.DataFrame, *, key: str) -> None:
 LINE_NAMES = ("item_name", "location_name", "district_name")
 
 
-def render_line_table(lines: pd.DataFrame | Take, *, key: str) -> None:
+def line_display(lines: pd.DataFrame) -> pd.DataFrame:
+    """Stock lines as the table draws them (`line_table`), each status a coloured pill."""
+    table = line_table(lines)
+    status = t("supplies.col.status")
+    return table.assign(**{status: pills(table[status])})
+
+
+def found_lines(lines: pd.DataFrame, *, text: str, n: int) -> tuple[pd.DataFrame, int]:
+    """The first `n` stock lines whose names hold `text`, as the table draws them, and how
+    many hold it."""
+    rows, total = first_found(lines, text=text, names=LINE_NAMES, n=n)
+    return line_display(rows), total
+
+
+def render_line_table(take: Take, *, key: str) -> None:
     """The stock lines, most urgent first, coloured by level: a page of them at a time (a
     city has thousands; the browser gets what a screen shows), with a search by name.
 
-    `lines` are a frame, or a `Take` over them (a rerun takes back only the rows shown)."""
+    `take(text, n)` gives the first `n` lines found as drawn (`found_lines`) and how many
+    are found (a rerun takes back only the rows shown)."""
     text = st.text_input(
         t("supplies.lines_search"),
         key=f"{key}_search",
         help=t("supplies.lines_search_help"),
         icon=":material/search:",
     )
-    take = taker(lines, LINE_NAMES)
     render_pages(
         lambda n: take(text, n),
         key=key,
@@ -264,11 +257,10 @@ def level_colours() -> dict[str, str]:
     }
 
 
-def _render_lines(lines: pd.DataFrame, *, key: str) -> None:
-    """A page of stock lines, each status a coloured pill: the colour is in the column's
-    configuration (a Styler marking the status and days cells line by line was a quarter of
-    the supplies page's rerun at city scale)."""
-    table = line_table(lines)
+def _render_lines(table: pd.DataFrame, *, key: str) -> None:
+    """A page of stock lines (`line_display`), each status a coloured pill: the colour is in
+    the column's configuration (a Styler marking the status and days cells line by line was
+    a quarter of the supplies page's rerun at city scale)."""
     config = _count_columns(
         table,
         [
@@ -280,29 +272,27 @@ def _render_lines(lines: pd.DataFrame, *, key: str) -> None:
     )
     status = t("supplies.col.status")
     config[status] = pill_column(status, level_colours(), pinned=True)
-    st.dataframe(
-        table.assign(**{status: pills(table[status])}),
-        hide_index=True,
-        width="stretch",
-        column_config=config,
-        key=key,
-    )
+    st.dataframe(table, hide_index=True, width="stretch", column_config=config, key=key)
 
 
-def render_stock_out_table(outs: pd.DataFrame, *, key: str) -> None:
-    """The table of lines at zero now or in the last 30 days, a page at a time (a province
-    has hundreds)."""
+def stock_out_page(outs: pd.DataFrame, *, n: int) -> tuple[pd.DataFrame, int]:
+    """The first `n` lines at zero now or lately as the table draws them, and how many."""
+    return stock_out_table(outs.head(n)), len(outs)
 
-    def draw(rows: pd.DataFrame) -> None:
-        table = stock_out_table(rows)
+
+def render_stock_out_table(take: Callable[[int], tuple[pd.DataFrame, int]], *, key: str) -> None:
+    """The table of lines at zero now or in the last 30 days (`take(n)`: the first `n` as
+    `stock_out_page` gives them), a page at a time (a province has hundreds)."""
+
+    def draw(table: pd.DataFrame) -> None:
         config = _count_columns(
             table,
             ["supplies.col.days_at_zero", "supplies.col.on_hand", "supplies.col.on_order"],
         )
         st.dataframe(table, hide_index=True, width="stretch", column_config=config, key=key)
 
-    render_paged(
-        outs,
+    render_pages(
+        take,
         key=key,
         draw=draw,
         shown_text=lambda shown, total: t("supplies.stock_outs_shown", shown=shown, total=total),

@@ -1,6 +1,6 @@
 """Supply levels: stock, burn rate and days of supply per item and location, city-wide."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pandas as pd
 import streamlit as st
@@ -13,13 +13,15 @@ from components.kpi import Kpi, render_kpis
 from components.paging import first_found, search_to_pick
 from components.supplies_charts import consumption_chart, on_hand_chart
 from components.supplies_tables import (
-    LINE_NAMES,
     burn_text,
     days_text,
+    found_lines,
+    item_display,
     lines_csv,
     render_item_table,
     render_line_table,
     render_stock_out_table,
+    stock_out_page,
 )
 from components.widgets import select_all_shown
 from data.codes import SUPPLY_CATEGORIES
@@ -249,6 +251,11 @@ def render_update_panels(lines: Source, lang: str) -> None:
     )
 
 
+def item_rows(lines: pd.DataFrame, *, today: date) -> pd.DataFrame:
+    """The table per item as drawn, of the stock lines shown."""
+    return item_display(total_by_item(lines, today=today))
+
+
 def render(now: Clock) -> None:
     """The page below its title, at the clock's moment."""
     lang = current_language()
@@ -357,13 +364,13 @@ def render(now: Clock) -> None:
     )
     with items_tab:
         st.caption(t("supplies.items_caption"))
-        render_item_table(lines.derive(total_by_item, today=now.today), key="supplies_items")
+        render_item_table(lines.derive(item_rows, today=now.today), key="supplies_items")
 
     with lines_tab:
         st.caption(t("supplies.lines_caption"))
 
         def take(text: str, n: int) -> tuple[pd.DataFrame, int]:
-            return lines.derive(first_found, text=text, names=LINE_NAMES, n=n)
+            return lines.derive(found_lines, text=text, n=n)
 
         render_line_table(take, key="supplies_lines")
         whole = lines.when_asked()
@@ -383,11 +390,13 @@ def render(now: Clock) -> None:
 
     with outs_tab:
         st.caption(t("supplies.stock_outs_caption"))
-        outs = read(list_stock_outs, **filters)
-        if outs.empty:
+        outs = Source(list_stock_outs, **filters)
+        if not outs.derive(len):
             st.success(t("supplies.stock_outs_none"))
         else:
-            render_stock_out_table(outs, key="supplies_stockouts")
+            render_stock_out_table(
+                lambda n: outs.derive(stock_out_page, n=n), key="supplies_stockouts"
+            )
 
 
 now = start_page("supplies.title")
