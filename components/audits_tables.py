@@ -9,6 +9,7 @@ Colours, not emoji, carry the warnings: the command hall's screens may lack an e
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 import pandas as pd
 import streamlit as st
@@ -52,10 +53,10 @@ def level_label(level: object) -> str:
     return t(f"audits.level.{level}") if isinstance(level, str) else "—"
 
 
-def facility_view(facilities: pd.DataFrame) -> tuple[pd.DataFrame, Config]:
-    """The latest-audit list as shown, in the order given, and its column configuration."""
+def facility_table(facilities: pd.DataFrame) -> pd.DataFrame:
+    """The latest-audit list as shown, in the order given (`facility_config` draws it)."""
     status = t("audits.col.audit_status")
-    table = pd.DataFrame(
+    return pd.DataFrame(
         {
             t("audits.col.facility"): _name(facilities, "name"),
             t("audits.col.kind"): facilities["kind"].map(kind_label),
@@ -76,7 +77,12 @@ def facility_view(facilities: pd.DataFrame) -> tuple[pd.DataFrame, Config]:
             t("audits.col.overdue"): facilities["overdue_actions"],
         }
     )
-    config: Config = {
+
+
+def facility_config() -> Config:
+    """The latest-audit list's column configuration: its status a pill, its scores bars."""
+    status = t("audits.col.audit_status")
+    return {
         status: pill_column(
             status,
             {t(f"audits.due.{code}"): AUDIT_STATUS_COLOURS[code] for code in AUDIT_STATUSES},
@@ -96,7 +102,38 @@ def facility_view(facilities: pd.DataFrame) -> tuple[pd.DataFrame, Config]:
             help=t("audits.col.covid_score_help"),
         ),
     }
-    return table, config
+
+
+@dataclass(frozen=True)
+class FacilityCounts:
+    """What the headline and the tabs count of the latest-audit list."""
+
+    facilities: int
+    current: int
+    never: int
+    weak: int
+    audited: int
+    # The first audited facilities (weakest first) that the compliance grid draws.
+    grid_ids: tuple[int, ...]
+
+
+def facility_counts(facilities: pd.DataFrame, *, grid_rows: int) -> FacilityCounts:
+    """`FacilityCounts` of list_facility_audit_status' rows."""
+    statuses = facilities["audit_status"].value_counts()
+    audited = facilities[facilities["audit_id"].notna()]
+    return FacilityCounts(
+        facilities=len(facilities),
+        current=int(statuses.get("current", 0)),
+        never=int(statuses.get("never", 0)),
+        weak=int(facilities["level"].isin(["inadequate", "basic"]).sum()),
+        audited=len(audited),
+        grid_ids=tuple(int(facility_id) for facility_id in audited["facility_id"].head(grid_rows)),
+    )
+
+
+def facility_page(facilities: pd.DataFrame, *, n: int) -> tuple[pd.DataFrame, int]:
+    """The first `n` facilities as the list shows them, and how many there are."""
+    return facility_table(facilities.head(n)), len(facilities)
 
 
 def score_text(score: object) -> str:

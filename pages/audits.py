@@ -2,13 +2,16 @@
 
 from collections.abc import Callable
 
+import altair as alt
 import pandas as pd
 import streamlit as st
 
 from components.audits_charts import compliance_grid, score_trend
 from components.audits_tables import (
     audit_items_view,
-    facility_view,
+    facility_config,
+    facility_counts,
+    facility_page,
     findings_table,
     findings_view,
     kind_label,
@@ -21,7 +24,7 @@ from components.format import fmt_int, person
 from components.format import plain as markdown_text
 from components.forms import FormField
 from components.kpi import Kpi, render_kpis
-from components.paging import render_paged, render_pages, search_to_pick
+from components.paging import first_found, render_pages, search_to_pick
 from components.widgets import select_all_shown
 from data.codes import AUDIT_RESULTS, AUDITABLE_KINDS
 from data.measures.audits import ACTION_STATUSES
@@ -59,11 +62,25 @@ from shell import (
 GRID_MAX_FACILITIES = 50
 
 
-def facilities_to_pick(audited: pd.DataFrame) -> pd.DataFrame:
+def audited_found(facilities: pd.DataFrame, *, text: str, n: int) -> tuple[pd.DataFrame, int]:
+    """The first `n` audited facilities whose name or district holds `text`, and how many."""
+    audited = facilities[facilities["audit_id"].notna()]
+    return first_found(audited, text=text, names=("name", "district"), n=n)
+
+
+def grid_of(
+    compliance: pd.DataFrame, facilities: pd.DataFrame, *, ids: tuple[int, ...]
+) -> alt.LayerChart:
+    """The compliance grid of the facilities `ids` (in the list's order)."""
+    return compliance_grid(compliance, facilities[facilities["facility_id"].isin(ids)])
+
+
+def facilities_to_pick(facilities: Source, audited: int) -> pd.DataFrame:
     """The audited facilities the history's picker lists, weakest first, with a search by
     name or district beyond a page's worth (a province audits ~5,000)."""
     return search_to_pick(
-        audited,
+        lambda text, n: facilities.derive(audited_found, text=text, n=n),
+        total=audited,
         key="audits_facility_find",
         names=("name", "district"),
         label=t("audits.find_facility"),
@@ -155,12 +172,20 @@ def _text(value: object) -> str | None:
     return str(value).strip() or None
 
 
-def render_audit_panel(facilities: pd.DataFrame, lang: str) -> None:
-    """An auditor enters a new audit: every checklist item's result, findings and actions."""
-    checklist = read(get_checklist_in_force, day=now.today)
-    if checklist is None or facilities.empty:
-        return
-    version_id, version_label, items = checklist
+def audit_choices(facilities: pd.DataFrame, *, lang: str) -> pd.DataFrame:
+    """The facilities the new-audit panel lists."""
+    return pd.DataFrame(
+        {
+            "key": facilities["facility_id"].astype(int),
+            "label": facilities[f"name_{lang}"] + " · " + facilities[f"district_{lang}"],
+            "district_code": facilities["district_code"],
+            "facility_id": facilities["facility_id"].astype(int),
+        }
+    )
+
+
+def audit_fields(items: pd.DataFrame, version_label: str, lang: str) -> list[FormField]:
+    """The new audit's form: when, who, every checklist item's result, and findings."""
     results = pd.DataFrame(
         {
             "item_id": items["item_id"],
@@ -188,63 +213,74 @@ def render_audit_panel(facilities: pd.DataFrame, lang: str) -> None:
         }
     )
 
+    return [
+        FormField("audited_at", label("audited_at"), "moment", local_now()),
+        FormField("auditor", label("auditor"), "text", current_user().name),
+        FormField(
+            "results",
+            t("audits.new.results", checklist=version_label),
+            "table",
+            results,
+            help=t("audits.new.results_help"),
+            extra={
+                "columns": {
+                    "item_id": None,
+                    "component": st.column_config.TextColumn(
+                        t("audits.new.col.component"), disabled=True
+                    ),
+                    "item": st.column_config.TextColumn(
+                        t("audits.new.col.item"), disabled=True, width="large"
+                    ),
+                    "result": st.column_config.SelectboxColumn(
+                        t("audits.new.col.result"),
+                        options=list(AUDIT_RESULTS),
+                        format_func=result_names.__getitem__,
+                        required=True,
+                    ),
+                    "note": st.column_config.TextColumn(t("audits.new.col.note")),
+                }
+            },
+        ),
+        FormField(
+            "findings",
+            t("audits.new.findings"),
+            "table",
+            findings,
+            help=t("audits.new.findings_help"),
+            extra={
+                "num_rows": "dynamic",
+                "columns": {
+                    "item_id": st.column_config.SelectboxColumn(
+                        t("audits.new.col.item"),
+                        options=list(item_names),
+                        format_func=lambda key: item_names.get(key, "—"),
+                    ),
+                    "finding": st.column_config.TextColumn(
+                        t("audits.new.col.finding"), width="medium"
+                    ),
+                    "action": st.column_config.TextColumn(
+                        t("audits.new.col.action"), width="medium"
+                    ),
+                    "owner": st.column_config.TextColumn(t("audits.new.col.owner")),
+                    "due_date": st.column_config.DateColumn(
+                        t("audits.new.col.due_date"), format="YYYY-MM-DD"
+                    ),
+                },
+            },
+        ),
+    ]
+
+
+def render_audit_panel(facilities: Source, count: int, lang: str) -> None:
+    """An auditor enters a new audit of one of the `count` facilities listed: every checklist
+    item's result, findings and actions."""
+    checklist = read(get_checklist_in_force, day=now.today)
+    if checklist is None or count == 0:
+        return
+    version_id, version_label, items = checklist
+
     def fields(facility_id: int) -> list[FormField]:
-        return [
-            FormField("audited_at", label("audited_at"), "moment", local_now()),
-            FormField("auditor", label("auditor"), "text", current_user().name),
-            FormField(
-                "results",
-                t("audits.new.results", checklist=version_label),
-                "table",
-                results,
-                help=t("audits.new.results_help"),
-                extra={
-                    "columns": {
-                        "item_id": None,
-                        "component": st.column_config.TextColumn(
-                            t("audits.new.col.component"), disabled=True
-                        ),
-                        "item": st.column_config.TextColumn(
-                            t("audits.new.col.item"), disabled=True, width="large"
-                        ),
-                        "result": st.column_config.SelectboxColumn(
-                            t("audits.new.col.result"),
-                            options=list(AUDIT_RESULTS),
-                            format_func=result_names.__getitem__,
-                            required=True,
-                        ),
-                        "note": st.column_config.TextColumn(t("audits.new.col.note")),
-                    }
-                },
-            ),
-            FormField(
-                "findings",
-                t("audits.new.findings"),
-                "table",
-                findings,
-                help=t("audits.new.findings_help"),
-                extra={
-                    "num_rows": "dynamic",
-                    "columns": {
-                        "item_id": st.column_config.SelectboxColumn(
-                            t("audits.new.col.item"),
-                            options=list(item_names),
-                            format_func=lambda key: item_names.get(key, "—"),
-                        ),
-                        "finding": st.column_config.TextColumn(
-                            t("audits.new.col.finding"), width="medium"
-                        ),
-                        "action": st.column_config.TextColumn(
-                            t("audits.new.col.action"), width="medium"
-                        ),
-                        "owner": st.column_config.TextColumn(t("audits.new.col.owner")),
-                        "due_date": st.column_config.DateColumn(
-                            t("audits.new.col.due_date"), format="YYYY-MM-DD"
-                        ),
-                    },
-                },
-            ),
-        ]
+        return audit_fields(items, version_label, lang)
 
     def write(session, actor, facility_id, values):  # noqa: ANN001, ANN202
         entered = values["results"]
@@ -285,14 +321,7 @@ def render_audit_panel(facilities: pd.DataFrame, lang: str) -> None:
             title=t("audits.new.title"),
             action="create",
             entity="audit",
-            choices=pd.DataFrame(
-                {
-                    "key": facilities["facility_id"].astype(int),
-                    "label": facilities[f"name_{lang}"] + " · " + facilities[f"district_{lang}"],
-                    "district_code": facilities["district_code"],
-                    "facility_id": facilities["facility_id"].astype(int),
-                }
-            ),
+            choices=lambda: facilities.derive(audit_choices, lang=lang),
             choice_label=t("audits.new.facility"),
             fields=fields,
             write=write,
@@ -336,32 +365,34 @@ if now is not None:
     filter_to_address("audits_kinds", kinds, default=[])
     filters = {"district": district or None, "kinds": tuple(kinds), "at": now.now}
 
-    facilities = read(list_facility_audit_status, today=now.today, **filters)
+    # The facilities are used through what the page works out of them (counts, the rows
+    # shown, the grid's and picker's facilities): a rerun does not take them all back.
+    facilities = Source(list_facility_audit_status, today=now.today, **filters)
+    counts = facilities.derive(facility_counts, grid_rows=GRID_MAX_FACILITIES)
     actions = read(get_action_totals, today=now.today, **filters)
-    status_counts = facilities["audit_status"].value_counts()
     render_kpis(
         [
             Kpi(
                 "recent",
                 t("audits.kpi.recent"),
-                f"{fmt_int(status_counts.get('current', 0))} / {fmt_int(len(facilities))}",
+                f"{fmt_int(counts.current)} / {fmt_int(counts.facilities)}",
                 t(
                     "audits.kpi.recent_help",
-                    total=fmt_int(len(facilities)),
-                    due=fmt_int(len(facilities) - status_counts.get("current", 0)),
+                    total=fmt_int(counts.facilities),
+                    due=fmt_int(counts.facilities - counts.current),
                 ),
             ),
             Kpi(
                 "never",
                 t("audits.kpi.never"),
-                fmt_int(status_counts.get("never", 0)),
+                fmt_int(counts.never),
                 t("audits.kpi.never_help"),
-                status=status_of(0, status_counts.get("never", 0)),
+                status=status_of(0, counts.never),
             ),
             Kpi(
                 "weak",
                 t("audits.kpi.weak"),
-                fmt_int(facilities["level"].isin(["inadequate", "basic"]).sum()),
+                fmt_int(counts.weak),
                 t("audits.kpi.weak_help"),
             ),
             Kpi(
@@ -381,8 +412,7 @@ if now is not None:
         per_row=5,
     )
 
-    render_audit_panel(facilities, lang)
-    audited = facilities[facilities["audit_id"].notna()]
+    render_audit_panel(facilities, counts.facilities, lang)
     tab_facilities, tab_grid, tab_findings, tab_history = st.tabs(
         [
             t("audits.tab.facilities"),
@@ -397,23 +427,22 @@ if now is not None:
 
     with tab_facilities:
         st.caption(t("audits.facilities_caption"))
-        if facilities.empty:
+        if not counts.facilities:
             st.info(t("empty.filter"))
         else:
 
-            def draw_facilities(rows: pd.DataFrame) -> None:
-                table, config = facility_view(rows)
+            def draw_facilities(table: pd.DataFrame) -> None:
                 st.dataframe(
                     table,
-                    column_config=config,
+                    column_config=facility_config(),
                     hide_index=True,
                     width="stretch",
                     key="audits_facilities",
                 )
 
             # The worst first, a page at a time: a province audits ~5,000 facilities.
-            render_paged(
-                facilities,
+            render_pages(
+                lambda n: facilities.derive(facility_page, n=n),
                 key="audits_facilities",
                 draw=draw_facilities,
                 shown_text=lambda shown, total: t(
@@ -423,19 +452,18 @@ if now is not None:
 
     with tab_grid:
         st.caption(t("audits.grid_caption"))
-        shown = audited.head(GRID_MAX_FACILITIES)
         # Only the facilities drawn: the grid has room for 50 rows.
-        compliance = read(
-            list_component_compliance,
-            facility_ids=tuple(int(facility_id) for facility_id in shown["facility_id"]),
-            **filters,
-        )
-        if shown.empty or compliance.empty:
+        compliance = Source(list_component_compliance, facility_ids=counts.grid_ids, **filters)
+        if not counts.grid_ids or not compliance.derive(len):
             st.info(t("audits.grid_none"))
         else:
-            if len(audited) > len(shown):
-                st.caption(t("audits.grid_capped", shown=len(shown), total=len(audited)))
-            grid = cached_chart(compliance_grid, compliance=compliance, facilities=shown)
+            if counts.audited > len(counts.grid_ids):
+                st.caption(
+                    t("audits.grid_capped", shown=len(counts.grid_ids), total=counts.audited)
+                )
+            grid = cached_chart(
+                grid_of, compliance=compliance, facilities=facilities, ids=counts.grid_ids
+            )
             st.vega_lite_chart(grid, width="stretch", key="audits_grid")
 
     with tab_findings:
@@ -495,8 +523,8 @@ if now is not None:
             )
 
     with tab_history:
-        listed = facilities_to_pick(audited)
-        if audited.empty:
+        listed = facilities_to_pick(facilities, counts.audited)
+        if not counts.audited:
             st.info(t("audits.no_audited"))
         elif listed.empty:
             st.info(t("audits.find_facility_none"))

@@ -389,7 +389,9 @@ def test_a_rerun_takes_back_the_counts_and_the_rows_shown_not_every_line(
     assert not app.exception
     # Neither the stock lines nor the stock-outs are taken back: only what is drawn of them.
     assert not {"list_stock_lines", "list_stock_outs"} & set(reads), reads
-    outs = next(frame.value for frame in app.dataframe if "Days at zero (30 d)" in frame.value.columns)
+    outs = next(
+        frame.value for frame in app.dataframe if "Days at zero (30 d)" in frame.value.columns
+    )
     assert len(outs) > 0
     assert _metrics(app) == {
         "Stock lines": "7",
