@@ -358,7 +358,9 @@ class Source:
         return (*self._of, reach_basis(self._query, st.session_state["_counter"]))
 
 
-@st.cache_data(max_entries=128, show_spinner=False)
+# What pages derive is small (counts, a page of rows, labels), and each view derives several
+# things per language and filters: room for every view in both languages for many sessions.
+@st.cache_data(max_entries=512, show_spinner=False)
 def _derived(key: str | tuple, _arguments: tuple, _work: Callable[..., T], _source: Any) -> T:
     source = _source() if callable(_source) else _source
     return _work(source, **dict(_arguments))

@@ -333,6 +333,46 @@ def test_each_view_through_app_py_draws_the_same_when_its_kept_results_are_taken
         assert len(first) > 5, (page, first)
 
 
+# Per view, the reads of many rows that a rerun with nothing changed does not take back from
+# the cache: what the page draws of them (counts, the rows shown, tables, maps and charts)
+# is kept already (shell.Source).
+NOT_TAKEN_BACK = {
+    "pages/cases.py": {"count_local_cases_by_district", "list_case_points", "list_zones"},
+    "pages/testing.py": {"list_round_outlook", "list_site_status", "list_round_hourly"},
+    "pages/hotels.py": {"list_hotels"},
+    "pages/supplies.py": {"list_stock_lines", "list_stock_outs"},
+    # (The findings of the audit shown in the history tab, a few, are read as they are: the
+    # findings tab's list is checked in tests.test_audits_page.)
+    "pages/audits.py": {"list_facility_audit_status"},
+}
+
+
+@pytest.mark.parametrize("page", sorted(NOT_TAKEN_BACK))
+def test_a_rerun_with_nothing_changed_takes_back_what_a_view_draws_not_its_rows(
+    demo_app: str, page: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shell
+
+    app = open_app("app.py", role="admin", timeout=60)
+    app.query_params["lang"] = "en"
+    app.run()
+    app.switch_page(page).run()
+    assert not app.exception
+    first = _drawn(app)
+    read, reads = shell.read, []
+
+    def counted(query, /, **arguments):  # noqa: ANN001, ANN202
+        reads.append(query.__name__)
+        return read(query, **arguments)
+
+    monkeypatch.setattr(shell, "read", counted)
+    app.run()
+    assert not app.exception
+    assert reads, "the rerun read nothing at all: the check would see nothing"
+    assert not NOT_TAKEN_BACK[page] & set(reads), reads
+    assert _drawn(app) == first
+
+
 def _declared(name: str) -> Callable:
     (found,) = [query for query in _declared_reads() if query.__qualname__ == name]
     return found
