@@ -28,6 +28,7 @@ from screen import (
 from shell import (
     ACTOR,
     DB_PROBLEM,
+    SIGNED_IN_THIS_RUN,
     as_of_control,
     choose_language,
     clock,
@@ -205,7 +206,9 @@ def signed_in():  # noqa: ANN201 - an Actor or None
         refresh_counter()
         from signin import current_actor
 
-        return current_actor()
+        actor = current_actor()
+        st.session_state[SIGNED_IN_THIS_RUN] = (actor,)
+        return actor
     except DatabaseProblem as error:  # the page says it, without waiting again
         st.session_state[DB_PROBLEM] = error
         return None

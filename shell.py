@@ -25,6 +25,7 @@ from pydantic import ValidationError
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from components.banner import empty_database_notice, picked_moment_notice, simulated_notice
 from components.charts import READ_FRAMES, remember_read
@@ -67,6 +68,9 @@ SAVED = "_saved_form"
 # Why this run found the database unusable (app.py's sidebar tried first), so that the page
 # says so without waiting for the database a second time.
 DB_PROBLEM = "_db_problem"
+# Who app.py found signed in at the start of this run, having read the change counter: the
+# page's start takes both from there instead of asking the database a second time.
+SIGNED_IN_THIS_RUN = "_signed_in_this_run"
 # The sidebar's one "as of" control: replay an earlier moment (on), its day and time.
 AS_OF_ON, AS_OF_DAY, AS_OF_TIME = "as_of_on", "as_of_day", "as_of_time"
 # The times the control offers (any minute may be typed).
@@ -163,6 +167,7 @@ def end_of_run() -> None:
     """Let go of what the run's reads shared (a session keeps nothing of it between runs)."""
     st.session_state.pop(SHARED_KEY, None)
     st.session_state.pop(READ_FRAMES, None)
+    st.session_state.pop(SIGNED_IN_THIS_RUN, None)
 
 
 def _run(arguments: tuple, query: Callable[..., T], shared: SharedResults | None = None) -> T:
@@ -625,6 +630,9 @@ def watch_for_changes() -> None:
 
     @st.fragment(run_every=seconds)
     def _tick() -> None:
+        ctx = get_script_run_ctx()
+        if ctx is None or not ctx.fragment_ids_this_run:
+            return  # drawn in a whole run, which has just read the counter
         try:
             moved = counter_moved(st.session_state.get("_counter"))
         except Exception:  # noqa: BLE001 - the next full run says what is wrong
@@ -722,8 +730,11 @@ def start_page(title_key: str, *, require_data: bool = True) -> Clock | None:
     if problem is not None:
         st.error(t("error.settings", problem=problem), icon=":material/error:")
         return None
+    # Signed in at the start of this run by app.py (with the counter read): not asked again.
+    checked = st.session_state.pop(SIGNED_IN_THIS_RUN, None)
     try:
-        check_database()
+        if checked is None:
+            check_database()
     except DatabaseProblem as error:
         database_problem(error)
         return None
@@ -737,7 +748,7 @@ def start_page(title_key: str, *, require_data: bool = True) -> Clock | None:
         sign_in_panel,
     )
 
-    actor = current_actor()
+    actor = current_actor() if checked is None else checked[0]
     if actor is None:
         clear_cookie_if_signed_out()
         sign_in_panel()

@@ -373,6 +373,37 @@ def test_a_rerun_with_nothing_changed_takes_back_what_a_view_draws_not_its_rows(
     assert _drawn(app) == first
 
 
+def test_a_pages_run_asks_who_is_signed_in_and_the_change_counter_once(
+    demo_app: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # app.py asks both at the start of the run; the page's start takes them from there.
+    import shell
+    import signin
+
+    app = open_app("app.py", role="admin", timeout=60)
+    app.query_params["lang"] = "en"
+    app.run()
+    app.switch_page("pages/hotels.py").run()
+    assert not app.exception
+    asked: list[str] = []
+    resolve, counter = signin.accounts.resolve, shell.get_change_counter
+
+    def resolving(*arguments, **named):  # noqa: ANN002, ANN003, ANN202
+        asked.append("who")
+        return resolve(*arguments, **named)
+
+    def counting(**named):  # noqa: ANN003, ANN202
+        asked.append("counter")
+        return counter(**named)
+
+    monkeypatch.setattr(signin.accounts, "resolve", resolving)
+    monkeypatch.setattr(shell, "get_change_counter", counting)
+    app.run()
+    assert not app.exception
+    assert sorted(asked) == ["counter", "who"]
+    assert app.title[0].value == "Quarantine hotels"
+
+
 def _declared(name: str) -> Callable:
     (found,) = [query for query in _declared_reads() if query.__qualname__ == name]
     return found
