@@ -44,6 +44,7 @@ from data.queries.common import (
     get_change_counter,
     get_scenario,
     has_any_data,
+    statement_budget,
 )
 from data.queries.reach import EVERYTHING, Changes, changes_between, reach_of
 from data.settings import get_settings
@@ -151,8 +152,9 @@ def _cached_read(
     _arguments: tuple,
     _query: Callable[..., T],
     _shared: SharedResults | None = None,
+    _statements: int = 1,
 ) -> T:
-    return _run(_arguments, _query, shared=_shared)
+    return _run(_arguments, _query, shared=_shared, statements=_statements)
 
 
 def _shared_results(counter: int) -> SharedResults | None:
@@ -170,8 +172,14 @@ def end_of_run() -> None:
     st.session_state.pop(SIGNED_IN_THIS_RUN, None)
 
 
-def _run(arguments: tuple, query: Callable[..., T], shared: SharedResults | None = None) -> T:
-    """A read in a session of its own, bounded by the database timeouts."""
+def _run(
+    arguments: tuple,
+    query: Callable[..., T],
+    shared: SharedResults | None = None,
+    statements: int | None = None,
+) -> T:
+    """A read in a session of its own, bounded by the database timeouts: one statement's, or
+    as many as the read declares (data.queries.common.statements)."""
     engine = get_engine()
     settings = get_settings()
     # Looked up here, on the run's thread (the read runs on another).
@@ -184,7 +192,8 @@ def _run(arguments: tuple, query: Callable[..., T], shared: SharedResults | None
                 session.info[KEPT_RESULTS] = kept
             return query(session=session, **dict(arguments))
 
-    seconds = settings.db_statement_timeout + settings.db_connect_timeout
+    count = statement_budget(query) if statements is None else statements
+    seconds = settings.db_statement_timeout * count + settings.db_connect_timeout
     return within(seconds, run, url=describe_url(engine))
 
 
@@ -386,7 +395,13 @@ def read_as_of(query: Callable[..., T], /, *, moment: datetime, **arguments: Any
     shared = SharedResults()
     kept = partial(_kept_read, query, name, key, moment, counter)
     result = _guarded(
-        lambda: _cached_read(cache_key(name, basis, key, moment), key, _query=kept, _shared=shared)
+        lambda: _cached_read(
+            cache_key(name, basis, key, moment),
+            key,
+            _query=kept,
+            _shared=shared,
+            _statements=statement_budget(query),
+        )
     )
     if isinstance(result, pd.DataFrame):
         remember_read(result, (name, basis, key))

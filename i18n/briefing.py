@@ -211,6 +211,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "briefing.cutoff_date": ("截止日期", "Cut-off date"),
     "briefing.cutoff_time": ("截止时间", "Cut-off time"),
     "briefing.draft": ("草稿（未签发）", "Draft (not issued)"),
+    "briefing.working": (
+        "正在计算截至 {cutoff} 的简报数据（每个截止时间只算一次，之后直接读取）……",
+        "Working out the briefing's figures as of {cutoff} (once per cut-off; kept from then on)…",
+    ),
     "briefing.download_md": ("下载 Markdown", "Download Markdown"),
     "briefing.download_pdf": ("下载 PDF", "Download PDF"),
     "briefing.issue": ("签发本通报", "Issue this briefing"),

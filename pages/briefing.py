@@ -138,7 +138,10 @@ if now is not None:
             show_issued(issued, "briefing_shown", status=True)
         else:
             # Kept while the reports coming in are dated after the cut-off.
-            figures = read_as_of(compute_figures, moment=cutoff, cutoff=cutoff)
+            # The first open at a cut-off works its figures out (seconds at a province's
+            # scale; a spinner says so after half a second), later ones find them kept.
+            with st.spinner(t("briefing.working", cutoff=format_local(cutoff))):
+                figures = read_as_of(compute_figures, moment=cutoff, cutoff=cutoff)
             text = compose(figures)[current_language()]
             st.caption(t("briefing.draft"))
             with st.container(border=True, key="briefing_draft"):

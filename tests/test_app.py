@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import time as time_module
 from datetime import date, time
 from pathlib import Path
 
@@ -185,3 +186,29 @@ def test_after_its_first_run_a_server_keeps_its_libraries_out_of_the_collectors_
     frozen, walked = map(int, done.stdout.split())
     assert frozen > 190_000
     assert walked < 5_000
+
+
+def test_a_read_made_of_several_statements_has_a_statement_timeout_for_each(
+    app_database: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A briefing's figures are several heavy statements one after another: the app gives
+    # such a read a statement timeout for each, where a page's read has one in all.
+    import shell
+    from data.db import DatabaseUnavailable
+    from data.queries.common import statements
+
+    monkeypatch.setenv("DB_STATEMENT_TIMEOUT", "1")
+    monkeypatch.setenv("DB_CONNECT_TIMEOUT", "0.5")
+    get_settings.cache_clear()
+
+    def three_steps(*, session: Session) -> str:
+        for _ in range(3):  # three statements of 0.6 s: 1.8 s in all
+            session.execute(select(models.District.code)).all()
+            time_module.sleep(0.6)
+        return "figures"
+
+    with pytest.raises(DatabaseUnavailable, match="no answer within 1.5 s"):
+        shell._run((), three_steps)
+    marked = statements(3)(lambda *, session: three_steps(session=session))
+    assert shell._run((), marked) == "figures"
+    get_settings.cache_clear()

@@ -55,6 +55,23 @@ class SharedResults:
         return result
 
 
+def statements(count: int) -> Callable[[Callable[..., T]], Callable[..., T]]:
+    """Mark a read made of up to `count` heavy statements one after another (a briefing's
+    figures, worked out once per cut-off): the app gives it `count` statement timeouts in
+    all, where a page's read has one (each statement still has its own)."""
+
+    def mark(query: Callable[..., T]) -> Callable[..., T]:
+        query.statement_budget = count  # type: ignore[attr-defined]
+        return query
+
+    return mark
+
+
+def statement_budget(query: Callable[..., object]) -> int:
+    """How many statement timeouts a read may take in all (`statements`; 1 by default)."""
+    return int(getattr(query, "statement_budget", 1))
+
+
 def shareable(query: Callable[..., T]) -> Callable[..., T]:
     """A read (keyword arguments only, `session` among them) whose result reads of the same
     database state share (`shared`), keyed by its name and other arguments; each caller gets
