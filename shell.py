@@ -609,11 +609,26 @@ def choose_language() -> str:
     return lang
 
 
+def keep_choice(key: str) -> None:
+    """Keep what a keyed picker holds (its options' values: codes, ids) across a change of
+    language. Call before drawing the picker.
+
+    The browser gives a picker's choice back as the words it showed; after a switch of
+    language Streamlit no longer finds those words among the new ones and hands the words
+    themselves to the page (a testing round's name instead of its id). Until the picker is
+    drawn, the session still holds the values as the last run read them: set again, they
+    are what the picker starts from."""
+    if key in st.session_state:
+        st.session_state[key] = st.session_state[key]
+
+
 def filter_from_address(key: str, options: Sequence[Any], *, several: bool = False) -> None:
     """Start a filter from the address (`?<key>=440103`, repeated for several), unless this
     session has set it already: a reload or a bookmark opens the view as it was. Values the
-    filter does not offer are ignored. Call before drawing the filter's widget."""
+    filter does not offer are ignored. Call before drawing the filter's widget (its choice
+    is kept across a change of language: `keep_choice`)."""
     if key in st.session_state:
+        keep_choice(key)
         return
     known = {str(option): option for option in options}
     chosen = [known[value] for value in st.query_params.get_all(key) if value in known]

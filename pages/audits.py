@@ -52,6 +52,7 @@ from shell import (
     derive,
     filter_from_address,
     filter_to_address,
+    keep_choice,
     local_now,
     read,
     start_page,
@@ -535,6 +536,7 @@ if now is not None:
                     listed["facility_id"], listed[f"name_{lang}"], strict=True
                 )
             }
+            keep_choice("audits_facility")
             facility_id = st.selectbox(
                 t("audits.pick_facility"),
                 list(facility_names),
@@ -554,6 +556,7 @@ if now is not None:
                 f"{level_label(row.level)} · {row.checklist_label}"
                 for row in history.iloc[::-1].itertuples()
             }
+            keep_choice("audits_audit")
             audit_id = st.selectbox(
                 t("audits.pick_audit"),
                 list(audit_names),

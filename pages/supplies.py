@@ -48,6 +48,7 @@ from shell import (
     Source,
     filter_from_address,
     filter_to_address,
+    keep_choice,
     local_now,
     read,
     start_page,
@@ -72,6 +73,7 @@ def render_trends(lines: Source, counts: LineCounts, now: Clock) -> None:
     item_names = {item_id: (zh, en)[lang == "en"] for item_id, zh, en, _ in counts.per_item}
     item_totals = {item_id: total for item_id, _, _, total in counts.per_item}
     pick_item, pick_location = st.columns(2)
+    keep_choice("supplies_trend_item")
     item_id = pick_item.selectbox(
         t("supplies.trend.item"),
         list(item_names),
@@ -108,6 +110,7 @@ def render_trends(lines: Source, counts: LineCounts, now: Clock) -> None:
             strict=True,
         )
     }
+    keep_choice("supplies_trend_location")
     location_id = pick_location.selectbox(
         t("supplies.trend.location"),
         list(place_names),

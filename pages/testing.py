@@ -44,7 +44,15 @@ from data.timeutil import format_local, to_local, to_utc
 from data.writes import edit_round, record_site_report
 from i18n import current_language, t
 from panels import Panel, count_fields, label, render_panel
-from shell import Source, filter_from_address, filter_to_address, local_now, read, start_page
+from shell import (
+    Source,
+    filter_from_address,
+    filter_to_address,
+    keep_choice,
+    local_now,
+    read,
+    start_page,
+)
 
 WINDOW_CHOICES = (3, 6, 12, 24)
 # The backlog chart spans the chosen rounds, within these bounds.
@@ -282,10 +290,14 @@ if now is not None:
     window_labels = {
         hours: t("testing.filter.window_hours", hours=hours) for hours in WINDOW_CHOICES
     }
+    keep_choice("testing_window")
     window = window_column.selectbox(
         t("testing.filter.window"),
         WINDOW_CHOICES,
-        index=WINDOW_CHOICES.index(DEFAULT_WINDOW_HOURS),
+        # The session's choice once made (kept across a change of language), else 6 hours.
+        index=None
+        if "testing_window" in st.session_state
+        else WINDOW_CHOICES.index(DEFAULT_WINDOW_HOURS),
         format_func=window_labels.__getitem__,
         key="testing_window",
     )
