@@ -222,11 +222,18 @@ def _marked(name: str, query: Callable) -> Callable:
     return marked
 
 
-def _traced(real: Callable, arguments: tuple, query: Callable, shared: object = None) -> object:
+def _traced(
+    real: Callable,
+    arguments: tuple,
+    query: Callable,
+    shared: object = None,
+    statements: int | None = None,
+) -> object:
     """shell._run, with the statements of a read that declares its topics attributed to it."""
     if reach_of(query) is None:
-        return real(arguments, query, shared=shared)
-    return real(arguments, _marked(query.__qualname__, query), shared=shared)
+        return real(arguments, query, shared=shared, statements=statements)
+    marked = _marked(query.__qualname__, query)
+    return real(arguments, marked, shared=shared, statements=statements)
 
 
 def _declared_reads() -> list[Callable]:
