@@ -107,6 +107,21 @@ def open_app(
     return app
 
 
+def counted_reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The names of the data-layer reads the app asks for from now on (shell.read), in
+    order: a list that fills as pages run."""
+    import shell
+
+    read, reads = shell.read, []
+
+    def counted(query, /, **arguments):  # noqa: ANN001, ANN202
+        reads.append(query.__name__)
+        return read(query, **arguments)
+
+    monkeypatch.setattr(shell, "read", counted)
+    return reads
+
+
 def open_panels(app: AppTest) -> AppTest:
     """The page with each of its update panels open, as after a click on each: a panel
     lists its records and draws its form only while open (panels.render_panel). Run again

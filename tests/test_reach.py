@@ -29,7 +29,7 @@ from data.timeutil import as_utc
 from data.writes.changelog import bump_change_counter
 from tests import reach_check
 from tests.browser import copy_of_the_demo
-from tests.conftest import open_app
+from tests.conftest import counted_reads, open_app
 from tests.factories import make_facility
 from tests.test_audits_data import build_known_audits
 
@@ -358,7 +358,6 @@ NOT_TAKEN_BACK = {
 def test_a_rerun_with_nothing_changed_takes_back_what_a_view_draws_not_its_rows(
     demo_app: str, page: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import shell
 
     app = open_app("app.py", role="admin", timeout=60)
     app.query_params["lang"] = "en"
@@ -366,13 +365,7 @@ def test_a_rerun_with_nothing_changed_takes_back_what_a_view_draws_not_its_rows(
     app.switch_page(page).run()
     assert not app.exception
     first = _drawn(app)
-    read, reads = shell.read, []
-
-    def counted(query, /, **arguments):  # noqa: ANN001, ANN202
-        reads.append(query.__name__)
-        return read(query, **arguments)
-
-    monkeypatch.setattr(shell, "read", counted)
+    reads = counted_reads(monkeypatch)
     app.run()
     assert not app.exception
     assert reads, "the rerun read nothing at all: the check would see nothing"

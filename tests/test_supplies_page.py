@@ -18,7 +18,7 @@ from components.supplies_tables import lines_csv
 from data.queries import supplies as supplies_queries
 from data.queries.supplies import list_stock_lines
 from i18n import set_language
-from tests.conftest import open_app
+from tests.conftest import counted_reads, open_app
 from tests.factories import make_facility
 from tests.sent import clicked, record_deferred
 from tests.tables import pill_cells
@@ -372,19 +372,12 @@ def test_a_provinces_stock_outs_and_places_come_a_page_at_a_time(
 def test_a_rerun_takes_back_the_counts_and_the_rows_shown_not_every_line(
     app_database: str, engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import shell
 
     with Session(engine) as session:
         build_known_stock(session)
     made = record_deferred(monkeypatch)
     app = _open()
-    read, reads = shell.read, []
-
-    def counted(query, /, **arguments):  # noqa: ANN001, ANN202
-        reads.append(query.__name__)
-        return read(query, **arguments)
-
-    monkeypatch.setattr(shell, "read", counted)
+    reads = counted_reads(monkeypatch)
     app.run()
     assert not app.exception
     # Neither the stock lines nor the stock-outs are taken back: only what is drawn of them.
