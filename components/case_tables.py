@@ -94,7 +94,8 @@ def render_district_table(table: pd.DataFrame, *, key: str, file_name: str) -> N
                 t(label), min_value=0, max_value=100, format="%.0f%%"
             )
         else:
-            config[column] = st.column_config.NumberColumn(t(label), format="%d")
+            # Whole numbers with thousands separators (2,775), as the headline cards show them.
+            config[column] = st.column_config.NumberColumn(t(label), format="localized")
     st.dataframe(
         table,
         hide_index=True,

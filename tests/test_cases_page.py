@@ -10,6 +10,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 from streamlit.testing.v1 import AppTest
 
+from components.case_tables import DISTRICT_COLUMNS
 from data.settings import get_settings
 from tests.conftest import open_app
 from tests.factories import make_facility
@@ -153,6 +154,19 @@ def test_the_district_table_shows_all_11_districts_without_an_inner_scroll_bar(
         _open()
     (height,) = [height for columns, height in table_heights(runs[-1]) if "in_hospital" in columns]
     assert height == 35 * 12 + 3 + 16
+
+
+@pytest.mark.replay_at(REPLAY_AT)
+def test_the_district_tables_counts_have_thousands_separators(outbreak: None) -> None:
+    # 2,775 contacts as the headline cards say it, not 2775 (the browser formats the column
+    # as its configuration says: "localized" is whole numbers with separators).
+    app = _open()
+    frame = next(frame for frame in app.dataframe if "in_hospital" in frame.value.columns)
+    config = json.loads(frame.proto.columns)
+    counts = [
+        column for column, _ in DISTRICT_COLUMNS if column not in ("district", "controlled_percent")
+    ]
+    assert {config[column]["type_config"]["format"] for column in counts} == {"localized"}
 
 
 @pytest.mark.replay_at(REPLAY_AT)
