@@ -41,6 +41,19 @@ class Panel:
     aliases: Mapping[str, tuple[str, str]] | None = None
 
 
+def facility_choices(rows: pd.DataFrame, *, id_column: str, lang: str) -> pd.DataFrame:
+    """Facilities to pick (hotels, testing sites): each a record of its own and a facility of
+    its own, labelled by its name in the reader's language."""
+    return pd.DataFrame(
+        {
+            "key": rows[id_column],
+            "label": rows[f"name_{lang}"],
+            "district_code": rows["district_code"],
+            "facility_id": rows[id_column],
+        }
+    )
+
+
 def render_panel(panel: Panel) -> None:
     """The panel in an expander, shown only to roles that may take its action at all."""
     if not may(panel.action, panel.entity):

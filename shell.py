@@ -152,7 +152,7 @@ def _cached_read(
     _arguments: tuple,
     _query: Callable[..., T],
     _shared: SharedResults | None = None,
-    _statements: int = 1,
+    _statements: int | None = None,
 ) -> T:
     return _run(_arguments, _query, shared=_shared, statements=_statements)
 

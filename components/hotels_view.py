@@ -236,7 +236,7 @@ def alert_names(frame: pd.DataFrame, lang: str) -> str:
 @dataclass(frozen=True)
 class HotelsSeen:
     """What the page shows of every hotel beside the table: its alerts (level, words, icon),
-    the districts to filter by, and the update panel's choices."""
+    and the districts to filter by."""
 
     alerts: list[tuple[str, str, str]]
     district_names: dict[str, str]
@@ -259,18 +259,6 @@ def hotels_seen(hotels: pd.DataFrame, *, lang: str) -> HotelsSeen:
     with_hotels = hotels.drop_duplicates("district_code")
     names = dict(zip(with_hotels["district_code"], with_hotels[f"district_{lang}"], strict=True))
     return HotelsSeen(alerts, names)
-
-
-def hotel_choices(hotels: pd.DataFrame, *, lang: str) -> pd.DataFrame:
-    """The hotels to pick in the update panel (each a facility of its own)."""
-    return pd.DataFrame(
-        {
-            "key": hotels["hotel_id"],
-            "label": hotels[f"name_{lang}"],
-            "district_code": hotels["district_code"],
-            "facility_id": hotels["hotel_id"],
-        }
-    )
 
 
 def report_intervals(hotels: pd.DataFrame) -> tuple[int, list[int]]:

@@ -168,18 +168,6 @@ def completion_map(
     return completion_deck(districts, chosen_of(rounds, round_ids))
 
 
-def site_choices(sites: pd.DataFrame, *, lang: str) -> pd.DataFrame:
-    """The sites to pick in the report panel (each a facility of its own)."""
-    return pd.DataFrame(
-        {
-            "key": sites["site_id"],
-            "label": sites[f"name_{lang}"],
-            "district_code": sites["district_code"],
-            "facility_id": sites["site_id"],
-        }
-    )
-
-
 def round_choices(rounds: pd.DataFrame) -> pd.DataFrame:
     """The rounds to pick in the round panel, the newest first: the rounds under way are
     the ones whose deadline moves."""

@@ -333,8 +333,9 @@ def _map(
         drawn = 0 if points is None else points.derive(len)
         if drawn >= POINT_LIMIT and shown_cases > drawn:
             notes.append(t("cases.map.capped", shown=fmt_int(drawn), total=fmt_int(shown_cases)))
-        if facilities is not None and facilities.derive(len) >= FACILITY_LIMIT:
-            notes.append(t("cases.map.facilities_capped", shown=fmt_int(facilities.derive(len))))
+        placed = 0 if facilities is None else facilities.derive(len)
+        if placed >= FACILITY_LIMIT:
+            notes.append(t("cases.map.facilities_capped", shown=fmt_int(placed)))
         if notes:
             st.caption(" ".join(notes))
     picked = None if screen else case_map.picked_case(st.session_state.get(_map_key()))

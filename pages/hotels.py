@@ -16,7 +16,6 @@ from components.hotels_view import (
     days_until_full_text,
     draw_hotel_table,
     flows_chart,
-    hotel_choices,
     hotel_csv,
     hotel_deck,
     hotel_table_page,
@@ -46,7 +45,7 @@ from data.settings import get_settings
 from data.timeutil import format_local, to_utc
 from data.writes import record_hotel_report
 from i18n import current_language, t
-from panels import Panel, count_fields, render_panel
+from panels import Panel, count_fields, facility_choices, render_panel
 from shell import Source, filter_from_address, filter_to_address, local_now, read, start_page
 
 
@@ -89,7 +88,7 @@ def _update_panel(hotels: Source, lang: str) -> None:
             title=t("hotels.update.title"),
             action="create",
             entity="hotel_report",
-            choices=lambda: hotels.derive(hotel_choices, lang=lang),
+            choices=lambda: hotels.derive(facility_choices, id_column="hotel_id", lang=lang),
             choice_label=t("hotels.update.hotel"),
             fields=fields,
             write=write,

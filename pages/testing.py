@@ -24,7 +24,6 @@ from components.testing_view import (
     progress_figure,
     round_choices,
     round_menu,
-    site_choices,
     site_view,
 )
 from components.widgets import select_all_shown
@@ -43,7 +42,7 @@ from data.settings import get_settings
 from data.timeutil import format_local, to_local, to_utc
 from data.writes import edit_round, record_site_report
 from i18n import current_language, t
-from panels import Panel, count_fields, label, render_panel
+from panels import Panel, count_fields, facility_choices, label, render_panel
 from shell import (
     Source,
     filter_from_address,
@@ -153,7 +152,7 @@ def render_site_panel(sites: Source, lang: str) -> None:
     """A duty officer's report for one testing site of their scope."""
 
     def choices() -> pd.DataFrame:
-        return sites.derive(site_choices, lang=lang)
+        return sites.derive(facility_choices, id_column="site_id", lang=lang)
 
     def fields(site_id: int) -> list[FormField]:
         latest = read(get_site_state, site_id=int(site_id)) or {}
